@@ -1,0 +1,68 @@
+import { VectorExprBuilder, vector } from "@grafana/promql-builder";
+import { DashboardError } from "./errors";
+import type { Metric } from "./catalogue";
+
+// The dashboard's constant variables, filled from the import inputs (see build/envelope.ts).
+export const scrapeJobVariable = "scrape_job";
+export const instanceVariable = "instance";
+
+export type SeriesPart = "bucket" | "sum" | "count" | "psum" | "pcount";
+
+export type LabelMatcher =
+  | { op: "=" | "!="; value: string }
+  | { op: "=~" | "!~"; values: readonly string[] };
+
+export type Matchers<L extends string> = Partial<Record<L, LabelMatcher>>;
+
+export const oneOf = (values: readonly string[]): LabelMatcher => ({ op: "=~", values });
+export const noneOf = (values: readonly string[]): LabelMatcher => ({ op: "!~", values });
+
+const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+const partsOf: Record<Metric["kind"], readonly (SeriesPart | undefined)[]> = {
+  counter: [undefined],
+  gauge: [undefined],
+  histogram: ["bucket", "sum", "count"],
+  sumCountPair: ["psum", "pcount"],
+};
+
+/**
+ * The one place a series selector is made: every query reads one instance of one scrape job.
+ * A metric name never appears in a query except through here.
+ */
+export function series<L extends string>(
+  metric: Metric<L>,
+  part?: SeriesPart,
+  where: Matchers<L> = {},
+): VectorExprBuilder {
+  if (!partsOf[metric.kind].includes(part)) {
+    throw new DashboardError(
+      `metric ${metric.name}`,
+      `a ${metric.kind} has no ${part ? `"${part}" series` : "plain series"}`,
+      `use one of: ${partsOf[metric.kind].map((p) => p ?? "(none)").join(", ")}`,
+    );
+  }
+  const selector = vector(part ? `${metric.name}_${part}` : metric.name)
+    .label("job", `\${${scrapeJobVariable}}`)
+    .label("instance", `\${${instanceVariable}}`);
+  for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {
+    if (!metric.labels.includes(label)) {
+      throw new DashboardError(`metric ${metric.name}`, `has no label "${label}"`, `labels: ${metric.labels.join(", ")}`);
+    }
+    switch (matcher.op) {
+      case "=":
+        selector.label(label, matcher.value);
+        break;
+      case "!=":
+        selector.labelNeq(label, matcher.value);
+        break;
+      case "=~":
+        selector.labelMatchRegexp(label, matcher.values.map(escapeRegex).join("|"));
+        break;
+      case "!~":
+        selector.labelNotMatchRegexp(label, matcher.values.map(escapeRegex).join("|"));
+        break;
+    }
+  }
+  return selector;
+}
