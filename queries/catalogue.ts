@@ -5,10 +5,10 @@
 export type MetricKind = "counter" | "gauge" | "histogram" | "sumCountPair";
 export type MetricUnit = "seconds" | "milliseconds" | "bytes" | "count";
 
-export interface Metric<L extends string = string> {
+export interface Metric<L extends string = string, K extends MetricKind = MetricKind> {
   /** Exported name; for histograms and sum/count pairs the stem before `_bucket`, `_psum`, ... */
   readonly name: string;
-  readonly kind: MetricKind;
+  readonly kind: K;
   /** Labels Akkoma attaches (besides the scraper's job and instance). */
   readonly labels: readonly L[];
   readonly unit: MetricUnit;
@@ -27,8 +27,8 @@ interface MetricOptions<L extends string> {
 }
 
 const declare =
-  (kind: MetricKind) =>
-  <const L extends string = never>(name: string, options: MetricOptions<L>): Metric<L> => ({
+  <K extends MetricKind>(kind: K) =>
+  <const L extends string = never>(name: string, options: MetricOptions<L>): Metric<L, K> => ({
     name,
     kind,
     labels: options.labels ?? [],
@@ -56,7 +56,7 @@ export function exportedSeries(metric: Metric): string[] {
   }
 }
 
-export const up: Metric<never> = {
+export const up: Metric<never, "gauge"> = {
   name: "up",
   kind: "gauge",
   labels: [],

@@ -21,7 +21,7 @@ export type Query = Builder<Expr>;
 /** Grafana widens this to cover at least four scrapes, so rate() always has two samples to work with. */
 export const rateWindow = "$__rate_interval";
 
-type CountedMetric<L extends string> = Metric<L> & { kind: "counter" | "histogram" };
+type CountedMetric<L extends string> = Metric<L, "counter" | "histogram">;
 type Options<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
 
 const eventSeries = (metric: Metric): SeriesPart | undefined => (metric.kind === "histogram" ? "count" : undefined);
@@ -48,28 +48,28 @@ export const eventsOver = <L extends string>(
 
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(
-  metric: Metric<L> & { kind: "histogram" },
+  metric: Metric<L, "histogram">,
   options: Options<L> = {},
 ): Query => sumBy(rate(series(metric, "sum", options.where).range(rateWindow)), options.by);
 
 /** The phi-quantile of one event's duration, across all label values. */
-export const durationQuantile = (phi: number, metric: Metric & { kind: "histogram" }): Query =>
+export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query =>
   histogramQuantile(phi, sum(rate(series(metric, "bucket").range(rateWindow))).by(["le"]));
 
 /** Mean duration of one event: time spent divided by events, over the rate window. */
-export const meanDuration = (metric: Metric & { kind: "histogram" }): Query =>
+export const meanDuration = (metric: Metric<string, "histogram">): Query =>
   div(sum(rate(series(metric, "sum").range(rateWindow))), sum(rate(series(metric, "count").range(rateWindow))));
 
 /** Average of Akkoma's polled value between two scrapes: growth of the sum over growth of the poll count. */
-export const averagePerPoll = (metric: Metric & { kind: "sumCountPair" }): Query =>
+export const averagePerPoll = (metric: Metric<string, "sumCountPair">): Query =>
   div(rate(series(metric, "psum").range(rateWindow)), rate(series(metric, "pcount").range(rateWindow)));
 
 /** Per-second growth of a gauge that holds a cumulative total (Akkoma's port IO byte counts). */
-export const growthPerSecond = (metric: Metric & { kind: "gauge" }): Query =>
+export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
   rate(series(metric, undefined).range(rateWindow));
 
 /** Fraction of scrapes that succeeded over a window (1 = always up). */
-export const fractionUp = (metric: Metric<never>, window: string): Query =>
+export const fractionUp = (metric: Metric<never, "gauge">, window: string): Query =>
   avgOverTime(series(metric, undefined).range(window));
 
 const minutesIn = (window: TrendWindow) => Number.parseInt(window, 10) * 60;
@@ -82,7 +82,7 @@ export type TrendWindow = "24h" | "48h";
  */
 export const averagePerMinuteOver = <L extends string>(
   window: TrendWindow,
-  metric: Metric<L> & { kind: "counter" | "histogram" },
+  metric: Metric<L, "counter" | "histogram">,
   part: "count" | "sum" | undefined,
   where?: Matchers<L>,
 ): Query => div(sum(increase(series(metric, part, where).range(window))), n(minutesIn(window)));

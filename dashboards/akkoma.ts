@@ -1,0 +1,83 @@
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
+import { DashboardError } from "../queries/errors";
+import { instanceVariable, scrapeJobVariable } from "../queries/selectors";
+import { activityPanels } from "../panels/activity";
+import type { AnyPanelBuilder } from "../panels/common";
+import { statusPanels } from "../panels/status";
+import { trendPanels } from "../panels/trends";
+import { placeSection } from "./layout";
+
+export interface Section {
+  readonly title: string;
+  readonly panels: readonly AnyPanelBuilder[];
+}
+
+export const sections = (): Section[] => [
+  { title: "Status", panels: statusPanels() },
+  { title: "Activity", panels: activityPanels() },
+  { title: "Long-term trends", panels: trendPanels() },
+];
+
+/** Filled in by Grafana's import from the SCRAPE_JOB and INSTANCE inputs (see build/envelope.ts). */
+const importedConstant = (name: string, label: string, input: string, description: string) =>
+  new dashboard.ConstantVariableBuilder(name).label(label).description(description).value(`\${${input}}`);
+
+export function akkomaDashboard(sectionList: readonly Section[] = sections()): dashboard.Dashboard {
+  const builder = new dashboard.DashboardBuilder("Akkoma Dashboard")
+    .uid("akkoma-dashboard")
+    .description("Health and load of one Akkoma instance, from the metrics it exports at /api/v1/akkoma/metrics.")
+    .tags(["akkoma", "fediverse"])
+    .editable()
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .time({ from: "now-3h", to: "now" })
+    .timezone("utc")
+    // Akkoma refreshes its values every 60 s: refreshing faster only repeats them.
+    .refresh("5m")
+    .annotation(
+      new dashboard.AnnotationQueryBuilder()
+        .name("Annotations & Alerts")
+        .builtIn(1)
+        .datasource({ type: "grafana", uid: "-- Grafana --" })
+        .enable(true)
+        .hide(true)
+        .iconColor("rgba(0, 211, 255, 1)")
+        .type("dashboard"),
+    )
+    .timepicker(new dashboard.TimePickerBuilder().refreshIntervals(["1m", "5m", "15m", "30m", "1h", "2h", "1d"]))
+    .withVariable(importedConstant(scrapeJobVariable, "Scrape job", "SCRAPE_JOB", "The scrape job that reads Akkoma's metrics"))
+    .withVariable(importedConstant(instanceVariable, "Instance", "INSTANCE", "The Akkoma instance, as domain:port"));
+
+  const titles = new Set<string>();
+  let top = 0;
+  let id = 1;
+  for (const section of sectionList) {
+    builder.withRow(new dashboard.RowBuilder(section.title).id(id++).gridPos({ x: 0, y: top, w: 24, h: 1 }));
+    const built = section.panels.map((panel) => panel.build() as Panel);
+    for (const panel of built) {
+      if (!panel.title?.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
+      if (titles.has(panel.title)) throw new DashboardError(`panel "${panel.title}"`, "the title is used twice");
+      titles.add(panel.title);
+    }
+    const { positions, bottom } = placeSection(
+      built.map((panel) => ({ title: panel.title as string, w: panel.gridPos?.w ?? 0, h: panel.gridPos?.h ?? 0 })),
+      top + 1,
+    );
+    section.panels.forEach((panel, index) => {
+      builder.withPanel(panel.id(id++).gridPos(positions[index] as dashboard.GridPos));
+    });
+    top = bottom;
+  }
+  return nameUnnamedTargets(builder.build());
+}
+
+/** Grafana needs a refId per target; panels name only those that overrides refer to. */
+function nameUnnamedTargets(built: dashboard.Dashboard): dashboard.Dashboard {
+  for (const panel of (built.panels ?? []) as Panel[]) {
+    const targets = (panel.targets ?? []) as { refId?: string }[];
+    const taken = new Set(targets.map((target) => target.refId).filter(Boolean));
+    const free = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("").filter((letter) => !taken.has(letter));
+    for (const target of targets) target.refId ??= free.shift();
+  }
+  return built;
+}

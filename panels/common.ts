@@ -1,0 +1,102 @@
+// Shared panel defaults, so each section file only says what its panels show.
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
+import { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
+import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
+import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
+import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import type { Query } from "../queries/promql";
+
+/** Filled in by Grafana's import from the `DATASOURCE` input (see build/envelope.ts). */
+export const datasource: dashboard.DataSourceRef = { type: "prometheus", uid: "${DATASOURCE}" };
+
+export type AnyPanelBuilder = BarGaugeBuilder | GaugeBuilder | StateTimelineBuilder | TimeseriesBuilder;
+
+/** A Prometheus target over the panel's time range. */
+export const prom = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder => {
+  const target = new prometheus.DataqueryBuilder().datasource(datasource).expr(query.toString()).legendFormat(legend).range();
+  return refId ? target.refId(refId) : target;
+};
+
+/** A Prometheus target evaluated once, at the end of the panel's time range. */
+export const promInstant = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder =>
+  prom(query, legend, refId).instant();
+
+export const thresholds = (steps: dashboard.Threshold[]) =>
+  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
+
+export const fixedColor = (color: string): dashboard.DynamicConfigValue => ({
+  id: "color",
+  value: { mode: "fixed", fixedColor: color },
+});
+
+/** Lines for totals drawn over stacked parts: not stacked themselves, not filled. */
+export const unstackedLine: dashboard.DynamicConfigValue[] = [
+  { id: "custom.stacking", value: { mode: "none", group: "A" } },
+  { id: "custom.fillOpacity", value: 0 },
+];
+
+/** Same series name, same colour: a queue keeps its colour across the pending and scheduled panels. */
+export const colourByName = () =>
+  new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassicByName);
+
+export const hiddenLegend = () =>
+  new common.VizLegendOptionsBuilder()
+    .showLegend(false)
+    .displayMode(common.LegendDisplayMode.List)
+    .placement(common.LegendPlacement.Bottom);
+
+const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
+
+export const timeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
+  new TimeseriesBuilder()
+    .title(title)
+    .datasource(datasource)
+    .span(width)
+    .height(height)
+    .lineWidth(1)
+    .fillOpacity(10)
+    .showPoints(common.VisibilityMode.Never)
+    .spanNulls(false)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+
+/** Parts that add up to a whole, drawn on top of each other. */
+export const stackedTimeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
+  timeseries(title, width, height).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"));
+
+export const gauge = (title: string, width: number, height: number): GaugeBuilder =>
+  new GaugeBuilder()
+    .title(title)
+    .datasource(datasource)
+    .span(width)
+    .height(height)
+    .reduceOptions(lastValue())
+    .showThresholdMarkers(true)
+    .showThresholdLabels(false);
+
+export const barGauge = (title: string, width: number, height: number): BarGaugeBuilder =>
+  new BarGaugeBuilder()
+    .title(title)
+    .datasource(datasource)
+    .span(width)
+    .height(height)
+    .reduceOptions(lastValue())
+    .orientation(common.VizOrientation.Horizontal)
+    .displayMode(common.BarGaugeDisplayMode.Gradient)
+    .valueMode(common.BarGaugeValueMode.Color)
+    .showUnfilled(true);
+
+export const stateTimeline = (title: string, width: number, height: number): StateTimelineBuilder =>
+  new StateTimelineBuilder()
+    .title(title)
+    .datasource(datasource)
+    .span(width)
+    .height(height)
+    .legend(hiddenLegend());

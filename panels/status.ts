@@ -1,0 +1,138 @@
+// Status: is the instance up, is federation failing, how big is it, is the BEAM VM overloaded.
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as units from "@grafana/grafana-foundation-sdk/units";
+import {
+  cpuRunQueue,
+  deliveryFailures,
+  ioRunQueue,
+  knownDomains,
+  localPosts,
+  localUsers,
+  remoteUsers,
+  up,
+  vmMemory,
+} from "../queries/catalogue";
+import { averagePerPoll, currentValue, eventsOver, fractionUp } from "../queries/promql";
+import { barGauge, gauge, prom, promInstant, stateTimeline, thresholds, timeseries } from "./common";
+
+/** Week-long views: a delivery failure or an outage last Tuesday still matters today. */
+export const weekOverride = "7d";
+
+export const failedDeliveriesPanel = () =>
+  barGauge("Failed AP deliveries", 9, 8)
+    .description("ActivityPub deliveries that exhausted all retries in the last 7 days, per remote host and reason.")
+    .timeFrom(weekOverride)
+    .unit(units.Short)
+    .decimals(0)
+    .thresholds(
+      thresholds([
+        { value: null, color: "light-yellow" },
+        { value: 5, color: "orange" },
+        { value: 25, color: "red" },
+      ]),
+    )
+    .withTarget(
+      promInstant(eventsOver(deliveryFailures, "$__range", { by: ["target", "reason"] }), "{{target}}: {{reason}}"),
+    );
+
+const upColours = thresholds([
+  { value: null, color: "dark-red" },
+  { value: 0.5, color: "orange" },
+  { value: 0.8, color: "semi-dark-yellow" },
+  { value: 1, color: "dark-green" },
+]);
+
+export const upTimelinePanel = () =>
+  stateTimeline("Up", 4, 4)
+    .description("Share of successful scrapes of Akkoma's metrics endpoint.")
+    .interval("1m")
+    .unit(units.PercentUnit)
+    .min(0)
+    .max(1)
+    .thresholds(upColours)
+    .mergeValues(true)
+    .showValue(common.VisibilityMode.Never)
+    .rowHeight(0.9)
+    .withTarget(prom(fractionUp(up, "$__interval"), "Up"));
+
+export const uptimeGaugePanel = () =>
+  gauge("Uptime", 2, 4)
+    .description(
+      "Share of successful scrapes over the last 7 days. Time when the scraper itself was down is not counted.",
+    )
+    .timeFrom(weekOverride)
+    .unit(units.PercentUnit)
+    .decimals(1)
+    .min(0)
+    .max(1)
+    // On a 0..1 scale: red below 95 %, orange below 99 %.
+    .thresholds(
+      thresholds([
+        { value: null, color: "red" },
+        { value: 0.95, color: "orange" },
+        { value: 0.99, color: "green" },
+      ]),
+    )
+    .withTarget(promInstant(fractionUp(up, "$__range"), "Uptime"));
+
+const leftAxis = (label: string) => [
+  { id: "custom.axisPlacement", value: "left" },
+  { id: "custom.axisLabel", value: label },
+];
+const rightAxis = (label: string) => [
+  { id: "custom.axisPlacement", value: "right" },
+  { id: "custom.axisLabel", value: label },
+];
+
+export const localResourcesPanel = () =>
+  timeseries("Local Resources", 5, 8)
+    .decimals(0)
+    .withTarget(prom(currentValue(localUsers), "Users"))
+    .withTarget(prom(currentValue(localPosts), "Posts"))
+    .overrideByName("Users", leftAxis("Local users"))
+    .overrideByName("Posts", rightAxis("Local posts (excl. private)"));
+
+export const remoteResourcesPanel = () =>
+  timeseries("Remote Resource Estimates", 4, 8)
+    .decimals(0)
+    .withTarget(prom(currentValue(remoteUsers), "Users"))
+    .withTarget(prom(currentValue(knownDomains), "Domains"))
+    .overrideByName("Users", leftAxis("Remote users"))
+    .overrideByName("Domains", rightAxis("Known domains"));
+
+export const beamLoadPanel = () =>
+  gauge("BEAM System Load", 6, 4)
+    .description("Average of Akkoma's polls since the previous scrape. Run queues should sit near 0.")
+    .unit(units.NoUnit)
+    .thresholds(
+      thresholds([
+        { value: null, color: "green" },
+        { value: 15, color: "yellow" },
+        { value: 25, color: "red" },
+      ]),
+    )
+    .withTarget(promInstant(averagePerPoll(vmMemory), "Memory", "memory"))
+    .withTarget(promInstant(averagePerPoll(cpuRunQueue), "CPU run queue", "cpu"))
+    .withTarget(promInstant(averagePerPoll(ioRunQueue), "IO run queue", "io"))
+    .overrideByQuery("memory", [
+      { id: "unit", value: units.BytesIEC },
+      {
+        id: "thresholds",
+        value: {
+          mode: "absolute",
+          steps: [
+            { value: null, color: "green" },
+            { value: 500_000_000, color: "red" },
+          ],
+        },
+      },
+    ]);
+
+export const statusPanels = () => [
+  failedDeliveriesPanel(),
+  upTimelinePanel(),
+  uptimeGaugePanel(),
+  localResourcesPanel(),
+  remoteResourcesPanel(),
+  beamLoadPanel(),
+];
