@@ -1,0 +1,3 @@
+import { benchCliSpeed } from "./cli-speed";
+
+benchCliSpeed();

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import yargs from "yargs";
+import { DashboardError } from "../queries/errors";
+import { buildDashboardFile, defaultOutput } from "./export";
+
+const name = "akkoma-dashboards";
+
+/** One line on stderr and a non-zero exit: bad input is the user's to fix, not a stack trace to read. */
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${name}: ${message}\n`);
+  process.exit(code);
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await yargs(argv)
+    .scriptName(name)
+    .usage("$0 <command> [options]\n\nAkkoma's Grafana dashboard, built from typed code.")
+    .command(
+      "build",
+      "Write the importable dashboard JSON (validated against Grafana's schemas, formatted)",
+      (command) =>
+        command.option("out", {
+          type: "string",
+          default: defaultOutput,
+          describe: "File to write; its folder must exist. Written to a temp file first, then renamed",
+        }),
+      async (args) => {
+        await buildDashboardFile(args.out);
+        process.stdout.write(`wrote ${args.out}\n`);
+      },
+    )
+    .demandCommand(1, "Name a command: build")
+    .strict()
+    .help()
+    .alias("help", "h")
+    .version(false)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      if (error instanceof DashboardError) fail(error.message);
+      if (error) fail(error.message);
+      fail(`${message} (see ${name} --help)`);
+    })
+    .parseAsync();
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((error: unknown) =>
+    fail(error instanceof Error ? error.message : String(error)),
+  );
+}

@@ -1,0 +1,67 @@
+import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
+import { DashboardError } from "../queries/errors";
+
+/** What Grafana's "Import dashboard" asks for; `${NAME}` is replaced throughout the JSON with the answer. */
+export const importInputs = [
+  {
+    name: "DATASOURCE",
+    label: "Prometheus or VictoriaMetrics",
+    description: "The data source that scrapes Akkoma",
+    type: "datasource",
+    pluginId: "prometheus",
+    pluginName: "Prometheus",
+  },
+  {
+    name: "SCRAPE_JOB",
+    label: "Scrape job",
+    description: "The job_name of the scrape config that reads /api/v1/akkoma/metrics",
+    type: "constant",
+    value: "akkoma",
+  },
+  {
+    name: "INSTANCE",
+    label: "Akkoma instance",
+    description: "The instance label of your Akkoma target, as domain:port (e.g. social.example.org:443)",
+    type: "constant",
+    value: "",
+  },
+] as const;
+
+const panelPlugins: Record<string, string> = {
+  bargauge: "Bar gauge",
+  gauge: "Gauge",
+  "state-timeline": "State timeline",
+  timeseries: "Time series",
+};
+
+/** The oldest Grafana whose dashboard schema (schemaVersion 41+) and panels this file was checked against. */
+const grafanaVersion = "12.0.0";
+
+export interface ExportedDashboard extends Dashboard {
+  __inputs: typeof importInputs;
+  __elements: Record<string, never>;
+  __requires: { type: string; id: string; name: string; version: string }[];
+}
+
+/** Wraps the dashboard the way Grafana's "Export for sharing externally" does. */
+export function exportEnvelope(dashboard: Dashboard): ExportedDashboard {
+  const panelTypes = new Set<string>();
+  for (const panel of (dashboard.panels ?? []) as Panel[]) {
+    if (panel.type === "row") continue;
+    if (!(panel.type in panelPlugins)) {
+      throw new DashboardError(`panel "${panel.title}"`, `panel type "${panel.type}" is not declared in __requires`, "add it to panelPlugins in build/envelope.ts");
+    }
+    panelTypes.add(panel.type);
+  }
+  return {
+    __inputs: importInputs,
+    __elements: {},
+    __requires: [
+      { type: "grafana", id: "grafana", name: "Grafana", version: grafanaVersion },
+      { type: "datasource", id: "prometheus", name: "Prometheus", version: "1.0.0" },
+      ...[...panelTypes].sort().map((id) => ({ type: "panel", id, name: panelPlugins[id] as string, version: "" })),
+    ],
+    ...dashboard,
+    id: null,
+  } as ExportedDashboard;
+}

@@ -1,0 +1,201 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
+import { exportDashboard } from "../build/export";
+import { validateDashboard } from "../build/validate";
+import { akkomaDashboard, sections } from "../dashboards/akkoma";
+import { DashboardError } from "../queries/errors";
+import { projectRoot } from "./support/build";
+import { selectorsIn } from "./support/selectors";
+
+type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean };
+const panelsOf = (dashboard: Dashboard) => (dashboard.panels ?? []) as Panel[];
+const visiblePanels = (dashboard: Dashboard) => panelsOf(dashboard).filter((panel) => panel.type !== "row");
+const targetsOf = (panel: Panel) => (panel.targets ?? []) as Target[];
+
+describe("the emitted dashboard", () => {
+  let text: string;
+  beforeAll(async () => {
+    text = await exportDashboard();
+  });
+
+  it("matches the snapshot", () => {
+    expect(text).toMatchSnapshot();
+  });
+
+  it("is what out/grafana_dashboard.json holds (run `npm run build` and commit it)", () => {
+    expect(readFileSync(join(projectRoot, "out", "grafana_dashboard.json"), "utf8")).toBe(text);
+  });
+
+  it("has no violations of Grafana's published schemas", () => {
+    expect(validateDashboard(JSON.parse(text))).toEqual([]);
+  });
+
+  it("asks the import for the datasource, scrape job and instance, and wires them into variables", () => {
+    const exported = JSON.parse(text);
+    expect(exported.__inputs.map((input: { name: string; type: string }) => `${input.name}:${input.type}`)).toEqual([
+      "DATASOURCE:datasource",
+      "SCRAPE_JOB:constant",
+      "INSTANCE:constant",
+    ]);
+    const variables = Object.fromEntries(
+      exported.templating.list.map((v: { name: string; query: string }) => [v.name, v.query]),
+    );
+    expect(variables).toEqual({ scrape_job: "${SCRAPE_JOB}", instance: "${INSTANCE}" });
+    expect(exported.__requires.map((r: { id: string }) => r.id)).toEqual(
+      expect.arrayContaining(["grafana", "prometheus", "bargauge", "gauge", "state-timeline", "timeseries"]),
+    );
+  });
+});
+
+describe("panels", () => {
+  const dashboard = akkomaDashboard();
+  const panels = visiblePanels(dashboard);
+  const byTitle = (title: string) => {
+    const panel = panels.find((p) => p.title === title);
+    if (!panel) throw new Error(`no panel titled "${title}"`);
+    return panel;
+  };
+
+  it("covers all 24 reference panels, by type, in three rows", () => {
+    expect(panels).toHaveLength(24);
+    expect(panelsOf(dashboard).filter((p) => p.type === "row").map((p) => p.title)).toEqual([
+      "Status",
+      "Activity",
+      "Long-term trends",
+    ]);
+    const types = panels.reduce<Record<string, number>>((count, p) => ({ ...count, [p.type]: (count[p.type] ?? 0) + 1 }), {});
+    expect(types).toEqual({ bargauge: 1, "state-timeline": 1, gauge: 2, timeseries: 20 });
+  });
+
+  it("every panel has a title and every target a unique refId", () => {
+    for (const panel of panels) {
+      expect(panel.title?.trim()).toBeTruthy();
+      const refIds = targetsOf(panel).map((t) => t.refId);
+      expect(refIds.every(Boolean)).toBe(true);
+      expect(new Set(refIds).size).toBe(refIds.length);
+    }
+  });
+
+  it("delivery failures and uptime look back 7 days", () => {
+    expect(byTitle("Failed AP deliveries").timeFrom).toBe("7d");
+    expect(byTitle("Uptime").timeFrom).toBe("7d");
+  });
+
+  it("each trend panel shows its own averaging window at a coarse step", () => {
+    const trends = panels.filter((p) => /\b(24h|48h) Av/.test(p.title ?? ""));
+    expect(trends).toHaveLength(5);
+    for (const panel of trends) {
+      const window = /\b(24h|48h)\b/.exec(panel.title ?? "")?.[1];
+      expect({ title: panel.title, timeFrom: panel.timeFrom, interval: panel.interval }).toEqual({
+        title: panel.title,
+        timeFrom: window,
+        interval: "1h",
+      });
+      for (const target of targetsOf(panel)) expect(target.expr).toContain(`[${window}]`);
+    }
+  });
+
+  it("the other panels follow the dashboard's time range", () => {
+    const overridden = panels.filter((p) => p.timeFrom).map((p) => p.title);
+    expect(overridden.filter((t) => !/Av/.test(t ?? ""))).toEqual(["Failed AP deliveries", "Uptime"]);
+  });
+
+  it("gauges and the bar gauge read one instant value; time series read ranges", () => {
+    for (const panel of panels) {
+      for (const target of targetsOf(panel)) {
+        expect({ panel: panel.title, instant: Boolean(target.instant) }).toEqual({
+          panel: panel.title,
+          instant: panel.type === "gauge" || panel.type === "bargauge",
+        });
+      }
+    }
+  });
+
+  it("the uptime gauge can turn red on its 0..1 scale", () => {
+    const uptime = byTitle("Uptime");
+    const { min, max, unit, thresholds } = uptime.fieldConfig?.defaults ?? {};
+    expect({ min, max, unit }).toEqual({ min: 0, max: 1, unit: "percentunit" });
+    const steps = thresholds?.steps ?? [];
+    expect(steps[0]?.color).toBe("red");
+    for (const step of steps.slice(1)) expect(step.value).toBeGreaterThan(0);
+    for (const step of steps.slice(1)) expect(step.value).toBeLessThan(1);
+  });
+
+  it("no two panels overlap and all fit the 24-column grid", () => {
+    const cells = new Map<string, string>();
+    for (const panel of panelsOf(dashboard)) {
+      const { x = 0, y = 0, w = 0, h = 0 } = panel.gridPos ?? {};
+      expect(x + w).toBeLessThanOrEqual(24);
+      for (let row = y; row < y + h; row++)
+        for (let col = x; col < x + w; col++) {
+          const cell = `${col},${row}`;
+          expect({ cell, taken: cells.get(cell) }).toEqual({ cell, taken: undefined });
+          cells.set(cell, panel.title ?? "");
+        }
+    }
+  });
+
+  it("panel ids are unique and the same on every build", () => {
+    const ids = panelsOf(dashboard).map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(panelsOf(akkomaDashboard()).map((p) => p.id)).toEqual(ids);
+  });
+});
+
+describe("selectors", () => {
+  const targets = visiblePanels(akkomaDashboard()).flatMap((panel) =>
+    targetsOf(panel).map((target) => ({ panel: panel.title, expr: target.expr ?? "" })),
+  );
+
+  it("every selector in every query reads one scrape job and one instance", () => {
+    for (const { panel, expr } of targets) {
+      const selectors = selectorsIn(expr);
+      expect({ panel, expr, selectors: selectors.length > 0 }).toEqual({ panel, expr, selectors: true });
+      for (const { series, matchers } of selectors) {
+        expect({ panel, series, matchers }).toEqual({
+          panel,
+          series,
+          matchers: expect.stringMatching(/(^|,)job="\$\{scrape_job\}"(,|$)/),
+        });
+        expect(matchers).toMatch(/(^|,)instance="\$\{instance\}"(,|$)/);
+      }
+    }
+  });
+
+  it("the check above catches a selector without the matchers", () => {
+    const [bare, jobOnly] = [selectorsIn("rate(vm_memory_total_psum[5m])"), selectorsIn('up{job="${scrape_job}"}')];
+    expect(bare).toEqual([{ series: "vm_memory_total_psum", matchers: "" }]);
+    expect(jobOnly[0]?.matchers).not.toMatch(/instance=/);
+  });
+
+  it("federation and other job panels split workers with escaped regexes", () => {
+    const federation = targets.find((t) => t.panel === "Receive, Fetch, Publish Events")?.expr ?? "";
+    expect(federation).toContain('worker=~"Pleroma\\\\.Workers\\\\.ReceiverWorker|');
+    const others = targets.find((t) => t.panel === "Job Completions")?.expr ?? "";
+    expect(others).toContain('worker!~"Pleroma\\\\.Workers\\\\.ReceiverWorker|');
+  });
+});
+
+describe("bad panels are named", () => {
+  it("a panel without a title", () => {
+    const [status] = sections();
+    const untitled = { title: "Broken", panels: [...(status?.panels ?? []).slice(0, 1)] };
+    untitled.panels[0]?.title("  ");
+    expect(() => akkomaDashboard([untitled])).toThrow(new DashboardError('section "Broken"', "a panel has no title"));
+  });
+
+  it("two panels with the same title", () => {
+    const [status] = sections();
+    const twice = { title: "Twice", panels: [...(status?.panels ?? []).slice(0, 2)] };
+    twice.panels[1]?.title("Failed AP deliveries");
+    expect(() => akkomaDashboard([twice])).toThrow(/panel "Failed AP deliveries": the title is used twice/);
+  });
+
+  it("a panel wider than the grid", () => {
+    const [status] = sections();
+    const wide = { title: "Wide", panels: [...(status?.panels ?? []).slice(0, 1)] };
+    wide.panels[0]?.span(30);
+    expect(() => akkomaDashboard([wide])).toThrow(/panel "Failed AP deliveries": size 30x8 does not fit/);
+  });
+});

@@ -1,0 +1,46 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exportDashboard } from "../build/export";
+import { requireCommand } from "./support/build";
+import { applyImportAnswers, interpolate } from "./support/grafana";
+
+const answers = { DATASOURCE: "prom", SCRAPE_JOB: "akkoma", INSTANCE: "social.example.org:443" };
+const variables = { scrape_job: answers.SCRAPE_JOB, instance: answers.INSTANCE };
+const time = { rangeSeconds: 10_800, intervalSeconds: 60, scrapeIntervalSeconds: 60 };
+
+/** Prometheus' own parser, through promtool: every query becomes a recording rule. */
+function promtoolCheck(exprs: string[]) {
+  const promtool = requireCommand("promtool", "prometheus");
+  const folder = mkdtempSync(join(tmpdir(), "promtool-"));
+  try {
+    const rules = exprs.map((expr, i) => `      - record: query_${i}\n        expr: ${JSON.stringify(expr)}`).join("\n");
+    const file = join(folder, "rules.yml");
+    writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules}\n`);
+    return spawnSync(promtool, ["check", "rules", file], { encoding: "utf8" });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+describe("every query is valid PromQL for Prometheus", () => {
+  it("promtool parses all of them", async () => {
+    const dashboard = applyImportAnswers(await exportDashboard(), answers) as {
+      panels: { type: string; targets?: { expr?: string }[] }[];
+    };
+    const exprs = dashboard.panels
+      .flatMap((panel) => panel.targets ?? [])
+      .map((target) => interpolate(target.expr ?? "", variables, time));
+    expect(exprs.length).toBeGreaterThan(40);
+    const result = promtoolCheck(exprs);
+    expect(result.stdout + result.stderr).toContain(`SUCCESS: ${exprs.length} rules found`);
+    expect(result.status).toBe(0);
+  });
+
+  it("and would reject the reference's VictoriaMetrics-only trend syntax", () => {
+    const result = promtoolCheck(['avg_over_time(rate(sum(oban_job_completion_count{job="akkoma"})[1m])[24h]) * 60']);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/ranges only allowed for vector selectors/);
+  });
+});

@@ -1,0 +1,25 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { join } from "node:path";
+
+export const projectRoot = join(__dirname, "..", "..");
+export const cliPath = join(projectRoot, "dist", "build", "cli.js");
+
+/** The CLI as a user runs it: compiled, in its own process (`npm test` compiles first). */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: projectRoot,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Fails with what to install instead of skipping: CI must never pass by not running a check. */
+export function requireCommand(command: string, debianPackage: string): string {
+  try {
+    execFileSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
+  } catch {
+    throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run does this)`);
+  }
+  return command;
+}
