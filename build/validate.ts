@@ -1,0 +1,181 @@
+// Checks an exported dashboard against Grafana's published JSON Schemas (vendored in build/schemas).
+// Panels are checked one by one rather than through the dashboard schema's `oneOf [Panel, RowPanel]`,
+// so each violation can name its panel, and each panel type gets its own options schema.
+
+import type { ErrorObject } from "ajv";
+import { join } from "node:path";
+import { loadPrecompiledValidators } from "./schemas/precompiled";
+import {
+  type Validator,
+  type Validators,
+  customFieldConfigValidatorName,
+  isKnownPanelType,
+  optionsValidatorName,
+  panelSchemaByType,
+} from "./schemas/validatorNames";
+
+export interface SchemaViolation {
+  /** JSON pointer into the exported dashboard. */
+  path: string;
+  message: string;
+  /** Title of the panel the violation is in (its type and id if it has no title). */
+  panel?: string;
+}
+
+type JsonObject = Record<string, unknown>;
+
+const ENVELOPE_FIELDS = ["__inputs", "__requires", "__elements"];
+
+/** Every schema violation in a Grafana "export for sharing" dashboard; `[]` means valid. */
+export function validateDashboard(exported: unknown): SchemaViolation[] {
+  if (!isObject(exported)) return [{ path: "", message: "must be an object (a dashboard)" }];
+  const envelope = pick(exported, (key) => ENVELOPE_FIELDS.includes(key));
+  const dashboard = pick(exported, (key) => !ENVELOPE_FIELDS.includes(key));
+  return [
+    ...violationsOf("envelope", envelope, ""),
+    ...violationsOf("dashboard", dashboard, ""),
+    ...childPanels(dashboard).flatMap(([panel, path]) => topLevelPanelViolations(panel, path)),
+  ];
+}
+
+function childPanels(container: JsonObject, containerPath = ""): Array<[unknown, string]> {
+  const panels = Array.isArray(container.panels) ? container.panels : [];
+  return panels.map((panel, i) => [panel, `${containerPath}/panels/${i}`]);
+}
+
+function topLevelPanelViolations(panel: unknown, path: string): SchemaViolation[] {
+  if (!isObject(panel) || panel.type !== "row") return panelViolations(panel, path);
+  return [
+    ...violationsOf("row", panel, path, panelName(panel)),
+    ...childPanels(panel, path).flatMap(([child, childPath]) => rowChildViolations(child, childPath)),
+  ];
+}
+
+function rowChildViolations(panel: unknown, path: string): SchemaViolation[] {
+  if (isObject(panel) && panel.type === "row") {
+    return [{ path: `${path}/type`, message: "a row cannot contain another row", panel: panelName(panel) }];
+  }
+  return panelViolations(panel, path);
+}
+
+function panelViolations(panel: unknown, path: string): SchemaViolation[] {
+  if (!isObject(panel)) return violationsOf("panel", panel, path);
+  const generic = violationsOf("panel", panel, path, panelName(panel));
+  if (typeof panel.type !== "string") return generic;
+  return [...generic, ...panelTypeViolations(panel, panel.type, path), ...targetViolations(panel, path)];
+}
+
+function panelTypeViolations(panel: JsonObject, type: string, path: string): SchemaViolation[] {
+  const name = panelName(panel);
+  if (!isKnownPanelType(type)) {
+    const known = Object.keys(panelSchemaByType).join(", ");
+    return [{ path: `${path}/type`, message: `unknown panel type "${type}" (schemas are vendored for: ${known})`, panel: name }];
+  }
+  const custom = customFieldConfigOf(panel);
+  return [
+    ...(panel.options === undefined ? [] : violationsOf(optionsValidatorName(type), panel.options, `${path}/options`, name)),
+    ...(custom === undefined ? [] : violationsOf(customFieldConfigValidatorName(type), custom, `${path}/fieldConfig/defaults/custom`, name)),
+  ];
+}
+
+function customFieldConfigOf(panel: JsonObject): unknown {
+  const { fieldConfig } = panel;
+  return isObject(fieldConfig) && isObject(fieldConfig.defaults) ? fieldConfig.defaults.custom : undefined;
+}
+
+function targetViolations(panel: JsonObject, path: string): SchemaViolation[] {
+  if (!Array.isArray(panel.targets)) return [];
+  const name = panelName(panel);
+  return panel.targets.flatMap((target, i) =>
+    isObject(target) && datasourceTypeOf(target, panel) === "prometheus"
+      ? violationsOf("prometheusTarget", target, `${path}/targets/${i}`, name)
+      : [],
+  );
+}
+
+// A target without a datasource of its own uses its panel's; with neither, Grafana's default datasource,
+// which for an Akkoma dashboard is Prometheus (the only query datasource it declares).
+function datasourceTypeOf(target: JsonObject, panel: JsonObject): unknown {
+  const own = isObject(target.datasource) ? target.datasource.type : undefined;
+  const inherited = isObject(panel.datasource) ? panel.datasource.type : undefined;
+  return own ?? inherited ?? "prometheus";
+}
+
+function panelName(panel: JsonObject): string {
+  if (typeof panel.title === "string" && panel.title.trim() !== "") return panel.title;
+  return `untitled ${String(panel.type ?? "panel")} (id ${String(panel.id ?? "none")})`;
+}
+
+function violationsOf(validatorName: string, data: unknown, basePath: string, panel?: string): SchemaViolation[] {
+  const validate = validator(validatorName);
+  if (validate(data)) return [];
+  return describe(validate.errors ?? []).map(({ path, message }) => ({
+    path: basePath + path,
+    message,
+    ...(panel === undefined ? {} : { panel }),
+  }));
+}
+
+/** One violation per problem: a target with four editor-only fields is one problem, not four. */
+function describe(errors: ErrorObject[]): Array<{ path: string; message: string }> {
+  const readable = withoutBranchErrors(errors);
+  const unexpectedByPath = new Map<string, string[]>();
+  for (const error of readable.filter((e) => e.keyword === "additionalProperties")) {
+    const unexpected = unexpectedByPath.get(error.instancePath) ?? [];
+    unexpectedByPath.set(error.instancePath, [...unexpected, String(error.params.additionalProperty)]);
+  }
+  return [
+    ...[...unexpectedByPath].map(([path, names]) => ({ path, message: `has properties the schema does not allow: ${names.join(", ")}` })),
+    ...readable
+      .filter((e) => e.keyword !== "additionalProperties")
+      .map((e) => ({ path: e.instancePath, message: messageOf(e, errors) })),
+  ];
+}
+
+/** An anyOf/oneOf that fails reports each branch's error too; those are folded into its own message. */
+function withoutBranchErrors(errors: ErrorObject[]): ErrorObject[] {
+  const alternatives = errors.filter(isAlternatives);
+  const isBranchError = (e: ErrorObject) => alternatives.some((alt) => e.schemaPath.startsWith(`${alt.schemaPath}/`));
+  // `if` errors only say which `then` failed; that `then`'s own error follows.
+  return errors.filter((e) => !isBranchError(e) && e.keyword !== "if");
+}
+
+const isAlternatives = (e: ErrorObject) => e.keyword === "anyOf" || e.keyword === "oneOf";
+
+function messageOf(error: ErrorObject, allErrors: ErrorObject[]): string {
+  const { params } = error;
+  if (isAlternatives(error)) return alternativesMessage(error, allErrors);
+  if (error.keyword === "enum") return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  if (error.keyword === "const") return `must be ${JSON.stringify(params.allowedValue)}`;
+  return error.message ?? `fails the schema's "${error.keyword}"`;
+}
+
+function alternativesMessage(alternative: ErrorObject, allErrors: ErrorObject[]): string {
+  const branchErrors = allErrors.filter(
+    (e) => e.schemaPath.startsWith(`${alternative.schemaPath}/`) && e.instancePath === alternative.instancePath,
+  );
+  const reasons = [...new Set(branchErrors.map((e) => messageOf(e, allErrors)))];
+  return reasons.length === 0 ? (alternative.message ?? "matches none of the allowed schemas") : reasons.join(", or ");
+}
+
+function pick(object: JsonObject, keep: (key: string) => boolean): JsonObject {
+  return Object.fromEntries(Object.entries(object).filter(([key]) => keep(key)));
+}
+
+const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+
+let loaded: Validators | undefined;
+
+function validator(name: string): Validator {
+  loaded ??= loadValidators();
+  const validate = loaded[name];
+  if (!validate) throw new Error(`no schema validator named ${name}: run "npm run compile" to regenerate them`);
+  return validate;
+}
+
+function loadValidators(): Validators {
+  const precompiled = loadPrecompiledValidators(join(__dirname, "schemas"));
+  if (precompiled) return precompiled as Validators;
+  const { compileValidators } = require("./schemas/compile") as typeof import("./schemas/compile");
+  return compileValidators();
+}
