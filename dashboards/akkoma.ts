@@ -60,7 +60,7 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
       titles.add(panel.title);
     }
     const { positions, bottom } = placeSection(
-      built.map((panel) => ({ title: panel.title as string, w: panel.gridPos?.w ?? 0, h: panel.gridPos?.h ?? 0 })),
+      built.map((panel) => ({ w: panel.gridPos?.w ?? 0, h: panel.gridPos?.h ?? 0 })),
       top + 1,
     );
     section.panels.forEach((panel, index) => {

@@ -1,10 +1,8 @@
 import type { GridPos } from "@grafana/grafana-foundation-sdk/dashboard";
-import { DashboardError } from "../queries/errors";
 
 export const gridWidth = 24;
 
 export interface Size {
-  readonly title: string;
   readonly w: number;
   readonly h: number;
 }
@@ -16,10 +14,8 @@ export interface Size {
  */
 export function placeSection(sizes: readonly Size[], top: number): { positions: GridPos[]; bottom: number } {
   const skyline = new Array<number>(gridWidth).fill(top);
-  const positions = sizes.map(({ title, w, h }) => {
-    if (!Number.isInteger(w) || w < 1 || w > gridWidth || !Number.isInteger(h) || h < 1) {
-      throw new DashboardError(`panel "${title}"`, `size ${w}x${h} does not fit the grid`, `width 1..${gridWidth}, height >= 1`);
-    }
+  // The SDK's span() and height() already refuse sizes that do not fit the grid.
+  const positions = sizes.map(({ w, h }) => {
     let best = { x: 0, y: Number.POSITIVE_INFINITY };
     for (let x = 0; x + w <= gridWidth; x++) {
       const y = Math.max(...skyline.slice(x, x + w));
