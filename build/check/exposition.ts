@@ -1,0 +1,132 @@
+// Prometheus text exposition format (and the OpenMetrics text it resembles): which series a scrape holds
+// and which labels each carries. Values are validated, not kept: `check` needs names and label names.
+import { DashboardError } from "../../queries/errors";
+
+export interface Exposition {
+  /** Sample name → label names seen on any of its samples (label-less samples add none). */
+  readonly series: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+interface Sample {
+  readonly name: string;
+  readonly labels: readonly string[];
+}
+
+const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+const wholeMetricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+const number = /^(?:[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)|[+-]?Inf|NaN)$/i;
+const timestamp = /^-?\d+(?:\.\d+)?$/;
+const types = new Set([
+  "counter",
+  "gauge",
+  "histogram",
+  "summary",
+  "untyped",
+  "unknown",
+  "gaugehistogram",
+  "stateset",
+  "info",
+]);
+
+class LineError extends Error {}
+
+/** Parses an exposition; `source` names it in errors (a file or URL). */
+export function parseExposition(text: string, source: string): Exposition {
+  const series = new Map<string, Set<string>>();
+  const lines = text.split("\n");
+  lines.forEach((raw, index) => {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "") return;
+    try {
+      if (line.startsWith("#")) {
+        comment(line);
+        return;
+      }
+      const sample = parseSample(line);
+      const labels = series.get(sample.name) ?? new Set<string>();
+      for (const label of sample.labels) labels.add(label);
+      series.set(sample.name, labels);
+    } catch (error) {
+      if (!(error instanceof LineError)) throw error;
+      throw new DashboardError(
+        `${source}:${index + 1}`,
+        `not a Prometheus text exposition: ${error.message}`,
+        `line: ${excerpt(line)}`,
+      );
+    }
+  });
+  if (series.size === 0) {
+    throw new DashboardError(source, "not a Prometheus text exposition: it holds no samples");
+  }
+  return { series };
+}
+
+const excerpt = (line: string) => JSON.stringify(line.length > 60 ? `${line.slice(0, 57)}...` : line);
+
+/** Validates `# HELP`, `# TYPE` and OpenMetrics' `# UNIT`; any other `#` line (`# EOF`) is a comment. */
+function comment(line: string): void {
+  const match = /^#\s*(HELP|TYPE|UNIT)\s+(\S+)(?:\s+(.*))?$/.exec(line);
+  if (!match) return;
+  const [, keyword, name, rest = ""] = match;
+  if (!wholeMetricName.test(name)) throw new LineError(`${keyword} names an invalid metric ${JSON.stringify(name)}`);
+  if (keyword === "TYPE" && !types.has(rest.trim()))
+    throw new LineError(`unknown metric type ${JSON.stringify(rest.trim())}`);
+}
+
+/** `name{label="value",...} value [timestamp]`, label values with `\\`, `\"` and `\n` escapes. */
+function parseSample(line: string): Sample {
+  const name = metricName.exec(line)?.[0];
+  if (!name) throw new LineError('expected a sample "name{labels} value"');
+  let rest = line.slice(name.length);
+  const labels: string[] = [];
+  if (rest.startsWith("{")) {
+    const parsed = parseLabels(rest);
+    labels.push(...parsed.names);
+    rest = rest.slice(parsed.length);
+  }
+  // OpenMetrics exemplars follow " # "
+  const fields = rest.split(" # ")[0].trim().split(/\s+/);
+  if (!number.test(fields[0])) throw new LineError(`expected a number after ${name}`);
+  if (fields.length > 2 || (fields.length === 2 && !timestamp.test(fields[1])))
+    throw new LineError("unexpected text after the value");
+  return { name, labels };
+}
+
+function parseLabels(text: string): { names: string[]; length: number } {
+  const names: string[] = [];
+  let pos = 1;
+  const skipSpaces = () => {
+    while (text[pos] === " " || text[pos] === "\t") pos++;
+  };
+  for (;;) {
+    skipSpaces();
+    if (text[pos] === "}") return { names, length: pos + 1 };
+    const name = labelName.exec(text.slice(pos))?.[0];
+    if (!name) throw new LineError("expected a label name");
+    pos += name.length;
+    skipSpaces();
+    if (text[pos] !== "=") throw new LineError(`expected = after label ${name}`);
+    pos++;
+    skipSpaces();
+    if (text[pos] !== '"') throw new LineError(`expected a quoted value for label ${name}`);
+    pos = endOfQuoted(text, pos + 1, name);
+    names.push(name);
+    skipSpaces();
+    if (text[pos] === ",") pos++;
+    else if (text[pos] !== "}") throw new LineError(`expected , or } after label ${name}`);
+  }
+}
+
+/** Index just past the closing quote of a label value starting at `pos`. */
+function endOfQuoted(text: string, pos: number, label: string): number {
+  for (let i = pos; i < text.length; i++) {
+    if (text[i] === "\\") {
+      if (!["\\", '"', "n"].includes(text[i + 1] ?? "")) throw new LineError(`invalid escape in label ${label}`);
+      i++;
+    } else if (text[i] === '"') {
+      return i + 1;
+    }
+  }
+  throw new LineError(`unterminated value of label ${label}`);
+}
