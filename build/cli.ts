@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { DashboardError } from "../queries/errors";
+import { checkCommand, metricsCommand } from "./check/commands";
 import { buildDashboardFile, defaultOutput } from "./export";
 
 const name = "akkoma-dashboards";
@@ -29,7 +30,9 @@ export async function main(argv: string[]): Promise<void> {
         process.stdout.write(`wrote ${args.out}\n`);
       },
     )
-    .demandCommand(1, "Name a command: build")
+    .command(checkCommand)
+    .command(metricsCommand)
+    .demandCommand(1, "Name a command: build, check or metrics")
     .strict()
     .help()
     .alias("help", "h")
@@ -44,6 +47,11 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 if (require.main === module) {
+  // `check ... | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   main(process.argv.slice(2)).catch((error: unknown) =>
     fail(error instanceof Error ? error.message : String(error)),
   );

@@ -85,8 +85,9 @@ export function compare(
 ): Comparison {
   const failures: Finding[] = [];
   const warnings: Finding[] = [];
-  // Series the scraper writes (`up`) are not Akkoma's to export.
-  for (const need of all.filter((n) => n.metric.source === "akkoma")) {
+  // Series the scraper writes (`up`) are not Akkoma's to export; a series no panel reads blanks nothing.
+  const required = all.filter((n) => n.metric.source === "akkoma" && n.panels.length > 0);
+  for (const need of required) {
     const found = exported.get(need.series);
     if (!found) {
       if (need.metric.lazy && options.lazyMayBeAbsent) warnings.push({ kind: "notSeenYet", need });
@@ -104,7 +105,7 @@ export function compare(
         failures.push({ kind: "label", need, label, panels: panelsUsingLabel(need, label, panels) });
     }
   }
-  return { failures, warnings, checked: all.filter((n) => n.metric.source === "akkoma").length };
+  return { failures, warnings, checked: required.length };
 }
 
 const panelList = (panels: readonly string[]) =>
