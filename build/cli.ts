@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import yargs from "yargs";
 import { DashboardError } from "../queries/errors";
 import { checkCommand, metricsCommand } from "./check/commands";
@@ -46,13 +45,14 @@ export async function main(argv: string[]): Promise<void> {
     .parseAsync();
 }
 
-if (require.main === module) {
+/** The process entry: one line for any error, a quiet exit when a pipe closes early. */
+export function run(argv: string[]): Promise<void> {
   // `check ... | head` closes the pipe early; that is not an error worth a stack trace.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw error;
   });
-  main(process.argv.slice(2)).catch((error: unknown) =>
-    fail(error instanceof Error ? error.message : String(error)),
-  );
+  return main(argv).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
 }
+
+if (require.main === module) void run(process.argv.slice(2));

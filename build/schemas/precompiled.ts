@@ -3,9 +3,8 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
-import { Script } from "node:vm";
+import { requireWithCodeCache } from "../code-cache";
 
 const VALIDATORS_FILE = "validators.js";
 // V8's compiled code for validators.js, made after running every validator once: parsing and compiling
@@ -19,31 +18,22 @@ type ModuleExports = Record<string, unknown>;
 export function writePrecompiledValidators(dir: string, source: string): void {
   const fingerprint = JSON.stringify(schemaFolderFingerprint(dir));
   writeFileSync(join(dir, VALIDATORS_FILE), `${source}\nexports.schemaFingerprint = ${fingerprint};\n`);
-  const { script, exports } = runValidatorsModule(dir);
-  for (const validate of Object.values(exports)) if (typeof validate === "function") validate({});
-  writeFileSync(join(dir, CODE_CACHE_FILE), script.createCachedData());
+  const validators = runValidatorsModule(dir);
+  for (const validate of Object.values(validators.exports)) if (typeof validate === "function") validate({});
+  validators.saveCodeCache({ force: true });
 }
 
 /** The validators precompiled in `dir`, unless missing or generated from files other than those now there. */
 export function loadPrecompiledValidators(dir: string): ModuleExports | undefined {
   if (!existsSync(join(dir, VALIDATORS_FILE))) return undefined;
-  const cache = join(dir, CODE_CACHE_FILE);
-  const { exports } = runValidatorsModule(dir, existsSync(cache) ? readFileSync(cache) : undefined);
+  const { exports } = runValidatorsModule(dir);
   if (exports.schemaFingerprint === schemaFolderFingerprint(dir)) return exports;
   process.emitWarning(`${join(dir, VALIDATORS_FILE)} is stale, compiling the schemas instead (slow): run "npm run compile"`);
   return undefined;
 }
 
-/** Loads validators.js as CommonJS would, but through a vm.Script so that V8's code cache can be used. */
-function runValidatorsModule(dir: string, cachedData?: Buffer): { script: Script; exports: ModuleExports } {
-  const file = join(dir, VALIDATORS_FILE);
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`;
-  const script = new Script(wrapped, { filename: file, cachedData });
-  const module = { exports: {} as ModuleExports };
-  const body = script.runInThisContext() as (...args: unknown[]) => void;
-  body(module.exports, createRequire(file), module, file, dir);
-  return { script, exports: module.exports };
-}
+const runValidatorsModule = (dir: string) =>
+  requireWithCodeCache(join(dir, VALIDATORS_FILE), join(dir, CODE_CACHE_FILE));
 
 /**
  * Hash of every file in `dir` but the generated ones: the schemas, the relaxations and the code that

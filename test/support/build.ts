@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 export const projectRoot = join(__dirname, "..", "..");
-export const cliPath = join(projectRoot, "dist", "build", "cli.js");
+export const cliPath = join(projectRoot, "dist", "build", "launch.js");
 
 /** The CLI as a user runs it: compiled, in its own process (`npm test` compiles first). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
