@@ -3,14 +3,13 @@ import * as units from "@grafana/grafana-foundation-sdk/units";
 import {
   dbQueryTime,
   dbTotalTime,
-  federationWorkers,
   inboundRequests,
   jobCompletions,
   jobExceptions,
   outgoingRequests,
 } from "../queries/catalogue";
 import { type TrendWindow, add, averagePerMinuteOver, orZero } from "../queries/promql";
-import { noneOf, oneOf } from "../queries/selectors";
+import { federationJobs, otherJobs } from "../queries/selectors";
 import { fixedColor, hiddenLegend, prom, timeseries } from "./common";
 
 /**
@@ -23,8 +22,6 @@ export const trendStep = "1h";
 const trendPanel = (title: string, window: TrendWindow, width: number, height: number) =>
   timeseries(title, width, height).timeFrom(window).interval(trendStep);
 
-const federation = { worker: oneOf(federationWorkers) };
-const otherJobs = { worker: noneOf(federationWorkers) };
 
 export const jobsPerMinuteTrendPanel = () =>
   trendPanel("Jobs Per Minute - 24h Average", "24h", 10, 9)
@@ -32,8 +29,8 @@ export const jobsPerMinuteTrendPanel = () =>
     .unit(units.CountsPerMinute)
     .withTarget(prom(averagePerMinuteOver("24h", jobCompletions, "count", otherJobs), "Completions"))
     .withTarget(prom(orZero(averagePerMinuteOver("24h", jobExceptions, "count", otherJobs)), "Exceptions"))
-    .withTarget(prom(averagePerMinuteOver("24h", jobCompletions, "count", federation), "RFP Completions"))
-    .withTarget(prom(orZero(averagePerMinuteOver("24h", jobExceptions, "count", federation)), "RFP Exceptions"))
+    .withTarget(prom(averagePerMinuteOver("24h", jobCompletions, "count", federationJobs), "RFP Completions"))
+    .withTarget(prom(orZero(averagePerMinuteOver("24h", jobExceptions, "count", federationJobs)), "RFP Exceptions"))
     .overrideByName("Completions", [fixedColor("green")])
     .overrideByName("Exceptions", [fixedColor("yellow")])
     .overrideByName("RFP Completions", [fixedColor("light-blue")])

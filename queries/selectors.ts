@@ -1,6 +1,6 @@
 import { VectorExprBuilder, vector } from "@grafana/promql-builder";
 import { DashboardError } from "./errors";
-import type { Metric } from "./catalogue";
+import { type Metric, federationWorkers } from "./catalogue";
 
 // The dashboard's constant variables, filled from the import inputs (see build/envelope.ts).
 export const scrapeJobVariable = "scrape_job";
@@ -16,6 +16,10 @@ export type Matchers<L extends string> = Partial<Record<L, LabelMatcher>>;
 
 export const oneOf = (values: readonly string[]): LabelMatcher => ({ op: "=~", values });
 export const noneOf = (values: readonly string[]): LabelMatcher => ({ op: "!~", values });
+
+/** Federation (receive, fetch, publish) jobs, shown apart from all other jobs. */
+export const federationJobs = { worker: oneOf(federationWorkers) };
+export const otherJobs = { worker: noneOf(federationWorkers) };
 
 const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -1,30 +1,25 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeAtomically } from "../build/write";
-import { runCli } from "./support/build";
+import { runCli, useTempFolder } from "./support/build";
 
 describe("akkoma-dashboards build", () => {
-  let folder: string;
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), "akkoma-dashboards-"));
-  });
-  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+  const folder = useTempFolder("akkoma-dashboards-");
 
   it("writes the same bytes on every run, whatever the machine's time zone and locale", () => {
-    const first = join(folder, "first.json");
-    const second = join(folder, "second.json");
+    const first = join(folder(), "first.json");
+    const second = join(folder(), "second.json");
     expect(runCli(["build", "--out", first], { TZ: "UTC", LANG: "C" }).status).toBe(0);
     expect(runCli(["build", "--out", second], { TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8" }).status).toBe(0);
     expect(readFileSync(second)).toEqual(readFileSync(first));
-    expect(readdirSync(folder).sort()).toEqual(["first.json", "second.json"]);
+    expect(readdirSync(folder()).sort()).toEqual(["first.json", "second.json"]);
   });
 
   it("refuses a missing folder in one line, naming it, and writes nothing", () => {
-    const out = join(folder, "missing", "dash.json");
+    const out = join(folder(), "missing", "dash.json");
     const result = runCli(["build", "--out", out]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`akkoma-dashboards: --out ${out}: folder ${join(folder, "missing")} does not exist (create it first)\n`);
+    expect(result.stderr).toBe(`akkoma-dashboards: --out ${out}: folder ${join(folder(), "missing")} does not exist (create it first)\n`);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -35,15 +30,15 @@ describe("akkoma-dashboards build", () => {
   });
 
   it("leaves no temp file behind when the final rename fails half-way", () => {
-    const out = join(folder, "taken");
+    const out = join(folder(), "taken");
     mkdirSync(join(out, "not-empty"), { recursive: true });
     expect(() => writeAtomically(out, "{}")).toThrow(/--out .*taken: cannot write the file \(\w+\)/);
-    expect(readdirSync(folder)).toEqual(["taken"]);
+    expect(readdirSync(folder())).toEqual(["taken"]);
     expect(readdirSync(out)).toEqual(["not-empty"]);
   });
 
   it("names an unknown flag", () => {
-    const result = runCli(["build", "--outt", join(folder, "x.json")]);
+    const result = runCli(["build", "--outt", join(folder(), "x.json")]);
     expect(result.status).not.toBe(0);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/Unknown argument: outt/);

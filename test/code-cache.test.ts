@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireWithCodeCache } from "../build/code-cache";
+import { useTempFolder } from "./support/build";
 
 describe("the code cache the CLI starts through", () => {
-  let folder: string;
-  beforeEach(() => {
-    folder = mkdtempSync(join(tmpdir(), "code-cache-"));
-  });
-  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+  const folder = useTempFolder("code-cache-");
 
   it("never runs stale code after a rebuild that kept the file's length", () => {
-    const file = join(folder, "module.js");
-    const cache = join(folder, "module.v8cache");
+    const file = join(folder(), "module.js");
+    const cache = join(folder(), "module.v8cache");
     writeFileSync(file, "#!/usr/bin/env node\nmodule.exports = { title: 'Uptime A' };\n");
     const first = requireWithCodeCache(file, cache);
     first.saveCodeCache();
@@ -23,8 +19,8 @@ describe("the code cache the CLI starts through", () => {
   });
 
   it("gives the module its own require and __dirname", () => {
-    const file = join(folder, "paths.js");
+    const file = join(folder(), "paths.js");
     writeFileSync(file, "module.exports = { dir: __dirname, path: require('node:path').sep };\n");
-    expect(requireWithCodeCache(file, join(folder, "paths.v8cache")).exports).toEqual({ dir: folder, path: "/" });
+    expect(requireWithCodeCache(file, join(folder(), "paths.v8cache")).exports).toEqual({ dir: folder(), path: "/" });
   });
 });

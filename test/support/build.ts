@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const projectRoot = join(__dirname, "..", "..");
@@ -22,4 +24,14 @@ export function requireCommand(command: string, debianPackage: string): string {
     throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run does this)`);
   }
   return command;
+}
+
+/** A fresh private folder for each test, removed afterwards; call inside a describe block. */
+export function useTempFolder(prefix: string): () => string {
+  let folder = "";
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+  return () => folder;
 }
