@@ -44,3 +44,105 @@ export function interpolate(expr: string, variables: Record<string, string>, t: 
     return values[name] as string;
   });
 }
+
+// Time ranges and steps, as Grafana's frontend (rangeutil) and its Prometheus backend (promlib) pick them.
+
+const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** A Grafana duration such as "90s", "7d" or "1h" (months and years are calendar-bound and not supported). */
+export function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h|d|w)$/.exec(text.trim());
+  if (!match) throw new Error(`unsupported Grafana duration "${text}"`);
+  return Number(match[1]) * (unitMs[match[2] as string] as number);
+}
+
+/** "now" or "now-3h" (no rounding such as "now/d"), at the given moment. */
+export function relativeTimeMs(expression: string, nowMs: number): number {
+  if (expression === "now") return nowMs;
+  const match = /^now-(.+)$/.exec(expression);
+  if (!match) throw new Error(`unsupported Grafana time "${expression}"`);
+  return nowMs - durationMs(match[1] as string);
+}
+
+export interface TimeRange {
+  fromMs: number;
+  toMs: number;
+}
+
+export interface PanelTime {
+  timeFrom?: string;
+  timeShift?: string;
+}
+
+/** A panel's relative time override ("7d" and "now-7d" alike) replaces the dashboard's range up to now. */
+export function panelTimeRange(
+  dashboardTime: { from: string; to: string },
+  panel: PanelTime,
+  nowMs: number,
+): TimeRange {
+  const override = panel.timeFrom ? panel.timeFrom.replace(/^now-/, "") : undefined;
+  const range = override
+    ? { fromMs: nowMs - durationMs(override), toMs: nowMs }
+    : { fromMs: relativeTimeMs(dashboardTime.from, nowMs), toMs: relativeTimeMs(dashboardTime.to, nowMs) };
+  const shift = panel.timeShift ? durationMs(panel.timeShift.replace(/^now-/, "")) : 0;
+  return { fromMs: range.fromMs - shift, toMs: range.toMs - shift };
+}
+
+// Grafana's roundInterval: [upper bound of the raw interval, the step it becomes], in ms.
+const intervalSteps: readonly (readonly [number, number])[] = [
+  [15, 10],
+  [35, 20],
+  [75, 50],
+  [150, 100],
+  [350, 200],
+  [750, 500],
+  [1_500, 1_000],
+  [3_500, 2_000],
+  [7_500, 5_000],
+  [12_500, 10_000],
+  [17_500, 15_000],
+  [25_000, 20_000],
+  [45_000, 30_000],
+  [90_000, 60_000],
+  [210_000, 120_000],
+  [450_000, 300_000],
+  [780_000, 600_000],
+  [1_350_000, 900_000],
+  [2_700_000, 1_800_000],
+  [5_400_000, 3_600_000],
+  [9_000_000, 7_200_000],
+  [16_200_000, 10_800_000],
+  [32_400_000, 21_600_000],
+  [86_400_000, 43_200_000],
+  [604_800_000, 86_400_000],
+  [1_814_400_000, 604_800_000],
+  [3_628_800_000, 2_592_000_000],
+];
+
+export function roundIntervalMs(rawMs: number): number {
+  return intervalSteps.find(([below]) => rawMs < below)?.[1] ?? 31_536_000_000;
+}
+
+/** Grafana's Prometheus backend never asks for more than this many points. */
+const safeResolution = 11_000;
+
+export interface IntervalOptions {
+  /** Panel "max data points"; Grafana uses the panel's width in pixels when unset. */
+  maxDataPoints: number;
+  /** Panel "min interval" if set, else the datasource's scrape interval. */
+  minIntervalMs: number;
+  /** A query's own min step (target `interval`), which overrides the panel's in the backend. */
+  queryMinIntervalMs?: number;
+}
+
+/** The step of a panel's queries: what `$__interval` becomes and what a range query is sent with. */
+export function queryStepMs(range: TimeRange, options: IntervalOptions): number {
+  const rawMs = (range.toMs - range.fromMs) / options.maxDataPoints;
+  const frontendMs = Math.max(roundIntervalMs(rawMs), options.minIntervalMs);
+  const minMs = options.queryMinIntervalMs ?? frontendMs;
+  const calculatedMs = rawMs < minMs ? minMs : roundIntervalMs(rawMs);
+  return Math.max(calculatedMs, roundIntervalMs((range.toMs - range.fromMs) / safeResolution));
+}
+
+/** Range queries start and end on a multiple of the step (the dashboard's timezone is UTC). */
+export const alignToStep = (ms: number, stepMs: number) => Math.floor(ms / stepMs) * stepMs;

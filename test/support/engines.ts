@@ -1,0 +1,273 @@
+// Real Prometheus and VictoriaMetrics, each on a free 127.0.0.1 port with a private data dir, loaded
+// with a synthetic history. No mocks: the point is to learn what the real query engines accept.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type SyntheticHistory, toOpenMetrics, toVictoriaMetricsJsonLines } from "./synthetic";
+
+export type EngineName = "Prometheus" | "VictoriaMetrics";
+
+export interface Engine {
+  readonly name: EngineName;
+  /** Base URL, e.g. http://127.0.0.1:41234; the Prometheus HTTP API lives under /api/v1 on both. */
+  readonly url: string;
+  /**
+   * Running totals since the engine started, where it keeps them (VictoriaMetrics 1.79 has no
+   * per-query stats; Prometheus has them but no totals).
+   */
+  readonly queryTotals?: () => Promise<QueryTotals>;
+}
+
+export interface QueryTotals {
+  /** Requests to /api/v1/query and /api/v1/query_range. */
+  readonly queries: number;
+  readonly samplesRead: number;
+}
+
+export interface Engines {
+  readonly prometheus: Engine;
+  readonly victoriaMetrics: Engine;
+  readonly all: readonly Engine[];
+  /** Kills both engines, waits for them to exit and removes their data. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const binaries = ["prometheus", "promtool", "victoria-metrics"] as const;
+const installHint = "install them with `apt-get install prometheus victoria-metrics`";
+const readyTimeoutMs = 30_000;
+// promtool cuts blocks at 2h boundaries and re-reads its whole input for every block, so one file
+// a block keeps the backfill linear instead of quadratic in the history's length.
+const blockMs = 2 * 3_600_000;
+const importBatchSeries = 64;
+
+export async function startEngines(history: SyntheticHistory): Promise<Engines> {
+  requireBinaries();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "akkoma-engines-"));
+  const processes: ChildProcess[] = [];
+  const stop = once(() => stopAll(processes, root));
+  const killOnExit = () => processes.forEach((child) => child.kill("SIGKILL"));
+  process.once("exit", killOnExit);
+  // allSettled: when one engine fails, the other must have finished launching before both are stopped.
+  const [prometheus, victoriaMetrics] = await Promise.allSettled([
+    startPrometheus(history, root, processes),
+    startVictoriaMetrics(history, root, processes),
+  ]);
+  try {
+    if (prometheus.status === "rejected") throw prometheus.reason;
+    if (victoriaMetrics.status === "rejected") throw victoriaMetrics.reason;
+    return {
+      prometheus: prometheus.value,
+      victoriaMetrics: victoriaMetrics.value,
+      all: [prometheus.value, victoriaMetrics.value],
+      stop: async () => {
+        await stop();
+        process.removeListener("exit", killOnExit);
+      },
+    };
+  } catch (error) {
+    await stop();
+    process.removeListener("exit", killOnExit);
+    throw error;
+  }
+}
+
+function requireBinaries(): void {
+  const missing = binaries.filter((binary) => !onPath(binary));
+  if (missing.length > 0) {
+    throw new Error(`${missing.join(", ")} not found on PATH: the end-to-end tests need real engines; ${installHint}`);
+  }
+}
+
+function onPath(binary: string): boolean {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, binary), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function startPrometheus(history: SyntheticHistory, root: string, processes: ChildProcess[]): Promise<Engine> {
+  const dataDir = path.join(root, "prometheus");
+  await createBlocks(history, path.join(root, "openmetrics"), dataDir);
+  const config = path.join(root, "prometheus.yml");
+  fs.writeFileSync(config, "global:\n  scrape_interval: 1m\nscrape_configs: []\n");
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = launch("prometheus", root, processes, [
+    `--config.file=${config}`,
+    `--storage.tsdb.path=${dataDir}`,
+    // Retention counts back from the newest block; a month keeps every synthetic sample.
+    "--storage.tsdb.retention.time=30d",
+    // Keeps the backfilled 2h blocks as they are: no compaction running under the queries being measured.
+    "--storage.tsdb.min-block-duration=2h",
+    "--storage.tsdb.max-block-duration=2h",
+    "--query.lookback-delta=5m",
+    `--web.listen-address=127.0.0.1:${port}`,
+    "--log.level=warn",
+  ]);
+  await waitUntilReady("Prometheus", child, `${url}/-/ready`, root);
+  return { name: "Prometheus", url };
+}
+
+/** Writes one OpenMetrics file per 2h block and backfills them with promtool, two at a time. */
+async function createBlocks(history: SyntheticHistory, inputDir: string, dataDir: string): Promise<void> {
+  fs.mkdirSync(inputDir);
+  fs.mkdirSync(dataDir);
+  const files: string[] = [];
+  for (let from = Math.floor(history.startMs / blockMs) * blockMs; from <= history.endMs; from += blockMs) {
+    const file = path.join(inputDir, `${from}.om`);
+    fs.writeFileSync(file, toOpenMetrics(history, from, from + blockMs));
+    files.push(file);
+  }
+  const workers = Math.max(1, Math.min(os.availableParallelism(), 4));
+  const queue = [...files];
+  const backfill = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      await run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, dataDir]);
+      fs.rmSync(file);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, backfill));
+}
+
+async function startVictoriaMetrics(
+  history: SyntheticHistory,
+  root: string,
+  processes: ChildProcess[],
+): Promise<Engine> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = launch("victoria-metrics", root, processes, [
+    `-httpListenAddr=127.0.0.1:${port}`,
+    `-storageDataPath=${path.join(root, "victoria-metrics")}`,
+    "-retentionPeriod=30d",
+    // By default VictoriaMetrics hides the last 30 s, which is exactly where "now" is.
+    "-search.latencyOffset=0",
+    // Every dashboard load should cost what a first load costs, for the bench's numbers.
+    "-search.disableCache",
+    "-loggerLevel=WARN",
+  ]);
+  await waitUntilReady("VictoriaMetrics", child, `${url}/health`, root);
+  const lines = toVictoriaMetricsJsonLines(history);
+  for (let i = 0; i < lines.length; i += importBatchSeries) {
+    await expectOk(
+      await fetch(`${url}/api/v1/import`, { method: "POST", body: lines.slice(i, i + importBatchSeries).join("\n") }),
+      "VictoriaMetrics import",
+    );
+  }
+  // Imported rows sit in memory buffers for up to a second; queries only see them once flushed.
+  await expectOk(await fetch(`${url}/internal/force_flush`), "VictoriaMetrics force_flush");
+  return { name: "VictoriaMetrics", url, queryTotals: () => victoriaMetricsTotals(url) };
+}
+
+/** VictoriaMetrics' own /metrics; they lag a second behind, so callers compare `queries` first. */
+async function victoriaMetricsTotals(url: string): Promise<QueryTotals> {
+  const lines = (await (await fetch(`${url}/metrics`)).text()).split("\n");
+  // Histograms appear with their first observation: absent means 0.
+  const value = (series: string) =>
+    Number(lines.find((l) => l.startsWith(`${series} `))?.slice(series.length + 1) ?? 0);
+  return {
+    queries:
+      value('vm_http_requests_total{path="/api/v1/query"}') +
+      value('vm_http_requests_total{path="/api/v1/query_range"}'),
+    samplesRead: value("vm_rows_read_per_query_sum"),
+  };
+}
+
+function launch(binary: string, root: string, processes: ChildProcess[], args: string[]): ChildProcess {
+  const logFile = path.join(root, `${binary}.log`);
+  const log = fs.openSync(logFile, "a");
+  const child = spawn(binary, args, { cwd: root, stdio: ["ignore", log, log] });
+  fs.closeSync(log);
+  // Surfaces in the startup error's log tail instead of crashing the test run.
+  child.on("error", (error) => fs.appendFileSync(logFile, `could not start ${binary}: ${error.message}\n`));
+  processes.push(child);
+  return child;
+}
+
+function run(binary: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${binary} ${args.join(" ")} exited with ${code}: ${stderr.trim()}`)),
+    );
+  });
+}
+
+/** Asks the OS for a port nobody listens on; the engine binds it a moment later. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitUntilReady(name: EngineName, child: ChildProcess, readyUrl: string, root: string): Promise<void> {
+  const deadline = Date.now() + readyTimeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `${name} exited during startup (${child.exitCode ?? child.signalCode}):\n${logTail(root, child)}`,
+      );
+    }
+    try {
+      if ((await fetch(readyUrl)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${name} was not ready after ${readyTimeoutMs / 1000}s at ${readyUrl}:\n${logTail(root, child)}`);
+}
+
+function logTail(root: string, child: ChildProcess): string {
+  const binary = child.spawnfile;
+  try {
+    return fs
+      .readFileSync(path.join(root, `${binary}.log`), "utf8")
+      .split("\n")
+      .slice(-20)
+      .join("\n");
+  } catch {
+    return `(no log from ${binary})`;
+  }
+}
+
+async function expectOk(response: Response, what: string): Promise<void> {
+  if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
+}
+
+async function stopAll(processes: readonly ChildProcess[], root: string): Promise<void> {
+  await Promise.all(processes.map((child) => terminate(child)));
+  fs.rmSync(root, { recursive: true, force: true });
+}
+
+/** SIGTERM, then SIGKILL if the engine has not exited within 10 s. */
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= action());
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

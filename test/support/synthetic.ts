@@ -1,0 +1,569 @@
+// A deterministic history of what a scraper stores from one Akkoma instance, shaped like
+// lib/pleroma/web/telemetry.ex exports it (TelemetryMetricsPrometheus.Core), plus the values a
+// correct dashboard must show for it. Both engines are fed from here, so tests never need ../shared.
+
+import {
+  cpuRunQueue,
+  dbDecodeTime,
+  dbQueryTime,
+  dbQueueTime,
+  dbTotalTime,
+  deliveryFailures,
+  federationWorkers,
+  inboundRequests,
+  ioRunQueue,
+  jobCompletions,
+  jobExceptions,
+  knownDomains,
+  localPosts,
+  localUsers,
+  outgoingRequests,
+  pendingJobs,
+  portIoIn,
+  portIoOut,
+  remoteUsers,
+  scheduledJobs,
+  up,
+  vmMemory,
+  type Metric,
+} from "../../queries/catalogue";
+
+export const scrapeIntervalMs = 60_000;
+export const outageMinutes = 30;
+
+export interface SyntheticOptions {
+  /** PRNG seed; the same seed and end give the same history byte for byte. */
+  seed?: number;
+  hours?: number;
+  /** Time of the last scrape; rounded down to the minute. Defaults to now. */
+  endMs?: number;
+  job?: string;
+  instance?: string;
+  /** How long before the end the 30-minute outage starts. */
+  outageStartsBeforeEndMs?: number;
+}
+
+export interface SyntheticSeries {
+  readonly name: string;
+  /** Counters include histogram parts and psum/pcount pairs: everything that only grows until a restart. */
+  readonly kind: "gauge" | "counter";
+  /** Every label including job and instance, without __name__. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** One value a scrape; NaN where the scrape did not see the series. */
+  readonly values: Float64Array;
+}
+
+export interface DeliveryFailureCount {
+  target: string;
+  reason: string;
+  /** Failed deliveries that happened in the window. */
+  events: number;
+  /** The series' first value inside the window: a counter seen first mid-window starts there, not at 0. */
+  firstSampleValue: number;
+}
+
+/** What the dashboard must show for this history. Windows are (fromMs, toMs], like a scrape-aligned range. */
+export interface Expectations {
+  deliveryFailures(fromMs: number, toMs: number): DeliveryFailureCount[];
+  /** Share of scrapes in the window that reached Akkoma. */
+  uptimeFraction(fromMs: number, toMs: number): number;
+  /** Mean of the BEAM memory values Akkoma polled in the window, in bytes. */
+  averageMemoryBytes(fromMs: number, toMs: number): number;
+  /** The gauge value the scrape at or before atMs saw; undefined while Akkoma was down. */
+  pendingJobs(queue: string, atMs: number): number | undefined;
+  scheduledJobs(queue: string, atMs: number): number | undefined;
+}
+
+export interface SyntheticHistory {
+  readonly job: string;
+  readonly instance: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly scrapes: number;
+  readonly series: readonly SyntheticSeries[];
+  /** Scrapes in [startMs, endMs) failed: up=0 and no Akkoma series; Akkoma restarts at endMs. */
+  readonly outage: { readonly startMs: number; readonly endMs: number };
+  readonly queues: readonly string[];
+  readonly expected: Expectations;
+}
+
+const hourMs = 3_600_000;
+
+// Worker mix of a small federating instance: the federation workers dominate.
+const workers: readonly { worker: string; perMinute: number; medianSeconds: number; exceptionsPerMinute: number }[] = [
+  { worker: federationWorkers[0], perMinute: 60, medianSeconds: 0.05, exceptionsPerMinute: 0.3 },
+  { worker: federationWorkers[1], perMinute: 8, medianSeconds: 0.4, exceptionsPerMinute: 0.2 },
+  { worker: federationWorkers[2], perMinute: 30, medianSeconds: 0.25, exceptionsPerMinute: 0.4 },
+  { worker: "Pleroma.Workers.BackgroundWorker", perMinute: 3, medianSeconds: 0.03, exceptionsPerMinute: 0.05 },
+  { worker: "Pleroma.Workers.SearchIndexingWorker", perMinute: 12, medianSeconds: 0.02, exceptionsPerMinute: 0 },
+  { worker: "Pleroma.Workers.WebPusherWorker", perMinute: 2, medianSeconds: 0.15, exceptionsPerMinute: 0 },
+  { worker: "Pleroma.Workers.NodeInfoFetcherWorker", perMinute: 0.3, medianSeconds: 0.8, exceptionsPerMinute: 0.08 },
+];
+/** Jobs start failing this long into the history, so oban_job_exception appears mid-history. */
+const exceptionsBeginAfterMs = 4 * hourMs;
+
+const routes: readonly { route: string; perMinute: number; medianSeconds: number }[] = [
+  { route: "/inbox", perMinute: 40, medianSeconds: 0.004 },
+  { route: "/users/:nickname/inbox", perMinute: 25, medianSeconds: 0.005 },
+  { route: "/api/v1/timelines/home", perMinute: 6, medianSeconds: 0.12 },
+  { route: "/api/v1/notifications", perMinute: 4, medianSeconds: 0.06 },
+  { route: "/objects/:uuid", perMinute: 10, medianSeconds: 0.02 },
+  { route: "/.well-known/webfinger", perMinute: 5, medianSeconds: 0.008 },
+];
+
+const responseCodes: readonly { code: string; perMinute: number; medianSeconds: number; sinceMs: number }[] = [
+  { code: "200", perMinute: 35, medianSeconds: 0.15, sinceMs: 0 },
+  { code: "202", perMinute: 20, medianSeconds: 0.3, sinceMs: 0 },
+  { code: "404", perMinute: 2, medianSeconds: 0.1, sinceMs: 0 },
+  { code: "410", perMinute: 0.5, medianSeconds: 0.1, sinceMs: 6 * hourMs },
+  { code: "500", perMinute: 0.2, medianSeconds: 1.5, sinceMs: 10 * hourMs },
+];
+
+// Remote servers that keep refusing deliveries; each pair's series appears with its first failure.
+const failingTargets: readonly { target: string; reason: string; perHour: number; sinceMs: number }[] = [
+  { target: "dead.example", reason: "http_410", perHour: 3, sinceMs: 5 * hourMs },
+  { target: "gone.example", reason: "nxdomain", perHour: 1.5, sinceMs: 8 * hourMs },
+  { target: "slow.example", reason: "timeout", perHour: 2, sinceMs: 12 * hourMs },
+  { target: "closed.example", reason: "econnrefused", perHour: 0.5, sinceMs: 3 * hourMs },
+  { target: "buggy.example", reason: "crash", perHour: 0.3, sinceMs: 15 * hourMs },
+  // First fails after the restart, so its series exists only in the last part of the history.
+  { target: "new.example", reason: "cause_unknown", perHour: 1, sinceMs: 38 * hourMs },
+];
+
+const queues: readonly { queue: string; available: (draw: Draw) => number; scheduled: (draw: Draw) => number }[] = [
+  { queue: "federator_incoming", available: (d) => d.poisson(2), scheduled: (d) => d.poisson(1) },
+  { queue: "federator_outgoing", available: (d) => d.poisson(4), scheduled: (d) => 40 + d.poisson(10) },
+  { queue: "remote_fetcher", available: (d) => d.poisson(1), scheduled: () => 0 },
+  { queue: "background", available: (d) => d.poisson(0.5), scheduled: (d) => d.poisson(0.2) },
+  { queue: "search_indexing", available: (d) => d.poisson(3), scheduled: () => 0 },
+  { queue: "web_push", available: (d) => d.poisson(0.1), scheduled: () => 0 },
+  { queue: "activity_expiration", available: () => 0, scheduled: (d) => 1500 + d.poisson(20) },
+  { queue: "scheduled_activities", available: () => 0, scheduled: (d) => d.poisson(3) },
+];
+
+// Bucket boundaries exactly as telemetry.ex declares them.
+const routerBuckets = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 15];
+const jobBuckets = [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10];
+const dbTotalBuckets = [0.1, 0.2, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000];
+const dbQueueBuckets = [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10];
+const dbDecodeBuckets = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5];
+const dbQueryBuckets = [0.1, 0.2, 0.5, 1, 1.5, 3, 5, 10, 25, 50];
+
+const dbQueriesPerMinute = 900;
+
+export function generateHistory(options: SyntheticOptions = {}): SyntheticHistory {
+  const endMs = Math.floor((options.endMs ?? Date.now()) / scrapeIntervalMs) * scrapeIntervalMs;
+  const scrapes = (options.hours ?? 50) * 60 + 1;
+  const startMs = endMs - (scrapes - 1) * scrapeIntervalMs;
+  const outageStart = Math.round((options.outageStartsBeforeEndMs ?? 20 * hourMs) / scrapeIntervalMs);
+  const timeline = new Timeline(startMs, scrapes, scrapes - 1 - outageStart, outageMinutes);
+  const job = options.job ?? "akkoma";
+  const instance = options.instance ?? "akkoma.test:443";
+  const recorder = new Recorder(timeline, { job, instance });
+  const draw = new Draw(options.seed ?? 4);
+
+  recorder.gauge(up, {}, (i) => (timeline.alive(i) ? 1 : 0), { scraper: true });
+  const failures = recordDeliveryFailures(recorder, timeline, draw);
+  recordInstanceStats(recorder, timeline, draw);
+  const memory = recordBeamPolls(recorder, timeline, draw);
+  recordPortIo(recorder, timeline, draw);
+  recordJobs(recorder, timeline, draw);
+  const queueValues = recordQueues(recorder, timeline, draw);
+  recordHttp(recorder, timeline, draw);
+  recordDatabase(recorder, timeline, draw);
+
+  return {
+    job,
+    instance,
+    startMs,
+    endMs,
+    scrapes,
+    series: recorder.series,
+    outage: { startMs: timeline.timeOf(timeline.outageStart), endMs: timeline.timeOf(timeline.restart) },
+    queues: queues.map((q) => q.queue),
+    expected: expectationsOf(timeline, failures, memory, queueValues),
+  };
+}
+
+/** Scrape i happens at startMs + i minutes; Akkoma is down for the scrapes in [outageStart, restart). */
+class Timeline {
+  readonly restart: number;
+  constructor(
+    readonly startMs: number,
+    readonly scrapes: number,
+    readonly outageStart: number,
+    outageScrapes: number,
+  ) {
+    this.restart = outageStart + outageScrapes;
+  }
+  timeOf(i: number): number {
+    return this.startMs + i * scrapeIntervalMs;
+  }
+  alive(i: number): boolean {
+    return i < this.outageStart || i >= this.restart;
+  }
+  /** A BEAM restart starts every counter, sum and poll count from zero. */
+  bootsAt(i: number): boolean {
+    return i === 0 || i === this.restart;
+  }
+  /** Scrape indexes with a timestamp in (fromMs, toMs]. */
+  indexesIn(fromMs: number, toMs: number): number[] {
+    const first = Math.max(0, Math.floor((fromMs - this.startMs) / scrapeIntervalMs) + 1);
+    const last = Math.min(this.scrapes - 1, Math.floor((toMs - this.startMs) / scrapeIntervalMs));
+    return Array.from({ length: Math.max(0, last - first + 1) }, (_, k) => first + k);
+  }
+  /** Traffic follows the day: busiest in the European afternoon, quietest at night. */
+  daily(i: number): number {
+    const dayFraction = (this.timeOf(i) % (24 * hourMs)) / (24 * hourMs);
+    return 1 + 0.35 * Math.sin(2 * Math.PI * (dayFraction - 0.375));
+  }
+}
+
+/** mulberry32: tiny, seedable and good enough for traffic noise. */
+class Draw {
+  private state: number;
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+  uniform(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  normal(): number {
+    const u = Math.max(this.uniform(), 1e-12);
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.uniform());
+  }
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
+    if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
+    const limit = Math.exp(-lambda);
+    let k = 0;
+    for (let p = this.uniform(); p > limit; p *= this.uniform()) k++;
+    return k;
+  }
+}
+
+type Labels = Record<string, string>;
+
+/** Turns per-scrape increments into what the exporter shows: cumulative since boot, absent while down. */
+class Recorder {
+  readonly series: SyntheticSeries[] = [];
+  constructor(
+    private readonly timeline: Timeline,
+    private readonly scrapeLabels: Labels,
+  ) {}
+
+  private add(name: string, kind: SyntheticSeries["kind"], labels: Labels, values: Float64Array): void {
+    this.series.push({ name, kind, labels: { ...this.scrapeLabels, ...labels }, values });
+  }
+
+  gauge(metric: Metric, labels: Labels, valueAt: (i: number) => number, options: { scraper?: boolean } = {}): void {
+    const values = new Float64Array(this.timeline.scrapes).fill(Number.NaN);
+    for (let i = 0; i < values.length; i++) {
+      if (options.scraper || this.timeline.alive(i)) values[i] = valueAt(i);
+    }
+    this.add(metric.name, "gauge", labels, values);
+  }
+
+  /**
+   * A counter as TelemetryMetricsPrometheus exports it: reset by a restart, and a label set exists
+   * only once an event carried it (so after a restart it is gone again until its next event).
+   */
+  counter(name: string, labels: Labels, increments: Float64Array, options: CounterOptions = {}): Float64Array {
+    const values = new Float64Array(this.timeline.scrapes).fill(Number.NaN);
+    const events = options.appearsWith ?? increments;
+    let total = 0;
+    let seen = false;
+    for (let i = 0; i < values.length; i++) {
+      if (!this.timeline.alive(i)) continue;
+      if (this.timeline.bootsAt(i)) [total, seen] = [0, options.fromBoot ?? false];
+      total = roundValue(total + (increments[i] as number));
+      seen ||= (events[i] as number) > 0;
+      if (seen) values[i] = total;
+    }
+    this.add(name, "counter", labels, values);
+    return values;
+  }
+
+  /** A distribution: `_bucket{le}` with +Inf, `_sum`, `_count`, all appearing with the label set's first event. */
+  histogram(metric: Metric, labels: Labels, bounds: readonly number[], events: HistogramEvents): void {
+    const counts = events.counts;
+    for (const [k, le] of [...bounds.map(String), "+Inf"].entries()) {
+      const share = k < bounds.length ? (events.cumulativeShare[k] as number) : 1;
+      const inBucket = counts.map((n) => Math.round(n * share));
+      this.counter(`${metric.name}_bucket`, { ...labels, le }, inBucket, { appearsWith: counts });
+    }
+    this.counter(`${metric.name}_sum`, labels, events.sums, { appearsWith: counts });
+    this.counter(`${metric.name}_count`, labels, counts);
+  }
+}
+
+interface CounterOptions {
+  /** Polled values exist from boot on; event counters only from their first event. */
+  fromBoot?: boolean;
+  /** The events that make the series appear, when they are not its own increments (a histogram's buckets). */
+  appearsWith?: Float64Array;
+}
+
+interface HistogramEvents {
+  counts: Float64Array;
+  sums: Float64Array;
+  /** Share of events at or below each bucket boundary. */
+  cumulativeShare: readonly number[];
+}
+
+// The exporter's float rendering is long; six decimals keep the files small and the sums exact enough.
+// Integers stay as they are: scaling a byte total near 1e12 by 1e6 would leave double precision.
+const roundValue = (value: number) => (Number.isInteger(value) ? value : Math.round(value * 1e6) / 1e6);
+
+/** Events of one label set: a Poisson count a minute, each event's duration spread around a median. */
+function histogramEvents(
+  timeline: Timeline,
+  draw: Draw,
+  perMinute: (i: number) => number,
+  median: number,
+  bounds: readonly number[],
+): HistogramEvents {
+  const counts = Float64Array.from({ length: timeline.scrapes }, (_, i) => draw.poisson(perMinute(i)));
+  return withDurations(counts, draw, median, bounds);
+}
+
+/** Log-normal durations, so bucket shares and quantiles look like real latencies. */
+function withDurations(counts: Float64Array, draw: Draw, median: number, bounds: readonly number[]): HistogramEvents {
+  const sigma = 0.9;
+  const mean = median * Math.exp((sigma * sigma) / 2);
+  return {
+    counts,
+    sums: counts.map((n) => roundValue(n * mean * Math.max(0.2, 1 + 0.15 * draw.normal()))),
+    cumulativeShare: bounds.map((le) => normalCdf(Math.log(le / median) / sigma)),
+  };
+}
+
+function normalCdf(z: number): number {
+  // Abramowitz & Stegun 7.1.26; its 1.5e-7 error is far below one event in a bucket.
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+  const erf = 1 - poly * Math.exp(-x * x);
+  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+}
+
+function recordDeliveryFailures(recorder: Recorder, timeline: Timeline, draw: Draw) {
+  return failingTargets.map(({ target, reason, perHour, sinceMs }) => {
+    const increments = new Float64Array(timeline.scrapes);
+    for (let i = 0; i < increments.length; i++) {
+      const failing = timeline.timeOf(i) - timeline.startMs >= sinceMs;
+      increments[i] = failing && timeline.alive(i) ? draw.poisson(perHour / 60) : 0;
+    }
+    const values = recorder.counter(deliveryFailures.name, { target, reason }, increments);
+    return { target, reason, increments, values };
+  });
+}
+
+function recordInstanceStats(recorder: Recorder, timeline: Timeline, draw: Draw): void {
+  const growing = (start: number, perMinute: number) => {
+    const values = new Float64Array(timeline.scrapes);
+    let value = start;
+    for (let i = 0; i < values.length; i++) values[i] = value += draw.poisson(perMinute);
+    return (i: number) => values[i] as number;
+  };
+  recorder.gauge(localUsers, {}, growing(120, 1 / 600));
+  recorder.gauge(localPosts, {}, growing(25_000, 0.25));
+  recorder.gauge(remoteUsers, {}, growing(48_000, 0.8));
+  recorder.gauge(knownDomains, {}, growing(3_100, 0.02));
+}
+
+/** Akkoma's poller adds each 60 s reading to `_psum` and 1 to `_pcount`; both restart at boot. */
+function recordBeamPolls(recorder: Recorder, timeline: Timeline, draw: Draw): Float64Array {
+  const memory = new Float64Array(timeline.scrapes);
+  let sinceBoot = 0;
+  for (let i = 0; i < memory.length; i++) {
+    sinceBoot = timeline.bootsAt(i) ? 0 : sinceBoot + 1;
+    // A fresh BEAM starts small and grows back to its working set within a couple of hours.
+    const warmUp = 1 - 0.4 * Math.exp(-sinceBoot / 40);
+    const wave = 1 + 0.08 * Math.sin((2 * Math.PI * timeline.timeOf(i)) / (24 * hourMs));
+    memory[i] = Math.round(380e6 * warmUp * wave * (1 + 0.01 * draw.normal()));
+  }
+  const polls = new Float64Array(timeline.scrapes).fill(1);
+  const pair = (metric: Metric, readings: Float64Array) => {
+    recorder.counter(`${metric.name}_psum`, {}, readings, { fromBoot: true });
+    recorder.counter(`${metric.name}_pcount`, {}, polls, { fromBoot: true });
+  };
+  pair(vmMemory, memory);
+  pair(
+    cpuRunQueue,
+    Float64Array.from(memory, () => draw.poisson(0.4)),
+  );
+  pair(
+    ioRunQueue,
+    Float64Array.from(memory, () => draw.poisson(0.05)),
+  );
+  return memory;
+}
+
+/** Port IO is a last_value gauge holding bytes since the VM started, so it drops at a restart. */
+function recordPortIo(recorder: Recorder, timeline: Timeline, draw: Draw): void {
+  const cumulative = (bytesPerMinute: number) => {
+    const values = new Float64Array(timeline.scrapes);
+    let total = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (timeline.bootsAt(i)) total = 2e6;
+      total += Math.round(bytesPerMinute * timeline.daily(i) * Math.max(0, 1 + 0.2 * draw.normal()));
+      values[i] = total;
+    }
+    return (i: number) => values[i] as number;
+  };
+  recorder.gauge(portIoIn, {}, cumulative(3e6));
+  recorder.gauge(portIoOut, {}, cumulative(5e6));
+}
+
+function recordJobs(recorder: Recorder, timeline: Timeline, draw: Draw): void {
+  for (const { worker, perMinute, medianSeconds, exceptionsPerMinute } of workers) {
+    const completions = (i: number) => perMinute * timeline.daily(i);
+    recorder.histogram(
+      jobCompletions,
+      { worker },
+      jobBuckets,
+      histogramEvents(timeline, draw, completions, medianSeconds, jobBuckets),
+    );
+    if (exceptionsPerMinute === 0) continue;
+    const exceptions = (i: number) =>
+      timeline.timeOf(i) - timeline.startMs >= exceptionsBeginAfterMs ? exceptionsPerMinute : 0;
+    recorder.histogram(
+      jobExceptions,
+      { worker },
+      jobBuckets,
+      histogramEvents(timeline, draw, exceptions, medianSeconds * 3, jobBuckets),
+    );
+  }
+}
+
+function recordQueues(recorder: Recorder, timeline: Timeline, draw: Draw) {
+  return queues.map(({ queue, available, scheduled }) => {
+    const availableValues = Float64Array.from({ length: timeline.scrapes }, () => available(draw));
+    const scheduledValues = Float64Array.from({ length: timeline.scrapes }, () => scheduled(draw));
+    recorder.gauge(pendingJobs, { queue_name: queue }, (i) => availableValues[i] as number);
+    recorder.gauge(scheduledJobs, { queue_name: queue }, (i) => scheduledValues[i] as number);
+    return { queue, available: availableValues, scheduled: scheduledValues };
+  });
+}
+
+function recordHttp(recorder: Recorder, timeline: Timeline, draw: Draw): void {
+  for (const { route, perMinute, medianSeconds } of routes) {
+    const rate = (i: number) => perMinute * timeline.daily(i);
+    recorder.histogram(
+      inboundRequests,
+      { route },
+      routerBuckets,
+      histogramEvents(timeline, draw, rate, medianSeconds, routerBuckets),
+    );
+  }
+  for (const { code, perMinute, medianSeconds, sinceMs } of responseCodes) {
+    const rate = (i: number) => (timeline.timeOf(i) - timeline.startMs >= sinceMs ? perMinute * timeline.daily(i) : 0);
+    recorder.histogram(
+      outgoingRequests,
+      { response_code: code },
+      jobBuckets,
+      histogramEvents(timeline, draw, rate, medianSeconds, jobBuckets),
+    );
+  }
+}
+
+/** One query event feeds all four database distributions, so they share their counts. */
+function recordDatabase(recorder: Recorder, timeline: Timeline, draw: Draw): void {
+  const rate = (i: number) => dbQueriesPerMinute * timeline.daily(i);
+  const total = histogramEvents(timeline, draw, rate, 1.2, dbTotalBuckets);
+  const share = (median: number, bounds: readonly number[]) => withDurations(total.counts, draw, median, bounds);
+  recorder.histogram(dbTotalTime, {}, dbTotalBuckets, total);
+  recorder.histogram(dbQueueTime, {}, dbQueueBuckets, share(0.05, dbQueueBuckets));
+  recorder.histogram(dbQueryTime, {}, dbQueryBuckets, share(0.8, dbQueryBuckets));
+  recorder.histogram(dbDecodeTime, {}, dbDecodeBuckets, share(0.01, dbDecodeBuckets));
+}
+
+function expectationsOf(
+  timeline: Timeline,
+  failures: ReturnType<typeof recordDeliveryFailures>,
+  memory: Float64Array,
+  queueValues: ReturnType<typeof recordQueues>,
+): Expectations {
+  const sumOver = (values: Float64Array, indexes: number[]) => indexes.reduce((s, i) => s + (values[i] as number), 0);
+  const gaugeAt = (values: Float64Array, atMs: number) => {
+    const i = Math.floor((atMs - timeline.startMs) / scrapeIntervalMs);
+    return i >= 0 && i < timeline.scrapes && timeline.alive(i) ? values[i] : undefined;
+  };
+  const queue = (name: string) => {
+    const found = queueValues.find((q) => q.queue === name);
+    if (!found) throw new Error(`the synthetic history has no queue ${name}`);
+    return found;
+  };
+  return {
+    deliveryFailures(fromMs, toMs) {
+      const indexes = timeline.indexesIn(fromMs, toMs);
+      return failures
+        .map(({ target, reason, increments, values }) => {
+          const first = indexes.find((i) => !Number.isNaN(values[i] as number));
+          return {
+            target,
+            reason,
+            events: sumOver(increments, indexes),
+            firstSampleValue: first === undefined ? 0 : (values[first] as number),
+          };
+        })
+        .filter((f) => f.events > 0);
+    },
+    uptimeFraction(fromMs, toMs) {
+      const indexes = timeline.indexesIn(fromMs, toMs);
+      return indexes.filter((i) => timeline.alive(i)).length / indexes.length;
+    },
+    averageMemoryBytes(fromMs, toMs) {
+      const polled = timeline.indexesIn(fromMs, toMs).filter((i) => timeline.alive(i));
+      return sumOver(memory, polled) / polled.length;
+    },
+    pendingJobs: (name, atMs) => gaugeAt(queue(name).available, atMs),
+    scheduledJobs: (name, atMs) => gaugeAt(queue(name).scheduled, atMs),
+  };
+}
+
+/**
+ * OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, samples in [fromMs, toMs).
+ * Akkoma's counters have no `_total` suffix, which OpenMetrics demands of a `counter`; typing them
+ * `unknown` keeps their names exact (TSDB blocks keep no type anyway).
+ */
+export function toOpenMetrics(history: SyntheticHistory, fromMs = -Infinity, toMs = Infinity): string {
+  const lines: string[] = [];
+  const typed = new Set<string>();
+  const series = [...history.series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const { name, kind, labels, values } of series) {
+    if (!typed.has(name)) lines.push(`# TYPE ${name} ${kind === "gauge" ? "gauge" : "unknown"}`);
+    typed.add(name);
+    const selector = `${name}{${Object.entries(labels)
+      .map(([label, value]) => `${label}="${escapeLabelValue(value)}"`)
+      .join(",")}}`;
+    for (let i = 0; i < values.length; i++) {
+      const atMs = history.startMs + i * scrapeIntervalMs;
+      const value = values[i] as number;
+      if (atMs >= fromMs && atMs < toMs && !Number.isNaN(value)) lines.push(`${selector} ${value} ${atMs / 1000}`);
+    }
+  }
+  lines.push("# EOF", "");
+  return lines.join("\n");
+}
+
+const escapeLabelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+
+/** One JSON line a series, as VictoriaMetrics' /api/v1/import takes it (timestamps in ms). */
+export function toVictoriaMetricsJsonLines(history: SyntheticHistory): string[] {
+  return history.series.map(({ name, labels, values }) => {
+    const timestamps: number[] = [];
+    const present: number[] = [];
+    values.forEach((value, i) => {
+      if (Number.isNaN(value)) return;
+      timestamps.push(history.startMs + i * scrapeIntervalMs);
+      present.push(value);
+    });
+    return JSON.stringify({ metric: { __name__: name, ...labels }, values: present, timestamps });
+  });
+}
