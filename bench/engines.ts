@@ -1,0 +1,223 @@
+// What one full load of the dashboard costs on real Prometheus and VictoriaMetrics, next to a yardstick:
+// Akkoma's reference dashboard with its five trend panels rewritten into the cheapest valid PromQL.
+//
+// The harness lives in test/support (the end-to-end tests use it too); tsc compiles what this file
+// imports from there into dist/test/support, and nothing else from test/.
+//
+//   node dist/bench/engines.js [--reference <reference dashboard json>]
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { exportDashboard } from "../build/export";
+import { type Engines, startEngines } from "../test/support/engines";
+import { type DashboardLoad, loadDashboard } from "../test/support/evaluate";
+import { type SyntheticHistory, generateHistory } from "../test/support/synthetic";
+
+const projectRoot = path.join(__dirname, "..", "..");
+const defaultReference = path.join(projectRoot, "..", "shared", "reference", "akkoma-grafana_dashboard.json");
+const answers = { DATASOURCE: "prometheus", SCRAPE_JOB: "akkoma", INSTANCE: "akkoma.test:443" };
+
+type TrendWindow = "24h" | "48h";
+const minutesIn: Record<TrendWindow, number> = { "24h": 1440, "48h": 2880 };
+
+interface PanelJson {
+  type: string;
+  title?: string;
+  timeFrom?: string;
+  interval?: string;
+  targets?: { expr?: string }[];
+  panels?: PanelJson[];
+}
+interface DashboardJson {
+  panels?: PanelJson[];
+}
+
+async function main(): Promise<void> {
+  const referencePath = argument("--reference") ?? defaultReference;
+  const dashboardJson = await exportDashboard();
+  const history = generateHistory({ seed: 4, job: answers.SCRAPE_JOB, instance: answers.INSTANCE });
+  const engines = await startEngines(history);
+  try {
+    printHistory(history);
+    const dashboard = await loadOnAll(engines, dashboardJson, history);
+    printLoads("Emitted dashboard (out/grafana_dashboard.json)", dashboard);
+
+    if (!fs.existsSync(referencePath)) {
+      console.log(`\nYardstick: skipped: no reference file (${referencePath}; pass --reference <file>)`);
+      return;
+    }
+    const reference = JSON.parse(fs.readFileSync(referencePath, "utf8")) as DashboardJson;
+    const overrides = trendOverrides(JSON.parse(dashboardJson) as DashboardJson);
+    const yardstick = await loadOnAll(engines, JSON.stringify(cheapTrends(reference, overrides)), history);
+    printLoads(
+      `Yardstick: the reference, trend queries as sum(increase(x[w])) / minutes, interval ${trendInterval}, ` +
+        `time override as the emitted trend panels (${[...overrides].map(([w, o]) => `${w} window: ${o}`).join(", ")})`,
+      yardstick,
+    );
+    const asIs = await loadOnAll(engines, JSON.stringify(cheapTrends(reference, undefined)), history);
+    printLoads(
+      "Yardstick without time override: the reference as it is, only its trend queries rewritten (no override, its own interval)",
+      asIs,
+    );
+    printVerdict(dashboard, yardstick);
+    printPanelSamples(dashboard, yardstick);
+  } finally {
+    await engines.stop();
+  }
+}
+
+function argument(name: string): string | undefined {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (at < 0) return undefined;
+  const arg = args[at] as string;
+  return arg.includes("=") ? arg.slice(name.length + 1) : args[at + 1];
+}
+
+async function loadOnAll(engines: Engines, json: string, history: SyntheticHistory): Promise<DashboardLoad[]> {
+  const loads: DashboardLoad[] = [];
+  // Half a minute after the last scrape, as in the end-to-end tests.
+  for (const engine of engines.all)
+    loads.push(await loadDashboard(json, engine, { answers, nowMs: history.endMs + 30_000 }));
+  return loads;
+}
+
+const trendInterval = "1h";
+const windowOf = (expr: string): TrendWindow | undefined =>
+  (/\[(24h|48h)\]/.exec(expr)?.[1] as TrendWindow) ?? undefined;
+const allPanels = (panels: readonly PanelJson[]): PanelJson[] =>
+  panels.flatMap((p) => (p.type === "row" ? allPanels(p.panels ?? []) : [p]));
+
+/** The time override the emitted dashboard gives its trend panels, per trailing window. */
+function trendOverrides(dashboard: DashboardJson): Map<TrendWindow, string> {
+  const overrides = new Map<TrendWindow, string>();
+  for (const panel of allPanels(dashboard.panels ?? [])) {
+    const window = (panel.targets ?? []).map((t) => windowOf(t.expr ?? "")).find((w) => w !== undefined);
+    if (window && panel.timeFrom && !overrides.has(window)) overrides.set(window, panel.timeFrom);
+  }
+  return overrides;
+}
+
+/**
+ * The reference with each `avg_over_time(<anything over x>[24h]) * 60` replaced by
+ * `sum(increase(x[24h])) / 1440`: valid on Prometheus, and one read of the window per step.
+ * With overrides, trend panels also get the emitted dashboard's time override and a 1h interval.
+ */
+function cheapTrends(reference: DashboardJson, overrides: Map<TrendWindow, string> | undefined): DashboardJson {
+  const copy = JSON.parse(JSON.stringify(reference)) as DashboardJson;
+  let rewritten = 0;
+  for (const panel of allPanels(copy.panels ?? [])) {
+    let window: TrendWindow | undefined;
+    for (const target of panel.targets ?? []) {
+      const cheap = cheapTrendQuery(target.expr ?? "");
+      if (!cheap) continue;
+      target.expr = cheap.expr;
+      window = cheap.window;
+      rewritten++;
+    }
+    if (!window || !overrides) continue;
+    panel.interval = trendInterval;
+    const timeFrom = overrides.get(window);
+    if (timeFrom) panel.timeFrom = timeFrom;
+  }
+  if (rewritten !== 10) console.warn(`warning: rewrote ${rewritten} trend queries of the reference, expected 10`);
+  return copy;
+}
+
+function cheapTrendQuery(expr: string): { expr: string; window: TrendWindow } | undefined {
+  // The reference keeps alternative queries in comments; they are not part of what runs.
+  let query = expr.replace(/#.*$/gm, "").trim();
+  let window: TrendWindow | undefined;
+  for (let start = query.indexOf("avg_over_time("); start >= 0; start = query.indexOf("avg_over_time(")) {
+    const end = closingParen(query, start + "avg_over_time".length);
+    const inner = query.slice(start, end + 1);
+    const innerWindow = windowOf(inner.slice(inner.lastIndexOf("[")));
+    // Label values may hold braces themselves: the reference's `${SCRAPE_JOB}` import placeholders.
+    const selector = /[a-zA-Z_:][\w:]*\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}/.exec(inner)?.[0];
+    if (!innerWindow || !selector) return undefined;
+    const times60 = /^\s*\*\s*60/.exec(query.slice(end + 1))?.[0] ?? "";
+    const cheap = `sum(increase(${selector}[${innerWindow}])) / ${minutesIn[innerWindow]}`;
+    query = query.slice(0, start) + cheap + query.slice(end + 1 + times60.length);
+    window = innerWindow;
+  }
+  return window ? { expr: query, window } : undefined;
+}
+
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === "(") depth++;
+    if (text[i] === ")" && --depth === 0) return i;
+  }
+  throw new Error(`unbalanced parentheses in: ${text}`);
+}
+
+const number = (n: number | undefined) => (n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));
+
+function printHistory(history: SyntheticHistory): void {
+  const samples = history.series.reduce((sum, s) => sum + s.values.filter((v) => !Number.isNaN(v)).length, 0);
+  const hours = (history.endMs - history.startMs) / 3_600_000;
+  console.log(
+    `Synthetic history: ${history.series.length} series, ${hours} h at one scrape a minute, ${number(samples)} samples, ` +
+      `one 30-minute outage starting ${new Date(history.outage.startMs).toISOString()}`,
+  );
+  console.log("Samples read: Prometheus' stats=all totalQueryableSamples (each step counts the samples it reads);");
+  console.log("VictoriaMetrics' vm_rows_read_per_query (each stored row once per query): compare within an engine.");
+}
+
+function printLoads(title: string, loads: readonly DashboardLoad[]): void {
+  console.log(`\n${title}`);
+  console.log(
+    `  ${"engine".padEnd(16)}${"queries".padStart(8)}${"refused".padStart(9)}${"samples read".padStart(15)}${"wall ms".padStart(9)}`,
+  );
+  for (const load of loads) {
+    const refused = load.panels.flatMap((p) => p.targets).filter((t) => t.status !== "success").length;
+    console.log(
+      `  ${load.engine.padEnd(16)}${String(load.queriesSent).padStart(8)}${String(refused).padStart(9)}` +
+        `${number(load.samplesRead).padStart(15)}${load.wallMs.toFixed(0).padStart(9)}`,
+    );
+  }
+}
+
+function printVerdict(dashboard: readonly DashboardLoad[], yardstick: readonly DashboardLoad[]): void {
+  console.log("\nDoes the emitted dashboard read at most N samples (N: the yardstick with time override)?");
+  for (const load of dashboard) {
+    const n = yardstick.find((y) => y.engine === load.engine)?.samplesRead;
+    if (load.samplesRead === undefined || n === undefined) {
+      console.log(`  ${load.engine.padEnd(16)}unknown`);
+      continue;
+    }
+    const difference = `${(((load.samplesRead - n) / n) * 100).toFixed(1)}%`;
+    const verdict = load.samplesRead <= n ? "yes" : "NO";
+    console.log(
+      `  ${load.engine.padEnd(16)}${number(load.samplesRead)} vs N = ${number(n)} (${difference}): ${verdict}`,
+    );
+  }
+}
+
+/** Where the samples go, per panel title, on the engine that reports them per query. */
+function printPanelSamples(dashboard: readonly DashboardLoad[], yardstick: readonly DashboardLoad[]): void {
+  const prometheus = (loads: readonly DashboardLoad[]) => loads.find((l) => l.engine === "Prometheus");
+  const perPanel = (load: DashboardLoad | undefined) =>
+    new Map(
+      (load?.panels ?? []).map((p) => [
+        p.title || `(untitled ${p.type} ${p.id})`,
+        p.targets.reduce((sum, t) => sum + (t.samplesRead ?? 0), 0),
+      ]),
+    );
+  const ours = perPanel(prometheus(dashboard));
+  const theirs = perPanel(prometheus(yardstick));
+  console.log(
+    "\nSamples read per panel on Prometheus (emitted dashboard | yardstick; titles the two do not share stand alone)",
+  );
+  for (const title of new Set([...ours.keys(), ...theirs.keys()])) {
+    console.log(
+      `  ${title.padEnd(40)}${number(ours.get(title)).padStart(12)} |${number(theirs.get(title)).padStart(12)}`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
