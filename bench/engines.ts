@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { exportDashboard } from "../build/export";
 import { type Engines, startEngines } from "../test/support/engines";
 import { type DashboardLoad, loadDashboard } from "../test/support/evaluate";
+import { selectorsIn } from "../test/support/selectors";
 import { type SyntheticHistory, generateHistory } from "../test/support/synthetic";
 
 const projectRoot = path.join(__dirname, "..", "..");
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   try {
     printHistory(history);
     const dashboard = await loadOnAll(engines, dashboardJson, history);
-    printLoads("Emitted dashboard (out/grafana_dashboard.json)", dashboard);
+    printLoads("Emitted dashboard (exportDashboard(): the bytes of out/grafana_dashboard.json)", dashboard);
 
     if (!fs.existsSync(referencePath)) {
       console.log(`\nYardstick: skipped: no reference file (${referencePath}; pass --reference <file>)`);
@@ -132,9 +133,9 @@ function cheapTrendQuery(expr: string): { expr: string; window: TrendWindow } | 
     const end = closingParen(query, start + "avg_over_time".length);
     const inner = query.slice(start, end + 1);
     const innerWindow = windowOf(inner.slice(inner.lastIndexOf("[")));
-    // Label values may hold braces themselves: the reference's `${SCRAPE_JOB}` import placeholders.
-    const selector = /[a-zA-Z_:][\w:]*\{(?:[^}"]|"(?:[^"\\]|\\.)*")*\}/.exec(inner)?.[0];
-    if (!innerWindow || !selector) return undefined;
+    const [found] = selectorsIn(inner);
+    if (!innerWindow || !found) return undefined;
+    const selector = `${found.series}{${found.matchers}}`;
     const times60 = /^\s*\*\s*60/.exec(query.slice(end + 1))?.[0] ?? "";
     const cheap = `sum(increase(${selector}[${innerWindow}])) / ${minutesIn[innerWindow]}`;
     query = query.slice(0, start) + cheap + query.slice(end + 1 + times60.length);

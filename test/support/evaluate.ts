@@ -13,6 +13,7 @@ import {
   panelTimeRange,
   queryStepMs,
 } from "./grafana";
+import { selectorsIn } from "./selectors";
 
 export interface LoadOptions {
   answers: ImportAnswers;
@@ -40,7 +41,7 @@ export interface TargetResult {
   readonly query: string;
   /** For an expression, the PromQL of the queries it reads (directly or through other expressions). */
   readonly inputs: readonly string[];
-  /** Metric names the target reads, through its inputs too: how tests tell a panel's series apart. */
+  /** Catalogue series the target reads, through its inputs too: how tests tell a panel's series apart. */
   readonly reads: readonly string[];
   readonly httpStatus?: number;
   readonly status: "success" | "error";
@@ -306,7 +307,7 @@ async function runPrometheusQuery(
     hidden: target.hide === true,
     query: expr,
     inputs: [],
-    reads: metricNamesIn(expr),
+    reads: [...new Set(selectorsIn(expr).map((found) => found.series))],
   } as const;
   let body: PrometheusResponse;
   try {
@@ -326,35 +327,6 @@ async function runPrometheusQuery(
     wallMs,
   };
 }
-
-/**
- * Metric names in a PromQL expression: identifiers left once strings, comments, label matchers,
- * ranges and grouping clauses are gone, and that do not call a function or name an operator.
- */
-export function metricNamesIn(expr: string): string[] {
-  const bare = expr
-    .replace(/#.*$/gm, "")
-    .replace(/"(?:[^"\\]|\\.)*"/g, "")
-    .replace(/\{[^}]*\}|\[[^\]]*\]/g, " ")
-    .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ");
-  const names = [...bare.matchAll(/(?<![\w.])[a-zA-Z_:][\w:]*(?!\s*\(|[\w:])/g)].map((m) => m[0]);
-  return [...new Set(names.filter((name) => !promqlKeywords.has(name)))];
-}
-
-const promqlKeywords = new Set([
-  "and",
-  "or",
-  "unless",
-  "bool",
-  "offset",
-  "by",
-  "without",
-  "on",
-  "ignoring",
-  "inf",
-  "nan",
-  "e",
-]);
 
 type RawSample = [number, string];
 
