@@ -47,31 +47,27 @@ export async function startEngines(history: SyntheticHistory): Promise<Engines> 
   requireBinaries();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "akkoma-engines-"));
   const processes: ChildProcess[] = [];
-  const stop = once(() => stopAll(processes, root));
   const killOnExit = () => processes.forEach((child) => child.kill("SIGKILL"));
   process.once("exit", killOnExit);
+  const stop = once(async () => {
+    await stopAll(processes, root);
+    process.removeListener("exit", killOnExit);
+  });
   // allSettled: when one engine fails, the other must have finished launching before both are stopped.
   const [prometheus, victoriaMetrics] = await Promise.allSettled([
     startPrometheus(history, root, processes),
     startVictoriaMetrics(history, root, processes),
   ]);
-  try {
-    if (prometheus.status === "rejected") throw prometheus.reason;
-    if (victoriaMetrics.status === "rejected") throw victoriaMetrics.reason;
-    return {
-      prometheus: prometheus.value,
-      victoriaMetrics: victoriaMetrics.value,
-      all: [prometheus.value, victoriaMetrics.value],
-      stop: async () => {
-        await stop();
-        process.removeListener("exit", killOnExit);
-      },
-    };
-  } catch (error) {
+  if (prometheus.status === "rejected" || victoriaMetrics.status === "rejected") {
     await stop();
-    process.removeListener("exit", killOnExit);
-    throw error;
+    throw prometheus.status === "rejected" ? prometheus.reason : (victoriaMetrics as PromiseRejectedResult).reason;
   }
+  return {
+    prometheus: prometheus.value,
+    victoriaMetrics: victoriaMetrics.value,
+    all: [prometheus.value, victoriaMetrics.value],
+    stop,
+  };
 }
 
 function requireBinaries(): void {
