@@ -199,6 +199,9 @@ class Timeline {
   timeOf(i: number): number {
     return this.startMs + i * scrapeIntervalMs;
   }
+  elapsedMs(i: number): number {
+    return i * scrapeIntervalMs;
+  }
   alive(i: number): boolean {
     return i < this.outageStart || i >= this.restart;
   }
@@ -292,7 +295,7 @@ class Recorder {
   histogram(metric: Metric, labels: Labels, bounds: readonly number[], events: HistogramEvents): void {
     const counts = events.counts;
     for (const [k, le] of [...bounds.map(String), "+Inf"].entries()) {
-      const share = k < bounds.length ? (events.cumulativeShare[k] as number) : 1;
+      const share = k < bounds.length ? durationShareBelow(bounds[k] as number, events.medianDuration) : 1;
       const inBucket = counts.map((n) => Math.round(n * share));
       this.counter(`${metric.name}_bucket`, { ...labels, le }, inBucket, { appearsWith: counts });
     }
@@ -311,35 +314,27 @@ interface CounterOptions {
 interface HistogramEvents {
   counts: Float64Array;
   sums: Float64Array;
-  /** Share of events at or below each bucket boundary. */
-  cumulativeShare: readonly number[];
+  medianDuration: number;
 }
+
+// Durations are log-normal, so bucket shares and quantiles look like real latencies.
+const durationSpread = 0.9;
+const durationShareBelow = (bound: number, median: number) => normalCdf(Math.log(bound / median) / durationSpread);
 
 // The exporter's float rendering is long; six decimals keep the files small and the sums exact enough.
 // Integers stay as they are: scaling a byte total near 1e12 by 1e6 would leave double precision.
 const roundValue = (value: number) => (Number.isInteger(value) ? value : Math.round(value * 1e6) / 1e6);
 
 /** Events of one label set: a Poisson count a minute, each event's duration spread around a median. */
-function histogramEvents(
-  timeline: Timeline,
-  draw: Draw,
-  perMinute: (i: number) => number,
-  median: number,
-  bounds: readonly number[],
-): HistogramEvents {
+function histogramEvents(timeline: Timeline, draw: Draw, perMinute: (i: number) => number, median: number) {
   const counts = Float64Array.from({ length: timeline.scrapes }, (_, i) => draw.poisson(perMinute(i)));
-  return withDurations(counts, draw, median, bounds);
+  return withDurations(counts, draw, median);
 }
 
-/** Log-normal durations, so bucket shares and quantiles look like real latencies. */
-function withDurations(counts: Float64Array, draw: Draw, median: number, bounds: readonly number[]): HistogramEvents {
-  const sigma = 0.9;
-  const mean = median * Math.exp((sigma * sigma) / 2);
-  return {
-    counts,
-    sums: counts.map((n) => roundValue(n * mean * Math.max(0.2, 1 + 0.15 * draw.normal()))),
-    cumulativeShare: bounds.map((le) => normalCdf(Math.log(le / median) / sigma)),
-  };
+function withDurations(counts: Float64Array, draw: Draw, medianDuration: number): HistogramEvents {
+  const mean = medianDuration * Math.exp((durationSpread * durationSpread) / 2);
+  const sums = counts.map((n) => roundValue(n * mean * Math.max(0.2, 1 + 0.15 * draw.normal())));
+  return { counts, sums, medianDuration };
 }
 
 function normalCdf(z: number): number {
@@ -355,7 +350,7 @@ function recordDeliveryFailures(recorder: Recorder, timeline: Timeline, draw: Dr
   return failingTargets.map(({ target, reason, perHour, sinceMs }) => {
     const increments = new Float64Array(timeline.scrapes);
     for (let i = 0; i < increments.length; i++) {
-      const failing = timeline.timeOf(i) - timeline.startMs >= sinceMs;
+      const failing = timeline.elapsedMs(i) >= sinceMs;
       increments[i] = failing && timeline.alive(i) ? draw.poisson(perHour / 60) : 0;
     }
     const values = recorder.counter(deliveryFailures.name, { target, reason }, increments);
@@ -427,17 +422,12 @@ function recordJobs(recorder: Recorder, timeline: Timeline, draw: Draw): void {
       jobCompletions,
       { worker },
       jobBuckets,
-      histogramEvents(timeline, draw, completions, medianSeconds, jobBuckets),
+      histogramEvents(timeline, draw, completions, medianSeconds),
     );
     if (exceptionsPerMinute === 0) continue;
-    const exceptions = (i: number) =>
-      timeline.timeOf(i) - timeline.startMs >= exceptionsBeginAfterMs ? exceptionsPerMinute : 0;
-    recorder.histogram(
-      jobExceptions,
-      { worker },
-      jobBuckets,
-      histogramEvents(timeline, draw, exceptions, medianSeconds * 3, jobBuckets),
-    );
+    const exceptions = (i: number) => (timeline.elapsedMs(i) >= exceptionsBeginAfterMs ? exceptionsPerMinute : 0);
+    const failing = histogramEvents(timeline, draw, exceptions, medianSeconds * 3);
+    recorder.histogram(jobExceptions, { worker }, jobBuckets, failing);
   }
 }
 
@@ -454,20 +444,15 @@ function recordQueues(recorder: Recorder, timeline: Timeline, draw: Draw) {
 function recordHttp(recorder: Recorder, timeline: Timeline, draw: Draw): void {
   for (const { route, perMinute, medianSeconds } of routes) {
     const rate = (i: number) => perMinute * timeline.daily(i);
-    recorder.histogram(
-      inboundRequests,
-      { route },
-      routerBuckets,
-      histogramEvents(timeline, draw, rate, medianSeconds, routerBuckets),
-    );
+    recorder.histogram(inboundRequests, { route }, routerBuckets, histogramEvents(timeline, draw, rate, medianSeconds));
   }
   for (const { code, perMinute, medianSeconds, sinceMs } of responseCodes) {
-    const rate = (i: number) => (timeline.timeOf(i) - timeline.startMs >= sinceMs ? perMinute * timeline.daily(i) : 0);
+    const rate = (i: number) => (timeline.elapsedMs(i) >= sinceMs ? perMinute * timeline.daily(i) : 0);
     recorder.histogram(
       outgoingRequests,
       { response_code: code },
       jobBuckets,
-      histogramEvents(timeline, draw, rate, medianSeconds, jobBuckets),
+      histogramEvents(timeline, draw, rate, medianSeconds),
     );
   }
 }
@@ -475,12 +460,11 @@ function recordHttp(recorder: Recorder, timeline: Timeline, draw: Draw): void {
 /** One query event feeds all four database distributions, so they share their counts. */
 function recordDatabase(recorder: Recorder, timeline: Timeline, draw: Draw): void {
   const rate = (i: number) => dbQueriesPerMinute * timeline.daily(i);
-  const total = histogramEvents(timeline, draw, rate, 1.2, dbTotalBuckets);
-  const share = (median: number, bounds: readonly number[]) => withDurations(total.counts, draw, median, bounds);
+  const total = histogramEvents(timeline, draw, rate, 1.2);
   recorder.histogram(dbTotalTime, {}, dbTotalBuckets, total);
-  recorder.histogram(dbQueueTime, {}, dbQueueBuckets, share(0.05, dbQueueBuckets));
-  recorder.histogram(dbQueryTime, {}, dbQueryBuckets, share(0.8, dbQueryBuckets));
-  recorder.histogram(dbDecodeTime, {}, dbDecodeBuckets, share(0.01, dbDecodeBuckets));
+  recorder.histogram(dbQueueTime, {}, dbQueueBuckets, withDurations(total.counts, draw, 0.05));
+  recorder.histogram(dbQueryTime, {}, dbQueryBuckets, withDurations(total.counts, draw, 0.8));
+  recorder.histogram(dbDecodeTime, {}, dbDecodeBuckets, withDurations(total.counts, draw, 0.01));
 }
 
 function expectationsOf(
