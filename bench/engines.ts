@@ -4,7 +4,7 @@
 // The harness lives in test/support (the end-to-end tests use it too); tsc compiles what this file
 // imports from there into dist/test/support, and nothing else from test/.
 //
-//   node dist/bench/engines.js [--reference <reference dashboard json>]
+//   npm run bench -- [--reference <reference dashboard json>]
 
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -33,7 +33,7 @@ interface DashboardJson {
   panels?: PanelJson[];
 }
 
-async function main(): Promise<void> {
+export async function benchEngines(): Promise<void> {
   const referencePath = argument("--reference") ?? defaultReference;
   const dashboardJson = await exportDashboard();
   const history = generateHistory({ seed: 4, job: answers.SCRAPE_JOB, instance: answers.INSTANCE });
@@ -218,7 +218,3 @@ function printPanelSamples(dashboard: readonly DashboardLoad[], yardstick: reado
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-});

@@ -49,12 +49,20 @@ export const hiddenLegend = () =>
 
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
+/**
+ * Akkoma refreshes its values once a minute and a rate needs a window of four scrapes
+ * ($__rate_interval), so a point a minute would read every sample four times to draw a curve
+ * no sharper than one point every two minutes.
+ */
+export const minimumStep = "2m";
+
 export const timeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
   new TimeseriesBuilder()
     .title(title)
     .datasource(datasource)
     .span(width)
     .height(height)
+    .interval(minimumStep)
     .lineWidth(1)
     .fillOpacity(10)
     .showPoints(common.VisibilityMode.Never)
