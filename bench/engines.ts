@@ -217,4 +217,3 @@ function printPanelSamples(dashboard: readonly DashboardLoad[], yardstick: reado
     );
   }
 }
-

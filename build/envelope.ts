@@ -49,7 +49,11 @@ export function exportEnvelope(dashboard: Dashboard): ExportedDashboard {
   for (const panel of (dashboard.panels ?? []) as Panel[]) {
     if (panel.type === "row") continue;
     if (!(panel.type in panelPlugins)) {
-      throw new DashboardError(`panel "${panel.title}"`, `panel type "${panel.type}" is not declared in __requires`, "add it to panelPlugins in build/envelope.ts");
+      throw new DashboardError(
+        `panel "${panel.title}"`,
+        `panel type "${panel.type}" is not declared in __requires`,
+        "add it to panelPlugins in build/envelope.ts",
+      );
     }
     panelTypes.add(panel.type);
   }

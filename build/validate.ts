@@ -69,12 +69,22 @@ function panelTypeViolations(panel: JsonObject, type: string, path: string): Sch
   const name = panelName(panel);
   if (!isKnownPanelType(type)) {
     const known = Object.keys(panelSchemaByType).join(", ");
-    return [{ path: `${path}/type`, message: `unknown panel type "${type}" (schemas are vendored for: ${known})`, panel: name }];
+    return [
+      {
+        path: `${path}/type`,
+        message: `unknown panel type "${type}" (schemas are vendored for: ${known})`,
+        panel: name,
+      },
+    ];
   }
   const custom = customFieldConfigOf(panel);
   return [
-    ...(panel.options === undefined ? [] : violationsOf(optionsValidatorName(type), panel.options, `${path}/options`, name)),
-    ...(custom === undefined ? [] : violationsOf(customFieldConfigValidatorName(type), custom, `${path}/fieldConfig/defaults/custom`, name)),
+    ...(panel.options === undefined
+      ? []
+      : violationsOf(optionsValidatorName(type), panel.options, `${path}/options`, name)),
+    ...(custom === undefined
+      ? []
+      : violationsOf(customFieldConfigValidatorName(type), custom, `${path}/fieldConfig/defaults/custom`, name)),
   ];
 }
 
@@ -125,7 +135,10 @@ function describe(errors: ErrorObject[]): Array<{ path: string; message: string 
     unexpectedByPath.set(error.instancePath, [...unexpected, String(error.params.additionalProperty)]);
   }
   return [
-    ...[...unexpectedByPath].map(([path, names]) => ({ path, message: `has properties the schema does not allow: ${names.join(", ")}` })),
+    ...[...unexpectedByPath].map(([path, names]) => ({
+      path,
+      message: `has properties the schema does not allow: ${names.join(", ")}`,
+    })),
     ...readable
       .filter((e) => e.keyword !== "additionalProperties")
       .map((e) => ({ path: e.instancePath, message: messageOf(e, errors) })),
@@ -145,7 +158,8 @@ const isAlternatives = (e: ErrorObject) => e.keyword === "anyOf" || e.keyword ==
 function messageOf(error: ErrorObject, allErrors: ErrorObject[]): string {
   const { params } = error;
   if (isAlternatives(error)) return alternativesMessage(error, allErrors);
-  if (error.keyword === "enum") return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  if (error.keyword === "enum")
+    return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   if (error.keyword === "const") return `must be ${JSON.stringify(params.allowedValue)}`;
   return error.message ?? `fails the schema's "${error.keyword}"`;
 }
@@ -162,7 +176,8 @@ function pick(object: JsonObject, keep: (key: string) => boolean): JsonObject {
   return Object.fromEntries(Object.entries(object).filter(([key]) => keep(key)));
 }
 
-const isObject = (value: unknown): value is JsonObject => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 let loaded: Validators | undefined;
 

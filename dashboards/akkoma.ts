@@ -45,7 +45,9 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
         .type("dashboard"),
     )
     .timepicker(new dashboard.TimePickerBuilder().refreshIntervals(["1m", "5m", "15m", "30m", "1h", "2h", "1d"]))
-    .withVariable(importedConstant(scrapeJobVariable, "Scrape job", "SCRAPE_JOB", "The scrape job that reads Akkoma's metrics"))
+    .withVariable(
+      importedConstant(scrapeJobVariable, "Scrape job", "SCRAPE_JOB", "The scrape job that reads Akkoma's metrics"),
+    )
     .withVariable(importedConstant(instanceVariable, "Instance", "INSTANCE", "The Akkoma instance, as domain:port"));
 
   const titles = new Set<string>();

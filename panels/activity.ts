@@ -28,7 +28,6 @@ import {
 import { federationJobs, otherJobs } from "../queries/selectors";
 import { colourByName, fixedColor, hiddenLegend, prom, stackedTimeseries, timeseries, unstackedLine } from "./common";
 
-
 const federationColours: Record<(typeof federationWorkers)[number], [completions: string, exceptions: string]> = {
   "Pleroma.Workers.PublisherWorker": ["green", "red"],
   "Pleroma.Workers.ReceiverWorker": ["yellow", "orange"],
@@ -39,8 +38,12 @@ export const federationEventsPanel = () => {
   const panel = timeseries("Receive, Fetch, Publish Events", 10, 8)
     .description("Federation jobs finished and failed per minute: receiving, fetching and publishing activities.")
     .unit(units.CountsPerMinute)
-    .withTarget(prom(eventsPerMinute(jobCompletions, { by: ["worker"], where: federationJobs }), "Completions: {{worker}}"))
-    .withTarget(prom(eventsPerMinute(jobExceptions, { by: ["worker"], where: federationJobs }), "Exceptions: {{worker}}"));
+    .withTarget(
+      prom(eventsPerMinute(jobCompletions, { by: ["worker"], where: federationJobs }), "Completions: {{worker}}"),
+    )
+    .withTarget(
+      prom(eventsPerMinute(jobExceptions, { by: ["worker"], where: federationJobs }), "Exceptions: {{worker}}"),
+    );
   for (const [worker, [completions, exceptions]] of Object.entries(federationColours)) {
     panel.overrideByName(`Completions: ${worker}`, [fixedColor(completions)]);
     panel.overrideByName(`Exceptions: ${worker}`, [fixedColor(exceptions)]);

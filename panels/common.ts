@@ -15,7 +15,11 @@ export type AnyPanelBuilder = BarGaugeBuilder | GaugeBuilder | StateTimelineBuil
 
 /** A Prometheus target over the panel's time range. */
 export const prom = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder => {
-  const target = new prometheus.DataqueryBuilder().datasource(datasource).expr(query.toString()).legendFormat(legend).range();
+  const target = new prometheus.DataqueryBuilder()
+    .datasource(datasource)
+    .expr(query.toString())
+    .legendFormat(legend)
+    .range();
   return refId ? target.refId(refId) : target;
 };
 
@@ -73,11 +77,15 @@ export const timeseries = (title: string, width: number, height: number): Timese
         .displayMode(common.LegendDisplayMode.List)
         .placement(common.LegendPlacement.Bottom),
     )
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+    );
 
 /** Parts that add up to a whole, drawn on top of each other. */
 export const stackedTimeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
-  timeseries(title, width, height).stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"));
+  timeseries(title, width, height).stacking(
+    new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"),
+  );
 
 export const gauge = (title: string, width: number, height: number): GaugeBuilder =>
   new GaugeBuilder()
@@ -102,9 +110,4 @@ export const barGauge = (title: string, width: number, height: number): BarGauge
     .showUnfilled(true);
 
 export const stateTimeline = (title: string, width: number, height: number): StateTimelineBuilder =>
-  new StateTimelineBuilder()
-    .title(title)
-    .datasource(datasource)
-    .span(width)
-    .height(height)
-    .legend(hiddenLegend());
+  new StateTimelineBuilder().title(title).datasource(datasource).span(width).height(height).legend(hiddenLegend());

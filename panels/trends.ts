@@ -22,7 +22,6 @@ export const trendStep = "1h";
 const trendPanel = (title: string, window: TrendWindow, width: number, height: number) =>
   timeseries(title, width, height).timeFrom(window).interval(trendStep);
 
-
 export const jobsPerMinuteTrendPanel = () =>
   trendPanel("Jobs Per Minute - 24h Average", "24h", 10, 9)
     .description("Jobs per minute, averaged over the preceding 24 hours. RFP: receive, fetch and publish jobs.")

@@ -47,10 +47,8 @@ export const eventsOver = <L extends string>(
 ): Query => gt(sumBy(increase(series(metric, eventSeries(metric), options.where).range(window)), options.by), n(0));
 
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
-export const timeSpentPerSecond = <L extends string>(
-  metric: Metric<L, "histogram">,
-  options: Options<L> = {},
-): Query => sumBy(rate(series(metric, "sum", options.where).range(rateWindow)), options.by);
+export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
+  sumBy(rate(series(metric, "sum", options.where).range(rateWindow)), options.by);
 
 /** The phi-quantile of one event's duration, across all label values. */
 export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query =>

@@ -8,9 +8,7 @@ export const instanceVariable = "instance";
 
 export type SeriesPart = "bucket" | "sum" | "count" | "psum" | "pcount";
 
-export type LabelMatcher =
-  | { op: "=" | "!="; value: string }
-  | { op: "=~" | "!~"; values: readonly string[] };
+export type LabelMatcher = { op: "=" | "!="; value: string } | { op: "=~" | "!~"; values: readonly string[] };
 
 export type Matchers<L extends string> = Partial<Record<L, LabelMatcher>>;
 
@@ -51,7 +49,11 @@ export function series<L extends string>(
     .label("instance", `\${${instanceVariable}}`);
   for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {
     if (!metric.labels.includes(label)) {
-      throw new DashboardError(`metric ${metric.name}`, `has no label "${label}"`, `labels: ${metric.labels.join(", ")}`);
+      throw new DashboardError(
+        `metric ${metric.name}`,
+        `has no label "${label}"`,
+        `labels: ${metric.labels.join(", ")}`,
+      );
     }
     switch (matcher.op) {
       case "=":

@@ -19,14 +19,18 @@ describe("akkoma-dashboards build", () => {
     const out = join(folder(), "missing", "dash.json");
     const result = runCli(["build", "--out", out]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`akkoma-dashboards: --out ${out}: folder ${join(folder(), "missing")} does not exist (create it first)\n`);
+    expect(result.stderr).toBe(
+      `akkoma-dashboards: --out ${out}: folder ${join(folder(), "missing")} does not exist (create it first)\n`,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
   it("refuses a read-only file system, naming the file", () => {
     const result = runCli(["build", "--out", "/proc/akkoma-dashboard.json"]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^akkoma-dashboards: --out \/proc\/akkoma-dashboard\.json: cannot write the file \(\w+\)\n$/);
+    expect(result.stderr).toMatch(
+      /^akkoma-dashboards: --out \/proc\/akkoma-dashboard\.json: cannot write the file \(\w+\)\n$/,
+    );
   });
 
   it("leaves no temp file behind when the final rename fails half-way", () => {

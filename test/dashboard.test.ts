@@ -59,12 +59,15 @@ describe("panels", () => {
 
   it("covers all 24 reference panels, by type, in three rows", () => {
     expect(panels).toHaveLength(24);
-    expect(panelsOf(dashboard).filter((p) => p.type === "row").map((p) => p.title)).toEqual([
-      "Status",
-      "Activity",
-      "Long-term trends",
-    ]);
-    const types = panels.reduce<Record<string, number>>((count, p) => ({ ...count, [p.type]: (count[p.type] ?? 0) + 1 }), {});
+    expect(
+      panelsOf(dashboard)
+        .filter((p) => p.type === "row")
+        .map((p) => p.title),
+    ).toEqual(["Status", "Activity", "Long-term trends"]);
+    const types = panels.reduce<Record<string, number>>(
+      (count, p) => ({ ...count, [p.type]: (count[p.type] ?? 0) + 1 }),
+      {},
+    );
     expect(types).toEqual({ bargauge: 1, "state-timeline": 1, gauge: 2, timeseries: 20 });
   });
 

@@ -15,7 +15,9 @@ function promtoolCheck(exprs: string[]) {
   const promtool = requireCommand("promtool", "prometheus");
   const folder = mkdtempSync(join(tmpdir(), "promtool-"));
   try {
-    const rules = exprs.map((expr, i) => `      - record: query_${i}\n        expr: ${JSON.stringify(expr)}`).join("\n");
+    const rules = exprs
+      .map((expr, i) => `      - record: query_${i}\n        expr: ${JSON.stringify(expr)}`)
+      .join("\n");
     const file = join(folder, "rules.yml");
     writeFileSync(file, `groups:\n  - name: dashboard\n    rules:\n${rules}\n`);
     return spawnSync(promtool, ["check", "rules", file], { encoding: "utf8" });

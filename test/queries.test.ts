@@ -30,7 +30,9 @@ describe("typed PromQL", () => {
   });
 
   it("names the metric when a series part does not exist", () => {
-    expect(() => series(localUsers, "bucket")).toThrow('metric pleroma_local_users_total: a gauge has no "bucket" series');
+    expect(() => series(localUsers, "bucket")).toThrow(
+      'metric pleroma_local_users_total: a gauge has no "bucket" series',
+    );
     expect(() => series(dbTotalTime)).toThrow("metric pleroma_repo_query_total_time: a histogram has no plain series");
   });
 

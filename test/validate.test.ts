@@ -14,7 +14,14 @@ const prometheus = { type: "prometheus", uid: "${DATASOURCE}" };
 
 const envelope = () => ({
   __inputs: [
-    { name: "DATASOURCE", label: "Prometheus", description: "", type: "datasource", pluginId: "prometheus", pluginName: "Prometheus" },
+    {
+      name: "DATASOURCE",
+      label: "Prometheus",
+      description: "",
+      type: "datasource",
+      pluginId: "prometheus",
+      pluginName: "Prometheus",
+    },
     { name: "INSTANCE", label: "instance", description: "", type: "constant", value: "" },
   ],
   __elements: {},
@@ -24,7 +31,12 @@ const envelope = () => ({
   ],
 });
 
-const target = (extra: Json = {}) => ({ datasource: prometheus, expr: 'up{instance="${INSTANCE}"}', refId: "A", ...extra });
+const target = (extra: Json = {}) => ({
+  datasource: prometheus,
+  expr: 'up{instance="${INSTANCE}"}',
+  refId: "A",
+  ...extra,
+});
 
 const timeseries = (extra: Json = {}): Json => ({
   type: "timeseries",
@@ -33,7 +45,10 @@ const timeseries = (extra: Json = {}): Json => ({
   datasource: prometheus,
   gridPos: { h: 8, w: 12, x: 0, y: 1 },
   fieldConfig: { defaults: { unit: "reqps", custom: { lineWidth: 1, fillOpacity: 10 } }, overrides: [] },
-  options: { legend: { calcs: [], displayMode: "list", placement: "bottom", showLegend: true }, tooltip: { mode: "multi", sort: "none" } },
+  options: {
+    legend: { calcs: [], displayMode: "list", placement: "bottom", showLegend: true },
+    tooltip: { mode: "multi", sort: "none" },
+  },
   targets: [target()],
   ...extra,
 });
@@ -84,12 +99,21 @@ describe("validateDashboard", () => {
     const inheriting = timeseries({ targets: [ownless] });
     const defaulted = timeseries({ datasource: undefined, targets: [ownless] });
 
-    expect(validateDashboard(exportOf([asWritten(inheriting) as Json])).map((v) => v.path)).toEqual(["/panels/0/targets/0"]);
-    expect(validateDashboard(exportOf([asWritten(defaulted) as Json])).map((v) => v.path)).toEqual(["/panels/0/targets/0"]);
+    expect(validateDashboard(exportOf([asWritten(inheriting) as Json])).map((v) => v.path)).toEqual([
+      "/panels/0/targets/0",
+    ]);
+    expect(validateDashboard(exportOf([asWritten(defaulted) as Json])).map((v) => v.path)).toEqual([
+      "/panels/0/targets/0",
+    ]);
   });
 
   it("leaves a math expression target to its own datasource", () => {
-    const expression = { datasource: { type: "__expr__", uid: "${DS_EXPRESSION}" }, refId: "B", type: "math", expression: "$A * 2" };
+    const expression = {
+      datasource: { type: "__expr__", uid: "${DS_EXPRESSION}" },
+      refId: "B",
+      type: "math",
+      expression: "$A * 2",
+    };
 
     expect(validateDashboard(exportOf([timeseries({ targets: [target(), expression] })]))).toEqual([]);
   });
@@ -132,12 +156,19 @@ describe("validateDashboard", () => {
     const gauge = timeseries({ type: "gauge", title: "Uptime", options: undefined });
 
     expect(validateDashboard(asWritten(exportOf([gauge])))).toEqual([
-      { path: "/panels/0/fieldConfig/defaults/custom", message: "must NOT have more than 0 properties", panel: "Uptime" },
+      {
+        path: "/panels/0/fieldConfig/defaults/custom",
+        message: "must NOT have more than 0 properties",
+        panel: "Uptime",
+      },
     ]);
   });
 
   it("checks the panels inside a collapsed row, and the row as a row", () => {
-    const collapsed = row({ collapsed: "yes", panels: [timeseries({ targets: [target({ includeNullMetadata: true })] })] });
+    const collapsed = row({
+      collapsed: "yes",
+      panels: [timeseries({ targets: [target({ includeNullMetadata: true })] })],
+    });
 
     expect(validateDashboard(exportOf([collapsed]))).toEqual([
       { path: "/panels/0/collapsed", message: "must be boolean", panel: "Activity" },
@@ -160,7 +191,10 @@ describe("validateDashboard", () => {
   it("accepts matcher options and override values that are not objects, as Grafana writes them", () => {
     const override = {
       matcher: { id: "byName", options: "Users" },
-      properties: [{ id: "custom.axisPlacement", value: "right" }, { id: "min", value: 0 }],
+      properties: [
+        { id: "custom.axisPlacement", value: "right" },
+        { id: "min", value: 0 },
+      ],
     };
     const panel = timeseries();
     panel.fieldConfig.overrides = [override];
@@ -191,12 +225,23 @@ describe("validateDashboard", () => {
   });
 
   it("accepts every panel type it knows as the foundation SDK builds them", () => {
-    const query = () => new DataqueryBuilder().expr("up").legendFormat("{{instance}}").refId("A").datasource(prometheus);
+    const query = () =>
+      new DataqueryBuilder().expr("up").legendFormat("{{instance}}").refId("A").datasource(prometheus);
     const dashboard = new DashboardBuilder("Akkoma")
       .uid("akkoma")
       .withRow(new RowBuilder("Status"))
-      .withPanel(new TimeseriesPanel().title("Requests").datasource(prometheus).unit("reqps").lineWidth(1).fillOpacity(10).withTarget(query()))
-      .withPanel(new GaugePanel().title("Uptime").datasource(prometheus).unit("percentunit").min(0).max(1).withTarget(query()))
+      .withPanel(
+        new TimeseriesPanel()
+          .title("Requests")
+          .datasource(prometheus)
+          .unit("reqps")
+          .lineWidth(1)
+          .fillOpacity(10)
+          .withTarget(query()),
+      )
+      .withPanel(
+        new GaugePanel().title("Uptime").datasource(prometheus).unit("percentunit").min(0).max(1).withTarget(query()),
+      )
       .withPanel(new BarGaugePanel().title("Failed deliveries").datasource(prometheus).withTarget(query()))
       .withPanel(new StateTimelinePanel().title("Up").datasource(prometheus).withTarget(query()))
       .build();
@@ -224,7 +269,13 @@ describe("the precompiled validators", () => {
 describe("applyRelaxations", () => {
   it("refuses a relaxation whose vendored value has changed since it was written", () => {
     const schemas = { dashboard: { definitions: { Threshold: { required: ["value", "color", "state"] } } } };
-    const stale = { schema: "dashboard", pointer: "/definitions/Threshold/required", from: ["value", "color"], to: ["color"], reason: "test" };
+    const stale = {
+      schema: "dashboard",
+      pointer: "/definitions/Threshold/required",
+      from: ["value", "color"],
+      to: ["color"],
+      reason: "test",
+    };
 
     expect(() => applyRelaxations(schemas, [stale])).toThrow(/vendored value changed/);
   });

@@ -28,7 +28,9 @@ export function loadPrecompiledValidators(dir: string): ModuleExports | undefine
   if (!existsSync(join(dir, VALIDATORS_FILE))) return undefined;
   const { exports } = runValidatorsModule(dir);
   if (exports.schemaFingerprint === schemaFolderFingerprint(dir)) return exports;
-  process.emitWarning(`${join(dir, VALIDATORS_FILE)} is stale, compiling the schemas instead (slow): run "npm run compile"`);
+  process.emitWarning(
+    `${join(dir, VALIDATORS_FILE)} is stale, compiling the schemas instead (slow): run "npm run compile"`,
+  );
   return undefined;
 }
 

@@ -51,7 +51,9 @@ function applyRelaxation(schemas: Record<string, object>, patch: Relaxation): vo
   const parent = keys.reduce<unknown>((node, key) => childOf(node, key), schemas[patch.schema]);
   if (!isJsonObject(parent)) throw new Error(`${where}: no such location in the vendored schema`);
   if (JSON.stringify(parent[last]) !== JSON.stringify(patch.from)) {
-    throw new Error(`${where}: vendored value changed (now ${JSON.stringify(parent[last])}); re-check the reason: ${patch.reason}`);
+    throw new Error(
+      `${where}: vendored value changed (now ${JSON.stringify(parent[last])}); re-check the reason: ${patch.reason}`,
+    );
   }
   parent[last] = structuredClone(patch.to);
 }

@@ -8,7 +8,12 @@ import prometheus from "./prometheus.jsonschema.json";
 import statetimeline from "./statetimeline.jsonschema.json";
 import timeseries from "./timeseries.jsonschema.json";
 import { applyRelaxations, relaxations } from "./relaxations";
-import { type PanelType, customFieldConfigValidatorName, optionsValidatorName, panelSchemaByType } from "./validatorNames";
+import {
+  type PanelType,
+  customFieldConfigValidatorName,
+  optionsValidatorName,
+  panelSchemaByType,
+} from "./validatorNames";
 
 /** Panel schemas without a `FieldConfig` definition: their plugins read no `fieldConfig.defaults.custom`. */
 const NO_CUSTOM_FIELD_CONFIG = { type: "object", maxProperties: 0 };
