@@ -107,21 +107,19 @@ export const httpTimePerSecondPanel = () =>
     .withTarget(prom(timeSpentPerSecond(inboundRequests), "Total", "total"))
     .overrideByQuery("total", unstackedLine);
 
-export const pendingJobsPanel = () =>
-  timeseries("Pending Jobs", 7, 8)
-    .description("Jobs waiting to run, per queue.")
+/** One line per Oban queue; a queue keeps its colour on both queue panels. */
+const jobQueuePanel = (title: string, description: string, metric: typeof pendingJobs) =>
+  timeseries(title, 7, 8)
+    .description(description)
     .unit(units.Short)
     .min(0)
     .colorScheme(colourByName())
-    .withTarget(prom(currentValue(pendingJobs), "{{queue_name}}"));
+    .withTarget(prom(currentValue(metric), "{{queue_name}}"));
+
+export const pendingJobsPanel = () => jobQueuePanel("Pending Jobs", "Jobs waiting to run, per queue.", pendingJobs);
 
 export const scheduledJobsPanel = () =>
-  timeseries("Scheduled Jobs", 7, 8)
-    .description("Jobs scheduled to run later (including retries), per queue.")
-    .unit(units.Short)
-    .min(0)
-    .colorScheme(colourByName())
-    .withTarget(prom(currentValue(scheduledJobs), "{{queue_name}}"));
+  jobQueuePanel("Scheduled Jobs", "Jobs scheduled to run later (including retries), per queue.", scheduledJobs);
 
 export const inboundRequestsPanel = () =>
   timeseries("Inbound Requests", 10, 10)

@@ -75,30 +75,42 @@ export const uptimeGaugePanel = () =>
     )
     .withTarget(promInstant(fractionUp(up, "$__range"), "Uptime"));
 
-const leftAxis = (label: string) => [
-  { id: "custom.axisPlacement", value: "left" },
-  { id: "custom.axisLabel", value: label },
-];
-const rightAxis = (label: string) => [
-  { id: "custom.axisPlacement", value: "right" },
-  { id: "custom.axisLabel", value: label },
-];
+interface AxisSeries {
+  metric: typeof localUsers;
+  legend: string;
+  axisLabel: string;
+}
+
+/** Two counts of very different size, each on its own axis so neither flattens the other. */
+const twoAxisPanel = (title: string, width: number, left: AxisSeries, right: AxisSeries) =>
+  timeseries(title, width, 8)
+    .decimals(0)
+    .withTarget(prom(currentValue(left.metric), left.legend))
+    .withTarget(prom(currentValue(right.metric), right.legend))
+    .overrideByName(left.legend, [
+      { id: "custom.axisPlacement", value: "left" },
+      { id: "custom.axisLabel", value: left.axisLabel },
+    ])
+    .overrideByName(right.legend, [
+      { id: "custom.axisPlacement", value: "right" },
+      { id: "custom.axisLabel", value: right.axisLabel },
+    ]);
 
 export const localResourcesPanel = () =>
-  timeseries("Local Resources", 5, 8)
-    .decimals(0)
-    .withTarget(prom(currentValue(localUsers), "Users"))
-    .withTarget(prom(currentValue(localPosts), "Posts"))
-    .overrideByName("Users", leftAxis("Local users"))
-    .overrideByName("Posts", rightAxis("Local posts (excl. private)"));
+  twoAxisPanel(
+    "Local Resources",
+    5,
+    { metric: localUsers, legend: "Users", axisLabel: "Local users" },
+    { metric: localPosts, legend: "Posts", axisLabel: "Local posts (excl. private)" },
+  );
 
 export const remoteResourcesPanel = () =>
-  timeseries("Remote Resource Estimates", 4, 8)
-    .decimals(0)
-    .withTarget(prom(currentValue(remoteUsers), "Users"))
-    .withTarget(prom(currentValue(knownDomains), "Domains"))
-    .overrideByName("Users", leftAxis("Remote users"))
-    .overrideByName("Domains", rightAxis("Known domains"));
+  twoAxisPanel(
+    "Remote Resource Estimates",
+    4,
+    { metric: remoteUsers, legend: "Users", axisLabel: "Remote users" },
+    { metric: knownDomains, legend: "Domains", axisLabel: "Known domains" },
+  );
 
 export const beamLoadPanel = () =>
   gauge("BEAM System Load", 6, 4)
