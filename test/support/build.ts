@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { onPath } from "./engines";
 
 export const projectRoot = join(__dirname, "..", "..");
 export const cliPath = join(projectRoot, "dist", "build", "launch.js");
@@ -18,9 +19,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 /** Fails with what to install instead of skipping: CI must never pass by not running a check. */
 export function requireCommand(command: string, debianPackage: string): string {
-  try {
-    execFileSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
-  } catch {
+  if (!onPath(command)) {
     throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run does this)`);
   }
   return command;

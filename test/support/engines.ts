@@ -77,7 +77,7 @@ function requireBinaries(): void {
   }
 }
 
-function onPath(binary: string): boolean {
+export function onPath(binary: string): boolean {
   return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
     try {
       fs.accessSync(path.join(dir, binary), fs.constants.X_OK);
