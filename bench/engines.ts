@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { exportDashboard } from "../build/export";
+import { type TrendWindow, minutesIn } from "../queries/promql";
 import { type Engines, startEngines } from "../test/support/engines";
 import { type DashboardLoad, loadDashboard } from "../test/support/evaluate";
 import { selectorsIn } from "../test/support/selectors";
@@ -17,9 +18,6 @@ import { type SyntheticHistory, generateHistory } from "../test/support/syntheti
 const projectRoot = path.join(__dirname, "..", "..");
 const defaultReference = path.join(projectRoot, "..", "shared", "reference", "akkoma-grafana_dashboard.json");
 const answers = { DATASOURCE: "prometheus", SCRAPE_JOB: "akkoma", INSTANCE: "akkoma.test:443" };
-
-type TrendWindow = "24h" | "48h";
-const minutesIn: Record<TrendWindow, number> = { "24h": 1440, "48h": 2880 };
 
 interface PanelJson {
   type: string;
@@ -137,7 +135,7 @@ function cheapTrendQuery(expr: string): { expr: string; window: TrendWindow } | 
     if (!innerWindow || !found) return undefined;
     const selector = `${found.series}{${found.matchers}}`;
     const times60 = /^\s*\*\s*60/.exec(query.slice(end + 1))?.[0] ?? "";
-    const cheap = `sum(increase(${selector}[${innerWindow}])) / ${minutesIn[innerWindow]}`;
+    const cheap = `sum(increase(${selector}[${innerWindow}])) / ${minutesIn(innerWindow)}`;
     query = query.slice(0, start) + cheap + query.slice(end + 1 + times60.length);
     window = innerWindow;
   }

@@ -34,7 +34,7 @@ const panelPlugins: Record<string, string> = {
   timeseries: "Time series",
 };
 
-/** The oldest Grafana whose dashboard schema (schemaVersion 41+) and panels this file was checked against. */
+/** Shown on import. The SDK writes schemaVersion 42; not yet tried on a live Grafana of this version. */
 const grafanaVersion = "12.0.0";
 
 export interface ExportedDashboard extends Dashboard {

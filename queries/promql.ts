@@ -70,7 +70,7 @@ export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
 export const fractionUp = (metric: Metric<never, "gauge">, window: string): Query =>
   avgOverTime(series(metric, undefined).range(window));
 
-const minutesIn = (window: TrendWindow) => Number.parseInt(window, 10) * 60;
+export const minutesIn = (window: TrendWindow) => Number.parseInt(window, 10) * 60;
 export type TrendWindow = "24h" | "48h";
 
 /**
