@@ -10,14 +10,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { exportDashboard } from "../build/export";
 import { type TrendWindow, minutesIn } from "../queries/promql";
-import { type Engines, startEngines } from "../test/support/engines";
-import { type DashboardLoad, loadDashboard } from "../test/support/evaluate";
-import { selectorsIn } from "../test/support/selectors";
-import { type SyntheticHistory, generateHistory } from "../test/support/synthetic";
+import { type Engines, startEngines } from "../harness/engines";
+import { type DashboardLoad, loadDashboard } from "../harness/evaluate";
+import { selectorsIn } from "../harness/selectors";
+import { type SyntheticHistory, generateHistory } from "../harness/synthetic";
 
 const projectRoot = path.join(__dirname, "..", "..");
 const defaultReference = path.join(projectRoot, "..", "shared", "reference", "akkoma-grafana_dashboard.json");
-const answers = { DATASOURCE: "prometheus", SCRAPE_JOB: "akkoma", INSTANCE: "akkoma.test:443" };
+const answers = { datasource: "prometheus", scrapeJob: "akkoma", instance: "akkoma.test:443" };
 
 interface PanelJson {
   type: string;
@@ -34,7 +34,7 @@ interface DashboardJson {
 export async function benchEngines(): Promise<void> {
   const referencePath = argument("--reference") ?? defaultReference;
   const dashboardJson = await exportDashboard();
-  const history = generateHistory({ seed: 4, job: answers.SCRAPE_JOB, instance: answers.INSTANCE });
+  const history = generateHistory({ seed: 4, job: answers.scrapeJob, instance: answers.instance });
   const engines = await startEngines(history);
   try {
     printHistory(history);

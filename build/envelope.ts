@@ -1,10 +1,11 @@
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { DashboardError } from "../queries/errors";
+import { defaultScrapeJob, importInputs as inputNames } from "../config";
+import { DashboardError } from "../errors";
 
 /** What Grafana's "Import dashboard" asks for; `${NAME}` is replaced throughout the JSON with the answer. */
 export const importInputs = [
   {
-    name: "DATASOURCE",
+    name: inputNames.datasource,
     label: "Prometheus or VictoriaMetrics",
     description: "The data source that scrapes Akkoma",
     type: "datasource",
@@ -12,14 +13,14 @@ export const importInputs = [
     pluginName: "Prometheus",
   },
   {
-    name: "SCRAPE_JOB",
+    name: inputNames.scrapeJob,
     label: "Scrape job",
     description: "The job_name of the scrape config that reads /api/v1/akkoma/metrics",
     type: "constant",
-    value: "akkoma",
+    value: defaultScrapeJob,
   },
   {
-    name: "INSTANCE",
+    name: inputNames.instance,
     label: "Akkoma instance",
     description: "The instance label of your Akkoma target, as domain:port (e.g. social.example.org:443)",
     type: "constant",

@@ -1,5 +1,5 @@
 import { akkomaDashboard } from "../dashboards/akkoma";
-import { DashboardError } from "../queries/errors";
+import { DashboardError } from "../errors";
 import { exportEnvelope } from "./envelope";
 import { formatJson } from "./format";
 import { validateDashboard } from "./validate";

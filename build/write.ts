@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { DashboardError } from "../queries/errors";
+import { DashboardError } from "../errors";
 
 /**
  * Writes all of `content` or nothing: a temp file beside the target, then a rename, so a reader

@@ -1,7 +1,7 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { DashboardError } from "../queries/errors";
-import { instanceVariable, scrapeJobVariable } from "../queries/selectors";
+import { DashboardError } from "../errors";
+import { dashboard as settings, importInputs, importPlaceholder, variables } from "../config";
 import { activityPanels } from "../panels/activity";
 import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
@@ -19,21 +19,23 @@ export const sections = (): Section[] => [
   { title: "Long-term trends", panels: trendPanels() },
 ];
 
-/** Filled in by Grafana's import from the SCRAPE_JOB and INSTANCE inputs (see build/envelope.ts). */
-const importedConstant = (name: string, label: string, input: string, description: string) =>
-  new dashboard.ConstantVariableBuilder(name).label(label).description(description).value(`\${${input}}`);
+/** Filled in by Grafana's import from the scrape job and instance inputs. */
+const importedConstant = (name: string, label: string, input: keyof typeof importInputs, description: string) =>
+  new dashboard.ConstantVariableBuilder(name)
+    .label(label)
+    .description(description)
+    .value(importPlaceholder(importInputs[input]));
 
 export function akkomaDashboard(sectionList: readonly Section[] = sections()): dashboard.Dashboard {
-  const builder = new dashboard.DashboardBuilder("Akkoma Dashboard")
-    .uid("akkoma-dashboard")
-    .description("Health and load of one Akkoma instance, from the metrics it exports at /api/v1/akkoma/metrics.")
-    .tags(["akkoma", "fediverse"])
+  const builder = new dashboard.DashboardBuilder(settings.title)
+    .uid(settings.uid)
+    .description(settings.description)
+    .tags([...settings.tags])
     .editable()
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .time({ from: "now-3h", to: "now" })
-    .timezone("utc")
-    // Akkoma refreshes its values every 60 s: refreshing faster only repeats them.
-    .refresh("5m")
+    .time({ from: settings.timeFrom, to: "now" })
+    .timezone(settings.timezone)
+    .refresh(settings.refresh)
     .annotation(
       new dashboard.AnnotationQueryBuilder()
         .name("Annotations & Alerts")
@@ -44,11 +46,11 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
         .iconColor("rgba(0, 211, 255, 1)")
         .type("dashboard"),
     )
-    .timepicker(new dashboard.TimePickerBuilder().refreshIntervals(["1m", "5m", "15m", "30m", "1h", "2h", "1d"]))
+    .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]))
     .withVariable(
-      importedConstant(scrapeJobVariable, "Scrape job", "SCRAPE_JOB", "The scrape job that reads Akkoma's metrics"),
+      importedConstant(variables.scrapeJob, "Scrape job", "scrapeJob", "The scrape job that reads Akkoma's metrics"),
     )
-    .withVariable(importedConstant(instanceVariable, "Instance", "INSTANCE", "The Akkoma instance, as domain:port"));
+    .withVariable(importedConstant(variables.instance, "Instance", "instance", "The Akkoma instance, as domain:port"));
 
   const titles = new Set<string>();
   let top = 0;

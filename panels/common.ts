@@ -6,10 +6,14 @@ import { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk
 import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
 import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import { importInputs, importPlaceholder, steps } from "../config";
 import type { Query } from "../queries/promql";
 
-/** Filled in by Grafana's import from the `DATASOURCE` input (see build/envelope.ts). */
-export const datasource: dashboard.DataSourceRef = { type: "prometheus", uid: "${DATASOURCE}" };
+/** Filled in by Grafana's import from the data source input. */
+export const datasource: dashboard.DataSourceRef = {
+  type: "prometheus",
+  uid: importPlaceholder(importInputs.datasource),
+};
 
 export type AnyPanelBuilder = BarGaugeBuilder | GaugeBuilder | StateTimelineBuilder | TimeseriesBuilder;
 
@@ -27,7 +31,7 @@ export const prom = (query: Query, legend: string, refId?: string): prometheus.D
 export const promInstant = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder =>
   prom(query, legend, refId).instant();
 
-export const thresholds = (steps: dashboard.Threshold[]) =>
+export const thresholdSteps = (steps: dashboard.Threshold[]) =>
   new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
 
 export const fixedColor = (color: string): dashboard.DynamicConfigValue => ({
@@ -53,20 +57,13 @@ export const hiddenLegend = () =>
 
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
-/**
- * Akkoma refreshes its values once a minute and a rate needs a window of four scrapes
- * ($__rate_interval), so a point a minute would read every sample four times to draw a curve
- * no sharper than one point every two minutes.
- */
-export const minimumStep = "2m";
-
 export const timeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
   new TimeseriesBuilder()
     .title(title)
     .datasource(datasource)
     .span(width)
     .height(height)
-    .interval(minimumStep)
+    .interval(steps.timeseries)
     .lineWidth(1)
     .fillOpacity(10)
     .showPoints(common.VisibilityMode.Never)

@@ -1,6 +1,7 @@
 // Status: is the instance up, is federation failing, how big is it, is the BEAM VM overloaded.
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as units from "@grafana/grafana-foundation-sdk/units";
+import { steps, thresholds, windows } from "../config";
 import {
   cpuRunQueue,
   deliveryFailures,
@@ -13,29 +14,26 @@ import {
   vmMemory,
 } from "../queries/catalogue";
 import { averagePerPoll, currentValue, eventsOver, fractionUp } from "../queries/promql";
-import { barGauge, gauge, prom, promInstant, stateTimeline, thresholds, timeseries } from "./common";
-
-/** Week-long views: a delivery failure or an outage last Tuesday still matters today. */
-export const weekOverride = "7d";
+import { barGauge, gauge, prom, promInstant, stateTimeline, thresholdSteps, timeseries } from "./common";
 
 export const failedDeliveriesPanel = () =>
   barGauge("Failed AP deliveries", 9, 8)
     .description("ActivityPub deliveries that exhausted all retries in the last 7 days, per remote host and reason.")
-    .timeFrom(weekOverride)
+    .timeFrom(windows.week)
     .unit(units.Short)
     .decimals(0)
     .thresholds(
-      thresholds([
+      thresholdSteps([
         { value: null, color: "light-yellow" },
-        { value: 5, color: "orange" },
-        { value: 25, color: "red" },
+        { value: thresholds.deliveryFailures.orange, color: "orange" },
+        { value: thresholds.deliveryFailures.red, color: "red" },
       ]),
     )
     .withTarget(
       promInstant(eventsOver(deliveryFailures, "$__range", { by: ["target", "reason"] }), "{{target}}: {{reason}}"),
     );
 
-const upColours = thresholds([
+const upColours = thresholdSteps([
   { value: null, color: "dark-red" },
   { value: 0.5, color: "orange" },
   { value: 0.8, color: "semi-dark-yellow" },
@@ -45,7 +43,7 @@ const upColours = thresholds([
 export const upTimelinePanel = () =>
   stateTimeline("Up", 4, 4)
     .description("Share of successful scrapes of Akkoma's metrics endpoint.")
-    .interval("1m")
+    .interval(steps.upTimeline)
     .unit(units.PercentUnit)
     .min(0)
     .max(1)
@@ -60,17 +58,16 @@ export const uptimeGaugePanel = () =>
     .description(
       "Share of successful scrapes over the last 7 days. Time when the scraper itself was down is not counted.",
     )
-    .timeFrom(weekOverride)
+    .timeFrom(windows.week)
     .unit(units.PercentUnit)
     .decimals(1)
     .min(0)
     .max(1)
-    // On a 0..1 scale: red below 95 %, orange below 99 %.
     .thresholds(
-      thresholds([
+      thresholdSteps([
         { value: null, color: "red" },
-        { value: 0.95, color: "orange" },
-        { value: 0.99, color: "green" },
+        { value: thresholds.uptime.orange, color: "orange" },
+        { value: thresholds.uptime.green, color: "green" },
       ]),
     )
     .withTarget(promInstant(fractionUp(up, "$__range"), "Uptime"));
@@ -117,10 +114,10 @@ export const beamLoadPanel = () =>
     .description("Average of Akkoma's polls since the previous scrape. Run queues should sit near 0.")
     .unit(units.NoUnit)
     .thresholds(
-      thresholds([
+      thresholdSteps([
         { value: null, color: "green" },
-        { value: 15, color: "yellow" },
-        { value: 25, color: "red" },
+        { value: thresholds.runQueue.yellow, color: "yellow" },
+        { value: thresholds.runQueue.red, color: "red" },
       ]),
     )
     .withTarget(promInstant(averagePerPoll(vmMemory), "Memory", "memory"))
@@ -134,7 +131,7 @@ export const beamLoadPanel = () =>
           mode: "absolute",
           steps: [
             { value: null, color: "green" },
-            { value: 500_000_000, color: "red" },
+            { value: thresholds.beamMemory.red, color: "red" },
           ],
         },
       },

@@ -13,6 +13,7 @@ import {
   type Expr,
 } from "@grafana/promql-builder";
 import type { Builder } from "@grafana/promql-builder";
+import { windows } from "../config";
 import type { Metric } from "./catalogue";
 import { type Matchers, type SeriesPart, series } from "./selectors";
 
@@ -70,8 +71,8 @@ export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
 export const fractionUp = (metric: Metric<never, "gauge">, window: string): Query =>
   avgOverTime(series(metric, undefined).range(window));
 
+export type TrendWindow = (typeof windows)["day" | "twoDays"];
 export const minutesIn = (window: TrendWindow) => Number.parseInt(window, 10) * 60;
-export type TrendWindow = "24h" | "48h";
 
 /**
  * Average per minute over a long trailing window, as one cheap increase() per step. Unlike the

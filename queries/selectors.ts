@@ -1,10 +1,7 @@
 import { VectorExprBuilder, vector } from "@grafana/promql-builder";
-import { DashboardError } from "./errors";
+import { scrapeLabels, variables } from "../config";
+import { DashboardError } from "../errors";
 import { type Metric, federationWorkers } from "./catalogue";
-
-// The dashboard's constant variables, filled from the import inputs (see build/envelope.ts).
-export const scrapeJobVariable = "scrape_job";
-export const instanceVariable = "instance";
 
 export type SeriesPart = "bucket" | "sum" | "count" | "psum" | "pcount";
 
@@ -45,8 +42,8 @@ export function series<L extends string>(
     );
   }
   const selector = vector(part ? `${metric.name}_${part}` : metric.name)
-    .label("job", `\${${scrapeJobVariable}}`)
-    .label("instance", `\${${instanceVariable}}`);
+    .label(scrapeLabels.job, `\${${variables.scrapeJob}}`)
+    .label(scrapeLabels.instance, `\${${variables.instance}}`);
   for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {
     if (!metric.labels.includes(label)) {
       throw new DashboardError(

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { requireWithCodeCache } from "../build/code-cache";
+import { requireWithCodeCache } from "../cli/code-cache";
 import { useTempFolder } from "./support/build";
 
 describe("the code cache the CLI starts through", () => {

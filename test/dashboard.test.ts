@@ -1,12 +1,13 @@
+import { importInputs, importPlaceholder, variables as variableNames } from "../config";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { exportDashboard } from "../build/export";
 import { validateDashboard } from "../build/validate";
 import { akkomaDashboard, sections } from "../dashboards/akkoma";
-import { DashboardError } from "../queries/errors";
+import { DashboardError } from "../errors";
 import { projectRoot } from "./support/build";
-import { selectorsIn } from "./support/selectors";
+import { selectorsIn } from "../harness/selectors";
 
 type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean };
 const panelsOf = (dashboard: Dashboard) => (dashboard.panels ?? []) as Panel[];
@@ -34,14 +35,17 @@ describe("the emitted dashboard", () => {
   it("asks the import for the datasource, scrape job and instance, and wires them into variables", () => {
     const exported = JSON.parse(text);
     expect(exported.__inputs.map((input: { name: string; type: string }) => `${input.name}:${input.type}`)).toEqual([
-      "DATASOURCE:datasource",
-      "SCRAPE_JOB:constant",
-      "INSTANCE:constant",
+      `${importInputs.datasource}:datasource`,
+      `${importInputs.scrapeJob}:constant`,
+      `${importInputs.instance}:constant`,
     ]);
     const variables = Object.fromEntries(
       exported.templating.list.map((v: { name: string; query: string }) => [v.name, v.query]),
     );
-    expect(variables).toEqual({ scrape_job: "${SCRAPE_JOB}", instance: "${INSTANCE}" });
+    expect(variables).toEqual({
+      [variableNames.scrapeJob]: importPlaceholder(importInputs.scrapeJob),
+      [variableNames.instance]: importPlaceholder(importInputs.instance),
+    });
     expect(exported.__requires.map((r: { id: string }) => r.id)).toEqual(
       expect.arrayContaining(["grafana", "prometheus", "bargauge", "gauge", "state-timeline", "timeseries"]),
     );

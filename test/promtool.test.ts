@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportDashboard } from "../build/export";
+import { variables } from "../config";
 import { requireCommand } from "./support/build";
-import { applyImportAnswers, interpolate } from "./support/grafana";
+import { applyImportAnswers, interpolate } from "../harness/grafana";
 
-const answers = { DATASOURCE: "prom", SCRAPE_JOB: "akkoma", INSTANCE: "social.example.org:443" };
-const variables = { scrape_job: answers.SCRAPE_JOB, instance: answers.INSTANCE };
+const answers = { datasource: "prom", scrapeJob: "akkoma", instance: "social.example.org:443" };
+const variableValues = { [variables.scrapeJob]: answers.scrapeJob, [variables.instance]: answers.instance };
 const time = { rangeSeconds: 10_800, intervalSeconds: 60, scrapeIntervalSeconds: 60 };
 
 /** Prometheus' own parser, through promtool: every query becomes a recording rule. */
@@ -33,7 +34,7 @@ describe("every query is valid PromQL for Prometheus", () => {
     };
     const exprs = dashboard.panels
       .flatMap((panel) => panel.targets ?? [])
-      .map((target) => interpolate(target.expr ?? "", variables, time));
+      .map((target) => interpolate(target.expr ?? "", variableValues, time));
     expect(exprs.length).toBeGreaterThan(40);
     const result = promtoolCheck(exprs);
     expect(result.stdout + result.stderr).toContain(`SUCCESS: ${exprs.length} rules found`);

@@ -1,3 +1,4 @@
+import { importInputs, importPlaceholder } from "../config";
 import { DashboardBuilder, RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { PanelBuilder as BarGaugePanel } from "@grafana/grafana-foundation-sdk/bargauge";
 import { PanelBuilder as GaugePanel } from "@grafana/grafana-foundation-sdk/gauge";
@@ -10,19 +11,19 @@ import { applyRelaxations } from "../build/schemas/relaxations";
 
 type Json = Record<string, any>;
 
-const prometheus = { type: "prometheus", uid: "${DATASOURCE}" };
+const prometheus = { type: "prometheus", uid: importPlaceholder(importInputs.datasource) };
 
 const envelope = () => ({
   __inputs: [
     {
-      name: "DATASOURCE",
+      name: importInputs.datasource,
       label: "Prometheus",
       description: "",
       type: "datasource",
       pluginId: "prometheus",
       pluginName: "Prometheus",
     },
-    { name: "INSTANCE", label: "instance", description: "", type: "constant", value: "" },
+    { name: importInputs.instance, label: "instance", description: "", type: "constant", value: "" },
   ],
   __elements: {},
   __requires: [
@@ -33,7 +34,7 @@ const envelope = () => ({
 
 const target = (extra: Json = {}) => ({
   datasource: prometheus,
-  expr: 'up{instance="${INSTANCE}"}',
+  expr: `up{instance="${importPlaceholder(importInputs.instance)}"}`,
   refId: "A",
   ...extra,
 });

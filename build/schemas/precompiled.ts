@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { requireWithCodeCache } from "../code-cache";
+import { requireWithCodeCache } from "../../cli/code-cache";
 
 const VALIDATORS_FILE = "validators.js";
 // V8's compiled code for validators.js, made after running every validator once: parsing and compiling

@@ -1,6 +1,6 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readTelemetry } from "../../build/check/telemetry";
+import { readTelemetry } from "../../check/telemetry";
 import { expositionFrom, lineOf, runCli, telemetryEx, variant, writeFixture } from "./fixtures";
 
 const todayExposition = expositionFrom(readTelemetry(telemetryEx, "telemetry.ex"));

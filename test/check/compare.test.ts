@@ -1,15 +1,8 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaDashboard } from "../../dashboards/akkoma";
 import { catalogue } from "../../queries/catalogue";
-import {
-  type Exported,
-  compare,
-  describeFinding,
-  exportedByTelemetry,
-  needs,
-  panelsOf,
-} from "../../build/check/compare";
-import { readTelemetry } from "../../build/check/telemetry";
+import { type Exported, compare, describeFinding, exportedByTelemetry, needs, panelsOf } from "../../check/compare";
+import { readTelemetry } from "../../check/telemetry";
 import { fixtureCatalogue, fixturePanels, telemetryEx, variant } from "./fixtures";
 
 const all = needs(fixtureCatalogue, fixturePanels);

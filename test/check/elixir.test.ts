@@ -1,5 +1,5 @@
-import { tokenize } from "../../build/check/elixir/lexer";
-import { type Node, parseElixir } from "../../build/check/elixir/parser";
+import { tokenize } from "../../check/elixir/lexer";
+import { type Node, parseElixir } from "../../check/elixir/parser";
 
 /** A compact rendering of the AST, to compare shapes rather than every field. */
 function show(node: Node | string): string {

@@ -1,6 +1,6 @@
-import { DashboardError } from "../../queries/errors";
-import { parseExposition } from "../../build/check/exposition";
-import { readTelemetry } from "../../build/check/telemetry";
+import { DashboardError } from "../../errors";
+import { parseExposition } from "../../check/exposition";
+import { readTelemetry } from "../../check/telemetry";
 import { expositionFrom, seriesNames, telemetryEx } from "./fixtures";
 
 const scrape = `# HELP oban_job_completion Oban jobs that finished

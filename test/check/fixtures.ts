@@ -6,9 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yargs from "yargs";
 import { type Metric, counter, gauge, histogram, sumCountPair } from "../../queries/catalogue";
-import { type CheckContext, checkCommandWith, metricsCommandWith } from "../../build/check/commands";
-import type { PanelQueries } from "../../build/check/compare";
-import { type TelemetryReport, seriesOf } from "../../build/check/telemetry";
+import { type CheckContext, checkCommandWith, metricsCommandWith } from "../../cli/check";
+import type { PanelQueries } from "../../check/compare";
+import { type TelemetryReport, seriesOf } from "../../check/telemetry";
 
 export const telemetryEx = `defmodule Fixture.Web.Telemetry do
   use Supervisor

@@ -1,5 +1,5 @@
-import { DashboardError } from "../../queries/errors";
-import { type TelemetryReport, readTelemetry, seriesOf } from "../../build/check/telemetry";
+import { DashboardError } from "../../errors";
+import { type TelemetryReport, readTelemetry, seriesOf } from "../../check/telemetry";
 import { lineOf, seriesNames, telemetryEx, variant } from "./fixtures";
 
 const read = (source: string) => readTelemetry(source, "telemetry.ex");

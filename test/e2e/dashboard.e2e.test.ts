@@ -1,8 +1,9 @@
+import { importInputs, importPlaceholder } from "../../config";
 // Issue 4: every panel shows data on real Prometheus and real VictoriaMetrics, and the numbers that
 // can be known from the synthetic history are right.
 
 import { exportDashboard } from "../../build/export";
-import { type EngineName, type Engines, startEngines } from "../support/engines";
+import { type EngineName, type Engines, startEngines } from "../../harness/engines";
 import {
   type DashboardLoad,
   type Frame,
@@ -12,11 +13,11 @@ import {
   panelTitled,
   shownFrames,
   shownValue,
-} from "../support/evaluate";
-import { durationMs, queryStepMs } from "../support/grafana";
-import { type SyntheticHistory, generateHistory } from "../support/synthetic";
+} from "../../harness/evaluate";
+import { durationMs, queryStepMs } from "../../harness/grafana";
+import { type SyntheticHistory, generateHistory } from "../../harness/synthetic";
 
-const answers = { DATASOURCE: "prometheus", SCRAPE_JOB: "akkoma", INSTANCE: "akkoma.test:443" };
+const answers = { datasource: "prometheus", scrapeJob: "akkoma", instance: "akkoma.test:443" };
 const engineNames: readonly EngineName[] = ["Prometheus", "VictoriaMetrics"];
 
 let history: SyntheticHistory;
@@ -24,7 +25,7 @@ let engines: Engines | undefined;
 const loads = new Map<EngineName, DashboardLoad>();
 
 beforeAll(async () => {
-  history = generateHistory({ seed: 4, job: answers.SCRAPE_JOB, instance: answers.INSTANCE });
+  history = generateHistory({ seed: 4, job: answers.scrapeJob, instance: answers.instance });
   // allSettled: engines that started must reach afterAll even when the dashboard does not build.
   const [dashboardJson, started] = await Promise.allSettled([exportDashboard(), startEngines(history)]);
   if (started.status === "rejected") throw started.reason;
@@ -181,11 +182,12 @@ describe("the evaluator", () => {
   });
 
   it("resolves server-side math and reduce expressions the way PromQL would compute them", async () => {
-    const prometheus = { type: "prometheus", uid: "${DATASOURCE}" };
+    const prometheus = { type: "prometheus", uid: importPlaceholder(importInputs.datasource) };
     const expression = { type: "__expr__", uid: "__expr__" };
-    const memory = (part: string) => `rate(vm_memory_total_${part}{job="\${SCRAPE_JOB}"}[$__rate_interval])`;
+    const job = importPlaceholder(importInputs.scrapeJob);
+    const memory = (part: string) => `rate(vm_memory_total_${part}{job="${job}"}[$__rate_interval])`;
     const dashboard = {
-      __inputs: [{ name: "SCRAPE_JOB", type: "constant" }],
+      __inputs: [{ name: importInputs.scrapeJob, type: "constant" }],
       time: { from: "now-3h", to: "now" },
       panels: [
         {

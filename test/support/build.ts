@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { onPath } from "./engines";
+import { onPath } from "../../harness/engines";
 
 export const projectRoot = join(__dirname, "..", "..");
-export const cliPath = join(projectRoot, "dist", "build", "launch.js");
+export const cliPath = join(projectRoot, "dist", "cli", "launch.js");
 
 /** The CLI as a user runs it: compiled, in its own process (`npm test` compiles first). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {

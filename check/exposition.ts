@@ -1,6 +1,6 @@
 // Prometheus text exposition format (and the OpenMetrics text it resembles): which series a scrape holds
 // and which labels each carries. Values are validated, not kept: `check` needs names and label names.
-import { DashboardError } from "../../queries/errors";
+import { DashboardError } from "../errors";
 
 export interface Exposition {
   /** Sample name → label names seen on any of its samples (label-less samples add none). */

@@ -1,5 +1,5 @@
 // Finds every series selector in a PromQL expression, so tests can check what each one reads.
-import { catalogue, exportedSeries } from "../../queries/catalogue";
+import { catalogue, exportedSeries } from "../queries/catalogue";
 
 export const knownSeries = new Set(catalogue.flatMap(exportedSeries));
 

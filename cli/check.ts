@@ -3,9 +3,9 @@
 // Handlers print their own one-line errors and set the exit code, so the CLI's other output stays intact.
 import { readFileSync } from "node:fs";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
-import { akkomaDashboard } from "../../dashboards/akkoma";
-import { type Metric, catalogue, exportedSeries } from "../../queries/catalogue";
-import { DashboardError } from "../../queries/errors";
+import { akkomaDashboard } from "../dashboards/akkoma";
+import { type Metric, catalogue, exportedSeries } from "../queries/catalogue";
+import { DashboardError } from "../errors";
 import {
   type Comparison,
   type Exported,
@@ -18,9 +18,9 @@ import {
   exportedByTelemetry,
   needs,
   panelsOf,
-} from "./compare";
-import { parseExposition } from "./exposition";
-import { type TelemetryReport, readTelemetry } from "./telemetry";
+} from "../check/compare";
+import { parseExposition } from "../check/exposition";
+import { type TelemetryReport, readTelemetry } from "../check/telemetry";
 
 export const exitCodes = { ok: 0, missing: 1, badInput: 2 } as const;
 

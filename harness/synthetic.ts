@@ -26,7 +26,7 @@ import {
   up,
   vmMemory,
   type Metric,
-} from "../../queries/catalogue";
+} from "../queries/catalogue";
 
 export const scrapeIntervalMs = 60_000;
 export const outageMinutes = 30;

@@ -1,7 +1,7 @@
 import yargs from "yargs";
-import { DashboardError } from "../queries/errors";
-import { checkCommand, metricsCommand } from "./check/commands";
-import { buildDashboardFile, defaultOutput } from "./export";
+import { DashboardError } from "../errors";
+import { checkCommand, metricsCommand } from "./check";
+import { buildDashboardFile, defaultOutput } from "../build/export";
 
 const name = "akkoma-dashboards";
 

@@ -1,7 +1,7 @@
 // What the dashboard reads (the catalogue, located in panels by scanning their queries) against what a
 // source exports (telemetry.ex definitions or a live scrape).
 import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { type Metric, exportedSeries } from "../../queries/catalogue";
+import { type Metric, exportedSeries } from "../queries/catalogue";
 import type { Exposition } from "./exposition";
 import { type TelemetryReport, seriesOf } from "./telemetry";
 

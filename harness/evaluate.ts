@@ -1,6 +1,7 @@
 // One dashboard load as Grafana does it: import answers, variables, each panel's range and step,
 // every query the panels send (to a real engine), and Grafana's server-side expressions on top.
 
+import { importInputs } from "../config";
 import type { Engine, EngineName, QueryTotals } from "./engines";
 import {
   type ImportAnswers,
@@ -159,7 +160,8 @@ async function samplesReadSince(engine: Engine, before: QueryTotals | undefined,
 /** Grafana's import: every `__inputs` constant must have an answer, or queries keep a literal `${NAME}`. */
 function importDashboard(json: string, answers: ImportAnswers): DashboardJson {
   const declared = (JSON.parse(json) as DashboardJson).__inputs ?? [];
-  const unanswered = declared.filter((input) => input.type === "constant" && !(input.name in answers));
+  const answered = new Set(Object.keys(answers).map((key) => importInputs[key as keyof ImportAnswers] as string));
+  const unanswered = declared.filter((input) => input.type === "constant" && !answered.has(input.name));
   if (unanswered.length > 0) {
     throw new Error(
       `the dashboard asks on import for ${unanswered.map((i) => i.name).join(", ")}, which has no answer`,

@@ -1,7 +1,7 @@
 // Reads Akkoma's lib/pleroma/web/telemetry.ex without Elixir: evaluates the metric definitions that reach
 // the Prometheus exporter's `metrics:` option and derives the series TelemetryMetricsPrometheus.Core exports.
 // Anything it cannot evaluate (a name built at runtime, an unknown helper) is reported with its line.
-import { DashboardError } from "../../queries/errors";
+import { DashboardError } from "../errors";
 import { ElixirSyntaxError } from "./elixir/lexer";
 import { type Clause, type Node, type SkippedStatement, isKeywordNode, parseElixir } from "./elixir/parser";
 

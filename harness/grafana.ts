@@ -1,16 +1,19 @@
 // What Grafana does to a query before sending it: import-time inputs, then dashboard and built-in variables.
 
-export interface ImportAnswers {
-  DATASOURCE: string;
-  SCRAPE_JOB: string;
-  INSTANCE: string;
-}
+import { importInputs } from "../config";
+
+/** What an admin answers on the import screen, keyed by the config's names for the inputs. */
+export type ImportAnswers = Record<keyof typeof importInputs, string>;
 
 /** Grafana's "Import dashboard": replaces `${INPUT}` for every `__inputs` entry, anywhere in the JSON. */
 export function applyImportAnswers(dashboardJson: string, answers: ImportAnswers): unknown {
-  const imported = dashboardJson.replace(/\$\{(\w+)\}/g, (match, name: string) =>
-    name in answers ? JSON.stringify(answers[name as keyof ImportAnswers]).slice(1, -1) : match,
+  const byInputName = new Map(
+    Object.entries(answers).map(([key, answer]) => [importInputs[key as keyof ImportAnswers] as string, answer]),
   );
+  const imported = dashboardJson.replace(/\$\{(\w+)\}/g, (match, name: string) => {
+    const answer = byInputName.get(name);
+    return answer === undefined ? match : JSON.stringify(answer).slice(1, -1);
+  });
   return JSON.parse(imported);
 }
 
