@@ -1,22 +1,19 @@
-// What the dashboard reads (the catalogue, located in panels by scanning their queries) against what a
-// source exports (telemetry.ex definitions or a live scrape).
-import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { type Metric, exportedSeries } from "../queries/catalogue";
+// What the dashboard and its alerts read (as their queries recorded it) against what a source exports
+// (telemetry.ex definitions or a live scrape).
+import type { Metric } from "../queries/catalogue";
+import { seriesName } from "../queries/catalogue";
+import type { Reader } from "../queries/promql";
 import type { Exposition } from "./exposition";
 import { type TelemetryReport, seriesOf } from "./telemetry";
 
-export interface PanelQueries {
-  readonly title: string;
-  readonly exprs: readonly string[];
-}
-
-/** One series the dashboard reads. */
+/** One series something reads, with the labels it relies on. */
 export interface Need {
   readonly series: string;
   readonly metric: Metric;
+  /** Labels some reader relies on (matchers, groupings, legends). */
   readonly labels: readonly string[];
-  /** Titles of the panels whose queries read the series. */
-  readonly panels: readonly string[];
+  /** The panels and alerts that read the series: they go blank or silent without it. */
+  readonly readers: readonly Reader[];
 }
 
 export interface ExportedLabels {
@@ -30,7 +27,7 @@ export type Exported = ReadonlyMap<string, ExportedLabels>;
 
 export type Finding =
   | { readonly kind: "series"; readonly need: Need }
-  | { readonly kind: "label"; readonly need: Need; readonly label: string; readonly panels: readonly string[] }
+  | { readonly kind: "label"; readonly need: Need; readonly label: string; readonly readers: readonly Reader[] }
   | { readonly kind: "unverifiable"; readonly need: Need; readonly reason: string }
   | { readonly kind: "notSeenYet"; readonly need: Need };
 
@@ -41,52 +38,41 @@ export interface Comparison {
   readonly checked: number;
 }
 
-const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const unique = <T>(items: readonly T[]) => [...new Set(items)];
 
-/** A whole PromQL identifier, so `oban_job_completion` does not match inside `oban_job_completion_count`. */
-const mentions = (expr: string, name: string) =>
-  new RegExp(`(?<![A-Za-z0-9_:])${escapeRegex(name)}(?![A-Za-z0-9_:])`).test(expr);
-
-/** Label names appear outside string literals (`by (worker)`, `{worker=~"..."}`), worker class names inside. */
-const withoutStrings = (expr: string) => expr.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""');
-
-const unique = (items: readonly string[]) => [...new Set(items)];
-
-/** Every series of every catalogue metric, with the panels reading it. */
-export function needs(catalogue: readonly Metric[], panels: readonly PanelQueries[]): Need[] {
-  return catalogue.flatMap((metric) =>
-    exportedSeries(metric).map((series) => ({
-      series,
-      metric,
-      labels: metric.labels,
-      panels: unique(panels.filter((p) => p.exprs.some((e) => mentions(e, series))).map((p) => p.title)),
-    })),
-  );
+/** Every series some reader reads, in catalogue order, with its readers and the labels they rely on. */
+export function needs(catalogue: readonly Metric[], readers: readonly Reader[]): Need[] {
+  const found = new Map<string, { metric: Metric; labels: string[]; readers: Reader[] }>();
+  for (const reader of readers) {
+    for (const read of reader.reads) {
+      const series = seriesName(read.metric.name, read.part);
+      const need = found.get(series) ?? { metric: read.metric, labels: [], readers: [] };
+      need.labels.push(...read.labels);
+      if (!need.readers.includes(reader)) need.readers.push(reader);
+      found.set(series, need);
+    }
+  }
+  const order = catalogue.map((metric) => metric.name);
+  return [...found]
+    .sort(([, a], [, b]) => order.indexOf(a.metric.name) - order.indexOf(b.metric.name))
+    .map(([series, need]) => ({ series, metric: need.metric, labels: unique(need.labels), readers: need.readers }));
 }
 
-/** The panels a missing label blanks: those reading the series and using the label. */
-function panelsUsingLabel(need: Need, label: string, panels: readonly PanelQueries[]): string[] {
-  return unique(
-    panels
-      .filter((p) => p.exprs.some((e) => mentions(e, need.series) && mentions(withoutStrings(e), label)))
-      .map((p) => p.title),
+/** The readers a missing label silences: those reading the series and relying on the label. */
+const readersUsingLabel = (need: Need, label: string) =>
+  need.readers.filter((reader) =>
+    reader.reads.some((read) => seriesName(read.metric.name, read.part) === need.series && read.labels.includes(label)),
   );
-}
 
 /**
  * `lazyMayBeAbsent`: a live scrape lacks lazy series until their first event, so their absence is a warning;
  * telemetry.ex must define them all the same.
  */
-export function compare(
-  all: readonly Need[],
-  exported: Exported,
-  panels: readonly PanelQueries[],
-  options: { lazyMayBeAbsent: boolean },
-): Comparison {
+export function compare(all: readonly Need[], exported: Exported, options: { lazyMayBeAbsent: boolean }): Comparison {
   const failures: Finding[] = [];
   const warnings: Finding[] = [];
-  // Series the scraper writes (`up`) are not Akkoma's to export; a series no panel reads blanks nothing.
-  const required = all.filter((n) => n.metric.source === "akkoma" && n.panels.length > 0);
+  // Series the scraper writes (`up`) are not Akkoma's to export.
+  const required = all.filter((n) => n.metric.source === "akkoma");
   for (const need of required) {
     const found = exported.get(need.series);
     if (!found) {
@@ -101,28 +87,34 @@ export function compare(
       continue;
     }
     for (const label of need.labels) {
-      if (!labels.has(label))
-        failures.push({ kind: "label", need, label, panels: panelsUsingLabel(need, label, panels) });
+      if (!labels.has(label)) failures.push({ kind: "label", need, label, readers: readersUsingLabel(need, label) });
     }
   }
   return { failures, warnings, checked: required.length };
 }
 
-const panelList = (panels: readonly string[]) =>
-  panels.length > 0 ? `(panels: ${panels.join(", ")})` : "(no panel reads it)";
+/** `(panels: A, B; alerts: C)`: who goes blank or silent. */
+export function readerList(readers: readonly Reader[]): string {
+  const names = (kind: Reader["kind"]) => unique(readers.filter((r) => r.kind === kind).map((r) => r.name));
+  const parts = [
+    names("panel").length > 0 ? `panels: ${names("panel").join(", ")}` : "",
+    names("alert").length > 0 ? `alerts: ${names("alert").join(", ")}` : "",
+  ].filter(Boolean);
+  return `(${parts.join("; ")})`;
+}
 
 /** One line per finding, e.g. `akkoma_job_queue_available: not exported (panels: Pending Jobs)`. */
 export function describeFinding(finding: Finding): string {
   const { need } = finding;
   switch (finding.kind) {
     case "series":
-      return `${need.series}: not exported ${panelList(need.panels)}`;
+      return `${need.series}: not exported ${readerList(need.readers)}`;
     case "label":
-      return `${need.series}: label "${finding.label}" not exported ${finding.panels.length > 0 ? `(panels: ${finding.panels.join(", ")})` : "(no panel uses it)"}`;
+      return `${need.series}: label "${finding.label}" not exported ${readerList(finding.readers)}`;
     case "unverifiable":
-      return `${need.series}: cannot verify labels ${need.labels.map((l) => `"${l}"`).join(", ")}: ${finding.reason} ${panelList(need.panels)}`;
+      return `${need.series}: cannot verify labels ${need.labels.map((l) => `"${l}"`).join(", ")}: ${finding.reason} ${readerList(need.readers)}`;
     case "notSeenYet":
-      return `warning: ${need.series}: not seen yet (lazy: appears after its first event) ${panelList(need.panels)}`;
+      return `warning: ${need.series}: not seen yet (lazy: appears after its first event) ${readerList(need.readers)}`;
   }
 }
 
@@ -142,17 +134,4 @@ export function exportedByTelemetry(report: TelemetryReport): Exported {
 /** What a scrape shows. */
 export function exportedByExposition(exposition: Exposition): Exported {
   return new Map([...exposition.series].map(([name, labels]) => [name, { labels }]));
-}
-
-/** Panels (rows' nested panels included) with their queries' `expr`s, from the SDK's dashboard model. */
-export function panelsOf(dashboard: Dashboard): PanelQueries[] {
-  const flat = (dashboard.panels ?? []).flatMap((panel): Panel[] =>
-    panel.type === "row" ? ((panel as RowPanel).panels ?? []) : [panel as Panel],
-  );
-  return flat.map((panel) => ({
-    title: panel.title ?? `untitled ${panel.type} panel${panel.id !== undefined ? ` #${panel.id}` : ""}`,
-    exprs: (panel.targets ?? []).flatMap((target) =>
-      "expr" in target && typeof target.expr === "string" ? [target.expr] : [],
-    ),
-  }));
 }

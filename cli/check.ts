@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { akkomaDashboard } from "../dashboards/akkoma";
+import { panelReaders } from "../dashboards/reads";
+import type { Reader } from "../queries/promql";
 import { type Metric, catalogue, exportedSeries } from "../queries/catalogue";
 import { DashboardError } from "../errors";
 import {
@@ -11,13 +13,11 @@ import {
   type Exported,
   type Finding,
   type Need,
-  type PanelQueries,
   compare,
   describeFinding,
   exportedByExposition,
   exportedByTelemetry,
   needs,
-  panelsOf,
 } from "../check/compare";
 import { parseExposition } from "../check/exposition";
 import { type TelemetryReport, readTelemetry } from "../check/telemetry";
@@ -31,7 +31,8 @@ export interface CheckContext {
   out(line: string): void;
   err(line: string): void;
   setExitCode(code: number): void;
-  panels(): readonly PanelQueries[];
+  /** The panels (and alerts) whose queries read catalogue series. */
+  readers(): readonly Reader[];
   metrics(): readonly Metric[];
 }
 
@@ -41,7 +42,7 @@ export const processContext: CheckContext = {
   setExitCode: (code) => {
     process.exitCode = code;
   },
-  panels: () => panelsOf(akkomaDashboard()),
+  readers: () => panelReaders(akkomaDashboard()),
   metrics: () => catalogue,
 };
 
@@ -207,7 +208,7 @@ function checkTelemetry(path: string, all: readonly Need[], context: CheckContex
     }
   }
   for (const problem of telemetry.problems) context.out(`${path}:${problem.line}: warning: ${problem.message}`);
-  const comparison = compare(all, exportedByTelemetry(telemetry), context.panels(), { lazyMayBeAbsent: false });
+  const comparison = compare(all, exportedByTelemetry(telemetry), { lazyMayBeAbsent: false });
   return report(path, comparison, summaryHint(telemetry), context);
 }
 
@@ -222,7 +223,7 @@ async function checkScrape(
     : readText(source, "--metrics expects a saved scrape of /api/v1/akkoma/metrics or an http(s) URL");
   const shown = isUrl(source) ? displayUrl(source) : source;
   const exported: Exported = exportedByExposition(parseExposition(text, shown));
-  const comparison = compare(all, exported, context.panels(), { lazyMayBeAbsent: true });
+  const comparison = compare(all, exported, { lazyMayBeAbsent: true });
   return report(shown, comparison, () => "", context);
 }
 
@@ -259,7 +260,7 @@ async function runCheck(args: ArgumentsCamelCase<CheckOptions>, context: CheckCo
     context.setExitCode(exitCodes.badInput);
     return;
   }
-  const all = needs(context.metrics(), context.panels());
+  const all = needs(context.metrics(), context.readers());
   // Both sources: check both (the source code and a live instance can disagree); the worst result wins.
   const codes: number[] = [];
   if (args.telemetry) {
@@ -284,8 +285,11 @@ interface Dependency {
   readonly panels: readonly string[];
 }
 
+const namesOf = (readers: readonly Reader[], kind: Reader["kind"]) =>
+  readers.filter((reader) => reader.kind === kind).map((reader) => reader.name);
+
 function dependencies(context: CheckContext): Dependency[] {
-  const used = needs(context.metrics(), context.panels());
+  const used = needs(context.metrics(), context.readers());
   return context.metrics().flatMap((metric) =>
     exportedSeries(metric).map((series) => ({
       series,
@@ -295,7 +299,7 @@ function dependencies(context: CheckContext): Dependency[] {
       unit: metric.unit,
       lazy: metric.lazy,
       source: metric.source,
-      panels: used.find((n) => n.series === series)?.panels ?? [],
+      panels: namesOf(used.find((n) => n.series === series)?.readers ?? [], "panel"),
     })),
   );
 }

@@ -7,7 +7,7 @@ import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/ga
 import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { importInputs, importPlaceholder, steps } from "../config";
-import type { Query } from "../queries/promql";
+import type { Query, SeriesRead } from "../queries/promql";
 
 /** Filled in by Grafana's import from the data source input. */
 export const datasource: dashboard.DataSourceRef = {
@@ -17,6 +17,16 @@ export const datasource: dashboard.DataSourceRef = {
 
 export type AnyPanelBuilder = BarGaugeBuilder | GaugeBuilder | StateTimelineBuilder | TimeseriesBuilder;
 
+// What each target reads, keyed by the target object the SDK puts in the panel (its builder's `build()`).
+const readsByTarget = new WeakMap<object, readonly SeriesRead[]>();
+
+/** The series a built target reads, as its query recorded them (legend labels included). */
+export const readsOfTarget = (target: object): readonly SeriesRead[] => readsByTarget.get(target) ?? [];
+
+/** `{{label}}` placeholders: a legend that names a label needs the series to have it. */
+const legendLabels = (legend: string) =>
+  [...legend.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] as string);
+
 /** A Prometheus target over the panel's time range. */
 export const prom = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder => {
   const target = new prometheus.DataqueryBuilder()
@@ -24,6 +34,7 @@ export const prom = (query: Query, legend: string, refId?: string): prometheus.D
     .expr(query.toString())
     .legendFormat(legend)
     .range();
+  readsByTarget.set(target.build(), query.usingLabels(legendLabels(legend)).reads);
   return refId ? target.refId(refId) : target;
 };
 

@@ -44,17 +44,25 @@ export const histogram = declare("histogram");
 /** Akkoma's stand-in for summaries: `<name>_psum` (sum of polled values) and `<name>_pcount` (polls). */
 export const sumCountPair = declare("sumCountPair");
 
+export type SeriesPart = "bucket" | "sum" | "count" | "psum" | "pcount";
+
+/**
+ * The series each kind exports under its name (undefined: the name itself). The one statement of
+ * what the exporter writes: a histogram (Telemetry.Metrics' distribution) `_bucket{le}`, `_sum` and
+ * `_count`; Akkoma's sum/count pair `_psum` and `_pcount`.
+ */
+export const seriesParts = {
+  counter: [undefined],
+  gauge: [undefined],
+  histogram: ["bucket", "sum", "count"],
+  sumCountPair: ["psum", "pcount"],
+} as const satisfies Record<MetricKind, readonly (SeriesPart | undefined)[]>;
+
+export const seriesName = (name: string, part?: SeriesPart) => (part ? `${name}_${part}` : name);
+
 /** The series names a metric really exports, as a scrape shows them. */
-export function exportedSeries(metric: Metric): string[] {
-  switch (metric.kind) {
-    case "histogram":
-      return [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`];
-    case "sumCountPair":
-      return [`${metric.name}_psum`, `${metric.name}_pcount`];
-    default:
-      return [metric.name];
-  }
-}
+export const exportedSeries = (metric: Metric): string[] =>
+  seriesParts[metric.kind].map((part: SeriesPart | undefined) => seriesName(metric.name, part));
 
 export const up: Metric<never, "gauge"> = {
   name: "up",

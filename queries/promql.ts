@@ -1,5 +1,6 @@
 import {
   avgOverTime,
+  add as addExprs,
   div,
   gt,
   histogramQuantile,
@@ -10,14 +11,72 @@ import {
   rate,
   sum,
   vect,
+  type Builder,
   type Expr,
 } from "@grafana/promql-builder";
-import type { Builder } from "@grafana/promql-builder";
 import { windows } from "../config";
-import type { Metric } from "./catalogue";
-import { type Matchers, type SeriesPart, series } from "./selectors";
+import type { Metric, SeriesPart } from "./catalogue";
+import { type Matchers, series } from "./selectors";
 
-export type Query = Builder<Expr>;
+/** One catalogue series a query reads, and the labels the query relies on it having. */
+export interface SeriesRead {
+  readonly metric: Metric;
+  readonly part: SeriesPart | undefined;
+  /** Labels in matchers, groupings and legends (the scraper's job and instance aside). */
+  readonly labels: readonly string[];
+}
+
+/** Something that goes blank or silent when a series it reads is not exported: a panel or an alert. */
+export interface Reader {
+  readonly kind: "panel" | "alert";
+  readonly name: string;
+  readonly reads: readonly SeriesRead[];
+}
+
+/** PromQL built from the catalogue, with the record of what it reads, so nothing parses PromQL back. */
+export class Query {
+  constructor(
+    readonly expr: Builder<Expr>,
+    readonly reads: readonly SeriesRead[],
+  ) {}
+
+  toString(): string {
+    return this.expr.toString();
+  }
+
+  /** The same query, relying on `labels` of every series it reads that has them (e.g. a legend's). */
+  usingLabels(labels: readonly string[]): Query {
+    return new Query(
+      this.expr,
+      this.reads.map((read) =>
+        withLabels(
+          read,
+          labels.filter((label) => hasLabel(read, label)),
+        ),
+      ),
+    );
+  }
+}
+
+const hasLabel = (read: SeriesRead, label: string) =>
+  (read.metric.labels as readonly string[]).includes(label) || (label === "le" && read.part === "bucket");
+
+const withLabels = (read: SeriesRead, labels: readonly string[]): SeriesRead => ({
+  ...read,
+  labels: [...new Set([...read.labels, ...labels])],
+});
+
+/** A selector of one catalogue series: the only way a metric enters a query. */
+const selector = <L extends string>(metric: Metric<L>, part?: SeriesPart, where: Matchers<L> = {}) => ({
+  expr: series(metric, part, where),
+  read: { metric, part, labels: Object.keys(where) } as SeriesRead,
+});
+
+const combine = (expr: Builder<Expr>, ...parts: readonly Query[]) =>
+  new Query(
+    expr,
+    parts.flatMap((part) => part.reads),
+  );
 
 /** Grafana widens this to cover at least four scrapes, so rate() always has two samples to work with. */
 export const rateWindow = "$__rate_interval";
@@ -27,49 +86,73 @@ type Options<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
 
 const eventSeries = (metric: Metric): SeriesPart | undefined => (metric.kind === "histogram" ? "count" : undefined);
 
-const sumBy = (expr: Query, by: readonly string[] | undefined) => {
-  const total = sum(expr);
-  return by && by.length > 0 ? total.by([...by]) : total;
+/** `fn(selector[window])`, recording the series read. */
+const overRange = <L extends string>(
+  fn: (expr: Builder<Expr>) => Builder<Expr>,
+  metric: Metric<L>,
+  part: SeriesPart | undefined,
+  window: string,
+  where?: Matchers<L>,
+) => {
+  const { expr, read } = selector(metric, part, where);
+  return new Query(fn(expr.range(window)), [read]);
+};
+
+const sumBy = (query: Query, by: readonly string[] | undefined): Query => {
+  if (!by || by.length === 0) return combine(sum(query.expr), query);
+  return new Query(sum(query.expr).by([...by]), query.reads).usingLabels(by);
 };
 
 /** A gauge's current value, as exported. */
-export const currentValue = <L extends string>(metric: Metric<L>, where?: Matchers<L>): Query =>
-  series(metric, undefined, where);
+export const currentValue = <L extends string>(metric: Metric<L>, where?: Matchers<L>): Query => {
+  const { expr, read } = selector(metric, undefined, where);
+  return new Query(expr, [read]);
+};
 
 /** Events per minute: a counter's (or a histogram's `_count`) rate, scaled to minutes. */
-export const eventsPerMinute = <L extends string>(metric: CountedMetric<L>, options: Options<L> = {}): Query =>
-  mul(sumBy(rate(series(metric, eventSeries(metric), options.where).range(rateWindow)), options.by), n(60));
+export const eventsPerMinute = <L extends string>(metric: CountedMetric<L>, options: Options<L> = {}): Query => {
+  const perSecond = sumBy(overRange(rate, metric, eventSeries(metric), rateWindow, options.where), options.by);
+  return combine(mul(perSecond.expr, n(60)), perSecond);
+};
 
 /** Events over a whole window (e.g. the panel's `$__range`), only where there were any. */
 export const eventsOver = <L extends string>(
   metric: CountedMetric<L>,
   window: string,
   options: Options<L> = {},
-): Query => gt(sumBy(increase(series(metric, eventSeries(metric), options.where).range(window)), options.by), n(0));
+): Query => {
+  const total = sumBy(overRange(increase, metric, eventSeries(metric), window, options.where), options.by);
+  return combine(gt(total.expr, n(0)), total);
+};
 
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
-  sumBy(rate(series(metric, "sum", options.where).range(rateWindow)), options.by);
+  sumBy(overRange(rate, metric, "sum", rateWindow, options.where), options.by);
 
 /** The phi-quantile of one event's duration, across all label values. */
-export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query =>
-  histogramQuantile(phi, sum(rate(series(metric, "bucket").range(rateWindow))).by(["le"]));
+export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query => {
+  const buckets = sumBy(overRange(rate, metric, "bucket", rateWindow), ["le"]);
+  return combine(histogramQuantile(phi, buckets.expr), buckets);
+};
 
 /** Mean duration of one event: time spent divided by events, over the rate window. */
 export const meanDuration = (metric: Metric<string, "histogram">): Query =>
-  div(sum(rate(series(metric, "sum").range(rateWindow))), sum(rate(series(metric, "count").range(rateWindow))));
+  ratio(
+    sumBy(overRange(rate, metric, "sum", rateWindow), undefined),
+    sumBy(overRange(rate, metric, "count", rateWindow), undefined),
+  );
 
 /** Average of Akkoma's polled value between two scrapes: growth of the sum over growth of the poll count. */
 export const averagePerPoll = (metric: Metric<string, "sumCountPair">): Query =>
-  div(rate(series(metric, "psum").range(rateWindow)), rate(series(metric, "pcount").range(rateWindow)));
+  ratio(overRange(rate, metric, "psum", rateWindow), overRange(rate, metric, "pcount", rateWindow));
 
 /** Per-second growth of a gauge that holds a cumulative total (Akkoma's port IO byte counts). */
 export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
-  rate(series(metric, undefined).range(rateWindow));
+  overRange(rate, metric, undefined, rateWindow);
 
 /** Fraction of scrapes that succeeded over a window (1 = always up). */
 export const fractionUp = (metric: Metric<never, "gauge">, window: string): Query =>
-  avgOverTime(series(metric, undefined).range(window));
+  overRange(avgOverTime, metric, undefined, window);
 
 export type TrendWindow = (typeof windows)["day" | "twoDays"];
 export const minutesIn = (window: TrendWindow) => Number.parseInt(window, 10) * 60;
@@ -84,9 +167,16 @@ export const averagePerMinuteOver = <L extends string>(
   metric: Metric<L, "counter" | "histogram">,
   part: "count" | "sum" | undefined,
   where?: Matchers<L>,
-): Query => div(sum(increase(series(metric, part, where).range(window))), n(minutesIn(window)));
+): Query => {
+  const total = sumBy(overRange(increase, metric, part, window, where), undefined);
+  return combine(div(total.expr, n(minutesIn(window))), total);
+};
+
+/** `left / right`, matching series by their labels. */
+export const ratio = (left: Query, right: Query): Query => combine(div(left.expr, right.expr), left, right);
+
+/** `left + right`, matching series by their labels. */
+export const add = (left: Query, right: Query): Query => combine(addExprs(left.expr, right.expr), left, right);
 
 /** For a lazy series: read no events as 0 rather than as no data. */
-export const orZero = (query: Query): Query => or(query, vect(0));
-
-export { add } from "@grafana/promql-builder";
+export const orZero = (query: Query): Query => combine(or(query.expr, vect(0)), query);

@@ -1,9 +1,7 @@
 import { VectorExprBuilder, vector } from "@grafana/promql-builder";
 import { scrapeLabels, variables } from "../config";
 import { DashboardError } from "../errors";
-import { type Metric, federationWorkers } from "./catalogue";
-
-export type SeriesPart = "bucket" | "sum" | "count" | "psum" | "pcount";
+import { type Metric, type SeriesPart, federationWorkers, seriesName, seriesParts } from "./catalogue";
 
 export type LabelMatcher = { op: "=" | "!="; value: string } | { op: "=~" | "!~"; values: readonly string[] };
 
@@ -16,14 +14,8 @@ export const noneOf = (values: readonly string[]): LabelMatcher => ({ op: "!~", 
 export const federationJobs = { worker: oneOf(federationWorkers) };
 export const otherJobs = { worker: noneOf(federationWorkers) };
 
-const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-const partsOf: Record<Metric["kind"], readonly (SeriesPart | undefined)[]> = {
-  counter: [undefined],
-  gauge: [undefined],
-  histogram: ["bucket", "sum", "count"],
-  sumCountPair: ["psum", "pcount"],
-};
+/** The one regex escape: label values in `=~` matchers are literals. */
+export const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
  * The one place a series selector is made: every query reads one instance of one scrape job.
@@ -34,14 +26,14 @@ export function series<L extends string>(
   part?: SeriesPart,
   where: Matchers<L> = {},
 ): VectorExprBuilder {
-  if (!partsOf[metric.kind].includes(part)) {
+  if (!(seriesParts[metric.kind] as readonly (SeriesPart | undefined)[]).includes(part)) {
     throw new DashboardError(
       `metric ${metric.name}`,
       `a ${metric.kind} has no ${part ? `"${part}" series` : "plain series"}`,
-      `use one of: ${partsOf[metric.kind].map((p) => p ?? "(none)").join(", ")}`,
+      `use one of: ${seriesParts[metric.kind].map((p: SeriesPart | undefined) => p ?? "(none)").join(", ")}`,
     );
   }
-  const selector = vector(part ? `${metric.name}_${part}` : metric.name)
+  const selector = vector(seriesName(metric.name, part))
     .label(scrapeLabels.job, `\${${variables.scrapeJob}}`)
     .label(scrapeLabels.instance, `\${${variables.instance}}`);
   for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {

@@ -1,7 +1,7 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readTelemetry } from "../../check/telemetry";
-import { expositionFrom, lineOf, runCli, telemetryEx, variant, writeFixture } from "./fixtures";
+import { expositionFrom, lineOf, runCheckInProcess, telemetryEx, variant, writeFixture } from "./fixtures";
 
 const todayExposition = expositionFrom(readTelemetry(telemetryEx, "telemetry.ex"));
 const withoutSeries = (text: string, name: string) =>
@@ -12,7 +12,7 @@ const withoutSeries = (text: string, name: string) =>
 
 describe("check --telemetry", () => {
   test("exit 0 when every series and label the dashboard reads is exported", async () => {
-    const result = await runCli(["check", "--telemetry", writeFixture("telemetry.ex", telemetryEx)]);
+    const result = await runCheckInProcess(["check", "--telemetry", writeFixture("telemetry.ex", telemetryEx)]);
     expect(result.err).toEqual([]);
     expect(result.out).toEqual([
       expect.stringMatching(/^ok: .*telemetry\.ex exports all 11 series the dashboard reads, with their labels$/),
@@ -26,12 +26,11 @@ describe("check --telemetry", () => {
       "",
       variant('"#{@prefix}.job.queue.available"', '"#{@prefix}.job.queue.pending"'),
     );
-    const result = await runCli(["check", "--telemetry", writeFixture("telemetry.ex", source)]);
+    const result = await runCheckInProcess(["check", "--telemetry", writeFixture("telemetry.ex", source)]);
     expect(result.out).toEqual([
       "akkoma_job_queue_available: not exported (panels: Pending Jobs)",
-      'oban_job_completion_sum: label "worker" not exported (no panel uses it)',
       'oban_job_completion_count: label "worker" not exported (panels: Job Completions)',
-      expect.stringMatching(/^FAIL: .*telemetry\.ex: 1 of 11 series not exported, 2 label problems$/),
+      expect.stringMatching(/^FAIL: .*telemetry\.ex: 1 of 11 series not exported, 1 label problem$/),
     ]);
     expect(result.exitCode).toBe(1);
   });
@@ -42,7 +41,7 @@ describe("check --telemetry", () => {
       '[summary("vm.memory.total")] ++',
     );
     const path = writeFixture("telemetry.ex", source);
-    const result = await runCli(["check", "--telemetry", path]);
+    const result = await runCheckInProcess(["check", "--telemetry", path]);
     expect(result.out[0]).toBe(
       `vm_memory_total_psum: not exported (panels: BEAM System Load) [${path}:${lineOf(source, "[summary(")} defines it as a summary, which the exporter drops]`,
     );
@@ -52,7 +51,7 @@ describe("check --telemetry", () => {
   test("a definition it cannot understand is a warning with file and line", async () => {
     const source = variant('last_value("pleroma.local_users.total"),', "last_value(users_metric_name()),");
     const path = writeFixture("telemetry.ex", source);
-    const result = await runCli(["check", "--telemetry", path]);
+    const result = await runCheckInProcess(["check", "--telemetry", path]);
     const line = lineOf(source, "users_metric_name()");
     expect(result.out).toContain(
       `${path}:${line}: warning: cannot evaluate the name of this last_value: users_metric_name/0 is not defined in this file (line ${line})`,
@@ -74,7 +73,7 @@ describe("check --telemetry", () => {
       /: no metric definitions found/,
     ],
   ])("exit 2 and one error line for %s", async (_, path, message) => {
-    const result = await runCli(["check", "--telemetry", path()]);
+    const result = await runCheckInProcess(["check", "--telemetry", path()]);
     expect(result.out).toEqual([]);
     expect(result.err).toEqual([expect.stringMatching(message)]);
     expect(result.exitCode).toBe(2);
@@ -83,13 +82,13 @@ describe("check --telemetry", () => {
 
 describe("check without a source, or with --list", () => {
   test("no source: explains what to pass, exit 2", async () => {
-    const result = await runCli(["check"]);
+    const result = await runCheckInProcess(["check"]);
     expect(result.err).toEqual([expect.stringContaining("pass --telemetry PATH")]);
     expect(result.exitCode).toBe(2);
   });
 
   test("--token-file without a URL: exit 2", async () => {
-    const result = await runCli([
+    const result = await runCheckInProcess([
       "check",
       "--metrics",
       writeFixture("scrape.txt", todayExposition),
@@ -101,7 +100,7 @@ describe("check without a source, or with --list", () => {
   });
 
   test("metrics --json and check --list print the series, labels and panels", async () => {
-    const json = await runCli(["metrics", "--json"]);
+    const json = await runCheckInProcess(["metrics", "--json"]);
     const parsed = JSON.parse(json.out.join("\n")) as {
       series: { series: string; labels: string[]; lazy: boolean; panels: string[] }[];
     };
@@ -110,7 +109,7 @@ describe("check without a source, or with --list", () => {
       lazy: true,
       panels: ["Failed AP deliveries"],
     });
-    const text = await runCli(["check", "--list"]);
+    const text = await runCheckInProcess(["check", "--list"]);
     expect(text.out).toContainEqual(
       expect.stringMatching(/^oban_job_completion_count +histogram; labels: worker {2}panels: Job Completions$/),
     );
@@ -121,14 +120,14 @@ describe("check without a source, or with --list", () => {
 
 describe("check --metrics FILE", () => {
   test("exit 0 on an exposition generated from today's definitions", async () => {
-    const result = await runCli(["check", "--metrics", writeFixture("scrape.txt", todayExposition)]);
+    const result = await runCheckInProcess(["check", "--metrics", writeFixture("scrape.txt", todayExposition)]);
     expect(result.out).toEqual([expect.stringMatching(/^ok: .*scrape\.txt exports all 11 series/)]);
     expect(result.exitCode).toBe(0);
   });
 
   test("a lazy series not seen yet is a warning, not a failure", async () => {
     const scrape = withoutSeries(todayExposition, "akkoma_ap_delivery_fail_final");
-    const result = await runCli(["check", "--metrics", writeFixture("scrape.txt", scrape)]);
+    const result = await runCheckInProcess(["check", "--metrics", writeFixture("scrape.txt", scrape)]);
     expect(result.out).toEqual([
       "warning: akkoma_ap_delivery_fail_final: not seen yet (lazy: appears after its first event) (panels: Failed AP deliveries)",
       expect.stringMatching(/^ok: .* \(1 lazy series not seen yet\)$/),
@@ -138,19 +137,19 @@ describe("check --metrics FILE", () => {
 
   test("a missing series that is not lazy: exit 1", async () => {
     const scrape = withoutSeries(todayExposition, "akkoma_job_queue_available");
-    const result = await runCli(["check", "--metrics", writeFixture("scrape.txt", scrape)]);
+    const result = await runCheckInProcess(["check", "--metrics", writeFixture("scrape.txt", scrape)]);
     expect(result.out[0]).toBe("akkoma_job_queue_available: not exported (panels: Pending Jobs)");
     expect(result.exitCode).toBe(1);
   });
 
   test("a file that is not an exposition: exit 2", async () => {
-    const result = await runCli(["check", "--metrics", writeFixture("telemetry.ex", telemetryEx)]);
+    const result = await runCheckInProcess(["check", "--metrics", writeFixture("telemetry.ex", telemetryEx)]);
     expect(result.err).toEqual([expect.stringMatching(/telemetry\.ex:1: not a Prometheus text exposition/)]);
     expect(result.exitCode).toBe(2);
   });
 
   test("--telemetry and --metrics together: both are checked, the worse result wins", async () => {
-    const result = await runCli([
+    const result = await runCheckInProcess([
       "check",
       "--telemetry",
       writeFixture("telemetry.ex", telemetryEx),
@@ -196,7 +195,13 @@ describe("check --metrics URL", () => {
 
   test("sends the token from the file as a bearer token; exit 0", async () => {
     const tokenFile = writeFixture("token", `${token}\n`);
-    const result = await runCli(["check", "--metrics", `${base}/api/v1/akkoma/metrics`, "--token-file", tokenFile]);
+    const result = await runCheckInProcess([
+      "check",
+      "--metrics",
+      `${base}/api/v1/akkoma/metrics`,
+      "--token-file",
+      tokenFile,
+    ]);
     expect(seenAuthorization[seenAuthorization.length - 1]).toBe(`Bearer ${token}`);
     expect(result.err).toEqual([]);
     expect(result.exitCode).toBe(0);
@@ -204,7 +209,13 @@ describe("check --metrics URL", () => {
 
   test("a token without the scope (403): exit 2, says which scope it needs, never prints the token", async () => {
     const tokenFile = writeFixture("token", "wrong-token");
-    const result = await runCli(["check", "--metrics", `${base}/api/v1/akkoma/metrics`, "--token-file", tokenFile]);
+    const result = await runCheckInProcess([
+      "check",
+      "--metrics",
+      `${base}/api/v1/akkoma/metrics`,
+      "--token-file",
+      tokenFile,
+    ]);
     expect(result.err).toEqual([
       `akkoma-dashboards: ${base}/api/v1/akkoma/metrics: HTTP 403: the instance refused the request (the token needs the admin:metrics scope)`,
     ]);
@@ -213,7 +224,7 @@ describe("check --metrics URL", () => {
   });
 
   test("404: exit 2, suggests export_prometheus_metrics may be off", async () => {
-    const result = await runCli(["check", "--metrics", `${base}/metrics`]);
+    const result = await runCheckInProcess(["check", "--metrics", `${base}/metrics`]);
     expect(result.err).toEqual([
       expect.stringMatching(/HTTP 404: no metrics here \(export_prometheus_metrics may be off/),
     ]);
@@ -222,7 +233,13 @@ describe("check --metrics URL", () => {
 
   test("an empty token file: exit 2 naming the file", async () => {
     const tokenFile = writeFixture("token", "\n");
-    const result = await runCli(["check", "--metrics", `${base}/api/v1/akkoma/metrics`, "--token-file", tokenFile]);
+    const result = await runCheckInProcess([
+      "check",
+      "--metrics",
+      `${base}/api/v1/akkoma/metrics`,
+      "--token-file",
+      tokenFile,
+    ]);
     expect(result.err).toEqual([`akkoma-dashboards: ${tokenFile}: is empty (it must hold only the access token)`]);
     expect(result.exitCode).toBe(2);
   });
@@ -232,7 +249,7 @@ describe("check --metrics URL", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const result = await runCli(["check", "--metrics", `http://127.0.0.1:${port}/api/v1/akkoma/metrics`]);
+    const result = await runCheckInProcess(["check", "--metrics", `http://127.0.0.1:${port}/api/v1/akkoma/metrics`]);
     expect(result.err).toEqual([
       `akkoma-dashboards: http://127.0.0.1:${port}/api/v1/akkoma/metrics: unreachable: ECONNREFUSED`,
     ]);

@@ -1,14 +1,14 @@
-import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaDashboard } from "../../dashboards/akkoma";
-import { catalogue } from "../../queries/catalogue";
-import { type Exported, compare, describeFinding, exportedByTelemetry, needs, panelsOf } from "../../check/compare";
+import { panelReaders } from "../../dashboards/reads";
+import { catalogue, exportedSeries } from "../../queries/catalogue";
+import { type Exported, compare, describeFinding, exportedByTelemetry, needs } from "../../check/compare";
 import { readTelemetry } from "../../check/telemetry";
 import { fixtureCatalogue, fixturePanels, telemetryEx, variant } from "./fixtures";
 
 const all = needs(fixtureCatalogue, fixturePanels);
 const fromTelemetry = (source: string): Exported => exportedByTelemetry(readTelemetry(source, "telemetry.ex"));
 const lines = (exported: Exported, lazyMayBeAbsent = false) => {
-  const result = compare(all, exported, fixturePanels, { lazyMayBeAbsent });
+  const result = compare(all, exported, { lazyMayBeAbsent });
   return {
     failures: result.failures.map(describeFinding),
     warnings: result.warnings.map(describeFinding),
@@ -17,13 +17,14 @@ const lines = (exported: Exported, lazyMayBeAbsent = false) => {
 };
 
 describe("needs", () => {
-  test("lists every exported series of every metric with the panels whose queries read it", () => {
-    const byName = new Map(all.map((n) => [n.series, n.panels]));
-    expect(byName.get("oban_job_completion_count")).toEqual(["Job Completions"]);
-    expect(byName.get("oban_job_completion_sum")).toEqual(["Job Time"]);
-    expect(byName.get("oban_job_completion_bucket")).toEqual([]);
-    expect(byName.get("vm_memory_total_pcount")).toEqual(["BEAM System Load"]);
-    expect(byName.get("up")).toEqual(["Up"]);
+  test("lists every series some panel reads, with those panels and the labels they rely on", () => {
+    const byName = new Map(all.map((n) => [n.series, { panels: n.readers.map((r) => r.name), labels: n.labels }]));
+    expect(byName.get("oban_job_completion_count")).toEqual({ panels: ["Job Completions"], labels: ["worker"] });
+    expect(byName.get("oban_job_completion_sum")).toEqual({ panels: ["Job Time"], labels: [] });
+    expect(byName.has("oban_job_completion_bucket")).toBe(false);
+    expect(byName.get("vm_memory_total_pcount")).toEqual({ panels: ["BEAM System Load"], labels: [] });
+    expect(byName.get("akkoma_job_queue_available")).toEqual({ panels: ["Pending Jobs"], labels: ["queue_name"] });
+    expect(byName.get("up")).toEqual({ panels: ["Up"], labels: [] });
   });
 });
 
@@ -37,11 +38,17 @@ describe("compare", () => {
     expect(lines(exported).failures).toEqual(["akkoma_job_queue_available: not exported (panels: Pending Jobs)"]);
   });
 
-  test("a dropped tag: the label is reported for the panels that use it", () => {
+  test("a dropped tag: the label is reported for the panels that use it, and only there", () => {
     const exported = fromTelemetry(variant("tags: [:worker],", ""));
     expect(lines(exported).failures).toEqual([
-      'oban_job_completion_sum: label "worker" not exported (no panel uses it)',
       'oban_job_completion_count: label "worker" not exported (panels: Job Completions)',
+    ]);
+  });
+
+  test("a label only a legend uses names the panels whose legends use it", () => {
+    const exported = fromTelemetry(variant("tags: [:queue_name]", ""));
+    expect(lines(exported).failures).toEqual([
+      'akkoma_job_queue_available: label "queue_name" not exported (panels: Pending Jobs)',
     ]);
   });
 
@@ -78,64 +85,18 @@ describe("compare", () => {
       ),
     ]);
   });
-
-  test("label names inside string literals do not count as uses", () => {
-    const panels = [{ title: "Decoy", exprs: ['oban_job_completion_count{worker="x",route="worker"}'] }];
-    const decoy = compare(
-      needs(fixtureCatalogue, panels),
-      new Map([["oban_job_completion_count", { labels: new Set<string>() }]]),
-      panels,
-      {
-        lazyMayBeAbsent: false,
-      },
-    );
-    expect(decoy.failures.map(describeFinding)).toContain(
-      'oban_job_completion_count: label "worker" not exported (panels: Decoy)',
-    );
-    const noUse = [{ title: "No use", exprs: ['oban_job_completion_count{route="worker"}'] }];
-    const unused = compare(
-      needs(fixtureCatalogue, noUse),
-      new Map([["oban_job_completion_count", { labels: new Set<string>() }]]),
-      noUse,
-      {
-        lazyMayBeAbsent: false,
-      },
-    );
-    expect(unused.failures.map(describeFinding)).toContain(
-      'oban_job_completion_count: label "worker" not exported (no panel uses it)',
-    );
-  });
 });
 
-describe("panelsOf", () => {
-  test("reads titles and exprs, including panels inside collapsed rows, and skips rows", () => {
-    const query = (expr: string) => ({ refId: "A", expr, _implementsDataqueryVariant: () => undefined });
-    const model: dashboard.Dashboard = {
-      ...dashboard.defaultDashboard(),
-      panels: [
-        { type: "timeseries", title: "Open", targets: [query("a_total"), query("b_total")] },
-        {
-          type: "row",
-          collapsed: true,
-          id: 9,
-          title: "Row",
-          panels: [{ type: "stat", title: "Inside", targets: [query("c_total")] }],
-        },
-        { type: "text", id: 4 },
-      ],
-    };
-    expect(panelsOf(model)).toEqual([
-      { title: "Open", exprs: ["a_total", "b_total"] },
-      { title: "Inside", exprs: ["c_total"] },
-      { title: "untitled text panel #4", exprs: [] },
-    ]);
-  });
-
-  test("on the real dashboard, every panel with queries reads at least one catalogue series", () => {
-    const panels = panelsOf(akkomaDashboard());
-    const reading = new Set(needs(catalogue, panels).flatMap((n) => n.panels));
-    const withQueries = panels.filter((p) => p.exprs.length > 0);
-    expect(withQueries.length).toBeGreaterThan(0);
-    expect(withQueries.filter((p) => !reading.has(p.title)).map((p) => p.title)).toEqual([]);
+describe("panelReaders", () => {
+  test("on the real dashboard, every panel with queries records what it reads, and every catalogue series is read", () => {
+    const dashboard = akkomaDashboard();
+    const readers = panelReaders(dashboard);
+    const withTargets = new Set(
+      (dashboard.panels ?? []).filter((p) => "targets" in p && (p.targets ?? []).length > 0).map((p) => p.title),
+    );
+    expect(readers.filter((r) => withTargets.has(r.name) && r.reads.length === 0).map((r) => r.name)).toEqual([]);
+    const read = new Set(needs(catalogue, readers).map((n) => n.series));
+    const unread = catalogue.filter((metric) => !exportedSeries(metric).some((series) => read.has(series)));
+    expect(unread.map((metric) => metric.name)).toEqual([]);
   });
 });

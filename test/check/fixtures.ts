@@ -7,7 +7,18 @@ import { join } from "node:path";
 import yargs from "yargs";
 import { type Metric, counter, gauge, histogram, sumCountPair } from "../../queries/catalogue";
 import { type CheckContext, checkCommandWith, metricsCommandWith } from "../../cli/check";
-import type { PanelQueries } from "../../check/compare";
+import {
+  type Query,
+  type Reader,
+  averagePerPoll,
+  currentValue,
+  eventsOver,
+  eventsPerMinute,
+  fractionUp,
+  growthPerSecond,
+  timeSpentPerSecond,
+} from "../../queries/promql";
+import { oneOf } from "../../queries/selectors";
 import { type TelemetryReport, seriesOf } from "../../check/telemetry";
 
 export const telemetryEx = `defmodule Fixture.Web.Telemetry do
@@ -106,35 +117,38 @@ export const fixtureCatalogue: readonly Metric[] = [
   histogram("phoenix_router_dispatch_stop_duration", { labels: ["route"], unit: "seconds", help: "requests" }),
 ];
 
-const selector = (name: string, extra = "") => `${name}{job="$scrape_job",instance="$instance"${extra}}`;
+const panel = (name: string, ...queries: Query[]): Reader => ({
+  kind: "panel",
+  name,
+  reads: queries.flatMap((query) => query.reads),
+});
+const [up, deliveries, localUsers, portIn, pending, memory, ioQueue, jobs, requests] = fixtureCatalogue as [
+  Metric<never, "gauge">,
+  Metric<"target" | "reason", "counter">,
+  Metric<never, "gauge">,
+  Metric<never, "gauge">,
+  Metric<"queue_name", "gauge">,
+  Metric<never, "sumCountPair">,
+  Metric<never, "sumCountPair">,
+  Metric<"worker", "histogram">,
+  Metric<"route", "histogram">,
+];
 
-export const fixturePanels: readonly PanelQueries[] = [
-  { title: "Up", exprs: [`avg_over_time(${selector("up")}[5m])`] },
-  {
-    title: "Failed AP deliveries",
-    exprs: [`sum by (target, reason) (increase(${selector("akkoma_ap_delivery_fail_final")}[7d]))`],
-  },
-  { title: "Local Resources", exprs: [selector("pleroma_local_users_total")] },
-  { title: "VM Port IO Traffic", exprs: [`rate(${selector("vm_portio_in_total")}[5m])`] },
-  { title: "Pending Jobs", exprs: [`sum by (queue_name) (${selector("akkoma_job_queue_available")})`] },
-  {
-    title: "BEAM System Load",
-    exprs: [
-      `rate(${selector("vm_memory_total_psum")}[5m]) / rate(${selector("vm_memory_total_pcount")}[5m])`,
-      `rate(${selector("vm_total_run_queue_lengths_io_fsum_psum")}[5m]) / rate(${selector("vm_total_run_queue_lengths_io_fsum_pcount")}[5m])`,
-    ],
-  },
-  {
-    title: "Job Completions",
-    exprs: [
-      `sum by (worker) (rate(${selector("oban_job_completion_count", ',worker=~"Pleroma\\\\.Workers\\\\.PublisherWorker"')}[5m]))`,
-    ],
-  },
-  { title: "Job Time", exprs: [`sum(rate(${selector("oban_job_completion_sum")}[5m]))`] },
-  {
-    title: "Inbound Requests",
-    exprs: [`sum by (route) (rate(${selector("phoenix_router_dispatch_stop_duration_count")}[5m]))`],
-  },
+/** Panels built the way the dashboard builds them, so they carry the record of what they read. */
+export const fixturePanels: readonly Reader[] = [
+  panel("Up", fractionUp(up, "5m")),
+  panel("Failed AP deliveries", eventsOver(deliveries, "7d", { by: ["target", "reason"] })),
+  panel("Local Resources", currentValue(localUsers)),
+  panel("VM Port IO Traffic", growthPerSecond(portIn)),
+  // The queue name is only in the legend, as on the real Pending Jobs panel.
+  panel("Pending Jobs", currentValue(pending).usingLabels(["queue_name"])),
+  panel("BEAM System Load", averagePerPoll(memory), averagePerPoll(ioQueue)),
+  panel(
+    "Job Completions",
+    eventsPerMinute(jobs, { by: ["worker"], where: { worker: oneOf(["Pleroma.Workers.PublisherWorker"]) } }),
+  ),
+  panel("Job Time", timeSpentPerSecond(jobs)),
+  panel("Inbound Requests", eventsPerMinute(requests, { by: ["route"] })),
 ];
 
 export function tempDir(): string {
@@ -198,8 +212,8 @@ export interface Captured {
   exitCode: number | undefined;
 }
 
-/** Runs one CLI invocation of the check commands against the fixture catalogue and panels. */
-export async function runCli(
+/** Runs the check commands in this process, against the fixture catalogue and panels. */
+export async function runCheckInProcess(
   argv: string[],
   metrics: readonly Metric[] = fixtureCatalogue,
   panels = fixturePanels,
@@ -211,7 +225,7 @@ export async function runCli(
     setExitCode: (code) => {
       captured.exitCode = code;
     },
-    panels: () => panels,
+    readers: () => panels,
     metrics: () => metrics,
   };
   await yargs([])
