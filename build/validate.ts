@@ -4,6 +4,7 @@
 
 import type { ErrorObject } from "ajv";
 import { join } from "node:path";
+import { type JsonObject, isObject } from "./json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
 import {
   type Validator,
@@ -21,8 +22,6 @@ export interface SchemaViolation {
   /** Title of the panel the violation is in (its type and id if it has no title). */
   panel?: string;
 }
-
-type JsonObject = Record<string, unknown>;
 
 const ENVELOPE_FIELDS = ["__inputs", "__requires", "__elements"];
 
@@ -175,9 +174,6 @@ function alternativesMessage(alternative: ErrorObject, allErrors: ErrorObject[])
 function pick(object: JsonObject, keep: (key: string) => boolean): JsonObject {
   return Object.fromEntries(Object.entries(object).filter(([key]) => keep(key)));
 }
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 let loaded: Validators | undefined;
 

@@ -1,3 +1,5 @@
+import { isObject } from "../json";
+
 // The one place where the vendored Grafana schemas are made less strict than cog generated them.
 // Every entry must name something Grafana itself accepts and emits; `from` pins the vendored value, so a
 // schema refresh that changes it fails loudly instead of silently keeping a stale patch.
@@ -49,7 +51,7 @@ function applyRelaxation(schemas: Record<string, object>, patch: Relaxation): vo
   const last = keys.pop();
   if (last === undefined) throw new Error(`${where}: cannot replace a whole schema`);
   const parent = keys.reduce<unknown>((node, key) => childOf(node, key), schemas[patch.schema]);
-  if (!isJsonObject(parent)) throw new Error(`${where}: no such location in the vendored schema`);
+  if (!isObject(parent)) throw new Error(`${where}: no such location in the vendored schema`);
   if (JSON.stringify(parent[last]) !== JSON.stringify(patch.from)) {
     throw new Error(
       `${where}: vendored value changed (now ${JSON.stringify(parent[last])}); re-check the reason: ${patch.reason}`,
@@ -68,9 +70,5 @@ function parsePointer(pointer: string): string[] {
 
 function childOf(node: unknown, key: string): unknown {
   if (Array.isArray(node)) return node[Number(key)];
-  return isJsonObject(node) ? node[key] : undefined;
-}
-
-function isJsonObject(node: unknown): node is Record<string, unknown> {
-  return typeof node === "object" && node !== null && !Array.isArray(node);
+  return isObject(node) ? node[key] : undefined;
 }

@@ -1,7 +1,7 @@
 // Fixtures for the check tests, written here (no Akkoma code, nothing from ../shared): a telemetry.ex in
 // the shape of Akkoma's (helpers, default arguments, a sum/counter pair helper, a module attribute in
 // names), a small catalogue, panels, and an exposition generated from parsed definitions.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import yargs from "yargs";
@@ -151,8 +151,16 @@ export const fixturePanels: readonly Reader[] = [
   panel("Inbound Requests", eventsPerMinute(requests, { by: ["route"] })),
 ];
 
+const madeFolders: string[] = [];
+// Registered in every test file that imports the fixtures: their folders go when the file's tests end.
+afterAll(() => {
+  for (const folder of madeFolders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "akkoma-check-"));
+  const folder = mkdtempSync(join(tmpdir(), "akkoma-check-"));
+  madeFolders.push(folder);
+  return folder;
 }
 
 export function writeFixture(name: string, text: string, dir = tempDir()): string {
