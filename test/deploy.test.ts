@@ -1,7 +1,7 @@
 // Issue 10: the dashboard loads without the import screen (file provisioning, the Helm sidecar, the
 // Operator) and renders with a deployment's values (Terraform, the HTTP API, a second instance).
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { outputs, provider, variables } from "../config";
@@ -162,6 +162,21 @@ describe("akkoma-dashboards build with deployment values", () => {
     expect(validatePlainDashboard(body.dashboard)).toEqual([]);
   });
 
+  it("writes to out/rendered/<uid>.json without --out, never over the committed files", () => {
+    const uid = `test-render-${process.pid}`;
+    const out = join(outputs.renderedFolder, `${uid}.json`);
+    try {
+      const result = runCli(["build", "--uid", uid]);
+      expect(result).toMatchObject({ status: 0, stderr: "" });
+      expect(result.stdout).toBe(
+        `wrote ${out} (a dashboard with your values, for Terraform, provisioning or the HTTP API)\n`,
+      );
+      expect(JSON.parse(readFileSync(join(projectRoot, out), "utf8")).uid).toBe(uid);
+    } finally {
+      rmSync(join(projectRoot, out), { force: true });
+    }
+  });
+
   const badConfigs: [string, string, RegExp][] = [
     ["an unknown field", "datasource_uid: abc\n", /: datasource_uid: unknown field \(known: datasourceUid, /],
     ["a wrong type", "datasourceUid: 42\n", /: datasourceUid: must be string$/],
@@ -191,5 +206,41 @@ describe("akkoma-dashboards build with deployment values", () => {
     const result = runCli(["build", "--instance", "", "--out", join(folder(), "x.json")]);
     expect(result).toMatchObject({ status: 2, stdout: "" });
     expect(result.stderr).toBe("akkoma-dashboards: --instance: must NOT have fewer than 1 characters\n");
+  });
+});
+
+// No Kubernetes or Grafana here: the README's manifests are checked for what they claim.
+describe("the README's recipes", () => {
+  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+  const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  const folder = useTempFolder("akkoma-readme-");
+
+  it("the Operator's GrafanaDashboard reads the provisioning file from the sidecar's ConfigMap", () => {
+    const [manifest] = yamlBlocks.filter((b) => b.includes("kind: GrafanaDashboard")).map((b) => parse(b));
+    expect(manifest).toMatchObject({
+      apiVersion: "grafana.integreatly.org/v1beta1",
+      spec: {
+        instanceSelector: { matchLabels: expect.any(Object) },
+        configMapRef: { key: outputs.provisionedDashboard },
+      },
+    });
+    const configMap = manifest.spec.configMapRef.name;
+    expect(readme).toContain(
+      `create configmap ${configMap} --from-file=${outputs.provisionedDashboard}=${outputs.provisioningFolder}/${outputs.provisionedDashboard}`,
+    );
+    expect(readme).toContain(`label configmap ${configMap} grafana_dashboard=1`);
+  });
+
+  it("the example config file renders, carrying its values", () => {
+    const example = yamlBlocks.find((b) => b.startsWith("# social.yaml"));
+    if (!example) throw new Error("the README has no social.yaml example");
+    const config = join(folder(), "social.yaml");
+    writeFileSync(config, example);
+    const out = join(folder(), "social.json");
+    expect(runCli(["build", "--config", config, "--out", out])).toMatchObject({ status: 0, stderr: "" });
+    const values = parse(example);
+    const dashboard = JSON.parse(readFileSync(out, "utf8"));
+    expect({ uid: dashboard.uid, title: dashboard.title }).toEqual({ uid: values.uid, title: values.title });
+    expect(variablesOf(dashboard).instance?.current?.value).toBe(values.instance);
   });
 });
