@@ -11,9 +11,13 @@ export const importInputs = {
 /** `${NAME}`: how the import screen's answers are written into the file before import. */
 export const importPlaceholder = (input: (typeof importInputs)[keyof typeof importInputs]) => `\${${input}}`;
 
-/** Dashboard variables every query filters on. */
+/**
+ * Dashboard variables: the data source every panel reads, and the scrape job and instance every query
+ * filters on. Named like the labels they select, so a URL reads `?var-job=akkoma&var-instance=...`.
+ */
 export const variables = {
-  scrapeJob: "scrape_job",
+  datasource: "datasource",
+  scrapeJob: "job",
   instance: "instance",
 } as const;
 
@@ -25,6 +29,29 @@ export const scrapeLabels = {
 
 /** The scrape job the import screen proposes (and the rule files select by default). */
 export const defaultScrapeJob = "akkoma";
+
+/** Where `build` writes, relative to the project (or the current folder). */
+export const outputs = {
+  /** For Grafana's "Import dashboard" screen: asks for the data source, scrape job and instance. */
+  importFile: "out/grafana_dashboard.json",
+  /** For file provisioning, the Helm chart's sidecar and the Grafana Operator: loadable as is. */
+  provisioningFolder: "out/provisioning",
+  provisionedDashboard: "akkoma.json",
+  provider: "dashboards.yaml",
+  /** A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`. */
+  renderedFolder: "out/rendered",
+} as const;
+
+/** Grafana's dashboard provider for the provisioning file (out/provisioning/dashboards.yaml). */
+export const provider = {
+  name: "akkoma",
+  folder: "Akkoma",
+  /** Where the admin copies akkoma.json on the Grafana host (Grafana's own default layout). */
+  path: "/var/lib/grafana/dashboards/akkoma",
+  /** Provisioned dashboards are code: edits in the UI would be lost at the next restart anyway. */
+  allowUiUpdates: false,
+  updateIntervalSeconds: 60,
+} as const;
 
 export const dashboard = {
   uid: "akkoma-dashboard",

@@ -1,6 +1,14 @@
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { defaultScrapeJob, importInputs as inputNames } from "../config";
+import { defaultScrapeJob, importInputs as inputNames, importPlaceholder } from "../config";
+import type { DashboardSettings } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
+
+/** The import screen's answers become the variables' defaults; Grafana's discovery does the rest. */
+export const importDefaults: DashboardSettings = {
+  datasourceUid: importPlaceholder(inputNames.datasource),
+  job: importPlaceholder(inputNames.scrapeJob),
+  instance: importPlaceholder(inputNames.instance),
+};
 
 /** What Grafana's "Import dashboard" asks for; `${NAME}` is replaced throughout the JSON with the answer. */
 export const importInputs = [
@@ -15,14 +23,15 @@ export const importInputs = [
   {
     name: inputNames.scrapeJob,
     label: "Scrape job",
-    description: "The job_name of the scrape config that reads /api/v1/akkoma/metrics",
+    description: "The job_name of the scrape config that reads /api/v1/akkoma/metrics (the Job variable's default)",
     type: "constant",
     value: defaultScrapeJob,
   },
   {
     name: inputNames.instance,
     label: "Akkoma instance",
-    description: "The instance label of your Akkoma target, as domain:port (e.g. social.example.org:443)",
+    description:
+      "The instance label of your Akkoma target, as domain:port (e.g. social.example.org:443); leave empty to pick the first one found",
     type: "constant",
     value: "",
   },

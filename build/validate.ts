@@ -29,9 +29,25 @@ const ENVELOPE_FIELDS = ["__inputs", "__requires", "__elements"];
 export function validateDashboard(exported: unknown): SchemaViolation[] {
   if (!isObject(exported)) return [{ path: "", message: "must be an object (a dashboard)" }];
   const envelope = pick(exported, (key) => ENVELOPE_FIELDS.includes(key));
+  return [...violationsOf("envelope", envelope, ""), ...plainDashboardViolations(exported)];
+}
+
+/**
+ * Every schema violation in a dashboard loaded as is (file provisioning, the Operator, the HTTP API):
+ * nothing there fills in import inputs, so an envelope field is a violation too.
+ */
+export function validatePlainDashboard(dashboard: unknown): SchemaViolation[] {
+  if (!isObject(dashboard)) return [{ path: "", message: "must be an object (a dashboard)" }];
+  const envelope = Object.keys(dashboard).filter((key) => ENVELOPE_FIELDS.includes(key));
+  return [
+    ...envelope.map((key) => ({ path: `/${key}`, message: "only Grafana's import screen reads this; remove it" })),
+    ...plainDashboardViolations(dashboard),
+  ];
+}
+
+function plainDashboardViolations(exported: JsonObject): SchemaViolation[] {
   const dashboard = pick(exported, (key) => !ENVELOPE_FIELDS.includes(key));
   return [
-    ...violationsOf("envelope", envelope, ""),
     ...violationsOf("dashboard", dashboard, ""),
     ...childPanels(dashboard).flatMap(([panel, path]) => topLevelPanelViolations(panel, path)),
   ];

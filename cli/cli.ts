@@ -1,7 +1,9 @@
 import yargs from "yargs";
 import { DashboardError } from "../errors";
 import { checkCommand, metricsCommand } from "./check";
-import { buildDashboardFile, defaultOutput } from "../build/export";
+import { defaultOutput } from "../build/export";
+import { outputs } from "../config";
+import { buildForDeployment } from "../deploy/build";
 
 const name = "akkoma-dashboards";
 
@@ -17,16 +19,34 @@ export async function main(argv: string[]): Promise<void> {
     .usage("$0 <command> [options]\n\nAkkoma's Grafana dashboard, built from typed code.")
     .command(
       "build",
-      "Write the importable dashboard JSON (validated against Grafana's schemas, formatted)",
+      "Write the importable dashboard JSON and the provisioning files, or one dashboard with your values",
       (command) =>
-        command.option("out", {
-          type: "string",
-          default: defaultOutput,
-          describe: "File to write; its folder must exist. Written to a temp file first, then renamed",
-        }),
+        command
+          .option("out", {
+            type: "string",
+            describe: `File to write; its folder must exist. Default: ${defaultOutput} plus ${outputs.provisioningFolder}/, or ${outputs.renderedFolder}/<uid>.json with values`,
+          })
+          .option("config", {
+            type: "string",
+            describe: "Deployment values from a JSON or YAML file (flags override it)",
+          })
+          .option("datasource-uid", {
+            type: "string",
+            describe: "Uid of the Prometheus or VictoriaMetrics data source",
+          })
+          .option("job", { type: "string", describe: "Default scrape job (the Job variable)" })
+          .option("instance", {
+            type: "string",
+            describe: "Default Akkoma instance, domain:port (the Instance variable)",
+          })
+          .option("uid", { type: "string", describe: "Dashboard uid: one per Akkoma instance" })
+          .option("title", { type: "string", describe: "Dashboard title" })
+          .option("folder", { type: "string", describe: "Grafana folder uid, for --api-body" })
+          .option("api-body", { type: "boolean", describe: "Write the HTTP API's body for POST /api/dashboards/db" }),
       async (args) => {
-        await buildDashboardFile(args.out);
-        process.stdout.write(`wrote ${args.out}\n`);
+        const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder } = args;
+        const flags = { datasourceUid, job, instance, uid, title, folder };
+        for (const line of await buildForDeployment({ out, config, apiBody, flags })) process.stdout.write(`${line}\n`);
       },
     )
     .command(checkCommand)

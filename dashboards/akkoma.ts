@@ -1,12 +1,13 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DashboardError } from "../errors";
-import { dashboard as settings, importInputs, importPlaceholder, variables } from "../config";
+import { dashboard as settings } from "../config";
 import { activityPanels } from "../panels/activity";
 import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
 import { placeSection } from "./layout";
+import { type VariableDefaults, dashboardVariables } from "./variables";
 
 export interface Section {
   readonly title: string;
@@ -19,16 +20,18 @@ export const sections = (): Section[] => [
   { title: "Long-term trends", panels: trendPanels() },
 ];
 
-/** Filled in by Grafana's import from the scrape job and instance inputs. */
-const importedConstant = (name: string, label: string, input: keyof typeof importInputs, description: string) =>
-  new dashboard.ConstantVariableBuilder(name)
-    .label(label)
-    .description(description)
-    .value(importPlaceholder(importInputs[input]));
+/** One deployment's dashboard: its own uid and title (a second instance), its variables' defaults. */
+export interface DashboardSettings extends VariableDefaults {
+  readonly uid?: string;
+  readonly title?: string;
+}
 
-export function akkomaDashboard(sectionList: readonly Section[] = sections()): dashboard.Dashboard {
-  const builder = new dashboard.DashboardBuilder(settings.title)
-    .uid(settings.uid)
+export function akkomaDashboard(
+  sectionList: readonly Section[] = sections(),
+  deployment: DashboardSettings = {},
+): dashboard.Dashboard {
+  const builder = new dashboard.DashboardBuilder(deployment.title ?? settings.title)
+    .uid(deployment.uid ?? settings.uid)
     .description(settings.description)
     .tags([...settings.tags])
     .editable()
@@ -46,11 +49,8 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
         .iconColor("rgba(0, 211, 255, 1)")
         .type("dashboard"),
     )
-    .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]))
-    .withVariable(
-      importedConstant(variables.scrapeJob, "Scrape job", "scrapeJob", "The scrape job that reads Akkoma's metrics"),
-    )
-    .withVariable(importedConstant(variables.instance, "Instance", "instance", "The Akkoma instance, as domain:port"));
+    .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]));
+  for (const variable of dashboardVariables(deployment)) builder.withVariable(variable);
 
   const titles = new Set<string>();
   let top = 0;

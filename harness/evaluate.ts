@@ -15,9 +15,15 @@ import {
   queryStepMs,
 } from "./grafana";
 import { selectorsIn } from "./selectors";
+import { type ResolvedVariable, type VariableJson, isDatasource, resolveVariables } from "./variables";
 
 export interface LoadOptions {
-  answers: ImportAnswers;
+  /** The import screen's answers; a provisioned dashboard has no inputs to answer. */
+  answers?: Partial<ImportAnswers>;
+  /** Values picked in the variables' dropdowns, by variable name (Grafana's `?var-instance=...`). */
+  select?: Readonly<Record<string, string>>;
+  /** Uid of the pretend Grafana's one (and default) Prometheus data source: the engine. */
+  datasourceUid?: string;
   /** Grafana's "now"; the wall clock unless a test pins it. */
   nowMs?: number;
   /** The datasource's "scrape interval" setting: Akkoma refreshes its values every 60 s. */
@@ -66,6 +72,8 @@ export interface PanelResult {
 
 export interface DashboardLoad {
   readonly engine: EngineName;
+  /** Every dashboard variable's value after Grafana-like discovery, and the options it offered. */
+  readonly variables: ReadonlyMap<string, ResolvedVariable>;
   readonly panels: readonly PanelResult[];
   readonly queriesSent: number;
   /** Samples the whole load read, from per-query stats or the engine's own running total. */
@@ -79,12 +87,6 @@ interface DashboardJson {
   time?: { from: string; to: string };
   templating?: { list?: VariableJson[] };
   panels?: PanelJson[];
-}
-interface VariableJson {
-  name: string;
-  type: string;
-  query?: string;
-  current?: { value?: string | string[] };
 }
 interface DatasourceRef {
   type?: string;
@@ -122,14 +124,21 @@ export async function loadDashboard(
   engine: Engine,
   options: LoadOptions,
 ): Promise<DashboardLoad> {
-  const dashboard = importDashboard(dashboardJson, options.answers);
-  const variables = constantVariables(dashboard);
+  const dashboard = importDashboard(dashboardJson, options.answers ?? {});
   const nowMs = options.nowMs ?? Date.now();
+  const datasourceUid = options.datasourceUid ?? defaultDatasourceUid;
+  const resolved = await resolveVariables(dashboard.templating?.list ?? [], {
+    engine,
+    datasourceUid,
+    range: panelTimeRange(dashboard.time ?? defaultTime, {}, nowMs),
+    select: options.select ?? {},
+  });
+  const variables = Object.fromEntries([...resolved].map(([name, variable]) => [name, variable.value]));
   const totalsBefore = await engine.queryTotals?.();
   const started = performance.now();
   const panels: PanelResult[] = [];
   for (const panel of visiblePanels(dashboard.panels ?? [])) {
-    panels.push(await loadPanel(panel, dashboard, variables, engine, nowMs, options));
+    panels.push(await loadPanel(panel, dashboard, variables, engine, nowMs, { ...options, datasourceUid }));
   }
   const wallMs = performance.now() - started;
   const sent = panels.flatMap((p) => p.targets).filter((t) => t.kind !== "expression");
@@ -138,7 +147,7 @@ export async function loadDashboard(
   const samplesRead = stats.every((s) => s !== undefined)
     ? stats.reduce((sum: number, s) => sum + (s as number), 0)
     : await samplesReadSince(engine, totalsBefore, sent.length);
-  return { engine: engine.name, panels, queriesSent: sent.length, samplesRead, wallMs };
+  return { engine: engine.name, variables: resolved, panels, queriesSent: sent.length, samplesRead, wallMs };
 }
 
 /** From the engine's running totals, once they count every query sent (VictoriaMetrics' lag a second). */
@@ -157,8 +166,11 @@ async function samplesReadSince(engine: Engine, before: QueryTotals | undefined,
   }
 }
 
+const defaultDatasourceUid = "prometheus";
+const defaultTime = { from: "now-6h", to: "now" };
+
 /** Grafana's import: every `__inputs` constant must have an answer, or queries keep a literal `${NAME}`. */
-function importDashboard(json: string, answers: ImportAnswers): DashboardJson {
+function importDashboard(json: string, answers: Partial<ImportAnswers>): DashboardJson {
   const declared = (JSON.parse(json) as DashboardJson).__inputs ?? [];
   const answered = new Set(Object.keys(answers).map((key) => importInputs[key as keyof ImportAnswers] as string));
   const unanswered = declared.filter((input) => input.type === "constant" && !answered.has(input.name));
@@ -168,20 +180,6 @@ function importDashboard(json: string, answers: ImportAnswers): DashboardJson {
     );
   }
   return applyImportAnswers(json, answers) as DashboardJson;
-}
-
-function constantVariables(dashboard: DashboardJson): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const variable of dashboard.templating?.list ?? []) {
-    if (variable.type === "constant") values[variable.name] = variable.query ?? "";
-    else if (variable.type === "custom" || variable.type === "textbox")
-      values[variable.name] = String(variable.current?.value ?? "");
-    else
-      throw new Error(
-        `variable ${variable.name}: type "${variable.type}" needs a live Grafana, which the evaluator is not`,
-      );
-  }
-  return values;
 }
 
 /** Rows are layout, not panels; a collapsed row keeps its panels inside itself. */
@@ -198,7 +196,7 @@ async function loadPanel(
   options: LoadOptions,
 ): Promise<PanelResult> {
   const scrapeIntervalSeconds = options.scrapeIntervalSeconds ?? 60;
-  const range = panelTimeRange(dashboard.time ?? { from: "now-6h", to: "now" }, panel, nowMs);
+  const range = panelTimeRange(dashboard.time ?? defaultTime, panel, nowMs);
   const minIntervalMs = panel.interval ? durationMs(panel.interval.replace(/^>/, "")) : scrapeIntervalSeconds * 1000;
   const targets = panel.targets ?? [];
   const isExpression = (t: TargetJson) => {
@@ -221,7 +219,13 @@ async function loadPanel(
     };
     time ??= queryTime;
     const expr = interpolate(target.expr ?? "", variables, queryTime);
-    results.set(target.refId, await runPrometheusQuery(engine, target, expr, range, stepMs));
+    const datasource = interpolate((target.datasource ?? panel.datasource)?.uid ?? "default", variables, queryTime);
+    results.set(
+      target.refId,
+      isDatasource(datasource, { datasourceUid: options.datasourceUid ?? defaultDatasourceUid })
+        ? await runPrometheusQuery(engine, target, expr, range, stepMs)
+        : missingDatasource(target, expr, datasource),
+    );
   }
   const expressionResult = expressionEvaluator(targets, results, range);
   for (const target of targets.filter((t) => isExpression(t) && needed.has(t.refId))) {
@@ -329,6 +333,20 @@ async function runPrometheusQuery(
     wallMs,
   };
 }
+
+/** Grafana draws an error instead of the panel: the data source the target names does not exist. */
+const missingDatasource = (target: TargetJson, expr: string, uid: string): TargetResult => ({
+  refId: target.refId,
+  kind: target.instant === true && target.range !== true ? "instant" : "range",
+  hidden: target.hide === true,
+  query: expr,
+  inputs: [],
+  reads: [],
+  status: "error",
+  error: `data source "${uid}" not found`,
+  frames: [],
+  wallMs: 0,
+});
 
 type RawSample = [number, string];
 

@@ -6,7 +6,7 @@ import { importInputs } from "../config";
 export type ImportAnswers = Record<keyof typeof importInputs, string>;
 
 /** Grafana's "Import dashboard": replaces `${INPUT}` for every `__inputs` entry, anywhere in the JSON. */
-export function applyImportAnswers(dashboardJson: string, answers: ImportAnswers): unknown {
+export function applyImportAnswers(dashboardJson: string, answers: Partial<ImportAnswers>): unknown {
   const byInputName = new Map(
     Object.entries(answers).map(([key, answer]) => [importInputs[key as keyof ImportAnswers] as string, answer]),
   );

@@ -41,6 +41,12 @@ export interface SyntheticOptions {
   instance?: string;
   /** How long before the end the 30-minute outage starts. */
   outageStartsBeforeEndMs?: number;
+  /**
+   * A second Akkoma instance under the same job: three times the size and traffic, its own noise and
+   * a 90-minute outage of its own ending 30 minutes before the end, so a dashboard showing the wrong
+   * instance shows other numbers.
+   */
+  secondInstance?: string;
 }
 
 export interface SyntheticSeries {
@@ -84,6 +90,14 @@ export interface SyntheticHistory {
   /** Scrapes in [startMs, endMs) failed: up=0 and no Akkoma series; Akkoma restarts at endMs. */
   readonly outage: { readonly startMs: number; readonly endMs: number };
   readonly queues: readonly string[];
+  readonly expected: Expectations;
+  /** Every instance in the history, the first (described above) first. */
+  readonly instances: readonly InstanceHistory[];
+}
+
+export interface InstanceHistory {
+  readonly instance: string;
+  readonly outage: { readonly startMs: number; readonly endMs: number };
   readonly expected: Expectations;
 }
 
@@ -155,13 +169,36 @@ export function generateHistory(options: SyntheticOptions = {}): SyntheticHistor
   const endMs = Math.floor((options.endMs ?? Date.now()) / scrapeIntervalMs) * scrapeIntervalMs;
   const scrapes = (options.hours ?? 50) * 60 + 1;
   const startMs = endMs - (scrapes - 1) * scrapeIntervalMs;
-  const outageStart = Math.round((options.outageStartsBeforeEndMs ?? 20 * hourMs) / scrapeIntervalMs);
-  const timeline = new Timeline(startMs, scrapes, scrapes - 1 - outageStart, outageMinutes);
+  const outageStartsBeforeEnd = Math.round((options.outageStartsBeforeEndMs ?? 20 * hourMs) / scrapeIntervalMs);
   const job = options.job ?? "akkoma";
-  const instance = options.instance ?? "akkoma.test:443";
-  const recorder = new Recorder(timeline, { job, instance });
-  const draw = new Draw(options.seed ?? 4);
+  const seed = options.seed ?? 4;
+  const first = recordInstance(
+    new Timeline(startMs, scrapes, scrapes - 1 - outageStartsBeforeEnd, outageMinutes),
+    { job, instance: options.instance ?? "akkoma.test:443" },
+    new Draw(seed),
+  );
+  const instances = [first];
+  if (options.secondInstance !== undefined) {
+    // Down for longer, inside the dashboard's last 3 hours: uptime and the up/down timeline differ too.
+    const timeline = new Timeline(startMs, scrapes, scrapes - 1 - 120, 3 * outageMinutes, 3);
+    instances.push(recordInstance(timeline, { job, instance: options.secondInstance }, new Draw(seed + 1)));
+  }
+  return {
+    job,
+    instance: first.instance,
+    startMs,
+    endMs,
+    scrapes,
+    series: instances.flatMap((recorded) => recorded.series),
+    outage: first.outage,
+    queues: queues.map((q) => q.queue),
+    expected: first.expected,
+    instances: instances.map(({ instance, outage, expected }) => ({ instance, outage, expected })),
+  };
+}
 
+function recordInstance(timeline: Timeline, labels: { job: string; instance: string }, draw: Draw) {
+  const recorder = new Recorder(timeline, labels);
   recorder.gauge(up, {}, (i) => (timeline.alive(i) ? 1 : 0), { scraper: true });
   const failures = recordDeliveryFailures(recorder, timeline, draw);
   recordInstanceStats(recorder, timeline, draw);
@@ -171,16 +208,10 @@ export function generateHistory(options: SyntheticOptions = {}): SyntheticHistor
   const queueValues = recordQueues(recorder, timeline, draw);
   recordHttp(recorder, timeline, draw);
   recordDatabase(recorder, timeline, draw);
-
   return {
-    job,
-    instance,
-    startMs,
-    endMs,
-    scrapes,
+    instance: labels.instance,
     series: recorder.series,
     outage: { startMs: timeline.timeOf(timeline.outageStart), endMs: timeline.timeOf(timeline.restart) },
-    queues: queues.map((q) => q.queue),
     expected: expectationsOf(timeline, failures, memory, queueValues),
   };
 }
@@ -193,6 +224,8 @@ class Timeline {
     readonly scrapes: number,
     readonly outageStart: number,
     outageScrapes: number,
+    /** How many times the first instance's size and traffic. */
+    readonly size = 1,
   ) {
     this.restart = outageStart + outageScrapes;
   }
@@ -218,7 +251,7 @@ class Timeline {
   /** Traffic follows the day: busiest in the European afternoon, quietest at night. */
   daily(i: number): number {
     const dayFraction = (this.timeOf(i) % (24 * hourMs)) / (24 * hourMs);
-    return 1 + 0.35 * Math.sin(2 * Math.PI * (dayFraction - 0.375));
+    return (1 + 0.35 * Math.sin(2 * Math.PI * (dayFraction - 0.375))) * this.size;
   }
 }
 
@@ -361,8 +394,8 @@ function recordDeliveryFailures(recorder: Recorder, timeline: Timeline, draw: Dr
 function recordInstanceStats(recorder: Recorder, timeline: Timeline, draw: Draw): void {
   const growing = (start: number, perMinute: number) => {
     const values = new Float64Array(timeline.scrapes);
-    let value = start;
-    for (let i = 0; i < values.length; i++) values[i] = value += draw.poisson(perMinute);
+    let value = start * timeline.size;
+    for (let i = 0; i < values.length; i++) values[i] = value += draw.poisson(perMinute * timeline.size);
     return (i: number) => values[i] as number;
   };
   recorder.gauge(localUsers, {}, growing(120, 1 / 600));
@@ -380,7 +413,7 @@ function recordBeamPolls(recorder: Recorder, timeline: Timeline, draw: Draw): Fl
     // A fresh BEAM starts small and grows back to its working set within a couple of hours.
     const warmUp = 1 - 0.4 * Math.exp(-sinceBoot / 40);
     const wave = 1 + 0.08 * Math.sin((2 * Math.PI * timeline.timeOf(i)) / (24 * hourMs));
-    memory[i] = Math.round(380e6 * warmUp * wave * (1 + 0.01 * draw.normal()));
+    memory[i] = Math.round(380e6 * timeline.size * warmUp * wave * (1 + 0.01 * draw.normal()));
   }
   const polls = new Float64Array(timeline.scrapes).fill(1);
   const pair = (metric: Metric, readings: Float64Array) => {
@@ -433,8 +466,8 @@ function recordJobs(recorder: Recorder, timeline: Timeline, draw: Draw): void {
 
 function recordQueues(recorder: Recorder, timeline: Timeline, draw: Draw) {
   return queues.map(({ queue, available, scheduled }) => {
-    const availableValues = Float64Array.from({ length: timeline.scrapes }, () => available(draw));
-    const scheduledValues = Float64Array.from({ length: timeline.scrapes }, () => scheduled(draw));
+    const availableValues = Float64Array.from({ length: timeline.scrapes }, () => available(draw) * timeline.size);
+    const scheduledValues = Float64Array.from({ length: timeline.scrapes }, () => scheduled(draw) * timeline.size);
     recorder.gauge(pendingJobs, { queue_name: queue }, (i) => availableValues[i] as number);
     recorder.gauge(scheduledJobs, { queue_name: queue }, (i) => scheduledValues[i] as number);
     return { queue, available: availableValues, scheduled: scheduledValues };

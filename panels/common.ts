@@ -6,13 +6,13 @@ import { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk
 import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
 import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
-import { importInputs, importPlaceholder, steps } from "../config";
+import { steps, variables } from "../config";
 import type { Query, SeriesRead } from "../queries/promql";
 
-/** Filled in by Grafana's import from the data source input. */
+/** The data source the dashboard's `datasource` variable holds, so one file serves any Grafana. */
 export const datasource: dashboard.DataSourceRef = {
   type: "prometheus",
-  uid: importPlaceholder(importInputs.datasource),
+  uid: `\${${variables.datasource}}`,
 };
 
 export type AnyPanelBuilder = BarGaugeBuilder | GaugeBuilder | StateTimelineBuilder | TimeseriesBuilder;

@@ -61,3 +61,12 @@ export function series<L extends string>(
   }
   return selector;
 }
+
+/**
+ * What a dashboard variable lists its values from: every scrape job exporting `metric`, or, given the
+ * job variable, every instance of that job. Not scoped like `series`: it is what chooses the scope.
+ */
+export function discoverySelector(metric: Metric, within?: { jobVariable: string }): VectorExprBuilder {
+  const selector = vector(metric.name);
+  return within ? selector.label(scrapeLabels.job, `\${${within.jobVariable}}`) : selector;
+}

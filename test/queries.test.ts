@@ -6,14 +6,14 @@ import { noneOf, oneOf, series } from "../queries/selectors";
 describe("typed PromQL", () => {
   it("reads a histogram's events from its _count series, per minute", () => {
     expect(eventsPerMinute(jobCompletions, { by: ["worker"] }).toString()).toBe(
-      '(sum by(worker) (rate(oban_job_completion_count{job="${scrape_job}",instance="${instance}"}[$__rate_interval]))) * (60)',
+      '(sum by(worker) (rate(oban_job_completion_count{job="${job}",instance="${instance}"}[$__rate_interval]))) * (60)',
     );
   });
 
   it("averages a psum/pcount pair per poll, not per second", () => {
     expect(averagePerPoll(vmMemory).toString()).toBe(
-      '(rate(vm_memory_total_psum{job="${scrape_job}",instance="${instance}"}[$__rate_interval])) / ' +
-        '(rate(vm_memory_total_pcount{job="${scrape_job}",instance="${instance}"}[$__rate_interval]))',
+      '(rate(vm_memory_total_psum{job="${job}",instance="${instance}"}[$__rate_interval])) / ' +
+        '(rate(vm_memory_total_pcount{job="${job}",instance="${instance}"}[$__rate_interval]))',
     );
   });
 

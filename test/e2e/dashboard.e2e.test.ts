@@ -1,12 +1,14 @@
-import { importInputs, importPlaceholder } from "../../config";
 // Issue 4: every panel shows data on real Prometheus and real VictoriaMetrics, and the numbers that
-// can be known from the synthetic history are right.
+// can be known from the synthetic history are right. Issue 10: so does the provisioning file, which
+// Grafana loads without its import screen, and its instance variable switches every panel.
 
-import { exportDashboard } from "../../build/export";
+import { importInputs, importPlaceholder, variables } from "../../config";
+import { exportDashboard, plainDashboard } from "../../build/export";
 import { type EngineName, type Engines, startEngines } from "../../harness/engines";
 import {
   type DashboardLoad,
   type Frame,
+  type LoadOptions,
   type PanelResult,
   finitePoints,
   loadDashboard,
@@ -15,61 +17,155 @@ import {
   shownValue,
 } from "../../harness/evaluate";
 import { durationMs, queryStepMs } from "../../harness/grafana";
-import { type SyntheticHistory, generateHistory } from "../../harness/synthetic";
+import { selectorsIn } from "../../harness/selectors";
+import { type InstanceHistory, type SyntheticHistory, generateHistory } from "../../harness/synthetic";
 
 const answers = { datasource: "prometheus", scrapeJob: "akkoma", instance: "akkoma.test:443" };
+// Sorts after the first, so Grafana's first discovered instance is the first one.
+const secondInstance = "social.example:443";
+const renderedDatasource = "akkoma-victoriametrics";
 const engineNames: readonly EngineName[] = ["Prometheus", "VictoriaMetrics"];
+
+/** One way an admin loads the dashboard, and the instance its panels must then show. */
+interface Scenario {
+  file: "import" | "provisioning" | "rendered";
+  options: Omit<LoadOptions, "nowMs">;
+  shows: "first" | "second";
+}
+const scenarios = {
+  imported: { file: "import", options: { answers }, shows: "first" },
+  "imported, instance left empty": {
+    file: "import",
+    options: { answers: { ...answers, instance: "" } },
+    shows: "first",
+  },
+  provisioned: { file: "provisioning", options: {}, shows: "first" },
+  "provisioned, second instance selected": {
+    file: "provisioning",
+    options: { select: { [variables.instance]: secondInstance } },
+    shows: "second",
+  },
+  "rendered for the second instance": {
+    file: "rendered",
+    options: { datasourceUid: renderedDatasource },
+    shows: "second",
+  },
+} satisfies Record<string, Scenario>;
+type ScenarioName = keyof typeof scenarios;
+const scenarioNames = Object.keys(scenarios) as ScenarioName[];
 
 let history: SyntheticHistory;
 let engines: Engines | undefined;
-const loads = new Map<EngineName, DashboardLoad>();
+const loads = new Map<string, DashboardLoad>();
 
 beforeAll(async () => {
-  history = generateHistory({ seed: 4, job: answers.scrapeJob, instance: answers.instance });
+  history = generateHistory({ seed: 4, job: answers.scrapeJob, instance: answers.instance, secondInstance });
   // allSettled: engines that started must reach afterAll even when the dashboard does not build.
-  const [dashboardJson, started] = await Promise.allSettled([exportDashboard(), startEngines(history)]);
+  const [files, started] = await Promise.allSettled([
+    Promise.all([
+      exportDashboard(),
+      plainDashboard(),
+      plainDashboard({ datasourceUid: renderedDatasource, instance: secondInstance, uid: "akkoma-social" }),
+    ]),
+    startEngines(history),
+  ]);
   if (started.status === "rejected") throw started.reason;
   engines = started.value;
-  if (dashboardJson.status === "rejected") throw dashboardJson.reason;
+  if (files.status === "rejected") throw files.reason;
+  const [importFile, provisioningFile, renderedFile] = files.value;
+  const json = { import: importFile, provisioning: provisioningFile, rendered: renderedFile };
   // Grafana's "now" falls between two scrapes, half a minute after the last one.
   const nowMs = history.endMs + 30_000;
-  for (const engine of engines.all)
-    loads.set(engine.name, await loadDashboard(dashboardJson.value, engine, { answers, nowMs }));
-}, 120_000);
+  for (const engine of engines.all) {
+    for (const name of scenarioNames) {
+      const { file, options } = scenarios[name] as Scenario;
+      loads.set(`${name} on ${engine.name}`, await loadDashboard(json[file], engine, { ...options, nowMs }));
+    }
+  }
+}, 180_000);
 
 afterAll(async () => {
   await engines?.stop();
 }, 30_000);
 
-const loadOn = (engine: EngineName): DashboardLoad => {
-  const load = loads.get(engine);
-  if (!load) throw new Error(`the dashboard was not loaded on ${engine}; see the beforeAll failure`);
+const loadOf = (scenario: ScenarioName, engine: EngineName): DashboardLoad => {
+  const load = loads.get(`${scenario} on ${engine}`);
+  if (!load) throw new Error(`the dashboard was not loaded ${scenario} on ${engine}; see the beforeAll failure`);
   return load;
 };
+const instanceShown = (scenario: ScenarioName): InstanceHistory =>
+  history.instances[scenarios[scenario].shows === "first" ? 0 : 1] as InstanceHistory;
 
-describe.each(engineNames)("on %s", (engine) => {
-  it("no query is refused", () => {
-    const refused = loadOn(engine).panels.flatMap((panel) =>
-      panel.targets
-        .filter((t) => t.status !== "success")
-        .map((t) => `${panel.title} / ${t.refId}: HTTP ${t.httpStatus ?? "-"} ${t.error} -- ${t.query}`),
-    );
-    expect(refused).toEqual([]);
-  });
+describe.each(engineNames.flatMap((engine) => scenarioNames.map((scenario) => [scenario, engine] as const)))(
+  "%s, on %s",
+  (scenario, engine) => {
+    it("no query is refused", () => {
+      const refused = loadOf(scenario, engine).panels.flatMap((panel) =>
+        panel.targets
+          .filter((t) => t.status !== "success")
+          .map((t) => `${panel.title} / ${t.refId}: HTTP ${t.httpStatus ?? "-"} ${t.error} -- ${t.query}`),
+      );
+      expect(refused).toEqual([]);
+    });
 
-  it("every panel shows at least one finite value", () => {
-    const blank = loadOn(engine)
-      .panels.filter((panel) => !shownFrames(panel).some((frame) => finitePoints(frame).length > 0))
-      .map((panel) => panel.title || `(untitled ${panel.type} panel ${panel.id})`);
-    expect(blank).toEqual([]);
+    it("every panel shows at least one finite value", () => {
+      const blank = loadOf(scenario, engine)
+        .panels.filter((panel) => !shownFrames(panel).some((frame) => finitePoints(frame).length > 0))
+        .map((panel) => panel.title || `(untitled ${panel.type} panel ${panel.id})`);
+      expect(blank).toEqual([]);
+    });
+
+    it("every query reads the instance the Instance variable holds, and only that one", () => {
+      const { instance } = instanceShown(scenario);
+      const load = loadOf(scenario, engine);
+      expect(load.variables.get(variables.instance)?.value).toBe(instance);
+      expect(load.variables.get(variables.instance)?.options).toEqual([answers.instance, secondInstance]);
+      const elsewhere = load.panels.flatMap((panel) =>
+        panel.targets.flatMap((t) =>
+          selectorsIn(t.query)
+            .filter(({ matchers }) => !matchers.split(",").includes(`instance="${instance}"`))
+            .map(({ series, matchers }) => `${panel.title}: ${series}{${matchers}}`),
+        ),
+      );
+      expect(elsewhere).toEqual([]);
+    });
+  },
+);
+
+// Selectors could name the instance and still read the other's data; the numbers tell.
+describe.each(engineNames)("switching to the second instance, on %s", (engine) => {
+  it("changes every panel's numbers", () => {
+    const numbers = (load: DashboardLoad) =>
+      new Map(
+        load.panels.map((panel) => [
+          panel.title,
+          shownFrames(panel)
+            .flatMap(finitePoints)
+            .map(([, v]) => v),
+        ]),
+      );
+    const first = numbers(loadOf("provisioned", engine));
+    const unchanged = [...numbers(loadOf("provisioned, second instance selected", engine))]
+      .filter(([title, values]) => JSON.stringify(values) === JSON.stringify(first.get(title)))
+      .map(([title]) => title);
+    expect(unchanged).toEqual([]);
   });
+});
+
+// The first instance as imported, and the second as selected in the provisioned dashboard.
+const valueChecks = engineNames.flatMap((engine) =>
+  (["imported", "provisioned, second instance selected"] as const).map((scenario) => [scenario, engine] as const),
+);
+
+describe.each(valueChecks)("%s, on %s: known values", (scenario, engine) => {
+  const truth = () => instanceShown(scenario).expected;
 
   // The outage is 1% of the history; 0.1 percentage point tells "counted once" from "missed" or
   // "counted twice", and still lets a panel average step-sampled points instead of raw samples.
   it("Uptime shows the share of successful scrapes, outage included", () => {
-    const panel = panelTitled(loadOn(engine), "Uptime");
+    const panel = panelTitled(loadOf(scenario, engine), "Uptime");
     const [frame] = onlyFrames(panel, 1);
-    const expected = history.expected.uptimeFraction(panel.range.fromMs, panel.range.toMs);
+    const expected = truth().uptimeFraction(panel.range.fromMs, panel.range.toMs);
     expect(expected).toBeLessThan(0.995);
     const shown = shownValue(panel, frame as Frame);
     expect(shown).toBeGreaterThanOrEqual(expected - 0.001);
@@ -80,7 +176,7 @@ describe.each(engineNames)("on %s", (engine) => {
   // it misses the series' first value; its extrapolation adds one scrape interval's share of a series
   // hours long, a few hundredths of an event. VictoriaMetrics assumes the 0 and is exact.
   it("Failed AP deliveries counts failures per target and reason", () => {
-    const panel = panelTitled(loadOn(engine), "Failed AP deliveries");
+    const panel = panelTitled(loadOf(scenario, engine), "Failed AP deliveries");
     const shown = shownFrames(panel).map((frame) => {
       const { target, reason } = frame.labels;
       if (target === undefined || reason === undefined) {
@@ -88,7 +184,7 @@ describe.each(engineNames)("on %s", (engine) => {
       }
       return { key: `${target}: ${reason}`, value: shownValue(panel, frame) };
     });
-    const expected = history.expected.deliveryFailures(panel.range.fromMs, panel.range.toMs);
+    const expected = truth().deliveryFailures(panel.range.fromMs, panel.range.toMs);
     expect(shown.map((s) => s.key).sort()).toEqual(expected.map((e) => `${e.target}: ${e.reason}`).sort());
     const wrong = expected
       .map(({ target, reason, events, firstSampleValue }) => ({
@@ -106,14 +202,14 @@ describe.each(engineNames)("on %s", (engine) => {
   it.each(["BEAM VM Memory Usage Over Time", "BEAM System Load"])(
     "%s shows the average of Akkoma's memory polls",
     (title) => {
-      const panel = panelTitled(loadOn(engine), title);
+      const panel = panelTitled(loadOf(scenario, engine), title);
       const [memory, ...others] = panel.targets.filter(
         (t) => !t.hidden && t.reads.some((n) => n.startsWith("vm_memory_total")),
       );
       if (!memory || others.length > 0) throw new Error(`panel "${title}" should draw memory from exactly one query`);
       const windowMs = rangeWindowMs(memory.query, memory.inputs);
       const checked = memory.frames.flatMap(finitePoints).flatMap(([atMs, value]) => {
-        const expected = history.expected.averageMemoryBytes(atMs - windowMs, atMs);
+        const expected = truth().averageMemoryBytes(atMs - windowMs, atMs);
         return Number.isFinite(expected) ? [{ atMs, ratio: value / expected }] : [];
       });
       expect(checked.length).toBeGreaterThan(0);
@@ -129,13 +225,13 @@ describe.each(engineNames)("on %s", (engine) => {
     ["Pending Jobs", "pendingJobs"],
     ["Scheduled Jobs", "scheduledJobs"],
   ] as const)("%s shows each queue's gauge", (title, gauge) => {
-    const panel = panelTitled(loadOn(engine), title);
+    const panel = panelTitled(loadOf(scenario, engine), title);
     const frames = shownFrames(panel);
     expect(frames.map((f) => f.labels.queue_name).sort()).toEqual([...history.queues].sort());
     for (const frame of frames) {
       const queue = frame.labels.queue_name as string;
       const wrong = finitePoints(frame)
-        .map(([atMs, value]) => ({ atMs, value, expected: history.expected[gauge](queue, atMs) }))
+        .map(([atMs, value]) => ({ atMs, value, expected: truth()[gauge](queue, atMs) }))
         .filter((p) => p.expected !== undefined && p.value !== p.expected);
       expect({ queue, wrong }).toEqual({ queue, wrong: [] });
     }
@@ -144,14 +240,16 @@ describe.each(engineNames)("on %s", (engine) => {
 
 describe("the synthetic history", () => {
   const at = (i: number) => history.startMs + i * 60_000;
-  const seriesNamed = (name: string) => history.series.filter((s) => s.name === name);
+  const ofFirst = () => history.series.filter((s) => s.labels.instance === history.instance);
+  const seriesNamed = (name: string) => ofFirst().filter((s) => s.name === name);
 
   it("has one 30-minute outage: up=0 and no Akkoma series while it lasts", () => {
-    const [up] = seriesNamed("up");
+    const [up, ...more] = seriesNamed("up");
+    expect(more).toEqual([]);
     const down = [...(up?.values ?? [])].flatMap((v, i) => (v === 0 ? [at(i)] : []));
     expect(down).toHaveLength(30);
     expect([down[0], (down[29] as number) + 60_000]).toEqual([history.outage.startMs, history.outage.endMs]);
-    const reporting = history.series.filter(
+    const reporting = ofFirst().filter(
       (s) => s.name !== "up" && down.some((t) => !Number.isNaN(s.values[(t - history.startMs) / 60_000] as number)),
     );
     expect(reporting.map((s) => s.name)).toEqual([]);

@@ -1,0 +1,246 @@
+// Issue 10: the dashboard loads without the import screen (file provisioning, the Helm sidecar, the
+// Operator) and renders with a deployment's values (Terraform, the HTTP API, a second instance).
+
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { outputs, provider, variables } from "../config";
+import { exportDashboard, plainDashboard } from "../build/export";
+import { providerYaml } from "../build/provisioning";
+import { validateDashboard, validatePlainDashboard } from "../build/validate";
+import { projectRoot, runCli, useTempFolder } from "./support/build";
+
+type Variable = { name: string; type: string; query: string; current?: { value: string }; datasource?: unknown };
+type Panel = { title: string; type: string; datasource?: unknown; targets?: { datasource?: unknown }[] };
+const variablesOf = (dashboard: { templating: { list: Variable[] } }) =>
+  Object.fromEntries(dashboard.templating.list.map((v) => [v.name, v]));
+const datasourceVariable = { type: "prometheus", uid: `\${${variables.datasource}}` };
+
+describe("the provisioning file", () => {
+  let text: string;
+  beforeAll(async () => {
+    text = await plainDashboard();
+  });
+
+  it("is what out/provisioning/akkoma.json holds (run `npm run build` and commit it)", () => {
+    const committed = join(projectRoot, outputs.provisioningFolder, outputs.provisionedDashboard);
+    expect(readFileSync(committed, "utf8")).toBe(text);
+  });
+
+  it("passes Grafana's schemas as a plain dashboard, with no envelope and no id", () => {
+    const dashboard = JSON.parse(text);
+    expect(validatePlainDashboard(dashboard)).toEqual([]);
+    expect(Object.keys(dashboard).filter((key) => key.startsWith("__"))).toEqual([]);
+    expect(dashboard.id).toBeNull();
+  });
+
+  it("has no placeholder that only the import screen would fill in", () => {
+    expect(text.match(/\$\{[A-Z][A-Z0-9_]*\}/g)).toBeNull();
+  });
+
+  it("leaves the data source to Grafana's default and the instance to discovery", () => {
+    const { datasource, job, instance } = variablesOf(JSON.parse(text));
+    expect(datasource).toMatchObject({ type: "datasource", query: "prometheus", current: { value: "default" } });
+    expect(job).toMatchObject({ type: "query", refresh: 1, current: { value: "akkoma" } });
+    expect(instance?.current).toBeUndefined();
+  });
+
+  it("every panel and target reads the data source variable", () => {
+    const panels = (JSON.parse(text).panels as Panel[]).filter((p) => p.type !== "row");
+    const elsewhere = panels.flatMap((panel) =>
+      [panel.datasource, ...(panel.targets ?? []).map((t) => t.datasource)]
+        .filter((ds) => JSON.stringify(ds) !== JSON.stringify(datasourceVariable))
+        .map((ds) => `${panel.title}: ${JSON.stringify(ds)}`),
+    );
+    expect(elsewhere).toEqual([]);
+  });
+
+  // `up` would list every job the data source scrapes; an Akkoma gauge lists only Akkoma's.
+  it("discovers jobs and instances from an Akkoma series, instances within the selected job", () => {
+    const { job, instance } = variablesOf(JSON.parse(text));
+    expect(job?.query).toBe("label_values(pleroma_local_users_total, job)");
+    expect(instance?.query).toBe(`label_values(pleroma_local_users_total{job="\${${variables.scrapeJob}}"}, instance)`);
+    expect([job?.datasource, instance?.datasource]).toEqual([datasourceVariable, datasourceVariable]);
+  });
+});
+
+describe("the dashboard provider file", () => {
+  it("is what out/provisioning/dashboards.yaml holds", () => {
+    const committed = join(projectRoot, outputs.provisioningFolder, outputs.provider);
+    expect(readFileSync(committed, "utf8")).toBe(providerYaml());
+  });
+
+  it("is a Grafana provider of type file, reading the folder the dashboard is copied to", () => {
+    expect(parse(providerYaml())).toEqual({
+      apiVersion: 1,
+      providers: [
+        {
+          name: provider.name,
+          orgId: 1,
+          folder: provider.folder,
+          type: "file",
+          disableDeletion: false,
+          updateIntervalSeconds: 60,
+          allowUiUpdates: false,
+          options: { path: provider.path, foldersFromFilesStructure: false },
+        },
+      ],
+    });
+  });
+});
+
+describe("the import file", () => {
+  it("still passes the schemas with its envelope", async () => {
+    expect(validateDashboard(JSON.parse(await exportDashboard()))).toEqual([]);
+  });
+});
+
+describe("akkoma-dashboards build with deployment values", () => {
+  const folder = useTempFolder("akkoma-deploy-");
+  const values = {
+    datasourceUid: "P1809F7CD0C75ACF3",
+    job: "fedi",
+    instance: "social.example.org:443",
+    uid: "akkoma-social",
+    title: "Akkoma: social.example.org",
+  };
+  const carried = (file: string) => {
+    const dashboard = JSON.parse(readFileSync(file, "utf8"));
+    const { datasource, job, instance } = variablesOf(dashboard);
+    return {
+      uid: dashboard.uid,
+      title: dashboard.title,
+      datasourceUid: datasource?.current?.value,
+      job: job?.current?.value,
+      instance: instance?.current?.value,
+    };
+  };
+
+  it("fills in the values given as flags", () => {
+    const out = join(folder(), "social.json");
+    const result = runCli([
+      "build",
+      "--out",
+      out,
+      ...Object.entries(values).flatMap(([field, value]) => [
+        `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+        value,
+      ]),
+    ]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.stdout).toContain(`wrote ${out}`);
+    expect(carried(out)).toEqual(values);
+    expect(validatePlainDashboard(JSON.parse(readFileSync(out, "utf8")))).toEqual([]);
+  });
+
+  it.each(["yaml", "json"])("reads them from a %s config file; a flag overrides the file", (format) => {
+    const config = join(folder(), `deploy.${format}`);
+    const text =
+      format === "json"
+        ? JSON.stringify(values)
+        : Object.entries(values)
+            .map(([k, v]) => `${k}: "${v}"\n`)
+            .join("");
+    writeFileSync(config, text);
+    const out = join(folder(), "social.json");
+    const result = runCli(["build", "--config", config, "--title", "Social", "--out", out]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(carried(out)).toEqual({ ...values, title: "Social" });
+  });
+
+  it("wraps the dashboard in the HTTP API's body with --api-body, in the folder given", () => {
+    const out = join(folder(), "body.json");
+    const result = runCli(["build", "--uid", values.uid, "--folder", "akkoma-folder", "--api-body", "--out", out]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    const body = JSON.parse(readFileSync(out, "utf8"));
+    expect(Object.keys(body).sort()).toEqual(["dashboard", "folderUid", "message", "overwrite"]);
+    expect(body).toMatchObject({
+      folderUid: "akkoma-folder",
+      overwrite: true,
+      dashboard: { uid: values.uid, id: null },
+    });
+    expect(validatePlainDashboard(body.dashboard)).toEqual([]);
+  });
+
+  it("writes to out/rendered/<uid>.json without --out, never over the committed files", () => {
+    const uid = `test-render-${process.pid}`;
+    const out = join(outputs.renderedFolder, `${uid}.json`);
+    try {
+      const result = runCli(["build", "--uid", uid]);
+      expect(result).toMatchObject({ status: 0, stderr: "" });
+      expect(result.stdout).toBe(
+        `wrote ${out} (a dashboard with your values, for Terraform, provisioning or the HTTP API)\n`,
+      );
+      expect(JSON.parse(readFileSync(join(projectRoot, out), "utf8")).uid).toBe(uid);
+    } finally {
+      rmSync(join(projectRoot, out), { force: true });
+    }
+  });
+
+  const badConfigs: [string, string, RegExp][] = [
+    ["an unknown field", "datasource_uid: abc\n", /: datasource_uid: unknown field \(known: datasourceUid, /],
+    ["a wrong type", "datasourceUid: 42\n", /: datasourceUid: must be string$/],
+    ["a uid Grafana refuses", "uid: has spaces\n", /: uid: must match pattern/],
+    ["not YAML", "job: [unclosed\n", /: not valid JSON or YAML at line \d+: /],
+    ["not a mapping", "- a\n- b\n", /: must be a mapping of field: value/],
+  ];
+  it.each(badConfigs)("refuses a config file with %s in one line naming it, exit 2", (_, text, message) => {
+    const config = join(folder(), "deploy.yaml");
+    writeFileSync(config, text);
+    const out = join(folder(), "never.json");
+    const result = runCli(["build", "--config", config, "--out", out]);
+    expect(result.status).toBe(2);
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.stderr.trimEnd()).toMatch(new RegExp(`^akkoma-dashboards: --config ${config}${message.source}`));
+    expect(result.stdout).toBe("");
+  });
+
+  it("refuses an unreadable config file in one line, exit 2", () => {
+    const config = join(folder(), "missing.yaml");
+    const result = runCli(["build", "--config", config]);
+    expect(result).toMatchObject({ status: 2, stdout: "" });
+    expect(result.stderr).toBe(`akkoma-dashboards: --config ${config}: cannot read the file (ENOENT)\n`);
+  });
+
+  it("names a bad flag value by its flag", () => {
+    const result = runCli(["build", "--instance", "", "--out", join(folder(), "x.json")]);
+    expect(result).toMatchObject({ status: 2, stdout: "" });
+    expect(result.stderr).toBe("akkoma-dashboards: --instance: must NOT have fewer than 1 characters\n");
+  });
+});
+
+// No Kubernetes or Grafana here: the README's manifests are checked for what they claim.
+describe("the README's recipes", () => {
+  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+  const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+  const folder = useTempFolder("akkoma-readme-");
+
+  it("the Operator's GrafanaDashboard reads the provisioning file from the sidecar's ConfigMap", () => {
+    const [manifest] = yamlBlocks.filter((b) => b.includes("kind: GrafanaDashboard")).map((b) => parse(b));
+    expect(manifest).toMatchObject({
+      apiVersion: "grafana.integreatly.org/v1beta1",
+      spec: {
+        instanceSelector: { matchLabels: expect.any(Object) },
+        configMapRef: { key: outputs.provisionedDashboard },
+      },
+    });
+    const configMap = manifest.spec.configMapRef.name;
+    expect(readme).toContain(
+      `create configmap ${configMap} --from-file=${outputs.provisionedDashboard}=${outputs.provisioningFolder}/${outputs.provisionedDashboard}`,
+    );
+    expect(readme).toContain(`label configmap ${configMap} grafana_dashboard=1`);
+  });
+
+  it("the example config file renders, carrying its values", () => {
+    const example = yamlBlocks.find((b) => b.startsWith("# social.yaml"));
+    if (!example) throw new Error("the README has no social.yaml example");
+    const config = join(folder(), "social.yaml");
+    writeFileSync(config, example);
+    const out = join(folder(), "social.json");
+    expect(runCli(["build", "--config", config, "--out", out])).toMatchObject({ status: 0, stderr: "" });
+    const values = parse(example);
+    const dashboard = JSON.parse(readFileSync(out, "utf8"));
+    expect({ uid: dashboard.uid, title: dashboard.title }).toEqual({ uid: values.uid, title: values.title });
+    expect(variablesOf(dashboard).instance?.current?.value).toBe(values.instance);
+  });
+});
