@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { DashboardError } from "../errors";
 import { checkCommand, metricsCommand } from "./check";
 import { buildDashboardFile, defaultOutput } from "../build/export";
+import { buildRuleFiles, ruleOutputsBeside } from "../build/rules";
 
 const name = "akkoma-dashboards";
 
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<void> {
       async (args) => {
         await buildDashboardFile(args.out);
         process.stdout.write(`wrote ${args.out}\n`);
+        for (const path of await buildRuleFiles(ruleOutputsBeside(args.out))) process.stdout.write(`wrote ${path}\n`);
       },
     )
     .command(checkCommand)

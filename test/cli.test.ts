@@ -12,7 +12,8 @@ describe("akkoma-dashboards build", () => {
     expect(runCli(["build", "--out", first], { TZ: "UTC", LANG: "C" }).status).toBe(0);
     expect(runCli(["build", "--out", second], { TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8" }).status).toBe(0);
     expect(readFileSync(second)).toEqual(readFileSync(first));
-    expect(readdirSync(folder()).sort()).toEqual(["first.json", "second.json"]);
+    // The alert rule files go beside the dashboard, in their own folders.
+    expect(readdirSync(folder()).sort()).toEqual(["first.json", "grafana", "prometheus", "second.json"]);
   });
 
   it("refuses a missing folder in one line, naming it, and writes nothing", () => {
