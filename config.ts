@@ -38,7 +38,14 @@ export const outputs = {
   provisioningFolder: "out/provisioning",
   provisionedDashboard: "akkoma.json",
   provider: "dashboards.yaml",
-  /** A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`. */
+  /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers. */
+  prometheusRules: "out/prometheus/akkoma-alerts.yml",
+  /** Grafana-managed alert rules, for Grafana's alerting file provisioning. */
+  grafanaRules: "out/grafana/alert-rules.json",
+  /**
+   * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
+   * its rules beside it (`<uid>.alerts.yml`, `<uid>.alert-rules.json`).
+   */
   renderedFolder: "out/rendered",
 } as const;
 
@@ -99,4 +106,62 @@ export const thresholds = {
   beamMemory: { red: 500_000_000 },
   /** BEAM run queue lengths. */
   runQueue: { yellow: 15, red: 25 },
+} as const;
+
+/**
+ * Final delivery failures that only say a remote server is gone or unreachable: a federating instance
+ * sees them every day, so they never alert. Cloudflare answers 520-530 for an origin it cannot reach.
+ */
+export const deadInstanceReasons: readonly string[] = [
+  "http_410",
+  "http_502",
+  ...Array.from({ length: 11 }, (_, i) => `http_${520 + i}`),
+  "econnrefused",
+  "nxdomain",
+  "timeout",
+];
+
+/**
+ * Alert rules: what they select, where they link, and every threshold and duration. A `window` is the
+ * range a rate or average looks back over; `for` is how long the condition must hold before it fires.
+ */
+export const alerts = {
+  /** Rule files have no variables: they select every instance of this scrape job. */
+  job: defaultScrapeJob,
+  group: "akkoma",
+  /** How often the rules are evaluated; Akkoma refreshes its values every 60 s. */
+  interval: "1m",
+  /** Each alert's `runbook_url` is this plus `#<anchor>`; point it at your copy of docs/runbook.md. */
+  runbookBaseUrl: "docs/runbook.md",
+  /** Grafana-managed rules: provisioning cannot resolve `${DS_...}` variables, so name the data source's uid. */
+  grafana: { datasourceUid: "prometheus", folder: "Akkoma", orgId: 1 },
+  down: { for: "5m" },
+  /** The target vanished from service discovery (or the scraper lost its config). */
+  targetMissing: { for: "10m" },
+  /** Akkoma polls once a minute; no new poll in this window means it stopped refreshing its values. */
+  stale: { window: "10m", for: "5m" },
+  /** PublisherWorker exceptions above this share of its jobs: remote servers reject what we send. */
+  outboundFederation: { window: "15m", exceptionRatio: 0.5, minJobsPerMinute: 1, for: "30m" },
+  /** Final failures per reason (dead-instance reasons aside) within the window. */
+  deliveryFailures: { window: "1h", perReason: 5, for: "0m" },
+  /** A remote server refusing our signatures: one is worth a look. */
+  unauthorizedDeliveries: { reason: "http_401", window: "1h", for: "0m" },
+  /** Jobs waiting in one queue: the lowest value in the window above this, and not falling. */
+  queueBacklog: { window: "30m", pendingJobs: 100, for: "15m" },
+  /**
+   * Share of a worker's jobs that raise. RemoteFetcherWorker fails 10-20 % of its jobs on deleted or
+   * unreachable remote objects, so it gets its own, higher bar; PublisherWorker has its own alert.
+   * `minJobsPerMinute` keeps one failure out of two jobs from paging.
+   */
+  jobExceptions: {
+    window: "15m",
+    exceptionRatio: 0.5,
+    minJobsPerMinute: 0.5,
+    for: "30m",
+    workers: { "Pleroma.Workers.RemoteFetcherWorker": 0.6 } as Readonly<Record<string, number>>,
+  },
+  /** Mean wait for a database connection, in ms. Ecto's pool starts shedding load past 50 ms (queue_target). */
+  dbQueueTime: { window: "10m", meanMs: 20, for: "15m" },
+  /** Mean BEAM run queue length per poll; Akkoma's doc: "should be zero most of the time". */
+  runQueue: { window: "10m", mean: 2, for: "15m" },
 } as const;

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { dashboard as settings, outputs } from "../config";
 import { type DashboardSettings, akkomaDashboard, sections } from "../dashboards/akkoma";
@@ -7,6 +7,7 @@ import { DashboardError } from "../errors";
 import { exportEnvelope, importDefaults } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
+import { grafanaRulesFile, prometheusRulesFile } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
 import { writeAtomically } from "./write";
 
@@ -58,19 +59,44 @@ export async function buildDashboardFile(out: string = defaultOutput): Promise<v
   writeAtomically(out, await exportDashboard());
 }
 
-/** The import file and the provisioning files, where `npm run build` commits them; returns the paths. */
-export async function buildAllFiles(): Promise<string[]> {
-  mkdirSync(outputs.provisioningFolder, { recursive: true });
-  const provisioned = join(outputs.provisioningFolder, outputs.provisionedDashboard);
-  const providerFile = join(outputs.provisioningFolder, outputs.provider);
-  writeAtomically(outputs.importFile, await exportDashboard());
-  writeAtomically(provisioned, await plainDashboard());
-  writeAtomically(providerFile, providerYaml());
-  return [outputs.importFile, provisioned, providerFile];
+/** A file `build` wrote, and who it is for. */
+export interface Written {
+  readonly path: string;
+  readonly purpose: string;
+}
+
+function writeAll(files: readonly (Written & { readonly content: string })[]): Written[] {
+  for (const { path } of files) mkdirSync(dirname(path), { recursive: true });
+  for (const { path, content } of files) writeAtomically(path, content);
+  return files.map(({ path, purpose }) => ({ path, purpose }));
+}
+
+/** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
+export async function buildAllFiles(): Promise<Written[]> {
+  const files = [
+    { path: outputs.importFile, purpose: "for Grafana's import screen", content: await exportDashboard() },
+    {
+      path: join(outputs.provisioningFolder, outputs.provisionedDashboard),
+      purpose: "for file provisioning, the Helm chart's sidecar, the Grafana Operator",
+      content: await plainDashboard(),
+    },
+    {
+      path: join(outputs.provisioningFolder, outputs.provider),
+      purpose: "Grafana's dashboard provider for it",
+      content: providerYaml(),
+    },
+    {
+      path: outputs.prometheusRules,
+      purpose: "alert rules for Prometheus and vmalert",
+      content: prometheusRulesFile(),
+    },
+    { path: outputs.grafanaRules, purpose: "Grafana-managed alert rules", content: await grafanaRulesFile() },
+  ];
+  return writeAll(files);
 }
 
 export interface RenderOptions {
-  /** File to write; `out/rendered/<uid>.json` when left out. */
+  /** File to write (the dashboard alone); `out/rendered/<uid>.json` and its rules when left out. */
   readonly out?: string;
   /** The folder's uid, for the HTTP API body. */
   readonly folder?: string;
@@ -78,11 +104,27 @@ export interface RenderOptions {
   readonly apiBody?: boolean;
 }
 
-/** One deployment's dashboard, its values filled in (Terraform, the HTTP API, a second instance). */
-export async function renderDashboardFile(values: DashboardSettings, options: RenderOptions = {}): Promise<string> {
-  const dashboard = plainDashboardJson(akkomaDashboard(sections(), values));
-  const out = options.out ?? join(outputs.renderedFolder, `${values.uid ?? settings.uid}.json`);
-  if (options.out === undefined) mkdirSync(outputs.renderedFolder, { recursive: true });
-  writeAtomically(out, await formatJson(options.apiBody ? apiRequestBody(dashboard, options.folder) : dashboard));
-  return out;
+/**
+ * One deployment's dashboard, its values filled in (Terraform, the HTTP API, a second instance), and
+ * unless `--out` names one file, its alert rules for the same job, data source and dashboard uid.
+ */
+export async function renderDashboardFile(values: DashboardSettings, options: RenderOptions = {}): Promise<Written[]> {
+  const built = akkomaDashboard(sections(), values);
+  const dashboard = plainDashboardJson(built);
+  const content = await formatJson(options.apiBody ? apiRequestBody(dashboard, options.folder) : dashboard);
+  const purpose = options.apiBody
+    ? "body for POST /api/dashboards/db"
+    : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
+  if (options.out !== undefined) return writeAll([{ path: options.out, purpose, content }]);
+  const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
+  const rendering = { job: values.job, datasourceUid: values.datasourceUid, dashboard: built };
+  return writeAll([
+    { path: `${base}.json`, purpose, content },
+    { path: `${base}.alerts.yml`, purpose: "its alert rules for Prometheus", content: prometheusRulesFile(rendering) },
+    {
+      path: `${base}.alert-rules.json`,
+      purpose: "its Grafana-managed alert rules",
+      content: await grafanaRulesFile(rendering),
+    },
+  ]);
 }

@@ -206,3 +206,6 @@ function loadValidators(): Validators {
   const { compileValidators } = require("./schemas/compile") as typeof import("./schemas/compile");
   return compileValidators();
 }
+
+/** Every violation of our schema for Grafana's alert rule provisioning file; `[]` means valid. */
+export const validateAlertRules = (file: unknown): SchemaViolation[] => violationsOf("alertRules", file, "");

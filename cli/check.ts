@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import type { ArgumentsCamelCase, Argv, CommandModule } from "yargs";
 import { akkomaDashboard } from "../dashboards/akkoma";
 import { panelReaders } from "../dashboards/reads";
+import { alertReaders } from "../alerts/reads";
 import type { Reader } from "../queries/promql";
 import { type Metric, catalogue, exportedSeries } from "../queries/catalogue";
 import { DashboardError } from "../errors";
@@ -42,7 +43,7 @@ export const processContext: CheckContext = {
   setExitCode: (code) => {
     process.exitCode = code;
   },
-  readers: () => panelReaders(akkomaDashboard()),
+  readers: () => [...panelReaders(akkomaDashboard()), ...alertReaders()],
   metrics: () => catalogue,
 };
 

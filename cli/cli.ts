@@ -1,7 +1,6 @@
 import yargs from "yargs";
 import { DashboardError } from "../errors";
 import { checkCommand, metricsCommand } from "./check";
-import { defaultOutput } from "../build/export";
 import { outputs } from "../config";
 import { buildForDeployment } from "../deploy/build";
 
@@ -24,7 +23,7 @@ export async function main(argv: string[]): Promise<void> {
         command
           .option("out", {
             type: "string",
-            describe: `File to write; its folder must exist. Default: ${defaultOutput} plus ${outputs.provisioningFolder}/, or ${outputs.renderedFolder}/<uid>.json with values`,
+            describe: `Write only the dashboard, to this file (its folder must exist). Default: every output under out/ (import file, provisioning, alert rules), or ${outputs.renderedFolder}/<uid>.json and its rules with values`,
           })
           .option("config", {
             type: "string",

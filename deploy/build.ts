@@ -1,7 +1,7 @@
-// What `akkoma-dashboards build` writes: the committed import and provisioning files, or one dashboard
-// rendered with a deployment's values. Returns one line per file written, for the CLI to print.
+// What `akkoma-dashboards build` writes: every committed output, or one deployment rendered with its
+// values. Returns one line per file written, for the CLI to print.
 
-import { buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/export";
+import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/export";
 import { type DeploymentField, deploymentValues, flagOf } from "./values";
 
 export interface BuildRequest {
@@ -11,33 +11,20 @@ export interface BuildRequest {
   readonly flags: Partial<Record<DeploymentField, string>>;
 }
 
+const lines = (written: readonly Written[]) => written.map(({ path, purpose }) => `wrote ${path} (${purpose})`);
+
 export async function buildForDeployment(request: BuildRequest): Promise<string[]> {
   const values = deploymentValues(request.flags, request.config);
-  if (!values) {
-    if (request.apiBody) return render({}, request);
-    if (request.out !== undefined) {
-      await buildDashboardFile(request.out);
-      return [`wrote ${request.out} (for Grafana's import screen)`];
-    }
-    const [importFile, provisioned, provider] = await buildAllFiles();
-    return [
-      `wrote ${importFile} (for Grafana's import screen)`,
-      `wrote ${provisioned} (for file provisioning, the Helm chart's sidecar, the Grafana Operator)`,
-      `wrote ${provider} (Grafana's dashboard provider for it)`,
-    ];
+  if (!values && !request.apiBody) {
+    if (request.out === undefined) return lines(await buildAllFiles());
+    await buildDashboardFile(request.out);
+    return lines([{ path: request.out, purpose: "for Grafana's import screen" }]);
   }
-  return render(values, request);
-}
-
-async function render(values: NonNullable<ReturnType<typeof deploymentValues>>, request: BuildRequest) {
-  const { folder, ...settings } = values;
-  const out = await renderDashboardFile(settings, { out: request.out, folder, apiBody: request.apiBody });
-  const written = request.apiBody
-    ? `wrote ${out} (body for POST /api/dashboards/db)`
-    : `wrote ${out} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`;
+  const { folder, ...settings } = values ?? {};
+  const written = await renderDashboardFile(settings, { out: request.out, folder, apiBody: request.apiBody });
   const unused =
     folder !== undefined && !request.apiBody
       ? [`note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body); set Terraform's folder itself`]
       : [];
-  return [written, ...unused];
+  return [...lines(written), ...unused];
 }

@@ -1,5 +1,13 @@
 import {
+  absent,
+  and,
   avgOverTime,
+  deriv,
+  eq,
+  gte,
+  minOverTime,
+  unless,
+  type VectorExprBuilder,
   add as addExprs,
   div,
   gt,
@@ -14,9 +22,9 @@ import {
   type Builder,
   type Expr,
 } from "@grafana/promql-builder";
-import { windows } from "../config";
+import { scrapeLabels, windows } from "../config";
 import type { Metric, SeriesPart } from "./catalogue";
-import { type Matchers, series } from "./selectors";
+import { type Matchers, type Scope, series } from "./selectors";
 
 /** One catalogue series a query reads, and the labels the query relies on it having. */
 export interface SeriesRead {
@@ -180,3 +188,90 @@ export const add = (left: Query, right: Query): Query => combine(addExprs(left.e
 
 /** For a lazy series: read no events as 0 rather than as no data. */
 export const orZero = (query: Query): Query => combine(or(query.expr, vect(0)), query);
+
+// Alert rules read every instance of one scrape job (a `Scope`); each aggregation keeps the job and instance
+// labels, so every alert names the target it is about.
+
+const targetLabels = [scrapeLabels.job, scrapeLabels.instance];
+
+type ScopedOptions<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
+
+const scoped = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, scope: Scope, where?: Matchers<L>) =>
+  new Query(series(metric, part, where, scope), [{ metric, part, labels: Object.keys(where ?? {}) }]);
+
+const rangeOf = (query: Query, fn: (expr: Builder<Expr>) => Builder<Expr>, window: string) =>
+  combine(fn((query.expr as VectorExprBuilder).range(window)), query);
+
+const perTarget = (query: Query, by: readonly string[] = []): Query =>
+  new Query(sum(query.expr).by([...targetLabels, ...by]), query.reads).usingLabels(by);
+
+/** A series as exported, every instance of the scope's job. */
+export const seriesIn = <L extends string>(metric: Metric<L>, scope: Scope, where?: Matchers<L>): Query =>
+  scoped(metric, undefined, scope, where);
+
+/** 1 (labelled with the selector's equality matchers, not the instance) when no such series exists. */
+export const absentIn = (metric: Metric, scope: Scope): Query => {
+  const present = scoped(metric, undefined, scope);
+  return combine(absent(present.expr), present);
+};
+
+/** Per-second rate of a counter (or a histogram's or pair's part), per target and `by` labels. */
+export const rateIn = <L extends string>(
+  metric: Metric<L>,
+  part: SeriesPart | undefined,
+  window: string,
+  scope: Scope,
+  options: ScopedOptions<L> = {},
+): Query => perTarget(rangeOf(scoped(metric, part, scope, options.where), rate, window), options.by);
+
+/** Average of Akkoma's polled value over a window, per target: growth of the sum over growth of the polls. */
+export const pollAverageIn = (metric: Metric<string, "sumCountPair">, window: string, scope: Scope): Query =>
+  ratio(rateIn(metric, "psum", window, scope), rateIn(metric, "pcount", window, scope));
+
+/** Mean duration of one event over a window, per target (in the histogram's unit). */
+export const meanDurationIn = (metric: Metric<string, "histogram">, window: string, scope: Scope): Query =>
+  ratio(rateIn(metric, "sum", window, scope), rateIn(metric, "count", window, scope));
+
+/**
+ * Events of a lazy counter within a window, per target and `by` labels. A series born inside the window
+ * counts its whole value: increase() has no sample before the first and would miss that first event.
+ */
+export const eventsInWindow = <L extends string>(
+  metric: Metric<L, "counter">,
+  window: string,
+  scope: Scope,
+  options: ScopedOptions<L> = {},
+): Query => {
+  // Selector builders are mutable (range, offset): each use gets its own.
+  const now = scoped(metric, undefined, scope, options.where);
+  const before = series(metric, undefined, options.where, scope).offset(window);
+  const grown = rangeOf(scoped(metric, undefined, scope, options.where), increase, window);
+  return perTarget(combine(or(unless(now.expr, before), grown.expr), now, grown), options.by);
+};
+
+/** The lowest and the trend (per second) of a gauge over a window, per series. */
+export const lowestIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
+  rangeOf(scoped(metric, undefined, scope), minOverTime, window);
+export const slopeIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
+  rangeOf(scoped(metric, undefined, scope), deriv, window);
+
+/** `query`, or 0 for every series of `other` that `query` lacks (a lazy series not born yet). */
+export const orZeroLike = (query: Query, other: Query): Query =>
+  combine(or(query.expr, mul(other.expr, n(0))), query, other);
+
+/** Failed share of attempts, where either side may not exist yet: failures / (failures + successes). */
+export const failedShare = (failures: Query, successes: Query): Query =>
+  ratio(orZeroLike(failures, successes), attempts(failures, successes));
+
+/** Attempts (failures + successes), where either side may not exist yet. */
+export const attempts = (failures: Query, successes: Query): Query =>
+  add(orZeroLike(failures, successes), orZeroLike(successes, failures));
+
+export const scaledBy = (query: Query, factor: number): Query => combine(mul(query.expr, n(factor)), query);
+export const above = (query: Query, threshold: number): Query => combine(gt(query.expr, n(threshold)), query);
+export const atLeast = (query: Query, threshold: number): Query => combine(gte(query.expr, n(threshold)), query);
+export const equalTo = (query: Query, value: number): Query => combine(eq(query.expr, n(value)), query);
+/** `left and right`: series of `left` that `right` also has (same labels). */
+export const both = (left: Query, right: Query): Query => combine(and(left.expr, right.expr), left, right);
+/** `left or right`: every series of `left`, and those of `right` that `left` lacks. */
+export const either = (left: Query, right: Query): Query => combine(or(left.expr, right.expr), left, right);

@@ -14,17 +14,27 @@ export const noneOf = (values: readonly string[]): LabelMatcher => ({ op: "!~", 
 export const federationJobs = { worker: oneOf(federationWorkers) };
 export const otherJobs = { worker: noneOf(federationWorkers) };
 
+/**
+ * Which targets a selector reads: the dashboard's variables (one instance of one scrape job), or every
+ * instance of a fixed scrape job, as rule files need (they have no variables; alerts keep `instance`).
+ */
+export type Scope = { readonly kind: "dashboard" } | { readonly kind: "job"; readonly job: string };
+export const dashboardScope: Scope = { kind: "dashboard" };
+export const jobScope = (job: string): Scope => ({ kind: "job", job });
+
 /** The one regex escape: label values in `=~` matchers are literals. */
 export const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /**
- * The one place a series selector is made: every query reads one instance of one scrape job.
+ * The one place a series selector is made: every query reads one scrape job (and, on the dashboard, one
+ * instance of it).
  * A metric name never appears in a query except through here.
  */
 export function series<L extends string>(
   metric: Metric<L>,
   part?: SeriesPart,
   where: Matchers<L> = {},
+  scope: Scope = dashboardScope,
 ): VectorExprBuilder {
   if (!(seriesParts[metric.kind] as readonly (SeriesPart | undefined)[]).includes(part)) {
     throw new DashboardError(
@@ -33,9 +43,12 @@ export function series<L extends string>(
       `use one of: ${seriesParts[metric.kind].map((p: SeriesPart | undefined) => p ?? "(none)").join(", ")}`,
     );
   }
-  const selector = vector(seriesName(metric.name, part))
-    .label(scrapeLabels.job, `\${${variables.scrapeJob}}`)
-    .label(scrapeLabels.instance, `\${${variables.instance}}`);
+  const selector = vector(seriesName(metric.name, part));
+  if (scope.kind === "job") selector.label(scrapeLabels.job, scope.job);
+  else
+    selector
+      .label(scrapeLabels.job, `\${${variables.scrapeJob}}`)
+      .label(scrapeLabels.instance, `\${${variables.instance}}`);
   for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {
     if (!metric.labels.includes(label)) {
       throw new DashboardError(

@@ -12,6 +12,7 @@ describe("akkoma-dashboards build", () => {
     expect(runCli(["build", "--out", first], { TZ: "UTC", LANG: "C" }).status).toBe(0);
     expect(runCli(["build", "--out", second], { TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8" }).status).toBe(0);
     expect(readFileSync(second)).toEqual(readFileSync(first));
+    // --out names one file: nothing else is written beside it.
     expect(readdirSync(folder()).sort()).toEqual(["first.json", "second.json"]);
   });
 

@@ -162,18 +162,33 @@ describe("akkoma-dashboards build with deployment values", () => {
     expect(validatePlainDashboard(body.dashboard)).toEqual([]);
   });
 
-  it("writes to out/rendered/<uid>.json without --out, never over the committed files", () => {
+  it("writes to out/rendered/<uid>.json and its rules without --out, never over the committed files", () => {
     const uid = `test-render-${process.pid}`;
-    const out = join(outputs.renderedFolder, `${uid}.json`);
+    const base = join(outputs.renderedFolder, uid);
+    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`];
     try {
-      const result = runCli(["build", "--uid", uid]);
+      const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
-      expect(result.stdout).toBe(
-        `wrote ${out} (a dashboard with your values, for Terraform, provisioning or the HTTP API)\n`,
-      );
-      expect(JSON.parse(readFileSync(join(projectRoot, out), "utf8")).uid).toBe(uid);
+      expect(result.stdout.split("\n").filter(Boolean)).toEqual([
+        `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
+        `wrote ${files[1]} (its alert rules for Prometheus)`,
+        `wrote ${files[2]} (its Grafana-managed alert rules)`,
+      ]);
+      const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
+      expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
+      expect(read(files[1]!)).toContain('job="social"');
+      expect(read(files[1]!)).not.toContain('job="akkoma"');
+      const grafana = JSON.parse(read(files[2]!)) as {
+        groups: { rules: { dashboardUid: string; data: { datasourceUid: string }[] }[] }[];
+      };
+      for (const rule of grafana.groups[0]!.rules) {
+        expect({ dashboardUid: rule.dashboardUid, datasourceUid: rule.data[0]!.datasourceUid }).toEqual({
+          dashboardUid: uid,
+          datasourceUid: "vm",
+        });
+      }
     } finally {
-      rmSync(join(projectRoot, out), { force: true });
+      for (const file of files) rmSync(join(projectRoot, file), { force: true });
     }
   });
 

@@ -1,5 +1,6 @@
 // The schemas the validator compiles: Grafana's vendored ones after our relaxations, plus our own.
 
+import alertRules from "./alert-rules.schema.json";
 import bargauge from "./bargauge.jsonschema.json";
 import dashboard from "./dashboard.jsonschema.json";
 import envelope from "./envelope.schema.json";
@@ -32,9 +33,15 @@ export function schemaSet(): SchemaSet {
   closeTargets(vendored.prometheus.definitions.Dataquery);
   leavePanelsToValidateTs(vendored.dashboard.definitions);
   return {
-    schemas: { ...vendored, envelope: structuredClone(envelope), "no-custom-field-config": NO_CUSTOM_FIELD_CONFIG },
+    schemas: {
+      ...vendored,
+      envelope: structuredClone(envelope),
+      "no-custom-field-config": NO_CUSTOM_FIELD_CONFIG,
+      "alert-rules": structuredClone(alertRules),
+    },
     validatorRefs: {
       envelope: "envelope",
+      alertRules: "alert-rules",
       dashboard: "dashboard#/definitions/Dashboard",
       panel: "dashboard#/definitions/Panel",
       row: "dashboard#/definitions/RowPanel",

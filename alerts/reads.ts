@@ -1,0 +1,6 @@
+import type { Reader } from "../queries/promql";
+import { akkomaAlerts } from "./akkoma";
+
+/** Every alert, with what its condition reads: `check` names the alerts a missing series would silence. */
+export const alertReaders = (job?: string): Reader[] =>
+  akkomaAlerts(job).map((alert) => ({ kind: "alert", name: alert.name, reads: alert.condition.reads }));
