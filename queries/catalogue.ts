@@ -44,16 +44,18 @@ export const histogram = declare("histogram");
 /** Akkoma's stand-in for summaries: `<name>_psum` (sum of polled values) and `<name>_pcount` (polls). */
 export const sumCountPair = declare("sumCountPair");
 
+export type SeriesPart = "bucket" | "sum" | "count" | "psum" | "pcount";
+export const seriesParts = {
+  counter: [undefined],
+  gauge: [undefined],
+  histogram: ["bucket", "sum", "count"],
+  sumCountPair: ["psum", "pcount"],
+} as const satisfies Record<MetricKind, readonly (SeriesPart | undefined)[]>;
+export const seriesName = (name: string, part?: SeriesPart) => (part ? `${name}_${part}` : name);
+
 /** The series names a metric really exports, as a scrape shows them. */
 export function exportedSeries(metric: Metric): string[] {
-  switch (metric.kind) {
-    case "histogram":
-      return [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`];
-    case "sumCountPair":
-      return [`${metric.name}_psum`, `${metric.name}_pcount`];
-    default:
-      return [metric.name];
-  }
+  return seriesParts[metric.kind].map((part) => seriesName(metric.name, part));
 }
 
 export const up: Metric<never, "gauge"> = {
