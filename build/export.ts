@@ -3,7 +3,7 @@ import { DashboardError } from "../errors";
 import { exportEnvelope } from "./envelope";
 import { formatJson } from "./format";
 import { validateDashboard } from "./validate";
-import { writeAtomically } from "./write";
+import { writeOutput } from "./write";
 
 export const defaultOutput = "out/grafana_dashboard.json";
 
@@ -24,6 +24,7 @@ export async function exportDashboard(dashboard = akkomaDashboard()): Promise<st
   return formatJson(exported);
 }
 
-export async function buildDashboardFile(out: string = defaultOutput): Promise<void> {
-  writeAtomically(out, await exportDashboard());
+/** Writes the dashboard to `out`: "file" when a file was (re)placed, "stream" for a FIFO or device. */
+export async function buildDashboardFile(out: string = defaultOutput): Promise<"file" | "stream"> {
+  return writeOutput(out, await exportDashboard());
 }

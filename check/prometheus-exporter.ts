@@ -25,6 +25,8 @@ export interface Registered {
   /** Definitions that reach the exporter but are not exported, and why. */
   readonly dropped: { readonly definition: MetricDefinition; readonly reason: string }[];
   readonly problems: Problem[];
+  /** The problems that may hide a definition (not those about tags): a missing series may be behind one. */
+  readonly incomplete: Problem[];
 }
 
 export interface ExporterSite {
@@ -86,11 +88,15 @@ function metricsOption(evaluator: Evaluator, options: Node, env: Env, attributes
 
 /** What the exporter does with the list it is given: registers metrics in order, skipping what it cannot export. */
 export function register(metrics: Value, line: number): Registered {
-  const registered: Registered = { exported: [], dropped: [], problems: [] };
+  const registered: Registered = { exported: [], dropped: [], problems: [], incomplete: [] };
   const { exported, dropped, problems } = registered;
+  const hiding = (problem: Problem) => {
+    problems.push(problem);
+    registered.incomplete.push(problem);
+  };
   if (metrics.t !== "list") {
     const why = metrics.t === "unknown" ? metrics.why : `it is ${show(metrics)}`;
-    problems.push({
+    hiding({
       line: metrics.t === "unknown" ? metrics.line : line,
       message: `cannot evaluate the metrics passed to the exporter: ${why}`,
     });
@@ -100,9 +106,9 @@ export function register(metrics: Value, line: number): Registered {
   for (const item of metrics.items) {
     const definition = definitionIn(item);
     if (item.t === "unknown") {
-      problems.push({ line: item.line, message: item.why });
+      hiding({ line: item.line, message: item.why });
     } else if (!definition) {
-      problems.push({ line, message: `the exporter's metrics list contains ${show(item)}, not a metric definition` });
+      hiding({ line, message: `the exporter's metrics list contains ${show(item)}, not a metric definition` });
     } else if (definition.kind === "summary") {
       dropped.push({ definition, reason: "summaries are not supported by TelemetryMetricsPrometheus.Core" });
     } else if (seen.has(definition.telemetryName)) {

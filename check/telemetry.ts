@@ -23,6 +23,8 @@ export interface TelemetryReport {
   readonly dropped: Registered["dropped"];
   /** What could not be understood on the way to the exporter. */
   readonly problems: readonly Problem[];
+  /** The problems that may hide a definition: with any, a series not found cannot be said to be missing. */
+  readonly incomplete: readonly Problem[];
   /** Statements the parser skipped (they matter only when a problem mentions them). */
   readonly skipped: readonly SkippedStatement[];
 }
@@ -50,6 +52,7 @@ export function readTelemetry(source: string, file: string): TelemetryReport {
   const exported: MetricDefinition[] = [];
   const dropped: Registered["dropped"] = [];
   const problems: Problem[] = [];
+  const incomplete: Problem[] = [];
   const names = new Set<string>();
   for (const site of sites) {
     const registered = register(site.metrics, site.line);
@@ -59,6 +62,7 @@ export function readTelemetry(source: string, file: string): TelemetryReport {
     }
     dropped.push(...registered.dropped);
     problems.push(...registered.problems);
+    incomplete.push(...registered.incomplete);
   }
   return {
     file,
@@ -66,6 +70,7 @@ export function readTelemetry(source: string, file: string): TelemetryReport {
     exported,
     dropped,
     problems: dedupeProblems(problems),
+    incomplete: dedupeProblems(incomplete),
     skipped: parsed.skipped,
   };
 }

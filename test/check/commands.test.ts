@@ -1,3 +1,4 @@
+import { chmodSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readTelemetry } from "../../check/telemetry";
@@ -57,7 +58,11 @@ describe("check --telemetry", () => {
     expect(result.out).toContain(
       `${path}:${line}: warning: cannot evaluate the name of this last_value: users_metric_name/0 is not defined in this file (line ${line})`,
     );
-    expect(result.out).toContain("pleroma_local_users_total: not exported (panels: Local Resources)");
+    // the missing series may be the one whose name could not be evaluated: not "not exported"
+    expect(result.out).toContain(
+      `pleroma_local_users_total: cannot verify statically: not found, and ${path}:${line} could not be evaluated (panels: Local Resources)`,
+    );
+    expect(result.out[result.out.length - 1]).toMatch(/: 1 cannot be verified statically$/);
     expect(result.exitCode).toBe(1);
   });
 
@@ -166,6 +171,13 @@ describe("check --metrics FILE", () => {
   });
 });
 
+/** A token file as it should be: readable by its owner only. */
+const tokenFixture = (text: string) => {
+  const path = writeFixture("token", text);
+  chmodSync(path, 0o600);
+  return path;
+};
+
 describe("check --metrics URL", () => {
   const token = "s3cret-admin-metrics-token";
   let server: Server;
@@ -195,7 +207,7 @@ describe("check --metrics URL", () => {
   });
 
   test("sends the token from the file as a bearer token; exit 0", async () => {
-    const tokenFile = writeFixture("token", `${token}\n`);
+    const tokenFile = tokenFixture(`${token}\n`);
     const result = await runCli(["check", "--metrics", `${base}/api/v1/akkoma/metrics`, "--token-file", tokenFile]);
     expect(seenAuthorization[seenAuthorization.length - 1]).toBe(`Bearer ${token}`);
     expect(result.err).toEqual([]);
@@ -203,7 +215,7 @@ describe("check --metrics URL", () => {
   });
 
   test("a token without the scope (403): exit 2, says which scope it needs, never prints the token", async () => {
-    const tokenFile = writeFixture("token", "wrong-token");
+    const tokenFile = tokenFixture("wrong-token");
     const result = await runCli(["check", "--metrics", `${base}/api/v1/akkoma/metrics`, "--token-file", tokenFile]);
     expect(result.err).toEqual([
       `akkoma-dashboards: ${base}/api/v1/akkoma/metrics: HTTP 403: the instance refused the request (the token needs the admin:metrics scope)`,
@@ -221,7 +233,7 @@ describe("check --metrics URL", () => {
   });
 
   test("an empty token file: exit 2 naming the file", async () => {
-    const tokenFile = writeFixture("token", "\n");
+    const tokenFile = tokenFixture("\n");
     const result = await runCli(["check", "--metrics", `${base}/api/v1/akkoma/metrics`, "--token-file", tokenFile]);
     expect(result.err).toEqual([`akkoma-dashboards: ${tokenFile}: is empty (it must hold only the access token)`]);
     expect(result.exitCode).toBe(2);
