@@ -98,7 +98,8 @@ export function hasDefinitions(module: ModuleDefinitions): boolean {
 function isConstructorCall(node: Node, module: ModuleDefinitions): boolean {
   if (node.type !== "call") return false;
   const target = node.target;
-  if (target.kind === "local") return constructors.has(target.name);
+  // Ecto's `sum(x)` in a query is not a metric: local calls count only where Telemetry.Metrics is imported.
+  if (target.kind === "local") return constructors.has(target.name) && module.imports.has("Telemetry.Metrics");
   return (
     target.kind === "remote" &&
     constructors.has(target.name) &&

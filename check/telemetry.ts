@@ -44,7 +44,8 @@ export function readTelemetry(source: string, file: string): TelemetryReport {
   } catch (error) {
     if (!(error instanceof ElixirSyntaxError)) throw error;
     if (!/\bdefmodule\b|Telemetry\.Metrics/.test(source)) throw notTelemetry(file);
-    throw new DashboardError(`${file}:${error.line}`, `not readable as Elixir: ${error.message}`);
+    const column = error.column === undefined ? "" : `:${error.column}`;
+    throw new DashboardError(`${file}:${error.line}${column}`, `syntax error: ${error.message}`);
   }
   const evaluator = new Evaluator(parsed, telemetryMetrics);
   if (!hasDefinitions(evaluator.module)) throw notTelemetry(file);

@@ -120,29 +120,34 @@ const checkOptions = (yargs: Argv) =>
   yargs
     .option("telemetry", {
       type: "string",
+      requiresArg: true,
       coerce: single("telemetry"),
       describe:
         "Akkoma's lib/pleroma/web/telemetry.ex (- reads standard input): are the series the dashboard reads defined and exported?",
     })
     .option("metrics", {
       type: "string",
+      requiresArg: true,
       coerce: single("metrics"),
       describe: "A saved scrape (- reads standard input), or the instance's http(s) URL (…/api/v1/akkoma/metrics)",
     })
     .option("token-file", {
       type: "string",
+      requiresArg: true,
       coerce: single("token-file"),
       describe: "File holding an access token with the admin:metrics scope, sent as a bearer token to --metrics URL",
     })
     .option("timeout", {
       type: "number",
       default: 15,
+      requiresArg: true,
       coerce: single<number>("timeout"),
       describe: "Seconds to wait for --metrics URL's whole answer",
     })
     .option("max-size", {
       type: "number",
       default: defaultMaxMiB,
+      requiresArg: true,
       coerce: single<number>("max-size"),
       describe: "MiB to read at most from --metrics or --telemetry; reading stops there with an error",
     })

@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
         command.option("out", {
           type: "string",
           default: defaultOutput,
+          requiresArg: true,
           coerce: single("out"),
           describe:
             "File to write (- for standard output); its folder must exist. A file is written to a temp file " +

@@ -33,7 +33,7 @@ export class TokenCursor {
 
   protected fail(problem: string, token = this.peek()): never {
     const got = token.kind === "eof" ? "end of file" : JSON.stringify(token.text || token.kind);
-    throw new ElixirSyntaxError(token.line, `${problem}, got ${got}`);
+    throw new ElixirSyntaxError(token.line, `${problem}, got ${got}`, token.column);
   }
 
   protected inBrackets<T>(parse: () => T): T {

@@ -3,8 +3,9 @@
 // Blocks (`do ... end`, `fn ... end`) are the subclass's: they hold statements, which hold expressions.
 import type { CallTarget, Node } from "./ast";
 import { isKeywordNode } from "./ast";
+import { maxExpressionDepth } from "./balance";
 import { TokenCursor } from "./cursor";
-import type { StringPart, Token } from "./lexer";
+import { ElixirSyntaxError, type StringPart, type Token } from "./lexer";
 import { binaryOperators, capturePrecedence, continuesLine, reserved, unaryPrecedence } from "./operators";
 
 export abstract class ExpressionParser extends TokenCursor {
@@ -15,7 +16,23 @@ export abstract class ExpressionParser extends TokenCursor {
   /** A parser for the tokens of a `#{}` interpolation. */
   protected abstract nested(tokens: Token[]): ExpressionParser;
 
+  private depth = 0;
+
   protected expression(minPrecedence: number): Node {
+    if (this.depth >= maxExpressionDepth) {
+      const token = this.peek();
+      const problem = `an expression nests deeper than ${maxExpressionDepth} levels`;
+      throw new ElixirSyntaxError(token.line, problem, token.column, true);
+    }
+    this.depth++;
+    try {
+      return this.operators(minPrecedence);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private operators(minPrecedence: number): Node {
     let left = this.prefix();
     for (;;) {
       const token = this.peek();

@@ -89,6 +89,8 @@ export class ModuleDefinitions {
   readonly statements: readonly Node[];
   readonly functions = new Map<string, FunctionDef[]>();
   private readonly aliases = new Map<string, string>();
+  /** Modules imported at module level (`import Telemetry.Metrics`). */
+  readonly imports = new Set<string>();
   /** Functions and attributes whose statement could not be parsed, by name (`f`, `@attr`). */
   readonly broken = new Map<string, SkippedStatement>();
 
@@ -145,6 +147,8 @@ export class ModuleDefinitions {
           if (def) this.functions.set(def.name, [...(this.functions.get(def.name) ?? []), def]);
         } else if (kind === "alias") {
           this.recordAlias(statement);
+        } else if (kind === "import" && statement.args[0]?.type === "alias") {
+          this.imports.add(this.resolveAlias(statement.args[0].name));
         }
       }
     }

@@ -2,6 +2,7 @@
 // `->`, fn), expressions in expressions.ts. A statement it cannot parse is skipped and recorded, so one
 // exotic function does not hide the others.
 import type { Body, Clause, DoBlock, Node, ParsedFile, SkippedStatement } from "./ast";
+import { checkBalance, checkDepth } from "./balance";
 import { ExpressionParser } from "./expressions";
 import { ElixirSyntaxError, type Token, tokenize } from "./lexer";
 import { blockSections, definers, moduleLevelStarters } from "./operators";
@@ -29,7 +30,7 @@ class Parser extends ExpressionParser {
       try {
         out.push(this.statement());
       } catch (error) {
-        if (!(error instanceof ElixirSyntaxError)) throw error;
+        if (!(error instanceof ElixirSyntaxError) || error.fatal) throw error;
         this.noDoBlock = 0;
         this.skipped.push(this.skippedAt(start, error));
         this.pos = this.endOfBrokenStatement(start);
@@ -165,9 +166,16 @@ class Parser extends ExpressionParser {
   }
 }
 
-/** Parses a whole file; statements it cannot parse are skipped and listed. Throws on tokenizer errors. */
+/**
+ * Parses a whole file; a statement it cannot parse (but whose brackets pair up) is skipped and listed.
+ * Throws ElixirSyntaxError for what cannot be Elixir: a bad token, unpaired brackets or do/end, or nesting
+ * too deep to read safely.
+ */
 export function parseElixir(source: string): ParsedFile {
-  const parser = new Parser(tokenize(source));
+  const tokens = tokenize(source);
+  checkBalance(tokens);
+  const parser = new Parser(tokens);
   const statements = parser.statements();
+  checkDepth(statements);
   return { statements, skipped: parser.skipped };
 }
