@@ -2,6 +2,7 @@ import {
   closeSync,
   fchmodSync,
   fchownSync,
+  fstatSync,
   fsyncSync,
   lstatSync,
   openSync,
@@ -34,6 +35,11 @@ function statOrUndefined(stat: (path: string) => Stats, path: string): Stats | u
  */
 export function writeOutput(path: string, content: string): "file" | "stream" {
   const target = statOrUndefined(statSync, path);
+  if (target && isStandardOutput(target)) {
+    // `/dev/stdout` may be a socket or pipe that open() refuses; it is fd 1 either way.
+    writeDirectly(path, content, 1);
+    return "stream";
+  }
   if (!target) {
     if (statOrUndefined(lstatSync, path)?.isSymbolicLink())
       throw new DashboardError(`--out ${path}`, "a symbolic link to a file that does not exist", "create it first");
@@ -55,15 +61,32 @@ export function writeOutput(path: string, content: string): "file" | "stream" {
   }
 }
 
-function writeDirectly(path: string, content: string): void {
-  let fd: number | undefined;
+function isStandardOutput(target: Stats): boolean {
   try {
-    fd = openSync(path, "w");
-    writeSync(fd, content);
+    const stdout = fstatSync(1);
+    return stdout.dev === target.dev && stdout.ino === target.ino;
+  } catch {
+    return false;
+  }
+}
+
+function writeDirectly(path: string, content: string, open?: number): void {
+  let fd = open;
+  try {
+    fd ??= openSync(path, "w");
+    const bytes = Buffer.from(content);
+    // A pipe or socket may take part of it at a time, or none for a moment (EAGAIN on a non-blocking fd).
+    for (let written = 0; written < bytes.length;) {
+      try {
+        written += writeSync(fd, bytes, written);
+      } catch (error) {
+        if (errorCode(error) !== "EAGAIN") throw error;
+      }
+    }
   } catch (error) {
     throw new DashboardError(`--out ${path}`, `cannot write the file (${errorCode(error)})`);
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    if (fd !== undefined && fd !== open) closeSync(fd);
   }
 }
 

@@ -36,7 +36,8 @@ export function redactUrl(url: string): string {
 }
 
 /** `text` with every http(s) URL in it redacted. */
-export const redactUrls = (text: string) => text.replace(/https?:\/\/[^\s"'<>]+/gi, (url) => redactUrl(url));
+export const redactUrls = (text: string) =>
+  text.replace(/https?:\/\/[^\s"'<>]+?(?=[:,;.)]*(?:\s|$|["'<>]))/gi, (url) => redactUrl(url));
 
 const sizeLimit = (source: string, maxBytes: number) =>
   new DashboardError(
