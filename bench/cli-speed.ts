@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const runs = 15;
-const cli = join(__dirname, "..", "cli", "launch.js");
+const cli = join(__dirname, "..", "akkoma-dashboards.js");
 
 function medianMs(args: string[]): number {
   const times: number[] = [];

@@ -9,7 +9,7 @@ import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { grafanaRulesFile, prometheusRulesFile } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
-import { writeAtomically } from "./write";
+import { writeOutput } from "./write";
 
 export const defaultOutput = outputs.importFile;
 
@@ -55,21 +55,32 @@ function refuseViolations(violations: readonly SchemaViolation[]): void {
   );
 }
 
-export async function buildDashboardFile(out: string = defaultOutput): Promise<void> {
-  writeAtomically(out, await exportDashboard());
-}
-
 /** A file `build` wrote, and who it is for. */
 export interface Written {
   readonly path: string;
   readonly purpose: string;
 }
 
-function writeAll(files: readonly (Written & { readonly content: string })[]): Written[] {
-  for (const { path } of files) mkdirSync(dirname(path), { recursive: true });
-  for (const { path, content } of files) writeAtomically(path, content);
-  return files.map(({ path, purpose }) => ({ path, purpose }));
+/**
+ * Writes each file (a FIFO or device such as /dev/stdout directly, never replacing it) and returns
+ * the files written, without streams: a line saying so would land in the stream itself.
+ */
+function writeAll(files: readonly (Written & { readonly content: string })[], makeFolders = false): Written[] {
+  if (makeFolders) for (const { path } of files) mkdirSync(dirname(path), { recursive: true });
+  return files
+    .filter(({ path, content }) => writeOutput(path, content) === "file")
+    .map(({ path, purpose }) => ({ path, purpose }));
 }
+
+/** The import file alone, to `out` (`-`: standard output). */
+export async function buildDashboardFile(out: string): Promise<Written[]> {
+  return writeAll([
+    { path: standardOutput(out), purpose: "for Grafana's import screen", content: await exportDashboard() },
+  ]);
+}
+
+/** `-` is standard output, as for most command-line tools. */
+const standardOutput = (out: string) => (out === "-" ? "/dev/stdout" : out);
 
 /** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
 export async function buildAllFiles(): Promise<Written[]> {
@@ -92,7 +103,7 @@ export async function buildAllFiles(): Promise<Written[]> {
     },
     { path: outputs.grafanaRules, purpose: "Grafana-managed alert rules", content: await grafanaRulesFile() },
   ];
-  return writeAll(files);
+  return writeAll(files, true);
 }
 
 export interface RenderOptions {
@@ -115,16 +126,23 @@ export async function renderDashboardFile(values: DashboardSettings, options: Re
   const purpose = options.apiBody
     ? "body for POST /api/dashboards/db"
     : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
-  if (options.out !== undefined) return writeAll([{ path: options.out, purpose, content }]);
+  if (options.out !== undefined) return writeAll([{ path: standardOutput(options.out), purpose, content }]);
   const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
   const rendering = { job: values.job, datasourceUid: values.datasourceUid, dashboard: built };
-  return writeAll([
-    { path: `${base}.json`, purpose, content },
-    { path: `${base}.alerts.yml`, purpose: "its alert rules for Prometheus", content: prometheusRulesFile(rendering) },
-    {
-      path: `${base}.alert-rules.json`,
-      purpose: "its Grafana-managed alert rules",
-      content: await grafanaRulesFile(rendering),
-    },
-  ]);
+  return writeAll(
+    [
+      { path: `${base}.json`, purpose, content },
+      {
+        path: `${base}.alerts.yml`,
+        purpose: "its alert rules for Prometheus",
+        content: prometheusRulesFile(rendering),
+      },
+      {
+        path: `${base}.alert-rules.json`,
+        purpose: "its Grafana-managed alert rules",
+        content: await grafanaRulesFile(rendering),
+      },
+    ],
+    true,
+  );
 }

@@ -33,6 +33,12 @@ class LineError extends Error {}
 
 /** Parses an exposition; `source` names it in errors (a file or URL). */
 export function parseExposition(text: string, source: string): Exposition {
+  if (text.startsWith("\ufeff"))
+    throw new DashboardError(
+      `${source}:1`,
+      "not a Prometheus text exposition: it starts with a U+FEFF byte-order mark",
+      "save it as UTF-8 without one",
+    );
   const series = new Map<string, Set<string>>();
   const lines = text.split("\n");
   lines.forEach((raw, index) => {
@@ -62,7 +68,12 @@ export function parseExposition(text: string, source: string): Exposition {
   return { series };
 }
 
-const excerpt = (line: string) => JSON.stringify(line.length > 60 ? `${line.slice(0, 57)}...` : line);
+/** The line as a JSON string, shortened, invisible characters (format, control) as \uXXXX escapes. */
+const excerpt = (line: string) =>
+  JSON.stringify(line.length > 60 ? `${line.slice(0, 57)}...` : line).replace(
+    /[\p{Cf}\p{Cc}]/gu,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
+  );
 
 /** Validates `# HELP`, `# TYPE` and OpenMetrics' `# UNIT`; any other `#` line (`# EOF`) is a comment. */
 function comment(line: string): void {

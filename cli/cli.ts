@@ -3,45 +3,60 @@ import { DashboardError } from "../errors";
 import { checkCommand, metricsCommand } from "./check";
 import { outputs } from "../config";
 import { buildForDeployment } from "../deploy/build";
-
-const name = "akkoma-dashboards";
+import { exitCodes, program, single } from "./flags";
 
 /** One line on stderr and a non-zero exit: bad input is the user's to fix, not a stack trace to read. */
-function fail(message: string, code = 2): never {
-  process.stderr.write(`${name}: ${message}\n`);
+function fail(message: string, code: number = exitCodes.badInput): never {
+  process.stderr.write(`${program}: ${message}\n`);
   process.exit(code);
 }
 
+/** A bug in this program, not in the input: said so, with a distinct exit code; the stack with --debug. */
+function internalError(error: unknown, debug: boolean): never {
+  const message = error instanceof Error ? error.message : String(error);
+  const more = debug
+    ? `\n${error instanceof Error ? error.stack : message}`
+    : " (run again with --debug for the stack trace)";
+  fail(
+    `internal error, a bug in ${program} rather than in your input: ${message}${more}\n` +
+      "Please report it with the command you ran and this output.",
+    exitCodes.internal,
+  );
+}
+
+/** yargs' own complaints (unknown flag, missing value) and our flag checks are bad input; anything else a bug. */
+const isBadInput = (error: Error) => error instanceof DashboardError || error.name === "YError";
+
 export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes("--debug");
   await yargs(argv)
-    .scriptName(name)
+    .scriptName(program)
     .usage("$0 <command> [options]\n\nAkkoma's Grafana dashboard, built from typed code.")
     .command(
       "build",
-      "Write the importable dashboard JSON and the provisioning files, or one dashboard with your values",
-      (command) =>
-        command
-          .option("out", {
-            type: "string",
-            describe: `Write only the dashboard, to this file (its folder must exist). Default: every output under out/ (import file, provisioning, alert rules), or ${outputs.renderedFolder}/<uid>.json and its rules with values`,
-          })
-          .option("config", {
-            type: "string",
-            describe: "Deployment values from a JSON or YAML file (flags override it)",
-          })
-          .option("datasource-uid", {
-            type: "string",
-            describe: "Uid of the Prometheus or VictoriaMetrics data source",
-          })
-          .option("job", { type: "string", describe: "Default scrape job (the Job variable)" })
-          .option("instance", {
-            type: "string",
-            describe: "Default Akkoma instance, domain:port (the Instance variable)",
-          })
-          .option("uid", { type: "string", describe: "Dashboard uid: one per Akkoma instance" })
-          .option("title", { type: "string", describe: "Dashboard title" })
-          .option("folder", { type: "string", describe: "Grafana folder uid, for --api-body" })
-          .option("api-body", { type: "boolean", describe: "Write the HTTP API's body for POST /api/dashboards/db" }),
+      "Write every output (import file, provisioning files, alert rules), or one deployment with your values",
+      (command) => {
+        const text = (option: string, describe: string) =>
+          ({ type: "string", requiresArg: true, coerce: single(option), describe }) as const;
+        return command
+          .option(
+            "out",
+            text(
+              "out",
+              "Write only the dashboard, to this file (- for standard output; its folder must exist). A file is " +
+                "written to a temp file, then renamed; a FIFO or device directly. Default: every output under " +
+                `out/, or ${outputs.renderedFolder}/<uid>.json and its rules with values`,
+            ),
+          )
+          .option("config", text("config", "Deployment values from a JSON or YAML file (flags override it)"))
+          .option("datasource-uid", text("datasource-uid", "Uid of the Prometheus or VictoriaMetrics data source"))
+          .option("job", text("job", "Default scrape job (the Job variable; the alert rules' job)"))
+          .option("instance", text("instance", "Default Akkoma instance, domain:port (the Instance variable)"))
+          .option("uid", text("uid", "Dashboard uid: one per Akkoma instance"))
+          .option("title", text("title", "Dashboard title"))
+          .option("folder", text("folder", "Grafana folder uid, for --api-body"))
+          .option("api-body", { type: "boolean", describe: "Write the HTTP API's body for POST /api/dashboards/db" });
+      },
       async (args) => {
         const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder } = args;
         const flags = { datasourceUid, job, instance, uid, title, folder };
@@ -50,6 +65,7 @@ export async function main(argv: string[]): Promise<void> {
     )
     .command(checkCommand)
     .command(metricsCommand)
+    .option("debug", { type: "boolean", default: false, describe: "On an internal error, print its stack trace" })
     .demandCommand(1, "Name a command: build, check or metrics")
     .strict()
     .help()
@@ -57,21 +73,28 @@ export async function main(argv: string[]): Promise<void> {
     .version(false)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
-      if (error instanceof DashboardError) fail(error.message);
+      if (error && !isBadInput(error)) internalError(error, debug);
       if (error) fail(error.message);
-      fail(`${message} (see ${name} --help)`);
+      fail(`${message} (see ${program} --help)`);
     })
     .parseAsync();
 }
 
+/** Standard output that cannot be written (closed, full) ends the run: quietly for a closed pipe. */
+function watchStandardOutput(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    // `check ... | head` closes the pipe early; that is not an error worth a line.
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? exitCodes.ok);
+    fail(`cannot write to standard output (${error.code ?? error.message})`);
+  });
+}
+
 /** The process entry: one line for any error, a quiet exit when a pipe closes early. */
 export function run(argv: string[]): Promise<void> {
-  // `check ... | head` closes the pipe early; that is not an error worth a stack trace.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-  return main(argv).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+  watchStandardOutput();
+  return main(argv).catch((error: unknown) =>
+    error instanceof Error && isBadInput(error) ? fail(error.message) : internalError(error, argv.includes("--debug")),
+  );
 }
 
 if (require.main === module) void run(process.argv.slice(2));

@@ -16,9 +16,7 @@ const lines = (written: readonly Written[]) => written.map(({ path, purpose }) =
 export async function buildForDeployment(request: BuildRequest): Promise<string[]> {
   const values = deploymentValues(request.flags, request.config);
   if (!values && !request.apiBody) {
-    if (request.out === undefined) return lines(await buildAllFiles());
-    await buildDashboardFile(request.out);
-    return lines([{ path: request.out, purpose: "for Grafana's import screen" }]);
+    return lines(request.out === undefined ? await buildAllFiles() : await buildDashboardFile(request.out));
   }
   const { folder, ...settings } = values ?? {};
   const written = await renderDashboardFile(settings, { out: request.out, folder, apiBody: request.apiBody });

@@ -59,6 +59,6 @@ describe("akkoma-dashboards build", () => {
   it("--help explains every command", () => {
     const result = runCli(["--help"]);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/build\s+Write the importable dashboard JSON/);
+    expect(result.stdout).toMatch(/build\s+Write every output/);
   });
 });

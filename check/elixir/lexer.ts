@@ -1,44 +1,12 @@
 // Tokens of the Elixir subset found in Akkoma's telemetry.ex and its neighbours: enough to find every
 // metric definition, not a full Elixir lexer (no `?` operators in names beyond idents, no unicode idents).
 
-export type TokenKind =
-  | "ident" // also reserved words (do, end, fn, when, ...): the parser decides by text
-  | "alias" // Capitalised segment of a module name
-  | "atom"
-  | "kw" // keyword key `name:` (text is the key)
-  | "number"
-  | "string"
-  | "charlist"
-  | "sigil"
-  | "capvar" // &1
-  | "op"
-  | "eof";
+import { ElixirSyntaxError, type StringPart, type Token, type TokenKind, describeCharacter } from "./tokens";
 
-/** Literal text, or the tokens of a `#{...}` interpolation. */
-export type StringPart = string | Token[];
+export { ElixirSyntaxError, type StringPart, type Token, type TokenKind, describeCharacter } from "./tokens";
 
-export interface Token {
-  readonly kind: TokenKind;
-  readonly text: string;
-  readonly line: number;
-  /** A newline separates it from the previous token: ends a statement unless an operator continues it. */
-  readonly nlBefore: boolean;
-  /** Whitespace separates it from the previous token: `f (x)` and `f -1` are no-paren calls, `f(x)` is not. */
-  readonly spaceBefore: boolean;
-  readonly parts?: readonly StringPart[];
-  readonly value?: number;
-  readonly sigil?: { readonly letter: string; readonly modifiers: string; readonly raw: boolean };
-}
-
-export class ElixirSyntaxError extends Error {
-  constructor(
-    readonly line: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ElixirSyntaxError";
-  }
-}
+/** How deeply `#{}` interpolations may nest in one another. */
+const maxInterpolationDepth = 32;
 
 // Longest first, so `|>` wins over `|` and `===` over `==`.
 // prettier-ignore
@@ -64,10 +32,26 @@ const isDigit = (c: string) => /[0-9]/.test(c);
 class Lexer {
   private pos = 0;
   private line = 1;
+  /** Offset where the current line starts, for columns. */
+  private lineStart = 0;
+  /** Column of the token being read. */
+  private startColumn = 1;
   private sawNewline = true;
   private sawSpace = true;
 
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    private readonly depth = 0,
+  ) {}
+
+  private column(pos = this.pos): number {
+    return pos - this.lineStart + 1;
+  }
+
+  private newline(next: number): void {
+    this.line++;
+    this.lineStart = next;
+  }
 
   /** Tokens up to the end of input, or (inside `#{}`) up to the unmatched closing brace. */
   tokens(untilBrace = false): Token[] {
@@ -76,7 +60,8 @@ class Lexer {
     for (;;) {
       this.skipBlanks();
       if (this.pos >= this.src.length) {
-        if (untilBrace) throw new ElixirSyntaxError(this.line, "unterminated #{} interpolation");
+        if (untilBrace) throw new ElixirSyntaxError(this.line, "unterminated #{} interpolation", this.column());
+        this.startColumn = this.column();
         out.push(this.make("eof", ""));
         return out;
       }
@@ -85,6 +70,7 @@ class Lexer {
         out.push(this.make("eof", ""));
         return out;
       }
+      this.startColumn = this.column();
       const token = this.next();
       if (token.kind === "op" && token.text === "{") depth++;
       if (token.kind === "op" && token.text === "}") depth--;
@@ -93,7 +79,15 @@ class Lexer {
   }
 
   private make(kind: TokenKind, text: string, extra: Partial<Token> = {}, line = this.line): Token {
-    const token: Token = { kind, text, line, nlBefore: this.sawNewline, spaceBefore: this.sawSpace, ...extra };
+    const token: Token = {
+      kind,
+      text,
+      line,
+      column: this.startColumn,
+      nlBefore: this.sawNewline,
+      spaceBefore: this.sawSpace,
+      ...extra,
+    };
     this.sawNewline = false;
     this.sawSpace = false;
     return token;
@@ -103,7 +97,7 @@ class Lexer {
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
       if (c === "\n") {
-        this.line++;
+        this.newline(this.pos + 1);
         this.sawNewline = true;
         this.sawSpace = true;
         this.pos++;
@@ -114,7 +108,7 @@ class Lexer {
         // explicit line continuation
         this.sawSpace = true;
         this.pos += 2;
-        this.line++;
+        this.newline(this.pos);
       } else if (c === "#") {
         while (this.pos < this.src.length && this.src[this.pos] !== "\n") this.pos++;
       } else {
@@ -144,7 +138,7 @@ class Lexer {
     if (isDigit(c)) return this.number(line);
     if (isIdentStart(c) || isAliasStart(c)) return this.word(line);
     const op = operators.find((o) => this.src.startsWith(o, this.pos));
-    if (!op) throw new ElixirSyntaxError(line, `unexpected character ${JSON.stringify(c)}`);
+    if (!op) throw new ElixirSyntaxError(line, `unexpected character ${describeCharacter(c)}`, this.column());
     this.pos += op.length;
     return this.make("op", op, {}, line);
   }
@@ -239,11 +233,12 @@ class Lexer {
   private body(close: string, interpolate: boolean, open?: string): StringPart[] {
     const parts: StringPart[] = [];
     const startLine = this.line;
+    const startColumn = this.startColumn;
     let text = "";
     let nesting = 0;
     for (;;) {
       if (this.pos >= this.src.length)
-        throw new ElixirSyntaxError(startLine, `missing closing ${close} of the text starting here`);
+        throw new ElixirSyntaxError(startLine, `missing closing ${close} of the text starting here`, startColumn);
       const c = this.src[this.pos];
       if (c === close && nesting === 0) {
         this.pos++;
@@ -253,7 +248,7 @@ class Lexer {
         if (c === open) nesting++;
         if (c === close) nesting--;
       }
-      if (c === "\n") this.line++;
+      if (c === "\n") this.newline(this.pos + 1);
       if (c === "\\" && interpolate) {
         text += this.escape();
       } else if (c === "\\" && this.src[this.pos + 1] === close) {
@@ -263,12 +258,20 @@ class Lexer {
         if (text) parts.push(text);
         text = "";
         this.pos += 2;
-        const inner = new Lexer(this.src);
+        if (this.depth >= maxInterpolationDepth)
+          throw new ElixirSyntaxError(
+            this.line,
+            `#{} nests deeper than ${maxInterpolationDepth} levels`,
+            this.column(),
+          );
+        const inner = new Lexer(this.src, this.depth + 1);
         inner.pos = this.pos;
         inner.line = this.line;
+        inner.lineStart = this.lineStart;
         parts.push(inner.tokens(true));
         this.pos = inner.pos;
         this.line = inner.line;
+        this.lineStart = inner.lineStart;
       } else {
         text += c;
         this.pos++;
@@ -280,35 +283,41 @@ class Lexer {
 
   private escape(): string {
     const c = this.src[this.pos + 1] ?? "";
+    const column = this.column();
     this.pos += 2;
-    if (c === "x" && this.src[this.pos] === "{") {
+    if ((c === "x" || c === "u") && this.src[this.pos] === "{") {
       const end = this.src.indexOf("}", this.pos);
-      const code = parseInt(this.src.slice(this.pos + 1, end), 16);
-      this.pos = end + 1;
-      return String.fromCodePoint(code);
+      const hex = end < 0 ? "" : this.src.slice(this.pos + 1, end);
+      this.pos = end < 0 ? this.pos : end + 1;
+      return this.codePoint(hex, column);
     }
     if (c === "u") {
-      const braced = this.src[this.pos] === "{";
-      const hex = braced
-        ? this.src.slice(this.pos + 1, this.src.indexOf("}", this.pos))
-        : this.src.slice(this.pos, this.pos + 4);
-      this.pos += braced ? hex.length + 2 : 4;
-      return String.fromCodePoint(parseInt(hex, 16));
+      const hex = this.src.slice(this.pos, this.pos + 4);
+      this.pos += 4;
+      return this.codePoint(hex, column);
     }
     if (c === "\n") {
-      this.line++;
+      this.newline(this.pos);
       return "";
     }
     return simpleEscapes[c] ?? c;
   }
 
+  private codePoint(hex: string, column: number): string {
+    const code = /^[0-9a-fA-F]{1,6}$/.test(hex) ? parseInt(hex, 16) : NaN;
+    if (!(code <= 0x10ffff)) throw new ElixirSyntaxError(this.line, `invalid escape \\u{${hex}}`, column);
+    return String.fromCodePoint(code);
+  }
+
   private heredocBody(quote: string): StringPart[] {
     // The opening quotes end their line; the closing quotes' indentation is stripped from every line.
+    const [line, column] = [this.line, this.startColumn];
     while (this.pos < this.src.length && this.src[this.pos] !== "\n") this.pos++;
     this.pos++;
-    this.line++;
+    this.newline(this.pos);
     const close = this.src.indexOf(quote.repeat(3), this.pos);
-    if (close < 0) throw new ElixirSyntaxError(this.line, `missing closing ${quote.repeat(3)}`);
+    if (close < 0)
+      throw new ElixirSyntaxError(line, `missing closing ${quote.repeat(3)} of the text starting here`, column);
     const indent = this.src.slice(this.src.lastIndexOf("\n", close) + 1, close);
     const raw = this.src.slice(this.pos, close);
     const sub = new Lexer(
@@ -316,10 +325,12 @@ class Lexer {
         .split("\n")
         .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
         .join("\n") + "\u0000",
+      this.depth,
     );
     sub.line = this.line;
     const parts = sub.body("\u0000", true);
     this.line += raw.split("\n").length - 1;
+    this.lineStart = this.src.lastIndexOf("\n", close) + 1;
     this.pos = close + 3;
     return parts;
   }
@@ -335,7 +346,11 @@ class Lexer {
     } else {
       const close = closingDelimiter[open] ?? open;
       if (!/[/|"'([{<]/.test(open))
-        throw new ElixirSyntaxError(line, `unknown sigil delimiter ${JSON.stringify(open)}`);
+        throw new ElixirSyntaxError(
+          line,
+          `unknown sigil delimiter ${open ? describeCharacter(open) : "(end of file)"}`,
+          this.column(),
+        );
       this.pos++;
       parts = this.body(close, !raw, open);
     }

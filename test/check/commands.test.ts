@@ -1,3 +1,4 @@
+import { chmodSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readTelemetry } from "../../check/telemetry";
@@ -56,7 +57,11 @@ describe("check --telemetry", () => {
     expect(result.out).toContain(
       `${path}:${line}: warning: cannot evaluate the name of this last_value: users_metric_name/0 is not defined in this file (line ${line})`,
     );
-    expect(result.out).toContain("pleroma_local_users_total: not exported (panels: Local Resources)");
+    // the missing series may be the one whose name could not be evaluated: not "not exported"
+    expect(result.out).toContain(
+      `pleroma_local_users_total: cannot verify statically: not found, and ${path}:${line} could not be evaluated (panels: Local Resources)`,
+    );
+    expect(result.out[result.out.length - 1]).toMatch(/: 1 cannot be verified statically$/);
     expect(result.exitCode).toBe(1);
   });
 
@@ -165,6 +170,13 @@ describe("check --metrics FILE", () => {
   });
 });
 
+/** A token file as it should be: readable by its owner only. */
+const tokenFixture = (text: string) => {
+  const path = writeFixture("token", text);
+  chmodSync(path, 0o600);
+  return path;
+};
+
 describe("check --metrics URL", () => {
   const token = "s3cret-admin-metrics-token";
   let server: Server;
@@ -194,7 +206,7 @@ describe("check --metrics URL", () => {
   });
 
   test("sends the token from the file as a bearer token; exit 0", async () => {
-    const tokenFile = writeFixture("token", `${token}\n`);
+    const tokenFile = tokenFixture(`${token}\n`);
     const result = await runCheckInProcess([
       "check",
       "--metrics",
@@ -208,7 +220,7 @@ describe("check --metrics URL", () => {
   });
 
   test("a token without the scope (403): exit 2, says which scope it needs, never prints the token", async () => {
-    const tokenFile = writeFixture("token", "wrong-token");
+    const tokenFile = tokenFixture("wrong-token");
     const result = await runCheckInProcess([
       "check",
       "--metrics",
@@ -232,7 +244,7 @@ describe("check --metrics URL", () => {
   });
 
   test("an empty token file: exit 2 naming the file", async () => {
-    const tokenFile = writeFixture("token", "\n");
+    const tokenFile = tokenFixture("\n");
     const result = await runCheckInProcess([
       "check",
       "--metrics",

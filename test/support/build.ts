@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { onPath } from "../../harness/engines";
 
 export const projectRoot = join(__dirname, "..", "..");
-export const cliPath = join(projectRoot, "dist", "cli", "launch.js");
+export const cliPath = join(projectRoot, "dist", "akkoma-dashboards.js");
 
 /** The CLI as a user runs it: compiled, in its own process (`npm test` compiles first). */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {

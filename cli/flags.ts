@@ -1,0 +1,17 @@
+// What every command shares: the program's name, its exit codes, and flags given once.
+import { DashboardError } from "../errors";
+
+export const program = "akkoma-dashboards";
+
+/** 0 fine; 1 `check` found something missing; 2 bad input; 70 (EX_SOFTWARE) a bug in this program. */
+export const exitCodes = { ok: 0, missing: 1, badInput: 2, internal: 70 } as const;
+
+/** A coerce for a flag that takes one value: a repeated flag or an empty value is an error naming it. */
+export const single =
+  <T = string>(flag: string) =>
+  (value: T | T[]): T => {
+    if (Array.isArray(value)) throw new DashboardError(`--${flag}`, `given ${value.length} times; give it once`);
+    if (value === "") throw new DashboardError(`--${flag}`, "needs a value");
+    if (typeof value === "number" && Number.isNaN(value)) throw new DashboardError(`--${flag}`, "expected a number");
+    return value;
+  };
