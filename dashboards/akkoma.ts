@@ -7,6 +7,7 @@ import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
 import { placeSection } from "./layout";
+import { deadReasonsVariable } from "./toggles";
 
 export interface Section {
   readonly title: string;
@@ -50,7 +51,8 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
     .withVariable(
       importedConstant(variables.scrapeJob, "Scrape job", "scrapeJob", "The scrape job that reads Akkoma's metrics"),
     )
-    .withVariable(importedConstant(variables.instance, "Instance", "instance", "The Akkoma instance, as domain:port"));
+    .withVariable(importedConstant(variables.instance, "Instance", "instance", "The Akkoma instance, as domain:port"))
+    .withVariable(deadReasonsVariable());
 
   const titles = new Set<string>();
   let top = 0;

@@ -1,15 +1,25 @@
 import {
+  and,
   avgOverTime,
   add as addExprs,
   div,
   gt,
   histogramQuantile,
   increase,
+  labelReplace,
+  lastOverTime,
+  lte,
+  maxOverTime,
   mul,
   n,
   or,
   rate,
+  sortDesc,
+  sub,
+  subquery,
   sum,
+  sumOverTime,
+  topk,
   vect,
   type Builder,
   type Expr,
@@ -125,6 +135,69 @@ export const eventsOver = <L extends string>(
   return combine(gt(total.expr, n(0)), total);
 };
 
+/**
+ * How often a lazily created counter counted, per series, over a whole window: the sum of its
+ * per-minute steps, where a series' first value, or its first value after a drop (Akkoma
+ * restarted), is an increase from 0. increase() cannot do this on Prometheus, which never counts a
+ * series' first value (a host that failed once shows nothing); VictoriaMetrics' increase() guesses
+ * it from the series' shape. The step's "previous value" looks back an hour, past failed scrapes.
+ * Only series that counted anything.
+ */
+export const eventsCountedOver = <L extends string>(
+  metric: Metric<L, "counter">,
+  window: string,
+  options: Options<L> & { emptyAs?: Partial<Record<L, string>> } = {},
+): Query => {
+  const now = selector(metric, undefined, options.where);
+  const before = selector(metric, undefined, options.where);
+  const previous = lastOverTime(before.expr.range(counterLookback).offset(counterStep));
+  // A previous value above the current one is a reset; none at all is a birth: both count from 0.
+  const base = or(lte(previous, now.expr), mul(now.expr, n(0)));
+  let steps = new Query(sumOverTime(subquery(sub(now.expr, base)).range(window).resolution(counterStep)), [
+    now.read,
+    before.read,
+  ]);
+  // Before the sum: VictoriaMetrics 1.79's label_replace on a sum of subqueries mixes up label values.
+  for (const [label, text] of Object.entries(options.emptyAs ?? {}) as [L, string][]) {
+    steps = namingEmpty(steps, label, text);
+  }
+  const total = sumBy(steps, options.by);
+  return combine(gt(total.expr, n(0)), total);
+};
+
+/** One step of eventsCountedOver: Akkoma refreshes its counters once a minute. */
+const counterStep = "1m";
+/** A failed scrape leaves a gap in the counter; a previous value this old still counts as previous. */
+const counterLookback = "1h";
+
+/** The `k` largest series, largest first (an instant query keeps this order in Grafana's bar gauge). */
+export const largest = (k: number, query: Query): Query => combine(sortDesc(topk(k, query.expr)), query);
+
+/** The `k` largest series at each step. */
+export const top = (k: number, query: Query): Query => combine(topk(k, query.expr), query);
+
+/** All but the `k` largest series at each step, as one sum (the legend's "everything else"). */
+export const restBeyondTop = (k: number, query: Query): Query =>
+  combine(sub(sum(query.expr), sum(topk(k, query.expr))), query);
+
+/** Shows an empty `label` as `text`: Akkoma leaves some labels empty, and a bar with no name reads as a bug. */
+const namingEmpty = (query: Query, label: string, text: string): Query =>
+  combine(labelReplace(query.expr, quoted(label), quoted(text), quoted(label), quoted("")), query);
+
+// promql-builder writes label_replace's string arguments as they are given.
+const quoted = (text: string) => JSON.stringify(text);
+
+/**
+ * A gauge's current value, only for the label values that were above 0 at some point of the panel's
+ * range: hides the queues that stayed empty. `@ end()` reads the range once per query, not once a step.
+ */
+export const currentValueIfEverAbove0 = <L extends string>(metric: Metric<L, "gauge">, by: readonly L[]): Query => {
+  const current = selector(metric);
+  const ever = selector(metric);
+  const peak = maxOverTime(ever.expr.range("$__range").at("end()"));
+  return new Query(and(current.expr, gt(peak, n(0))).on([...by]), [current.read, ever.read]).usingLabels(by);
+};
+
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
   sumBy(overRange(rate, metric, "sum", rateWindow, options.where), options.by);
@@ -150,9 +223,22 @@ export const averagePerPoll = (metric: Metric<string, "sumCountPair">): Query =>
 export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
   overRange(rate, metric, undefined, rateWindow);
 
-/** Fraction of scrapes that succeeded over a window (1 = always up). */
-export const fractionUp = (metric: Metric<never, "gauge">, window: string): Query =>
-  overRange(avgOverTime, metric, undefined, window);
+/**
+ * Fraction of scrapes that succeeded over a window (1 = always up). With `scraperDowntimeIsDowntime`,
+ * minutes without any `up` sample (the scraper itself was down) count as down, one a minute.
+ */
+export const fractionUp = (
+  metric: Metric<never, "gauge">,
+  window: string,
+  options: { scraperDowntimeIsDowntime?: boolean } = {},
+): Query => {
+  if (!options.scraperDowntimeIsDowntime) return overRange(avgOverTime, metric, undefined, window);
+  const { expr, read } = selector(metric);
+  const everyMinute = subquery(or(sum(expr), vect(0)))
+    .range(window)
+    .resolution(counterStep);
+  return new Query(avgOverTime(everyMinute), [read]);
+};
 
 export type TrendWindow = (typeof windows)["day" | "twoDays"];
 export const minutesIn = (window: TrendWindow) => Number.parseInt(window, 10) * 60;
