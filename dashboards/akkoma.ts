@@ -7,6 +7,7 @@ import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
 import { placeSection } from "./layout";
+import { PanelIds } from "./ids";
 import { deadReasonsVariable } from "./toggles";
 
 export interface Section {
@@ -55,10 +56,12 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
     .withVariable(deadReasonsVariable());
 
   const titles = new Set<string>();
+  const ids = new PanelIds();
   let top = 0;
-  let id = 1;
   for (const section of sectionList) {
-    builder.withRow(new dashboard.RowBuilder(section.title).id(id++).gridPos({ x: 0, y: top, w: 24, h: 1 }));
+    builder.withRow(
+      new dashboard.RowBuilder(section.title).id(ids.of(`row ${section.title}`)).gridPos({ x: 0, y: top, w: 24, h: 1 }),
+    );
     const built = section.panels.map((panel) => panel.build() as Panel);
     for (const panel of built) {
       if (!panel.title?.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
@@ -70,7 +73,8 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
       top + 1,
     );
     section.panels.forEach((panel, index) => {
-      builder.withPanel(panel.id(id++).gridPos(positions[index] as dashboard.GridPos));
+      const title = built[index]?.title as string;
+      builder.withPanel(panel.id(ids.of(title)).gridPos(positions[index] as dashboard.GridPos));
     });
     top = bottom;
   }

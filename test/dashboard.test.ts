@@ -13,12 +13,19 @@ import { exportDashboard } from "../build/export";
 import { validateDashboard } from "../build/validate";
 import { akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
+import { exportEnvelope } from "../build/envelope";
+import { PanelIds } from "../dashboards/ids";
+import { timeseries } from "../panels/common";
 import { projectRoot } from "./support/build";
 import { selectorsIn } from "../harness/selectors";
 
 type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean };
 const topLevelPanels = (dashboard: Dashboard) => (dashboard.panels ?? []) as Panel[];
 const visiblePanels = (dashboard: Dashboard) => topLevelPanels(dashboard).filter((panel) => panel.type !== "row");
+const flatPanels = (dashboard: Dashboard): Panel[] =>
+  topLevelPanels(dashboard).flatMap((p) =>
+    p.type === "row" ? [p, ...(((p as { panels?: Panel[] }).panels ?? []) as Panel[])] : [p],
+  );
 const targetsOf = (panel: Panel) => (panel.targets ?? []) as Target[];
 
 describe("the emitted dashboard", () => {
@@ -159,6 +166,37 @@ describe("panels", () => {
     const ids = topLevelPanels(dashboard).map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(topLevelPanels(akkomaDashboard()).map((p) => p.id)).toEqual(ids);
+  });
+
+  // viewPanel= links and alert links name a panel by id: inserting a panel must not move the others'.
+  it("inserting a panel changes no other panel's id", () => {
+    const idsByTitle = (built: Dashboard) => new Map(flatPanels(built).map((p) => [p.title, p.id]));
+    const before = idsByTitle(dashboard);
+    const withExtra = sections().map((section, index) =>
+      index === 0
+        ? {
+            ...section,
+            panels: [timeseries("An Inserted Panel", 6, 4).description("x").unit("short"), ...section.panels],
+          }
+        : section,
+    );
+    const after = idsByTitle(akkomaDashboard(withExtra));
+    expect(after.size).toBe(before.size + 1);
+    for (const [title, id] of before) expect({ title, id: after.get(title) }).toEqual({ title, id });
+  });
+
+  it("two panels whose ids collide fail the build, naming both", () => {
+    const ids = new PanelIds();
+    const first = ids.of("a");
+    const clash = Array.from({ length: 100_000 }, (_, i) => `b${i}`).find((key) => new PanelIds().of(key) === first);
+    expect(() => ids.of(clash as string)).toThrow(`panel "${clash}": its id ${first} is already the id of "a"`);
+  });
+
+  it("__requires names the oldest Grafana that writes the file's schemaVersion", () => {
+    const exported = exportEnvelope(dashboard);
+    // Grafana 12.2 first exported schemaVersion 42; 11.6 to 12.1 export 41.
+    const oldest: Record<number, string> = { 41: "11.6.0", 42: "12.2.0" };
+    expect(exported.__requires.find((r) => r.id === "grafana")?.version).toBe(oldest[exported.schemaVersion ?? 0]);
   });
 });
 
