@@ -145,8 +145,10 @@ interface AxisSeries {
 }
 
 /** Two counts of very different size, each on its own axis so neither flattens the other. */
-const twoAxisPanel = (title: string, width: number, left: AxisSeries, right: AxisSeries) =>
+const twoAxisPanel = (title: string, description: string, width: number, left: AxisSeries, right: AxisSeries) =>
   timeseries(title, width, 8)
+    .description(description)
+    .unit(units.Short)
     .decimals(0)
     .withTarget(prom(currentValue(left.metric), left.legend))
     .withTarget(prom(currentValue(right.metric), right.legend))
@@ -162,6 +164,7 @@ const twoAxisPanel = (title: string, width: number, left: AxisSeries, right: Axi
 export const localResourcesPanel = () =>
   twoAxisPanel(
     "Local Resources",
+    "Local user accounts (left axis) and local posts, private ones excluded (right axis).",
     5,
     { metric: localUsers, legend: "Users", axisLabel: "Local users" },
     { metric: localPosts, legend: "Posts", axisLabel: "Local posts (excl. private)" },
@@ -170,6 +173,7 @@ export const localResourcesPanel = () =>
 export const remoteResourcesPanel = () =>
   twoAxisPanel(
     "Remote Resource Estimates",
+    "Remote users (left axis) and remote domains (right axis) this instance knows of.",
     4,
     { metric: remoteUsers, legend: "Users", axisLabel: "Remote users" },
     { metric: knownDomains, legend: "Domains", axisLabel: "Known domains" },

@@ -26,7 +26,7 @@ import {
 } from "@grafana/promql-builder";
 import { windows } from "../config";
 import type { Metric, SeriesPart } from "./catalogue";
-import { type Matchers, series } from "./selectors";
+import { type Matchers, escapeRegex, series } from "./selectors";
 
 /** One catalogue series a query reads, and the labels the query relies on it having. */
 export interface SeriesRead {
@@ -92,7 +92,14 @@ const combine = (expr: Builder<Expr>, ...parts: readonly Query[]) =>
 export const rateWindow = "$__rate_interval";
 
 type CountedMetric<L extends string> = Metric<L, "counter" | "histogram">;
-type Options<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
+type Options<L extends string> = {
+  by?: readonly L[];
+  where?: Matchers<L>;
+  /** Legend text for an empty label value (Akkoma leaves some empty; a nameless line reads as a bug). */
+  emptyAs?: Partial<Record<L, string>>;
+  /** A prefix every value of the label shares, left out of the legend (`Pleroma.Workers.`). */
+  stripPrefix?: Partial<Record<L, string>>;
+};
 
 const eventSeries = (metric: Metric): SeriesPart | undefined => (metric.kind === "histogram" ? "count" : undefined);
 
@@ -108,9 +115,18 @@ const overRange = <L extends string>(
   return new Query(fn(expr.range(window)), [read]);
 };
 
-const sumBy = (query: Query, by: readonly string[] | undefined): Query => {
+const sumBy = (query: Query, by: readonly string[] | undefined, options: Options<string> = {}): Query => {
   if (!by || by.length === 0) return combine(sum(query.expr), query);
-  return new Query(sum(query.expr).by([...by]), query.reads).usingLabels(by);
+  // Before the sum: VictoriaMetrics 1.79's label_replace on a sum of subqueries mixes up label values.
+  let named = query;
+  for (const [label, text] of Object.entries(options.emptyAs ?? {}) as [string, string][]) {
+    named = combine(labelReplace(named.expr, quoted(label), quoted(text), quoted(label), quoted("")), named);
+  }
+  for (const [label, prefix] of Object.entries(options.stripPrefix ?? {}) as [string, string][]) {
+    const pattern = `${escapeRegex(prefix)}(.*)`;
+    named = combine(labelReplace(named.expr, quoted(label), quoted("$1"), quoted(label), quoted(pattern)), named);
+  }
+  return new Query(sum(named.expr).by([...by]), named.reads).usingLabels(by);
 };
 
 /** A gauge's current value, as exported. */
@@ -121,7 +137,7 @@ export const currentValue = <L extends string>(metric: Metric<L>, where?: Matche
 
 /** Events per minute: a counter's (or a histogram's `_count`) rate, scaled to minutes. */
 export const eventsPerMinute = <L extends string>(metric: CountedMetric<L>, options: Options<L> = {}): Query => {
-  const perSecond = sumBy(overRange(rate, metric, eventSeries(metric), rateWindow, options.where), options.by);
+  const perSecond = sumBy(overRange(rate, metric, eventSeries(metric), rateWindow, options.where), options.by, options);
   return combine(mul(perSecond.expr, n(60)), perSecond);
 };
 
@@ -146,22 +162,18 @@ export const eventsOver = <L extends string>(
 export const eventsCountedOver = <L extends string>(
   metric: Metric<L, "counter">,
   window: string,
-  options: Options<L> & { emptyAs?: Partial<Record<L, string>> } = {},
+  options: Options<L> = {},
 ): Query => {
   const now = selector(metric, undefined, options.where);
   const before = selector(metric, undefined, options.where);
   const previous = lastOverTime(before.expr.range(counterLookback).offset(counterStep));
   // A previous value above the current one is a reset; none at all is a birth: both count from 0.
   const base = or(lte(previous, now.expr), mul(now.expr, n(0)));
-  let steps = new Query(sumOverTime(subquery(sub(now.expr, base)).range(window).resolution(counterStep)), [
+  const steps = new Query(sumOverTime(subquery(sub(now.expr, base)).range(window).resolution(counterStep)), [
     now.read,
     before.read,
   ]);
-  // Before the sum: VictoriaMetrics 1.79's label_replace on a sum of subqueries mixes up label values.
-  for (const [label, text] of Object.entries(options.emptyAs ?? {}) as [L, string][]) {
-    steps = namingEmpty(steps, label, text);
-  }
-  const total = sumBy(steps, options.by);
+  const total = sumBy(steps, options.by, options);
   return combine(gt(total.expr, n(0)), total);
 };
 
@@ -180,10 +192,6 @@ export const top = (k: number, query: Query): Query => combine(topk(k, query.exp
 export const restBeyondTop = (k: number, query: Query): Query =>
   combine(sub(sum(query.expr), sum(topk(k, query.expr))), query);
 
-/** Shows an empty `label` as `text`: Akkoma leaves some labels empty, and a bar with no name reads as a bug. */
-const namingEmpty = (query: Query, label: string, text: string): Query =>
-  combine(labelReplace(query.expr, quoted(label), quoted(text), quoted(label), quoted("")), query);
-
 // promql-builder writes label_replace's string arguments as they are given.
 const quoted = (text: string) => JSON.stringify(text);
 
@@ -200,7 +208,7 @@ export const currentValueIfEverAbove0 = <L extends string>(metric: Metric<L, "ga
 
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
-  sumBy(overRange(rate, metric, "sum", rateWindow, options.where), options.by);
+  sumBy(overRange(rate, metric, "sum", rateWindow, options.where), options.by, options);
 
 /** The phi-quantile of one event's duration, across all label values. */
 export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query => {

@@ -227,9 +227,9 @@ describe("selectors", () => {
   });
 
   it("federation and other job panels split workers with escaped regexes", () => {
-    const federation = targets.find((t) => t.panel === "Receive, Fetch, Publish Events")?.expr ?? "";
+    const federation = targets.find((t) => t.panel === "Receive, Fetch, Publish Jobs per Minute")?.expr ?? "";
     expect(federation).toContain('worker=~"Pleroma\\\\.Workers\\\\.ReceiverWorker|');
-    const others = targets.find((t) => t.panel === "Job Completions")?.expr ?? "";
+    const others = targets.find((t) => t.panel === "Job Completions per Minute")?.expr ?? "";
     expect(others).toContain('worker!~"Pleroma\\\\.Workers\\\\.ReceiverWorker|');
   });
 });
