@@ -18,7 +18,7 @@ import {
 } from "../queries/catalogue";
 import {
   averagePerPoll,
-  currentValueIfEverAbove0,
+  currentValue,
   durationQuantile,
   eventsPerMinute,
   growthPerSecond,
@@ -133,14 +133,14 @@ export const httpTimePerSecondPanel = () =>
     .withTarget(prom(timeSpentPerSecond(inboundRequests), "Total", "total"))
     .overrideByQuery("total", unstackedLine);
 
-/** One line per Oban queue that held a job in the range; a queue keeps its colour on both queue panels. */
+/** One line per Oban queue; a queue keeps its colour on both queue panels. */
 const jobQueuePanel = (title: string, description: string, metric: typeof pendingJobs) =>
   timeseries(title, 7, 8)
-    .description(`${description} Queues that stayed empty over the whole range are left out.`)
+    .description(description)
     .unit(units.Short)
     .min(0)
     .colorScheme(colourByName())
-    .withTarget(prom(currentValueIfEverAbove0(metric, ["queue_name"]), "{{queue_name}}"));
+    .withTarget(prom(currentValue(metric), "{{queue_name}}"));
 
 export const pendingJobsPanel = () => jobQueuePanel("Pending Jobs", "Jobs waiting to run, per queue.", pendingJobs);
 

@@ -1,5 +1,4 @@
 import {
-  and,
   avgOverTime,
   add as addExprs,
   div,
@@ -9,7 +8,6 @@ import {
   labelReplace,
   lastOverTime,
   lte,
-  maxOverTime,
   mul,
   n,
   or,
@@ -194,17 +192,6 @@ export const restBeyondTop = (k: number, query: Query): Query =>
 
 // promql-builder writes label_replace's string arguments as they are given.
 const quoted = (text: string) => JSON.stringify(text);
-
-/**
- * A gauge's current value, only for the label values that were above 0 at some point of the panel's
- * range: hides the queues that stayed empty. `@ end()` reads the range once per query, not once a step.
- */
-export const currentValueIfEverAbove0 = <L extends string>(metric: Metric<L, "gauge">, by: readonly L[]): Query => {
-  const current = selector(metric);
-  const ever = selector(metric);
-  const peak = maxOverTime(ever.expr.range("$__range").at("end()"));
-  return new Query(and(current.expr, gt(peak, n(0))).on([...by]), [current.read, ever.read]).usingLabels(by);
-};
 
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>

@@ -15,11 +15,16 @@ import { akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 import { exportEnvelope } from "../build/envelope";
 import { PanelIds } from "../dashboards/ids";
-import { timeseries } from "../panels/common";
+import { readsOfTarget, timeseries } from "../panels/common";
+import { panelReaders } from "../dashboards/reads";
+import { catalogue } from "../queries/catalogue";
+import { overrideMatches, referencePanels } from "./support/panels";
 import { projectRoot } from "./support/build";
 import { selectorsIn } from "../harness/selectors";
 
-type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean };
+type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean; legendFormat?: string };
+const readsOf = (panel: Panel) =>
+  [...new Set((panel.targets ?? []).flatMap((t) => readsOfTarget(t).map((r) => r.metric.name)))].sort();
 const topLevelPanels = (dashboard: Dashboard) => (dashboard.panels ?? []) as Panel[];
 const visiblePanels = (dashboard: Dashboard) => topLevelPanels(dashboard).filter((panel) => panel.type !== "row");
 const flatPanels = (dashboard: Dashboard): Panel[] =>
@@ -74,18 +79,58 @@ describe("panels", () => {
     return panel;
   };
 
-  it("covers all 24 reference panels, by type, in three rows", () => {
-    expect(panels).toHaveLength(24);
+  it("has the three rows of the reference, in order", () => {
     expect(
       topLevelPanels(dashboard)
         .filter((p) => p.type === "row")
         .map((p) => p.title),
     ).toEqual(["Status", "Activity", "Long-term trends"]);
-    const types = panels.reduce<Record<string, number>>(
-      (count, p) => ({ ...count, [p.type]: (count[p.type] ?? 0) + 1 }),
-      {},
+  });
+
+  // Akkoma's reference dashboard, panel by panel: type, series read, time override (none for trends).
+  it.each(referencePanels)("has the reference's %s panel reading %j over %s", (type, series, timeFrom) => {
+    const matches = panels.filter(
+      (p) =>
+        p.type === type &&
+        p.timeFrom === timeFrom &&
+        series.every((name) => readsOf(p).includes(name)) &&
+        readsOf(p).every((name) => series.includes(name)),
     );
-    expect(types).toEqual({ bargauge: 1, "state-timeline": 1, gauge: 2, timeseries: 20 });
+    expect(matches.length).toBeGreaterThan(0);
+  });
+
+  it("every panel has a title, a description and a unit", () => {
+    for (const panel of panels) {
+      const { title, description } = panel;
+      const unit = panel.fieldConfig?.defaults?.unit;
+      expect({ title, description: Boolean(description?.trim()), unit: Boolean(unit) }).toEqual({
+        title,
+        description: true,
+        unit: true,
+      });
+    }
+  });
+
+  it("every series of the catalogue is read by some panel", () => {
+    const read = new Set(panelReaders(dashboard).flatMap((r) => r.reads.map((x) => x.metric.name)));
+    expect(catalogue.map((m) => m.name).filter((name) => !read.has(name))).toEqual([]);
+  });
+
+  // A colour for "200" on a panel whose legend is the route is dead weight that misleads the reader.
+  it("every override matches a series the panel's queries can produce", () => {
+    const dead = panels.flatMap((panel) =>
+      (panel.fieldConfig?.overrides ?? [])
+        .filter((override) => !overrideMatches(override.matcher, targetsOf(panel)))
+        .map((override) => `${panel.title}: ${override.matcher.id} ${JSON.stringify(override.matcher.options)}`),
+    );
+    expect(dead).toEqual([]);
+  });
+
+  it("the override check catches a dead override", () => {
+    const legends = [{ refId: "A", legendFormat: "{{route}}" }];
+    expect(overrideMatches({ id: "byName", options: "200" }, legends)).toBe(false);
+    expect(overrideMatches({ id: "byName", options: "/inbox" }, legends)).toBe(true);
+    expect(overrideMatches({ id: "byFrameRefID", options: "B" }, legends)).toBe(false);
   });
 
   it("every panel has a title and every target a unique refId", () => {

@@ -105,16 +105,10 @@ describe.each(engineNames)("on %s", (engine) => {
   it.each([
     ["Pending Jobs", "pendingJobs"],
     ["Scheduled Jobs", "scheduledJobs"],
-  ] as const)("%s shows the gauge of each queue that held a job in the range", (title, gauge) => {
+  ] as const)("%s shows each queue's gauge", (title, gauge) => {
     const panel = panelTitled(loadOn(engine), title);
     const frames = shownFrames(panel);
-    const scrapes = Array.from(
-      { length: Math.floor((panel.range.toMs - panel.range.fromMs) / 60_000) },
-      (_, k) => panel.range.toMs - k * 60_000,
-    );
-    const used = history.queues.filter((q) => scrapes.some((at) => (history.expected[gauge](q, at) ?? 0) > 0));
-    expect(used.length).toBeLessThan(history.queues.length);
-    expect(frames.map((f) => f.labels.queue_name).sort()).toEqual([...used].sort());
+    expect(frames.map((f) => f.labels.queue_name).sort()).toEqual([...history.queues].sort());
     for (const frame of frames) {
       const queue = frame.labels.queue_name as string;
       const wrong = finitePoints(frame)
