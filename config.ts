@@ -125,7 +125,8 @@ export const countScraperDowntime = false;
 
 /** Where the dashboard links to: Akkoma's documentation, and pages the instance itself serves. */
 export const links = {
-  monitoringDocs: "https://docs.akkoma.dev/stable/administration/monitoring/",
+  /** The documentation's root: its monitoring page's path could not be checked from here. */
+  docs: "https://docs.akkoma.dev/stable/",
   /** Phoenix LiveDashboard, served to admins at this path; Oban's queue page is one of its tabs. */
   liveDashboard: "/phoenix/live_dashboard",
   obanDashboard: "/phoenix/live_dashboard/oban",

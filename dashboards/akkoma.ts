@@ -1,7 +1,7 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DashboardError } from "../errors";
-import { dashboard as settings, importInputs, importPlaceholder, variables } from "../config";
+import { dashboard as settings, importInputs, importPlaceholder, links, variables } from "../config";
 import { activityPanels } from "../panels/activity";
 import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
@@ -28,6 +28,27 @@ const importedConstant = (name: string, label: string, input: keyof typeof impor
     .description(description)
     .value(importPlaceholder(importInputs[input]));
 
+/** Akkoma's documentation, and the admin pages the instance serves (`instance` is domain:port). */
+const dashboardLinks = () => [
+  new dashboard.DashboardLinkBuilder("Akkoma documentation")
+    .type(dashboard.DashboardLinkType.Link)
+    .url(links.docs)
+    .icon("doc")
+    .tooltip("Administration → Monitoring explains these metrics")
+    .targetBlank(true),
+  ...[
+    ["Phoenix LiveDashboard", links.liveDashboard],
+    ["Oban jobs", links.obanDashboard],
+  ].map(([title, path]) =>
+    new dashboard.DashboardLinkBuilder(title as string)
+      .type(dashboard.DashboardLinkType.Link)
+      .url(`https://\${${variables.instance}}${path}`)
+      .icon("dashboard")
+      .tooltip("On the instance itself, for admins")
+      .targetBlank(true),
+  ),
+];
+
 export function akkomaDashboard(sectionList: readonly Section[] = sections()): dashboard.Dashboard {
   const builder = new dashboard.DashboardBuilder(settings.title)
     .uid(settings.uid)
@@ -48,6 +69,7 @@ export function akkomaDashboard(sectionList: readonly Section[] = sections()): d
         .iconColor("rgba(0, 211, 255, 1)")
         .type("dashboard"),
     )
+    .links(dashboardLinks())
     .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]))
     .withVariable(
       importedConstant(variables.scrapeJob, "Scrape job", "scrapeJob", "The scrape job that reads Akkoma's metrics"),
