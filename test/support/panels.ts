@@ -38,6 +38,23 @@ export const referencePanels: [type: string, series: string[], timeFrom: string 
     ],
     undefined,
   ],
+  ["timeseries", ["oban_job_completion", "oban_job_exception"], undefined],
+  ["timeseries", ["phoenix_router_dispatch_stop_duration"], undefined],
+  [
+    "timeseries",
+    [
+      "pleroma_repo_query_decode_time_fdist",
+      "pleroma_repo_query_query_time_fdist",
+      "pleroma_repo_query_queue_time",
+      "pleroma_repo_query_total_time",
+    ],
+    undefined,
+  ],
+  // Long-term trends: no time override, so they follow the time picker like the reference's.
+  ["timeseries", ["oban_job_completion", "oban_job_exception"], undefined],
+  ["timeseries", ["phoenix_router_dispatch_stop_duration"], undefined],
+  ["timeseries", ["tesla_request_completed"], undefined],
+  ["timeseries", ["phoenix_router_dispatch_stop_duration"], undefined],
 ];
 
 /** What a `{{label}}` can become in a legend: enough to tell a live override from a dead one. */
