@@ -88,7 +88,7 @@ export const steps = {
    * no sharper than one point every two minutes.
    */
   timeseries: "2m",
-  /** The up/down timeline resolves single scrapes. */
+  /** The up/down timeline resolves single scrapes; its window spans four, so a point never falls between two. */
   upTimeline: "1m",
   /**
    * A trailing average moves slowly, so one point an hour is plenty: each point reads its whole
@@ -102,24 +102,70 @@ export const thresholds = {
   uptime: { orange: 0.95, green: 0.99 },
   /** Final delivery failures per remote host and reason over the week. */
   deliveryFailures: { orange: 5, red: 25 },
-  /** BEAM memory in bytes. */
-  beamMemory: { red: 500_000_000 },
-  /** BEAM run queue lengths. */
-  runQueue: { yellow: 15, red: 25 },
+  /**
+   * BEAM memory in bytes. A mid-sized instance's BEAM settles at 0.5-1.5 GB; orange at 2 GiB and red
+   * at 4 GiB flag growth worth a look (a leak, a runaway cache) on a typical 4-8 GB server.
+   */
+  beamMemory: { orange: 2 * 1024 ** 3, red: 4 * 1024 ** 3 },
+  /**
+   * Average run queue length per scheduler. The BEAM runs one scheduler a CPU core; a queue longer
+   * than the number of schedulers means work waits for a core. So: the total divided by `schedulers`,
+   * orange at 1 job waiting per scheduler, red at 2.
+   */
+  runQueuePerScheduler: { orange: 1, red: 2 },
+} as const;
+
+/** CPU cores of the Akkoma server: the BEAM starts one scheduler per core. */
+export const schedulers = 4;
+
+/** The longest panels list this many series and show the rest as one (a legend of 300 routes is unreadable). */
+export const topN = {
+  /** Remote host and reason rows of the failed deliveries bar gauge. */
+  failedDeliveries: 15,
+  /** Routes of the inbound request panels; the rest are drawn as "other routes". */
+  routes: 8,
 } as const;
 
 /**
- * Final delivery failures that only say a remote server is gone or unreachable: a federating instance
- * sees them every day, so they never alert. Cloudflare answers 520-530 for an origin it cannot reach.
+ * Final delivery failure reasons that mean the remote instance is gone or down, which Akkoma's
+ * monitoring documentation calls expected noise: the dashboard can hide them, and they never alert.
+ * Cloudflare answers 520-530 for an origin it cannot reach. `http_401` is not here: always worth a look.
  */
-export const deadInstanceReasons: readonly string[] = [
+export const deadInstanceReasons = [
   "http_410",
   "http_502",
-  ...Array.from({ length: 11 }, (_, i) => `http_${520 + i}`),
+  ...Array.from({ length: 11 }, (_, k) => `http_${520 + k}`),
   "econnrefused",
   "nxdomain",
   "timeout",
-];
+] as const;
+
+/** Delivery failure reasons that stand out whatever the toggle: the remote server refused our signature. */
+export const alarmingDeliveryReasons = ["http_401"] as const;
+
+/** A dashboard toggle (custom variable) whose value is a regex of reasons to hide. */
+export const deadReasonsToggle = {
+  name: "hide_dead_reasons",
+  label: "Delivery failures",
+  /** RE2 anchors every matcher, and no string has text before its own start: `x^` matches nothing. */
+  showAll: { text: "show all reasons", regex: "x^" },
+  hideDead: { text: "hide dead-instance reasons", regex: deadInstanceReasons.join("|") },
+} as const;
+
+/**
+ * Uptime and the up/down timeline: when the scraper runs on the Akkoma machine, its own downtime is
+ * Akkoma's downtime too, and a gap in `up` should count as "down" rather than be left out.
+ */
+export const countScraperDowntime = false;
+
+/** Where the dashboard links to: Akkoma's documentation, and pages the instance itself serves. */
+export const links = {
+  /** The documentation's root: its monitoring page's path could not be checked from here. */
+  docs: "https://docs.akkoma.dev/stable/",
+  /** Phoenix LiveDashboard, served to admins at this path; Oban's queue page is one of its tabs. */
+  liveDashboard: "/phoenix/live_dashboard",
+  obanDashboard: "/phoenix/live_dashboard/oban",
+} as const;
 
 /**
  * Alert rules: what they select, where they link, and every threshold and duration. A `window` is the

@@ -33,6 +33,7 @@ import {
   slopeIn,
 } from "../queries/promql";
 import { type Matchers, type Scope, jobScope, noneOf, oneOf } from "../queries/selectors";
+import { titles } from "../panels/titles";
 
 export type Severity = "critical" | "warning";
 
@@ -49,8 +50,8 @@ export interface AlertDefinition {
   readonly description: (value: ValueText) => string;
   /** Anchor of the alert's section in docs/runbook.md. */
   readonly runbook: string;
-  /** Title of the dashboard panel that shows what the alert is about. */
-  readonly panel: string;
+  /** The title of the dashboard panel that shows what the alert is about. */
+  readonly panel: (typeof titles)[keyof typeof titles];
 }
 
 const instance = "{{ $labels.instance }}";
@@ -85,11 +86,9 @@ function jobsFailing(scope: Scope): AlertDefinition {
       `${value("humanizePercentage")} of {{ $labels.worker }} jobs raised over the last ${window} ` +
       `(bar: ${exceptionRatio * 100} %${bars ? `; ${bars}` : ""}; PublisherWorker has its own alert).`,
     runbook: "akkomajobsfailing",
-    panel: "Job Exceptions",
+    panel: titles.jobExceptions,
   };
 }
-
-const rfpPanel = "Receive, Fetch, Publish Events";
 
 /** Every alert, selecting every instance of `job`. */
 export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
@@ -106,7 +105,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
       `On average ${value("humanize")} processes waited for a ${kind} scheduler over the last ` +
       `${settings.runQueue.window}; it should be near zero.`,
     runbook: name.toLowerCase(),
-    panel: "BEAM System Load",
+    panel: titles.beamLoad,
   });
   return [
     {
@@ -117,7 +116,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
       summary: `Akkoma's metrics endpoint on ${instance} does not answer`,
       description: () => `Scrapes of ${instance} have failed for ${settings.down.for}: Akkoma is down or unreachable.`,
       runbook: "akkomadown",
-      panel: "Up",
+      panel: titles.up,
     },
     {
       name: "AkkomaTargetMissing",
@@ -128,7 +127,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
       summary: `No target of scrape job ${job} is scraped`,
       description: () => `The scraper has had no target in job "${job}" for ${settings.targetMissing.for}.`,
       runbook: "akkomatargetmissing",
-      panel: "Up",
+      panel: titles.up,
     },
     {
       name: "AkkomaMetricsStale",
@@ -139,7 +138,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
       summary: `Akkoma on ${instance} stopped refreshing its metrics`,
       description: () => `The endpoint answers, but Akkoma has not polled its values for ${stale.window}.`,
       runbook: "akkomametricsstale",
-      panel: "BEAM VM Memory Usage Over Time",
+      panel: titles.beamMemory,
     },
     {
       name: "AkkomaOutboundFederationFailing",
@@ -157,7 +156,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
         `${value("humanizePercentage")} of PublisherWorker jobs raised over the last ${outbound.window}: ` +
         `posts are not reaching other servers.`,
       runbook: "akkomaoutboundfederationfailing",
-      panel: rfpPanel,
+      panel: titles.federationJobs,
     },
     {
       name: "AkkomaDeliveriesFailing",
@@ -175,7 +174,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
         `${value("humanize")} ActivityPub deliveries exhausted their retries with {{ $labels.reason }} in ` +
         `the last ${failures.window} (dead-instance reasons are not counted).`,
       runbook: "akkomadeliveriesfailing",
-      panel: "Failed AP deliveries",
+      panel: titles.failedDeliveries,
     },
     {
       name: "AkkomaDeliveriesUnauthorized",
@@ -193,7 +192,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
         `${value("humanize")} deliveries to {{ $labels.target }} ended with HTTP 401 in the last ` +
         `${unauthorized.window}: it rejects our signatures or blocks us.`,
       runbook: "akkomadeliveriesunauthorized",
-      panel: "Failed AP deliveries",
+      panel: titles.failedDeliveries,
     },
     {
       name: "AkkomaJobQueueBackingUp",
@@ -208,7 +207,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
         `At least ${value("humanize")} jobs have waited in {{ $labels.queue_name }} throughout the last ` +
         `${queueBacklog.window}, and the queue is not draining.`,
       runbook: "akkomajobqueuebackingup",
-      panel: "Pending Jobs",
+      panel: titles.pendingJobs,
     },
     jobsFailing(scope),
     {
@@ -222,7 +221,7 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
         `Queries waited ${value("humanize")} ms on average for a pool connection over the last ` +
         `${settings.dbQueueTime.window}.`,
       runbook: "akkomadatabasepoolsaturated",
-      panel: "Single DB Query (95% quantiles)",
+      panel: titles.dbQueryQuantiles,
     },
     beamRunQueue("AkkomaBeamCpuRunQueueHigh", cpuRunQueue, "CPU"),
     beamRunQueue("AkkomaBeamIoRunQueueHigh", ioRunQueue, "IO"),

@@ -44,8 +44,11 @@ const panelPlugins: Record<string, string> = {
   timeseries: "Time series",
 };
 
-/** Shown on import. The SDK writes schemaVersion 42; not yet tried on a live Grafana of this version. */
-const grafanaVersion = "12.0.0";
+/**
+ * The oldest Grafana that loads the file as written: the SDK writes schemaVersion 42, which Grafana
+ * 12.2 first exported (11.6 to 12.1 write 41 and would migrate the file on load).
+ */
+export const grafanaVersion = "12.2.0";
 
 export interface ExportedDashboard extends Dashboard {
   __inputs: typeof importInputs;

@@ -1,12 +1,14 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DashboardError } from "../errors";
-import { dashboard as settings } from "../config";
+import { dashboard as settings, links, variables } from "../config";
 import { activityPanels } from "../panels/activity";
 import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
 import { placeSection } from "./layout";
+import { PanelIds } from "./ids";
+import { deadReasonsVariable } from "./toggles";
 import { type VariableDefaults, dashboardVariables } from "./variables";
 
 export interface Section {
@@ -25,6 +27,27 @@ export interface DashboardSettings extends VariableDefaults {
   readonly uid?: string;
   readonly title?: string;
 }
+
+/** Akkoma's documentation, and the admin pages the instance serves (`instance` is domain:port). */
+const dashboardLinks = () => [
+  new dashboard.DashboardLinkBuilder("Akkoma documentation")
+    .type(dashboard.DashboardLinkType.Link)
+    .url(links.docs)
+    .icon("doc")
+    .tooltip("Administration → Monitoring explains these metrics")
+    .targetBlank(true),
+  ...[
+    ["Phoenix LiveDashboard", links.liveDashboard],
+    ["Oban jobs", links.obanDashboard],
+  ].map(([title, path]) =>
+    new dashboard.DashboardLinkBuilder(title as string)
+      .type(dashboard.DashboardLinkType.Link)
+      .url(`https://\${${variables.instance}}${path}`)
+      .icon("dashboard")
+      .tooltip("On the instance itself, for admins")
+      .targetBlank(true),
+  ),
+];
 
 export function akkomaDashboard(
   sectionList: readonly Section[] = sections(),
@@ -49,14 +72,18 @@ export function akkomaDashboard(
         .iconColor("rgba(0, 211, 255, 1)")
         .type("dashboard"),
     )
+    .links(dashboardLinks())
     .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]));
   for (const variable of dashboardVariables(deployment)) builder.withVariable(variable);
+  builder.withVariable(deadReasonsVariable());
 
   const titles = new Set<string>();
+  const ids = new PanelIds();
   let top = 0;
-  let id = 1;
   for (const section of sectionList) {
-    builder.withRow(new dashboard.RowBuilder(section.title).id(id++).gridPos({ x: 0, y: top, w: 24, h: 1 }));
+    builder.withRow(
+      new dashboard.RowBuilder(section.title).id(ids.of(`row ${section.title}`)).gridPos({ x: 0, y: top, w: 24, h: 1 }),
+    );
     const built = section.panels.map((panel) => panel.build() as Panel);
     for (const panel of built) {
       if (!panel.title?.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
@@ -68,7 +95,8 @@ export function akkomaDashboard(
       top + 1,
     );
     section.panels.forEach((panel, index) => {
-      builder.withPanel(panel.id(id++).gridPos(positions[index] as dashboard.GridPos));
+      const title = built[index]?.title as string;
+      builder.withPanel(panel.id(ids.of(title)).gridPos(positions[index] as dashboard.GridPos));
     });
     top = bottom;
   }

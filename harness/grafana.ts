@@ -43,6 +43,8 @@ export function interpolate(expr: string, variables: Record<string, string>, t: 
   };
   return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (match, braced?: string, bare?: string) => {
     const name = (braced ?? bare) as string;
+    // `$1` is label_replace's capture group; Grafana leaves names it does not know as they are.
+    if (/^\d+$/.test(name)) return match;
     if (!(name in values)) throw new Error(`unknown variable ${match} in: ${expr}`);
     return values[name] as string;
   });

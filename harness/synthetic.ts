@@ -142,6 +142,10 @@ const failingTargets: readonly { target: string; reason: string; perHour: number
   { target: "buggy.example", reason: "crash", perHour: 0.3, sinceMs: 15 * hourMs },
   // First fails after the restart, so its series exists only in the last part of the history.
   { target: "new.example", reason: "cause_unknown", perHour: 1, sinceMs: 38 * hourMs },
+  // Refuses our signatures: the one reason always worth a look.
+  { target: "strict.example", reason: "http_401", perHour: 0.4, sinceMs: 20 * hourMs },
+  // Akkoma sometimes cannot tell the host, and exports an empty target.
+  { target: "", reason: "cause_unknown", perHour: 0.3, sinceMs: 26 * hourMs },
 ];
 
 const queues: readonly { queue: string; available: (draw: Draw) => number; scheduled: (draw: Draw) => number }[] = [

@@ -23,10 +23,18 @@ import {
   eventsPerMinute,
   growthPerSecond,
   meanDuration,
+  restBeyondTop,
   timeSpentPerSecond,
+  top,
 } from "../queries/promql";
+import { topN } from "../config";
 import { federationJobs, otherJobs } from "../queries/selectors";
 import { colourByName, fixedColor, hiddenLegend, prom, stackedTimeseries, timeseries, unstackedLine } from "./common";
+import { titles } from "./titles";
+
+/** Every worker is an Elixir module under this namespace: the legend leaves it out. */
+const workerPrefix = "Pleroma.Workers.";
+const byWorker = { by: ["worker"] as const, stripPrefix: { worker: workerPrefix } };
 
 const federationColours: Record<(typeof federationWorkers)[number], [completions: string, exceptions: string]> = {
   "Pleroma.Workers.PublisherWorker": ["green", "red"],
@@ -35,24 +43,23 @@ const federationColours: Record<(typeof federationWorkers)[number], [completions
 };
 
 export const federationEventsPanel = () => {
-  const panel = timeseries("Receive, Fetch, Publish Events", 10, 8)
+  const panel = timeseries(titles.federationJobs, 10, 8)
     .description("Federation jobs finished and failed per minute: receiving, fetching and publishing activities.")
     .unit(units.CountsPerMinute)
     .withTarget(
-      prom(eventsPerMinute(jobCompletions, { by: ["worker"], where: federationJobs }), "Completions: {{worker}}"),
+      prom(eventsPerMinute(jobCompletions, { ...byWorker, where: federationJobs }), "Completions: {{worker}}"),
     )
-    .withTarget(
-      prom(eventsPerMinute(jobExceptions, { by: ["worker"], where: federationJobs }), "Exceptions: {{worker}}"),
-    );
+    .withTarget(prom(eventsPerMinute(jobExceptions, { ...byWorker, where: federationJobs }), "Exceptions: {{worker}}"));
   for (const [worker, [completions, exceptions]] of Object.entries(federationColours)) {
-    panel.overrideByName(`Completions: ${worker}`, [fixedColor(completions)]);
-    panel.overrideByName(`Exceptions: ${worker}`, [fixedColor(exceptions)]);
+    const shown = worker.slice(workerPrefix.length);
+    panel.overrideByName(`Completions: ${shown}`, [fixedColor(completions)]);
+    panel.overrideByName(`Exceptions: ${shown}`, [fixedColor(exceptions)]);
   }
   return panel;
 };
 
 export const dbQueryQuantilesPanel = () =>
-  timeseries("Single DB Query (95% quantiles)", 8, 8)
+  timeseries(titles.dbQueryQuantiles, 8, 8)
     .description("95 % of database queries spent less than this waiting for a connection, executing and decoding.")
     .unit(units.Milliseconds)
     .withTarget(prom(durationQuantile(0.95, dbQueueTime), "Queue"))
@@ -62,7 +69,7 @@ export const dbQueryQuantilesPanel = () =>
     .overrideByQuery("totalavg", [{ id: "custom.fillOpacity", value: 0 }]);
 
 export const dbTimePerSecondPanel = () =>
-  stackedTimeseries("Total DB Query Times per Second", 6, 8)
+  stackedTimeseries("DB Time per Second", 6, 8)
     .description("Milliseconds of database time spent per second, by phase, and in total.")
     .unit(units.Milliseconds)
     .withTarget(prom(timeSpentPerSecond(dbQueueTime), "Queue"))
@@ -71,39 +78,59 @@ export const dbTimePerSecondPanel = () =>
     .withTarget(prom(timeSpentPerSecond(dbTotalTime), "Total", "total"))
     .overrideByQuery("total", unstackedLine);
 
+/** Tesla's response_code is empty when no response came back. */
+const noResponse = "no response";
+
 export const outgoingRequestsPanel = () =>
-  timeseries("Outgoing Requests", 10, 7)
-    .description("HTTP requests Akkoma made to other servers per minute, by response code.")
+  timeseries("Outgoing Requests per Minute", 10, 7)
+    .description(
+      `HTTP requests Akkoma made to other servers per minute, by response code; "${noResponse}": the request ` +
+        "failed before any response (refused, timed out, no such host).",
+    )
     .unit(units.RequestsPerMinute)
-    .withTarget(prom(eventsPerMinute(outgoingRequests, { by: ["response_code"] }), "{{response_code}}"))
+    .withTarget(
+      prom(
+        eventsPerMinute(outgoingRequests, { by: ["response_code"], emptyAs: { response_code: noResponse } }),
+        "{{response_code}}",
+      ),
+    )
     .overrideByName("200", [fixedColor("yellow")])
     .overrideByName("401", [fixedColor("super-light-red")])
     .overrideByName("410", [fixedColor("light-red")]);
 
 export const jobCompletionsPanel = () =>
-  timeseries("Job Completions", 4, 9)
+  timeseries("Job Completions per Minute", 4, 9)
     .description("Non-federation jobs finished per minute, by worker.")
     .unit(units.CountsPerMinute)
-    .withTarget(prom(eventsPerMinute(jobCompletions, { by: ["worker"], where: otherJobs }), "{{worker}}"));
+    .withTarget(prom(eventsPerMinute(jobCompletions, { ...byWorker, where: otherJobs }), "{{worker}}"));
 
 export const jobExceptionsPanel = () =>
-  timeseries("Job Exceptions", 4, 9)
+  timeseries(titles.jobExceptions, 4, 9)
     .description("Non-federation jobs that raised per minute, by worker.")
     .unit(units.CountsPerMinute)
-    .withTarget(prom(eventsPerMinute(jobExceptions, { by: ["worker"], where: otherJobs }), "{{worker}}"));
+    .withTarget(prom(eventsPerMinute(jobExceptions, { ...byWorker, where: otherJobs }), "{{worker}}"));
 
 export const jobTimePerSecondPanel = () =>
-  stackedTimeseries("Total Job Proc. Time per Second", 6, 9)
+  stackedTimeseries("Job Processing Time per Second", 6, 9)
     .description("Seconds of job processing per second, by worker: (c) finished jobs, (e) jobs that raised.")
     .unit(units.Seconds)
-    .withTarget(prom(timeSpentPerSecond(jobCompletions, { by: ["worker"] }), "{{worker}} (c)"))
-    .withTarget(prom(timeSpentPerSecond(jobExceptions, { by: ["worker"] }), "{{worker}} (e)"));
+    .withTarget(prom(timeSpentPerSecond(jobCompletions, byWorker), "{{worker}} (c)"))
+    .withTarget(prom(timeSpentPerSecond(jobExceptions, byWorker), "{{worker}} (e)"));
+
+const byRoute = { by: ["route"] as const };
+const otherRoutes = "other routes";
+// topk picks the busiest routes again at every point: a route drops out of its own line when it calms down.
+const topRoutesCaveat = "(chosen again at every point, so a line may stop where its route quietens)";
 
 export const httpTimePerSecondPanel = () =>
-  stackedTimeseries("Inbound HTTP Proc. Time per Second", 10, 10)
-    .description("Seconds spent handling inbound HTTP requests per second, by route, and in total.")
+  stackedTimeseries("Inbound HTTP Processing Time per Second", 10, 10)
+    .description(
+      `Seconds spent handling inbound HTTP requests per second: the ${topN.routes} busiest routes ${topRoutesCaveat}, ` +
+        "the others as one, and the total.",
+    )
     .unit(units.Seconds)
-    .withTarget(prom(timeSpentPerSecond(inboundRequests, { by: ["route"] }), "{{route}}"))
+    .withTarget(prom(top(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), "{{route}}"))
+    .withTarget(prom(restBeyondTop(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), otherRoutes))
     .withTarget(prom(timeSpentPerSecond(inboundRequests), "Total", "total"))
     .overrideByQuery("total", unstackedLine);
 
@@ -116,27 +143,29 @@ const jobQueuePanel = (title: string, description: string, metric: typeof pendin
     .colorScheme(colourByName())
     .withTarget(prom(currentValue(metric), "{{queue_name}}"));
 
-export const pendingJobsPanel = () => jobQueuePanel("Pending Jobs", "Jobs waiting to run, per queue.", pendingJobs);
+export const pendingJobsPanel = () => jobQueuePanel(titles.pendingJobs, "Jobs waiting to run, per queue.", pendingJobs);
 
 export const scheduledJobsPanel = () =>
   jobQueuePanel("Scheduled Jobs", "Jobs scheduled to run later (including retries), per queue.", scheduledJobs);
 
 export const inboundRequestsPanel = () =>
-  timeseries("Inbound Requests", 10, 10)
-    .description("HTTP requests handled per minute, by route.")
+  timeseries("Inbound Requests per Minute", 10, 10)
+    .description(
+      `HTTP requests handled per minute: the ${topN.routes} busiest routes ${topRoutesCaveat}, the others as one.`,
+    )
     .unit(units.RequestsPerMinute)
-    .withTarget(prom(eventsPerMinute(inboundRequests, { by: ["route"] }), "{{route}}"))
-    .overrideByName("200", [fixedColor("yellow")]);
+    .withTarget(prom(top(topN.routes, eventsPerMinute(inboundRequests, byRoute)), "{{route}}"))
+    .withTarget(prom(restBeyondTop(topN.routes, eventsPerMinute(inboundRequests, byRoute)), otherRoutes));
 
 export const memoryOverTimePanel = () =>
-  timeseries("BEAM VM Memory Usage Over Time", 10, 6)
+  timeseries(titles.beamMemory, 10, 6)
     .description("Memory used by the BEAM VM, averaged over Akkoma's polls.")
     .unit(units.BytesIEC)
     .legend(hiddenLegend())
     .withTarget(prom(averagePerPoll(vmMemory), "BEAM VM memory"));
 
 export const portIoPanel = () =>
-  timeseries("VM Port IO Traffic", 4, 6)
+  timeseries("BEAM Port IO per Second", 4, 6)
     .description("Bytes per second through BEAM ports: mostly network, not disk.")
     .unit(units.BytesPerSecondIEC)
     .withTarget(prom(growthPerSecond(portIoIn), "in"))

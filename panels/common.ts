@@ -60,6 +60,9 @@ export const unstackedLine: dashboard.DynamicConfigValue[] = [
 export const colourByName = () =>
   new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassicByName);
 
+/** Colours from the thresholds (and value mappings), not Grafana's default palette. */
+export const thresholdColours = () => new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds);
+
 export const hiddenLegend = () =>
   new common.VizLegendOptionsBuilder()
     .showLegend(false)

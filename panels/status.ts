@@ -1,7 +1,17 @@
 // Status: is the instance up, is federation failing, how big is it, is the BEAM VM overloaded.
 import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as units from "@grafana/grafana-foundation-sdk/units";
-import { steps, thresholds, windows } from "../config";
+import {
+  alarmingDeliveryReasons,
+  countScraperDowntime,
+  deadReasonsToggle,
+  schedulers,
+  steps,
+  thresholds,
+  topN,
+  windows,
+} from "../config";
 import {
   cpuRunQueue,
   deliveryFailures,
@@ -13,15 +23,50 @@ import {
   up,
   vmMemory,
 } from "../queries/catalogue";
-import { averagePerPoll, currentValue, eventsOver, fractionUp } from "../queries/promql";
-import { barGauge, gauge, prom, promInstant, stateTimeline, thresholdSteps, timeseries } from "./common";
+import { averagePerPoll, currentValue, eventsCountedOver, fractionUp, largest } from "../queries/promql";
+import { noneOfVariable } from "../queries/selectors";
+import {
+  barGauge,
+  fixedColor,
+  gauge,
+  prom,
+  promInstant,
+  stateTimeline,
+  thresholdColours,
+  thresholdSteps,
+  timeseries,
+} from "./common";
+import { titles } from "./titles";
+
+/** A delivery failure whose remote host is unknown (Akkoma exports an empty `target`). */
+export const noHost = "(no host)";
+
+export const failedDeliveriesQuery = () =>
+  largest(
+    topN.failedDeliveries,
+    eventsCountedOver(deliveryFailures, "$__range", {
+      by: ["target", "reason"],
+      where: { reason: noneOfVariable(deadReasonsToggle.name) },
+      emptyAs: { target: noHost },
+    }),
+  );
 
 export const failedDeliveriesPanel = () =>
-  barGauge("Failed AP deliveries", 9, 8)
-    .description("ActivityPub deliveries that exhausted all retries in the last 7 days, per remote host and reason.")
+  barGauge(titles.failedDeliveries, 9, 8)
+    .description(
+      `ActivityPub deliveries that exhausted all retries in the last 7 days, per remote host and reason; the ` +
+        `${topN.failedDeliveries} largest, largest first. A host's first failure counts too, and so does every ` +
+        `failure after an Akkoma restart. Limits: after a restart, a host whose count comes back within the ` +
+        `hour at or above its count before the restart is counted from that earlier count; a scrape gap of over ` +
+        `an hour without a restart counts the host's whole total again. ` +
+        `${alarmingDeliveryReasons.join(", ")} (the remote server refused our signature) is drawn in purple: ` +
+        `always worth a look. Failures of dead instances (gone, down, unreachable) are expected noise: the ` +
+        `"${deadReasonsToggle.label}" toggle above hides them.`,
+    )
     .timeFrom(windows.week)
     .unit(units.Short)
     .decimals(0)
+    .colorScheme(thresholdColours())
     .thresholds(
       thresholdSteps([
         { value: null, color: "light-yellow" },
@@ -29,35 +74,57 @@ export const failedDeliveriesPanel = () =>
         { value: thresholds.deliveryFailures.red, color: "red" },
       ]),
     )
-    .withTarget(
-      promInstant(eventsOver(deliveryFailures, "$__range", { by: ["target", "reason"] }), "{{target}}: {{reason}}"),
-    );
+    .withTarget(promInstant(failedDeliveriesQuery(), "{{target}}: {{reason}}"))
+    .overrideByRegexp(`.*: (${alarmingDeliveryReasons.join("|")})$`, [fixedColor("purple")]);
 
-const upColours = thresholdSteps([
-  { value: null, color: "dark-red" },
-  { value: 0.5, color: "orange" },
-  { value: 0.8, color: "semi-dark-yellow" },
-  { value: 1, color: "dark-green" },
-]);
+/** 1 is "up", 0 is "down", anything between is a window with some failed scrapes. */
+const upStates: dashboard.ValueMapping[] = [
+  {
+    type: dashboard.MappingType.ValueToText,
+    options: {
+      "0": { text: "down", color: "red", index: 0 },
+      "1": { text: "up", color: "green", index: 1 },
+    },
+  },
+  {
+    type: dashboard.MappingType.RangeToText,
+    options: { from: 0, to: 1, result: { text: "partly down", color: "orange", index: 2 } },
+  },
+];
+
+const scraperDowntime = countScraperDowntime
+  ? " Minutes in which the scraper itself stored nothing count as down (it runs on the Akkoma machine)."
+  : " Time when the scraper itself was down is left out (set countScraperDowntime in config.ts if it runs on the Akkoma machine).";
 
 export const upTimelinePanel = () =>
-  stateTimeline("Up", 4, 4)
-    .description("Share of successful scrapes of Akkoma's metrics endpoint.")
+  stateTimeline(titles.up, 4, 4)
+    .description(
+      'Whether the scraper reached Akkoma\'s metrics endpoint: green "up" when every scrape of the last four ' +
+        '(or of the point\'s step, if longer) succeeded, red "down" when none did, orange when some did.' +
+        scraperDowntime,
+    )
     .interval(steps.upTimeline)
     .unit(units.PercentUnit)
     .min(0)
     .max(1)
-    .thresholds(upColours)
+    .colorScheme(thresholdColours())
+    .thresholds(
+      thresholdSteps([
+        { value: null, color: "red" },
+        { value: 0.01, color: "orange" },
+        { value: 1, color: "green" },
+      ]),
+    )
+    .mappings(upStates)
     .mergeValues(true)
     .showValue(common.VisibilityMode.Never)
     .rowHeight(0.9)
-    .withTarget(prom(fractionUp(up, "$__interval"), "Up"));
+    // Four scrapes a point: a window of one scrape can miss it and leave a gap.
+    .withTarget(prom(fractionUp(up, "$__rate_interval", { scraperDowntimeIsDowntime: countScraperDowntime }), "Up"));
 
 export const uptimeGaugePanel = () =>
-  gauge("Uptime", 2, 4)
-    .description(
-      "Share of successful scrapes over the last 7 days. Time when the scraper itself was down is not counted.",
-    )
+  gauge("Uptime (7 days)", 2, 4)
+    .description("Share of successful scrapes over the last 7 days." + scraperDowntime)
     .timeFrom(windows.week)
     .unit(units.PercentUnit)
     .decimals(1)
@@ -70,7 +137,7 @@ export const uptimeGaugePanel = () =>
         { value: thresholds.uptime.green, color: "green" },
       ]),
     )
-    .withTarget(promInstant(fractionUp(up, "$__range"), "Uptime"));
+    .withTarget(promInstant(fractionUp(up, "$__range", { scraperDowntimeIsDowntime: countScraperDowntime }), "Uptime"));
 
 interface AxisSeries {
   metric: typeof localUsers;
@@ -79,8 +146,10 @@ interface AxisSeries {
 }
 
 /** Two counts of very different size, each on its own axis so neither flattens the other. */
-const twoAxisPanel = (title: string, width: number, left: AxisSeries, right: AxisSeries) =>
+const twoAxisPanel = (title: string, description: string, width: number, left: AxisSeries, right: AxisSeries) =>
   timeseries(title, width, 8)
+    .description(description)
+    .unit(units.Short)
     .decimals(0)
     .withTarget(prom(currentValue(left.metric), left.legend))
     .withTarget(prom(currentValue(right.metric), right.legend))
@@ -96,6 +165,7 @@ const twoAxisPanel = (title: string, width: number, left: AxisSeries, right: Axi
 export const localResourcesPanel = () =>
   twoAxisPanel(
     "Local Resources",
+    "Local user accounts (left axis) and local posts, private ones excluded (right axis).",
     5,
     { metric: localUsers, legend: "Users", axisLabel: "Local users" },
     { metric: localPosts, legend: "Posts", axisLabel: "Local posts (excl. private)" },
@@ -104,20 +174,33 @@ export const localResourcesPanel = () =>
 export const remoteResourcesPanel = () =>
   twoAxisPanel(
     "Remote Resource Estimates",
+    "Remote users (left axis) and remote domains (right axis) this instance knows of.",
     4,
     { metric: remoteUsers, legend: "Users", axisLabel: "Remote users" },
     { metric: knownDomains, legend: "Domains", axisLabel: "Known domains" },
   );
 
+const runQueueLimits = {
+  orange: thresholds.runQueuePerScheduler.orange * schedulers,
+  red: thresholds.runQueuePerScheduler.red * schedulers,
+};
+const gib = (bytes: number) => `${bytes / 1024 ** 3} GiB`;
+
 export const beamLoadPanel = () =>
-  gauge("BEAM System Load", 6, 4)
-    .description("Average of Akkoma's polls since the previous scrape. Run queues should sit near 0.")
-    .unit(units.NoUnit)
+  gauge(titles.beamLoad, 6, 4)
+    .description(
+      "Average of Akkoma's polls since the previous scrape. A run queue counts processes waiting for one of " +
+        `the BEAM's schedulers (one a CPU core; config.ts assumes ${schedulers}): orange from ` +
+        `${runQueueLimits.orange} (one waiting per scheduler), red from ${runQueueLimits.red}. Memory: orange ` +
+        `from ${gib(thresholds.beamMemory.orange)}, red from ${gib(thresholds.beamMemory.red)}, well above the ` +
+        "0.5-1.5 GB a mid-sized instance settles at: growth to there is worth a look.",
+    )
+    .unit(units.Short)
     .thresholds(
       thresholdSteps([
         { value: null, color: "green" },
-        { value: thresholds.runQueue.yellow, color: "yellow" },
-        { value: thresholds.runQueue.red, color: "red" },
+        { value: runQueueLimits.orange, color: "orange" },
+        { value: runQueueLimits.red, color: "red" },
       ]),
     )
     .withTarget(promInstant(averagePerPoll(vmMemory), "Memory", "memory"))
@@ -131,6 +214,7 @@ export const beamLoadPanel = () =>
           mode: "absolute",
           steps: [
             { value: null, color: "green" },
+            { value: thresholds.beamMemory.orange, color: "orange" },
             { value: thresholds.beamMemory.red, color: "red" },
           ],
         },

@@ -1,4 +1,5 @@
-// Long-term trends: per-minute averages over a trailing day (or two), to compare today with yesterday.
+// Long-term trends: per-minute averages over a trailing day (or two), to compare weeks before and after
+// an upgrade or a VACUUM. They follow the dashboard's time range, one point an hour.
 import * as units from "@grafana/grafana-foundation-sdk/units";
 import { steps, windows } from "../config";
 import {
@@ -13,12 +14,15 @@ import { type TrendWindow, add, averagePerMinuteOver, orZero } from "../queries/
 import { federationJobs, otherJobs } from "../queries/selectors";
 import { fixedColor, hiddenLegend, prom, timeseries } from "./common";
 
-/** A trend panel shows its own window: the last day of 24h averages, the last two days of 48h ones. */
+/**
+ * A trailing average moves slowly: one point an hour at least (more apart on long ranges), each
+ * reading its window once. The window is in the title, so TrendWindow keeps the two in step.
+ */
 const trendPanel = (title: string, window: TrendWindow, width: number, height: number) =>
-  timeseries(title, width, height).timeFrom(window).interval(steps.trend);
+  timeseries(`${title} (${window.replace(/h$/, " h")} average)`, width, height).interval(steps.trend);
 
 export const jobsPerMinuteTrendPanel = () =>
-  trendPanel("Jobs Per Minute - 24h Average", windows.day, 10, 9)
+  trendPanel("Jobs per Minute", windows.day, 10, 9)
     .description("Jobs per minute, averaged over the preceding 24 hours. RFP: receive, fetch and publish jobs.")
     .unit(units.CountsPerMinute)
     .withTarget(prom(averagePerMinuteOver(windows.day, jobCompletions, "count", otherJobs), "Completions"))
@@ -33,13 +37,14 @@ export const jobsPerMinuteTrendPanel = () =>
     .overrideByName("RFP Exceptions", [fixedColor("semi-dark-orange")]);
 
 export const inboundRequestsTrendPanel = () =>
-  trendPanel("Inbound Requests per Min. - 24h Avg", windows.day, 4, 7)
+  trendPanel("Inbound Requests per Minute", windows.day, 4, 7)
+    .description("Inbound HTTP requests per minute, averaged over the preceding 24 hours.")
     .unit(units.RequestsPerMinute)
     .legend(hiddenLegend())
     .withTarget(prom(averagePerMinuteOver(windows.day, inboundRequests, "count"), "Inbound requests per minute"));
 
 export const dbAndJobTimeTrendPanel = () =>
-  trendPanel("DB and Job Time Per Min - 48h Avg", windows.twoDays, 10, 10)
+  trendPanel("DB and Job Time per Minute", windows.twoDays, 10, 10)
     .description("Database time (ms) and job processing time (s) per minute, averaged over the preceding 48 hours.")
     .unit(units.Milliseconds)
     .withTarget(prom(averagePerMinuteOver(windows.twoDays, dbQueryTime, "sum"), "DB Query"))
@@ -60,7 +65,8 @@ export const dbAndJobTimeTrendPanel = () =>
     .overrideByQuery("jobs", [fixedColor("semi-dark-purple"), { id: "unit", value: units.Seconds }]);
 
 export const outgoingRequestsTrendPanel = () =>
-  trendPanel("Outgoing Requests per Min. - 24h Avg", windows.day, 4, 7)
+  trendPanel("Outgoing Requests per Minute", windows.day, 4, 7)
+    .description("HTTP requests Akkoma made to other servers per minute, averaged over the preceding 24 hours.")
     .unit(units.RequestsPerMinute)
     .legend(hiddenLegend())
     .withTarget(
@@ -68,7 +74,7 @@ export const outgoingRequestsTrendPanel = () =>
     );
 
 export const httpTimeTrendPanel = () =>
-  trendPanel("HTTP Proc Time per Minute - 24h Avg", windows.day, 10, 5)
+  trendPanel("HTTP Processing Time per Minute", windows.day, 10, 5)
     .description("Seconds spent handling inbound HTTP requests per minute, averaged over the preceding 24 hours.")
     .unit(units.Seconds)
     .legend(hiddenLegend())

@@ -13,18 +13,26 @@ import {
   gt,
   histogramQuantile,
   increase,
+  labelReplace,
+  lastOverTime,
+  lte,
   mul,
   n,
   or,
   rate,
+  sortDesc,
+  sub,
+  subquery,
   sum,
+  sumOverTime,
+  topk,
   vect,
   type Builder,
   type Expr,
 } from "@grafana/promql-builder";
 import { scrapeLabels, windows } from "../config";
 import type { Metric, SeriesPart } from "./catalogue";
-import { type Matchers, type Scope, series } from "./selectors";
+import { type Matchers, type Scope, escapeRegex, series } from "./selectors";
 
 /** One catalogue series a query reads, and the labels the query relies on it having. */
 export interface SeriesRead {
@@ -90,7 +98,14 @@ const combine = (expr: Builder<Expr>, ...parts: readonly Query[]) =>
 export const rateWindow = "$__rate_interval";
 
 type CountedMetric<L extends string> = Metric<L, "counter" | "histogram">;
-type Options<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
+type Options<L extends string> = {
+  by?: readonly L[];
+  where?: Matchers<L>;
+  /** Legend text for an empty label value (Akkoma leaves some empty; a nameless line reads as a bug). */
+  emptyAs?: Partial<Record<L, string>>;
+  /** A prefix every value of the label shares, left out of the legend (`Pleroma.Workers.`). */
+  stripPrefix?: Partial<Record<L, string>>;
+};
 
 const eventSeries = (metric: Metric): SeriesPart | undefined => (metric.kind === "histogram" ? "count" : undefined);
 
@@ -106,9 +121,18 @@ const overRange = <L extends string>(
   return new Query(fn(expr.range(window)), [read]);
 };
 
-const sumBy = (query: Query, by: readonly string[] | undefined): Query => {
+const sumBy = (query: Query, by: readonly string[] | undefined, options: Options<string> = {}): Query => {
   if (!by || by.length === 0) return combine(sum(query.expr), query);
-  return new Query(sum(query.expr).by([...by]), query.reads).usingLabels(by);
+  // Before the sum: VictoriaMetrics 1.79's label_replace on a sum of subqueries mixes up label values.
+  let named = query;
+  for (const [label, text] of Object.entries(options.emptyAs ?? {}) as [string, string][]) {
+    named = combine(labelReplace(named.expr, quoted(label), quoted(text), quoted(label), quoted("")), named);
+  }
+  for (const [label, prefix] of Object.entries(options.stripPrefix ?? {}) as [string, string][]) {
+    const pattern = `${escapeRegex(prefix)}(.*)`;
+    named = combine(labelReplace(named.expr, quoted(label), quoted("$1"), quoted(label), quoted(pattern)), named);
+  }
+  return new Query(sum(named.expr).by([...by]), named.reads).usingLabels(by);
 };
 
 /** A gauge's current value, as exported. */
@@ -119,7 +143,7 @@ export const currentValue = <L extends string>(metric: Metric<L>, where?: Matche
 
 /** Events per minute: a counter's (or a histogram's `_count`) rate, scaled to minutes. */
 export const eventsPerMinute = <L extends string>(metric: CountedMetric<L>, options: Options<L> = {}): Query => {
-  const perSecond = sumBy(overRange(rate, metric, eventSeries(metric), rateWindow, options.where), options.by);
+  const perSecond = sumBy(overRange(rate, metric, eventSeries(metric), rateWindow, options.where), options.by, options);
   return combine(mul(perSecond.expr, n(60)), perSecond);
 };
 
@@ -133,9 +157,53 @@ export const eventsOver = <L extends string>(
   return combine(gt(total.expr, n(0)), total);
 };
 
+/**
+ * How often a lazily created counter counted, per series, over a whole window: the sum of its
+ * per-minute steps, where a series' first value, or its first value after a drop (Akkoma
+ * restarted), is an increase from 0. increase() cannot do this on Prometheus, which never counts a
+ * series' first value (a host that failed once shows nothing); VictoriaMetrics' increase() guesses
+ * it from the series' shape. The step's "previous value" looks back an hour, past failed scrapes.
+ * Only series that counted anything.
+ */
+export const eventsCountedOver = <L extends string>(
+  metric: Metric<L, "counter">,
+  window: string,
+  options: Options<L> = {},
+): Query => {
+  const now = selector(metric, undefined, options.where);
+  const before = selector(metric, undefined, options.where);
+  const previous = lastOverTime(before.expr.range(counterLookback).offset(counterStep));
+  // A previous value above the current one is a reset; none at all is a birth: both count from 0.
+  const base = or(lte(previous, now.expr), mul(now.expr, n(0)));
+  const steps = new Query(sumOverTime(subquery(sub(now.expr, base)).range(window).resolution(counterStep)), [
+    now.read,
+    before.read,
+  ]);
+  const total = sumBy(steps, options.by, options);
+  return combine(gt(total.expr, n(0)), total);
+};
+
+/** One step of eventsCountedOver: Akkoma refreshes its counters once a minute. */
+const counterStep = "1m";
+/** A failed scrape leaves a gap in the counter; a previous value this old still counts as previous. */
+const counterLookback = "1h";
+
+/** The `k` largest series, largest first (an instant query keeps this order in Grafana's bar gauge). */
+export const largest = (k: number, query: Query): Query => combine(sortDesc(topk(k, query.expr)), query);
+
+/** The `k` largest series at each step. */
+export const top = (k: number, query: Query): Query => combine(topk(k, query.expr), query);
+
+/** All but the `k` largest series at each step, as one sum (the legend's "everything else"). */
+export const restBeyondTop = (k: number, query: Query): Query =>
+  combine(sub(sum(query.expr), sum(topk(k, query.expr))), query);
+
+// promql-builder writes label_replace's string arguments as they are given.
+const quoted = (text: string) => JSON.stringify(text);
+
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
-  sumBy(overRange(rate, metric, "sum", rateWindow, options.where), options.by);
+  sumBy(overRange(rate, metric, "sum", rateWindow, options.where), options.by, options);
 
 /** The phi-quantile of one event's duration, across all label values. */
 export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query => {
@@ -158,9 +226,22 @@ export const averagePerPoll = (metric: Metric<string, "sumCountPair">): Query =>
 export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
   overRange(rate, metric, undefined, rateWindow);
 
-/** Fraction of scrapes that succeeded over a window (1 = always up). */
-export const fractionUp = (metric: Metric<never, "gauge">, window: string): Query =>
-  overRange(avgOverTime, metric, undefined, window);
+/**
+ * Fraction of scrapes that succeeded over a window (1 = always up). With `scraperDowntimeIsDowntime`,
+ * minutes without any `up` sample (the scraper itself was down) count as down, one a minute.
+ */
+export const fractionUp = (
+  metric: Metric<never, "gauge">,
+  window: string,
+  options: { scraperDowntimeIsDowntime?: boolean } = {},
+): Query => {
+  if (!options.scraperDowntimeIsDowntime) return overRange(avgOverTime, metric, undefined, window);
+  const { expr, read } = selector(metric);
+  const everyMinute = subquery(or(sum(expr), vect(0)))
+    .range(window)
+    .resolution(counterStep);
+  return new Query(avgOverTime(everyMinute), [read]);
+};
 
 export type TrendWindow = (typeof windows)["day" | "twoDays"];
 export const minutesIn = (window: TrendWindow) => Number.parseInt(window, 10) * 60;

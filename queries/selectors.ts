@@ -3,12 +3,17 @@ import { scrapeLabels, variables } from "../config";
 import { DashboardError } from "../errors";
 import { type Metric, type SeriesPart, federationWorkers, seriesName, seriesParts } from "./catalogue";
 
-export type LabelMatcher = { op: "=" | "!="; value: string } | { op: "=~" | "!~"; values: readonly string[] };
+export type LabelMatcher =
+  | { op: "=" | "!="; value: string }
+  | { op: "=~" | "!~"; values: readonly string[] }
+  /** Not matching the regex a dashboard variable holds (a toggle the viewer flips). */
+  | { op: "!~"; variable: string };
 
 export type Matchers<L extends string> = Partial<Record<L, LabelMatcher>>;
 
 export const oneOf = (values: readonly string[]): LabelMatcher => ({ op: "=~", values });
 export const noneOf = (values: readonly string[]): LabelMatcher => ({ op: "!~", values });
+export const noneOfVariable = (variable: string): LabelMatcher => ({ op: "!~", variable });
 
 /** Federation (receive, fetch, publish) jobs, shown apart from all other jobs. */
 export const federationJobs = { worker: oneOf(federationWorkers) };
@@ -68,7 +73,10 @@ export function series<L extends string>(
         selector.labelMatchRegexp(label, matcher.values.map(escapeRegex).join("|"));
         break;
       case "!~":
-        selector.labelNotMatchRegexp(label, matcher.values.map(escapeRegex).join("|"));
+        selector.labelNotMatchRegexp(
+          label,
+          "variable" in matcher ? `\${${matcher.variable}}` : matcher.values.map(escapeRegex).join("|"),
+        );
         break;
     }
   }

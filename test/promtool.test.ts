@@ -3,12 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportDashboard } from "../build/export";
-import { variables } from "../config";
+import { deadReasonsToggle, variables } from "../config";
 import { requireCommand } from "./support/build";
 import { applyImportAnswers, interpolate } from "../harness/grafana";
 
 const answers = { datasource: "prom", scrapeJob: "akkoma", instance: "social.example.org:443" };
-const variableValues = { [variables.scrapeJob]: answers.scrapeJob, [variables.instance]: answers.instance };
+const variableValues = {
+  [variables.scrapeJob]: answers.scrapeJob,
+  [variables.instance]: answers.instance,
+  [deadReasonsToggle.name]: deadReasonsToggle.hideDead.regex,
+};
 const time = { rangeSeconds: 10_800, intervalSeconds: 60, scrapeIntervalSeconds: 60 };
 
 /** Prometheus' own parser, through promtool: every query becomes a recording rule. */
