@@ -17,7 +17,7 @@ export const importPlaceholder = (input: (typeof importInputs)[keyof typeof impo
  */
 export const variables = {
   datasource: "datasource",
-  scrapeJob: "job",
+  job: "job",
   instance: "instance",
 } as const;
 

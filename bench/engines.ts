@@ -8,7 +8,7 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { exportDashboard } from "../build/export";
+import { importFileText } from "../build/outputs";
 import { type TrendWindow, minutesIn } from "../queries/promql";
 import { type Engines, startEngines } from "../harness/engines";
 import { type DashboardLoad, loadDashboard } from "../harness/evaluate";
@@ -33,13 +33,13 @@ interface DashboardJson {
 
 export async function benchEngines(): Promise<void> {
   const referencePath = argument("--reference") ?? defaultReference;
-  const dashboardJson = await exportDashboard();
+  const dashboardJson = await importFileText();
   const history = generateHistory({ seed: 4, job: answers.scrapeJob, instance: answers.instance });
   const engines = await startEngines(history);
   try {
     printHistory(history);
     const dashboard = await loadOnAll(engines, dashboardJson, history);
-    printLoads("Emitted dashboard (exportDashboard(): the bytes of out/grafana_dashboard.json)", dashboard);
+    printLoads("Emitted dashboard (importFileText(): the bytes of out/grafana_dashboard.json)", dashboard);
 
     if (!fs.existsSync(referencePath)) {
       console.log(`\nYardstick: skipped: no reference file (${referencePath}; pass --reference <file>)`);

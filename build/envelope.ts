@@ -1,19 +1,19 @@
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { defaultScrapeJob, importInputs as inputNames, importPlaceholder } from "../config";
+import { defaultScrapeJob, importInputs, importPlaceholder } from "../config";
 import type { DashboardSettings } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 
 /** The import screen's answers become the variables' defaults; Grafana's discovery does the rest. */
 export const importDefaults: DashboardSettings = {
-  datasourceUid: importPlaceholder(inputNames.datasource),
-  job: importPlaceholder(inputNames.scrapeJob),
-  instance: importPlaceholder(inputNames.instance),
+  datasourceUid: importPlaceholder(importInputs.datasource),
+  job: importPlaceholder(importInputs.scrapeJob),
+  instance: importPlaceholder(importInputs.instance),
 };
 
 /** What Grafana's "Import dashboard" asks for; `${NAME}` is replaced throughout the JSON with the answer. */
-export const importInputs = [
+export const importPrompts = [
   {
-    name: inputNames.datasource,
+    name: importInputs.datasource,
     label: "Prometheus or VictoriaMetrics",
     description: "The data source that scrapes Akkoma",
     type: "datasource",
@@ -21,14 +21,14 @@ export const importInputs = [
     pluginName: "Prometheus",
   },
   {
-    name: inputNames.scrapeJob,
+    name: importInputs.scrapeJob,
     label: "Scrape job",
     description: "The job_name of the scrape config that reads /api/v1/akkoma/metrics (the Job variable's default)",
     type: "constant",
     value: defaultScrapeJob,
   },
   {
-    name: inputNames.instance,
+    name: importInputs.instance,
     label: "Akkoma instance",
     description:
       "The instance label of your Akkoma target, as domain:port (e.g. social.example.org:443); leave empty to pick the first one found",
@@ -50,14 +50,14 @@ const panelPlugins: Record<string, string> = {
  */
 export const grafanaVersion = "12.2.0";
 
-export interface ExportedDashboard extends Dashboard {
-  __inputs: typeof importInputs;
+export interface ImportFile extends Dashboard {
+  __inputs: typeof importPrompts;
   __elements: Record<string, never>;
   __requires: { type: string; id: string; name: string; version: string }[];
 }
 
 /** Wraps the dashboard the way Grafana's "Export for sharing externally" does. */
-export function exportEnvelope(dashboard: Dashboard): ExportedDashboard {
+export function importEnvelope(dashboard: Dashboard): ImportFile {
   const panelTypes = new Set<string>();
   for (const panel of (dashboard.panels ?? []) as Panel[]) {
     if (panel.type === "row") continue;
@@ -71,7 +71,7 @@ export function exportEnvelope(dashboard: Dashboard): ExportedDashboard {
     panelTypes.add(panel.type);
   }
   return {
-    __inputs: importInputs,
+    __inputs: importPrompts,
     __elements: {},
     __requires: [
       { type: "grafana", id: "grafana", name: "Grafana", version: grafanaVersion },
@@ -80,5 +80,5 @@ export function exportEnvelope(dashboard: Dashboard): ExportedDashboard {
     ],
     ...dashboard,
     id: null,
-  } as ExportedDashboard;
+  } as ImportFile;
 }

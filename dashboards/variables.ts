@@ -42,14 +42,14 @@ const discovered = (name: string, label: string, query: string, current: string 
 
 export function dashboardVariables(defaults: VariableDefaults = {}): cog.Builder<dashboard.VariableModel>[] {
   const jobs = `label_values(${discoveryOf()}, ${scrapeLabels.job})`;
-  const instances = `label_values(${discoveryOf(variables.scrapeJob)}, ${scrapeLabels.instance})`;
+  const instances = `label_values(${discoveryOf(variables.job)}, ${scrapeLabels.instance})`;
   return [
     new dashboard.DatasourceVariableBuilder(variables.datasource)
       .label("Data source")
       .description("The Prometheus or VictoriaMetrics data source that scrapes Akkoma")
       .type("prometheus")
       .current(option(defaults.datasourceUid ?? defaultDatasource)),
-    discovered(variables.scrapeJob, "Job", jobs, defaults.job ?? defaultScrapeJob).description(
+    discovered(variables.job, "Job", jobs, defaults.job ?? defaultScrapeJob).description(
       "The scrape job that reads Akkoma's metrics",
     ),
     discovered(variables.instance, "Instance", instances, defaults.instance || undefined).description(

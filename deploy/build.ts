@@ -1,7 +1,7 @@
 // What `akkoma-dashboards build` writes: every committed output, or one deployment rendered with its
 // values. Returns one line per file written, for the CLI to print.
 
-import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/export";
+import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/outputs";
 import { type DeploymentField, deploymentValues, flagOf } from "./values";
 
 export interface BuildRequest {

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type SyntheticHistory, toOpenMetrics, toVictoriaMetricsJsonLines } from "./synthetic";
+import { toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
+import type { SyntheticHistory } from "./synthetic";
 
 export type EngineName = "Prometheus" | "VictoriaMetrics";
 

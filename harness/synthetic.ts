@@ -27,8 +27,19 @@ import {
   vmMemory,
   type Metric,
 } from "../queries/catalogue";
+import {
+  Draw,
+  Recorder,
+  Timeline,
+  histogramEvents,
+  hourMs,
+  scrapeIntervalMs,
+  type SyntheticSeries,
+  withDurations,
+} from "./recorder";
 
-export const scrapeIntervalMs = 60_000;
+export { type SyntheticSeries, scrapeIntervalMs } from "./recorder";
+
 export const outageMinutes = 30;
 
 export interface SyntheticOptions {
@@ -47,16 +58,6 @@ export interface SyntheticOptions {
    * instance shows other numbers.
    */
   secondInstance?: string;
-}
-
-export interface SyntheticSeries {
-  readonly name: string;
-  /** Counters include histogram parts and psum/pcount pairs: everything that only grows until a restart. */
-  readonly kind: "gauge" | "counter";
-  /** Every label including job and instance, without __name__. */
-  readonly labels: Readonly<Record<string, string>>;
-  /** One value a scrape; NaN where the scrape did not see the series. */
-  readonly values: Float64Array;
 }
 
 export interface DeliveryFailureCount {
@@ -100,8 +101,6 @@ export interface InstanceHistory {
   readonly outage: { readonly startMs: number; readonly endMs: number };
   readonly expected: Expectations;
 }
-
-const hourMs = 3_600_000;
 
 // Worker mix of a small federating instance: the federation workers dominate.
 const workers: readonly { worker: string; perMinute: number; medianSeconds: number; exceptionsPerMinute: number }[] = [
@@ -218,169 +217,6 @@ function recordInstance(timeline: Timeline, labels: { job: string; instance: str
     outage: { startMs: timeline.timeOf(timeline.outageStart), endMs: timeline.timeOf(timeline.restart) },
     expected: expectationsOf(timeline, failures, memory, queueValues),
   };
-}
-
-/** Scrape i happens at startMs + i minutes; Akkoma is down for the scrapes in [outageStart, restart). */
-class Timeline {
-  readonly restart: number;
-  constructor(
-    readonly startMs: number,
-    readonly scrapes: number,
-    readonly outageStart: number,
-    outageScrapes: number,
-    /** How many times the first instance's size and traffic. */
-    readonly size = 1,
-  ) {
-    this.restart = outageStart + outageScrapes;
-  }
-  timeOf(i: number): number {
-    return this.startMs + i * scrapeIntervalMs;
-  }
-  elapsedMs(i: number): number {
-    return i * scrapeIntervalMs;
-  }
-  alive(i: number): boolean {
-    return i < this.outageStart || i >= this.restart;
-  }
-  /** A BEAM restart starts every counter, sum and poll count from zero. */
-  bootsAt(i: number): boolean {
-    return i === 0 || i === this.restart;
-  }
-  /** Scrape indexes with a timestamp in (fromMs, toMs]. */
-  indexesIn(fromMs: number, toMs: number): number[] {
-    const first = Math.max(0, Math.floor((fromMs - this.startMs) / scrapeIntervalMs) + 1);
-    const last = Math.min(this.scrapes - 1, Math.floor((toMs - this.startMs) / scrapeIntervalMs));
-    return Array.from({ length: Math.max(0, last - first + 1) }, (_, k) => first + k);
-  }
-  /** Traffic follows the day: busiest in the European afternoon, quietest at night. */
-  daily(i: number): number {
-    const dayFraction = (this.timeOf(i) % (24 * hourMs)) / (24 * hourMs);
-    return (1 + 0.35 * Math.sin(2 * Math.PI * (dayFraction - 0.375))) * this.size;
-  }
-}
-
-/** mulberry32: tiny, seedable and good enough for traffic noise. */
-class Draw {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  normal(): number {
-    const u = Math.max(this.uniform(), 1e-12);
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.uniform());
-  }
-  poisson(lambda: number): number {
-    if (lambda <= 0) return 0;
-    if (lambda > 30) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * this.normal()));
-    const limit = Math.exp(-lambda);
-    let k = 0;
-    for (let p = this.uniform(); p > limit; p *= this.uniform()) k++;
-    return k;
-  }
-}
-
-type Labels = Record<string, string>;
-
-/** Turns per-scrape increments into what the exporter shows: cumulative since boot, absent while down. */
-class Recorder {
-  readonly series: SyntheticSeries[] = [];
-  constructor(
-    private readonly timeline: Timeline,
-    private readonly scrapeLabels: Labels,
-  ) {}
-
-  private add(name: string, kind: SyntheticSeries["kind"], labels: Labels, values: Float64Array): void {
-    this.series.push({ name, kind, labels: { ...this.scrapeLabels, ...labels }, values });
-  }
-
-  gauge(metric: Metric, labels: Labels, valueAt: (i: number) => number, options: { scraper?: boolean } = {}): void {
-    const values = new Float64Array(this.timeline.scrapes).fill(Number.NaN);
-    for (let i = 0; i < values.length; i++) {
-      if (options.scraper || this.timeline.alive(i)) values[i] = valueAt(i);
-    }
-    this.add(metric.name, "gauge", labels, values);
-  }
-
-  /**
-   * A counter as TelemetryMetricsPrometheus exports it: reset by a restart, and a label set exists
-   * only once an event carried it (so after a restart it is gone again until its next event).
-   */
-  counter(name: string, labels: Labels, increments: Float64Array, options: CounterOptions = {}): Float64Array {
-    const values = new Float64Array(this.timeline.scrapes).fill(Number.NaN);
-    const events = options.appearsWith ?? increments;
-    let total = 0;
-    let seen = false;
-    for (let i = 0; i < values.length; i++) {
-      if (!this.timeline.alive(i)) continue;
-      if (this.timeline.bootsAt(i)) [total, seen] = [0, options.fromBoot ?? false];
-      total = roundValue(total + (increments[i] as number));
-      seen ||= (events[i] as number) > 0;
-      if (seen) values[i] = total;
-    }
-    this.add(name, "counter", labels, values);
-    return values;
-  }
-
-  /** A distribution: `_bucket{le}` with +Inf, `_sum`, `_count`, all appearing with the label set's first event. */
-  histogram(metric: Metric, labels: Labels, bounds: readonly number[], events: HistogramEvents): void {
-    const counts = events.counts;
-    for (const [k, le] of [...bounds.map(String), "+Inf"].entries()) {
-      const share = k < bounds.length ? durationShareBelow(bounds[k] as number, events.medianDuration) : 1;
-      const inBucket = counts.map((n) => Math.round(n * share));
-      this.counter(`${metric.name}_bucket`, { ...labels, le }, inBucket, { appearsWith: counts });
-    }
-    this.counter(`${metric.name}_sum`, labels, events.sums, { appearsWith: counts });
-    this.counter(`${metric.name}_count`, labels, counts);
-  }
-}
-
-interface CounterOptions {
-  /** Polled values exist from boot on; event counters only from their first event. */
-  fromBoot?: boolean;
-  /** The events that make the series appear, when they are not its own increments (a histogram's buckets). */
-  appearsWith?: Float64Array;
-}
-
-interface HistogramEvents {
-  counts: Float64Array;
-  sums: Float64Array;
-  medianDuration: number;
-}
-
-// Durations are log-normal, so bucket shares and quantiles look like real latencies.
-const durationSpread = 0.9;
-const durationShareBelow = (bound: number, median: number) => normalCdf(Math.log(bound / median) / durationSpread);
-
-// The exporter's float rendering is long; six decimals keep the files small and the sums exact enough.
-// Integers stay as they are: scaling a byte total near 1e12 by 1e6 would leave double precision.
-const roundValue = (value: number) => (Number.isInteger(value) ? value : Math.round(value * 1e6) / 1e6);
-
-/** Events of one label set: a Poisson count a minute, each event's duration spread around a median. */
-function histogramEvents(timeline: Timeline, draw: Draw, perMinute: (i: number) => number, median: number) {
-  const counts = Float64Array.from({ length: timeline.scrapes }, (_, i) => draw.poisson(perMinute(i)));
-  return withDurations(counts, draw, median);
-}
-
-function withDurations(counts: Float64Array, draw: Draw, medianDuration: number): HistogramEvents {
-  const mean = medianDuration * Math.exp((durationSpread * durationSpread) / 2);
-  const sums = counts.map((n) => roundValue(n * mean * Math.max(0.2, 1 + 0.15 * draw.normal())));
-  return { counts, sums, medianDuration };
-}
-
-function normalCdf(z: number): number {
-  // Abramowitz & Stegun 7.1.26; its 1.5e-7 error is far below one event in a bucket.
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-x * x);
-  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
 
 function recordDeliveryFailures(recorder: Recorder, timeline: Timeline, draw: Draw) {
@@ -546,45 +382,4 @@ function expectationsOf(
     pendingJobs: (name, atMs) => gaugeAt(queue(name).available, atMs),
     scheduledJobs: (name, atMs) => gaugeAt(queue(name).scheduled, atMs),
   };
-}
-
-/**
- * OpenMetrics text for `promtool tsdb create-blocks-from openmetrics`, samples in [fromMs, toMs).
- * Akkoma's counters have no `_total` suffix, which OpenMetrics demands of a `counter`; typing them
- * `unknown` keeps their names exact (TSDB blocks keep no type anyway).
- */
-export function toOpenMetrics(history: SyntheticHistory, fromMs = -Infinity, toMs = Infinity): string {
-  const lines: string[] = [];
-  const typed = new Set<string>();
-  const series = [...history.series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const { name, kind, labels, values } of series) {
-    if (!typed.has(name)) lines.push(`# TYPE ${name} ${kind === "gauge" ? "gauge" : "unknown"}`);
-    typed.add(name);
-    const selector = `${name}{${Object.entries(labels)
-      .map(([label, value]) => `${label}="${escapeLabelValue(value)}"`)
-      .join(",")}}`;
-    for (let i = 0; i < values.length; i++) {
-      const atMs = history.startMs + i * scrapeIntervalMs;
-      const value = values[i] as number;
-      if (atMs >= fromMs && atMs < toMs && !Number.isNaN(value)) lines.push(`${selector} ${value} ${atMs / 1000}`);
-    }
-  }
-  lines.push("# EOF", "");
-  return lines.join("\n");
-}
-
-const escapeLabelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-
-/** One JSON line a series, as VictoriaMetrics' /api/v1/import takes it (timestamps in ms). */
-export function toVictoriaMetricsJsonLines(history: SyntheticHistory): string[] {
-  return history.series.map(({ name, labels, values }) => {
-    const timestamps: number[] = [];
-    const present: number[] = [];
-    values.forEach((value, i) => {
-      if (Number.isNaN(value)) return;
-      timestamps.push(history.startMs + i * scrapeIntervalMs);
-      present.push(value);
-    });
-    return JSON.stringify({ metric: { __name__: name, ...labels }, values: present, timestamps });
-  });
 }

@@ -51,9 +51,7 @@ export function series<L extends string>(
   const selector = vector(seriesName(metric.name, part));
   if (scope.kind === "job") selector.label(scrapeLabels.job, scope.job);
   else
-    selector
-      .label(scrapeLabels.job, `\${${variables.scrapeJob}}`)
-      .label(scrapeLabels.instance, `\${${variables.instance}}`);
+    selector.label(scrapeLabels.job, `\${${variables.job}}`).label(scrapeLabels.instance, `\${${variables.instance}}`);
   for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {
     if (!metric.labels.includes(label)) {
       throw new DashboardError(

@@ -9,11 +9,11 @@ import {
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { exportDashboard } from "../build/export";
+import { importFileText } from "../build/outputs";
 import { validateDashboard } from "../build/validate";
 import { akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
-import { exportEnvelope } from "../build/envelope";
+import { importEnvelope } from "../build/envelope";
 import { PanelIds } from "../dashboards/ids";
 import { readsOfTarget, timeseries } from "../panels/common";
 import { panelReaders } from "../dashboards/reads";
@@ -36,7 +36,7 @@ const targetsOf = (panel: Panel) => (panel.targets ?? []) as Target[];
 describe("the emitted dashboard", () => {
   let text: string;
   beforeAll(async () => {
-    text = await exportDashboard();
+    text = await importFileText();
   });
 
   // out/ is the snapshot: review a change with `git diff out/` after `npm run build`, then commit it.
@@ -63,7 +63,7 @@ describe("the emitted dashboard", () => {
     );
     expect(defaults).toEqual({
       [variableNames.datasource]: importPlaceholder(importInputs.datasource),
-      [variableNames.scrapeJob]: importPlaceholder(importInputs.scrapeJob),
+      [variableNames.job]: importPlaceholder(importInputs.scrapeJob),
       [variableNames.instance]: importPlaceholder(importInputs.instance),
     });
     expect(exported.__requires.map((r: { id: string }) => r.id)).toEqual(
@@ -240,7 +240,7 @@ describe("panels", () => {
   });
 
   it("__requires names the oldest Grafana that writes the file's schemaVersion", () => {
-    const exported = exportEnvelope(dashboard);
+    const exported = importEnvelope(dashboard);
     // Grafana 12.2 first exported schemaVersion 42; 11.6 to 12.1 export 41.
     const oldest: Record<number, string> = { 41: "11.6.0", 42: "12.2.0" };
     expect(exported.__requires.find((r) => r.id === "grafana")?.version).toBe(oldest[exported.schemaVersion ?? 0]);
@@ -261,7 +261,7 @@ describe("selectors", () => {
           panel,
           series,
           matchers: expect.arrayContaining([
-            `job="\${${variableNames.scrapeJob}}"`,
+            `job="\${${variableNames.job}}"`,
             `instance="\${${variableNames.instance}}"`,
           ]),
         });

@@ -5,7 +5,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { outputs, provider, variables } from "../config";
-import { exportDashboard, plainDashboard } from "../build/export";
+import { importFileText, plainDashboard } from "../build/outputs";
 import { providerYaml } from "../build/provisioning";
 import { validateDashboard, validatePlainDashboard } from "../build/validate";
 import { projectRoot, runCli, useTempFolder } from "./support/build";
@@ -59,7 +59,7 @@ describe("the provisioning file", () => {
   it("discovers jobs and instances from an Akkoma series, instances within the selected job", () => {
     const { job, instance } = variablesOf(JSON.parse(text));
     expect(job?.query).toBe("label_values(pleroma_local_users_total, job)");
-    expect(instance?.query).toBe(`label_values(pleroma_local_users_total{job="\${${variables.scrapeJob}}"}, instance)`);
+    expect(instance?.query).toBe(`label_values(pleroma_local_users_total{job="\${${variables.job}}"}, instance)`);
     expect([job?.datasource, instance?.datasource]).toEqual([datasourceVariable, datasourceVariable]);
   });
 });
@@ -91,7 +91,7 @@ describe("the dashboard provider file", () => {
 
 describe("the import file", () => {
   it("still passes the schemas with its envelope", async () => {
-    expect(validateDashboard(JSON.parse(await exportDashboard()))).toEqual([]);
+    expect(validateDashboard(JSON.parse(await importFileText()))).toEqual([]);
   });
 });
 

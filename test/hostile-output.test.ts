@@ -171,7 +171,7 @@ describe("a bug in the program", () => {
       process.execPath,
       [
         "-e",
-        `const e = require(${JSON.stringify(join(projectRoot, "dist", "build", "export.js"))});
+        `const e = require(${JSON.stringify(join(projectRoot, "dist", "build", "outputs.js"))});
          e.buildDashboardFile = async () => { null.panels; };
          require(${JSON.stringify(join(projectRoot, "dist", "cli", "cli.js"))}).run(process.argv.slice(1));`,
         ...args,

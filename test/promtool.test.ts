@@ -2,14 +2,14 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { exportDashboard } from "../build/export";
+import { importFileText } from "../build/outputs";
 import { deadReasonsToggle, variables } from "../config";
 import { requireCommand } from "./support/build";
 import { applyImportAnswers, interpolate } from "../harness/grafana";
 
 const answers = { datasource: "prom", scrapeJob: "akkoma", instance: "social.example.org:443" };
 const variableValues = {
-  [variables.scrapeJob]: answers.scrapeJob,
+  [variables.job]: answers.scrapeJob,
   [variables.instance]: answers.instance,
   [deadReasonsToggle.name]: deadReasonsToggle.hideDead.regex,
 };
@@ -33,7 +33,7 @@ function promtoolCheck(exprs: string[]) {
 
 describe("every query is valid PromQL for Prometheus", () => {
   it("promtool parses all of them", async () => {
-    const dashboard = applyImportAnswers(await exportDashboard(), answers) as {
+    const dashboard = applyImportAnswers(await importFileText(), answers) as {
       panels: { type: string; targets?: { expr?: string }[] }[];
     };
     const exprs = dashboard.panels

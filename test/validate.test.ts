@@ -64,7 +64,7 @@ const row = (extra: Json = {}): Json => ({
   ...extra,
 });
 
-const exportOf = (panels: Json[]): Json => ({
+const importFileOf = (panels: Json[]): Json => ({
   ...envelope(),
   title: "Akkoma",
   uid: "akkoma",
@@ -80,13 +80,13 @@ const asWritten = (value: unknown): unknown => JSON.parse(JSON.stringify(value))
 
 describe("validateDashboard", () => {
   it("finds nothing wrong with a minimal valid export", () => {
-    expect(validateDashboard(exportOf([row(), timeseries()]))).toEqual([]);
+    expect(validateDashboard(importFileOf([row(), timeseries()]))).toEqual([]);
   });
 
   it("rejects the query editor's leftovers on a Prometheus target, naming the panel and the fields", () => {
     const leftovers = timeseries({ targets: [target({ disableTextWrap: false, useBackend: false })] });
 
-    expect(validateDashboard(exportOf([row(), leftovers]))).toEqual([
+    expect(validateDashboard(importFileOf([row(), leftovers]))).toEqual([
       {
         path: "/panels/1/targets/0",
         message: "has properties the schema does not allow: disableTextWrap, useBackend",
@@ -100,10 +100,10 @@ describe("validateDashboard", () => {
     const inheriting = timeseries({ targets: [ownless] });
     const defaulted = timeseries({ datasource: undefined, targets: [ownless] });
 
-    expect(validateDashboard(exportOf([asWritten(inheriting) as Json])).map((v) => v.path)).toEqual([
+    expect(validateDashboard(importFileOf([asWritten(inheriting) as Json])).map((v) => v.path)).toEqual([
       "/panels/0/targets/0",
     ]);
-    expect(validateDashboard(exportOf([asWritten(defaulted) as Json])).map((v) => v.path)).toEqual([
+    expect(validateDashboard(importFileOf([asWritten(defaulted) as Json])).map((v) => v.path)).toEqual([
       "/panels/0/targets/0",
     ]);
   });
@@ -116,13 +116,13 @@ describe("validateDashboard", () => {
       expression: "$A * 2",
     };
 
-    expect(validateDashboard(exportOf([timeseries({ targets: [target(), expression] })]))).toEqual([]);
+    expect(validateDashboard(importFileOf([timeseries({ targets: [target(), expression] })]))).toEqual([]);
   });
 
   it("rejects a panel type it has no schema for", () => {
     const piechart = timeseries({ type: "piechart", title: "Shares" });
 
-    expect(validateDashboard(exportOf([piechart]))).toEqual([
+    expect(validateDashboard(importFileOf([piechart]))).toEqual([
       { path: "/panels/0/type", message: expect.stringContaining('unknown panel type "piechart"'), panel: "Shares" },
     ]);
   });
@@ -130,7 +130,7 @@ describe("validateDashboard", () => {
   it("rejects a grid position whose width is a string", () => {
     const misplaced = timeseries({ gridPos: { h: 8, w: "12", x: 0, y: 1 } });
 
-    expect(validateDashboard(exportOf([misplaced]))).toEqual([
+    expect(validateDashboard(importFileOf([misplaced]))).toEqual([
       { path: "/panels/0/gridPos/w", message: "must be integer", panel: "Requests" },
     ]);
   });
@@ -139,7 +139,7 @@ describe("validateDashboard", () => {
     const panel = timeseries();
     panel.fieldConfig.defaults.custom.lineWidth = "thick";
 
-    expect(validateDashboard(exportOf([panel]))).toEqual([
+    expect(validateDashboard(importFileOf([panel]))).toEqual([
       { path: "/panels/0/fieldConfig/defaults/custom/lineWidth", message: "must be number", panel: "Requests" },
     ]);
   });
@@ -148,7 +148,7 @@ describe("validateDashboard", () => {
     const panel = timeseries();
     panel.options.legend.placement = "top";
 
-    expect(validateDashboard(exportOf([panel]))).toEqual([
+    expect(validateDashboard(importFileOf([panel]))).toEqual([
       { path: "/panels/0/options/legend/placement", message: 'must be one of "bottom", "right"', panel: "Requests" },
     ]);
   });
@@ -156,7 +156,7 @@ describe("validateDashboard", () => {
   it("rejects custom field config on a panel type that has none", () => {
     const gauge = timeseries({ type: "gauge", title: "Uptime", options: undefined });
 
-    expect(validateDashboard(asWritten(exportOf([gauge])))).toEqual([
+    expect(validateDashboard(asWritten(importFileOf([gauge])))).toEqual([
       {
         path: "/panels/0/fieldConfig/defaults/custom",
         message: "must NOT have more than 0 properties",
@@ -171,7 +171,7 @@ describe("validateDashboard", () => {
       panels: [timeseries({ targets: [target({ includeNullMetadata: true })] })],
     });
 
-    expect(validateDashboard(exportOf([collapsed]))).toEqual([
+    expect(validateDashboard(importFileOf([collapsed]))).toEqual([
       { path: "/panels/0/collapsed", message: "must be boolean", panel: "Activity" },
       {
         path: "/panels/0/panels/0/targets/0",
@@ -184,7 +184,7 @@ describe("validateDashboard", () => {
   it("names an untitled panel by its type and id", () => {
     const untitled = timeseries({ title: undefined, gridPos: { h: 0, w: 12, x: 0, y: 0 } });
 
-    expect(validateDashboard(asWritten(exportOf([untitled])))).toEqual([
+    expect(validateDashboard(asWritten(importFileOf([untitled])))).toEqual([
       { path: "/panels/0/gridPos/h", message: "must be > 0", panel: "untitled timeseries (id 2)" },
     ]);
   });
@@ -200,11 +200,11 @@ describe("validateDashboard", () => {
     const panel = timeseries();
     panel.fieldConfig.overrides = [override];
 
-    expect(validateDashboard(exportOf([panel]))).toEqual([]);
+    expect(validateDashboard(importFileOf([panel]))).toEqual([]);
   });
 
   it("checks the export envelope, which Grafana's dashboard schema does not cover", () => {
-    const exported = exportOf([timeseries()]);
+    const exported = importFileOf([timeseries()]);
     exported.__inputs[0].type = "datasourc";
     delete exported.__elements;
 
@@ -215,7 +215,7 @@ describe("validateDashboard", () => {
   });
 
   it("checks the dashboard itself without the envelope fields", () => {
-    const exported = exportOf([]);
+    const exported = importFileOf([]);
     exported.refresh = 300;
     exported.editorMode = true;
 

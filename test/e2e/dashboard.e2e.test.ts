@@ -3,7 +3,7 @@
 // Grafana loads without its import screen, and its instance variable switches every panel.
 
 import { importInputs, importPlaceholder, variables } from "../../config";
-import { exportDashboard, plainDashboard } from "../../build/export";
+import { importFileText, plainDashboard } from "../../build/outputs";
 import { type EngineName, type Engines, startEngines } from "../../harness/engines";
 import {
   type DashboardLoad,
@@ -68,7 +68,7 @@ beforeAll(async () => {
   // allSettled: engines that started must reach afterAll even when the dashboard does not build.
   const [files, started] = await Promise.allSettled([
     Promise.all([
-      exportDashboard(),
+      importFileText(),
       plainDashboard(),
       plainDashboard({ datasourceUid: renderedDatasource, instance: secondInstance, uid: "akkoma-social" }),
     ]),

@@ -4,7 +4,7 @@ import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { dashboard as settings, outputs } from "../config";
 import { type DashboardSettings, akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
-import { exportEnvelope, importDefaults } from "./envelope";
+import { importEnvelope, importDefaults } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { grafanaRulesFile, prometheusRulesFile } from "./rules";
@@ -14,9 +14,9 @@ import { writeOutput } from "./write";
 export const defaultOutput = outputs.importFile;
 
 /** The dashboard as Grafana imports it: enveloped, checked against Grafana's schemas, formatted. */
-export async function exportDashboard(dashboard = akkomaDashboard(sections(), importDefaults)): Promise<string> {
+export async function importFileText(dashboard = akkomaDashboard(sections(), importDefaults)): Promise<string> {
   // Validate exactly what will be written: the SDK's objects carry methods that JSON drops.
-  const exported: unknown = JSON.parse(JSON.stringify(exportEnvelope(dashboard)));
+  const exported: unknown = JSON.parse(JSON.stringify(importEnvelope(dashboard)));
   refuseViolations(validateDashboard(exported));
   return formatJson(exported);
 }
@@ -75,7 +75,7 @@ function writeAll(files: readonly (Written & { readonly content: string })[], ma
 /** The import file alone, to `out` (`-`: standard output). */
 export async function buildDashboardFile(out: string): Promise<Written[]> {
   return writeAll([
-    { path: standardOutput(out), purpose: "for Grafana's import screen", content: await exportDashboard() },
+    { path: standardOutput(out), purpose: "for Grafana's import screen", content: await importFileText() },
   ]);
 }
 
@@ -85,7 +85,7 @@ const standardOutput = (out: string) => (out === "-" ? "/dev/stdout" : out);
 /** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
 export async function buildAllFiles(): Promise<Written[]> {
   const files = [
-    { path: outputs.importFile, purpose: "for Grafana's import screen", content: await exportDashboard() },
+    { path: outputs.importFile, purpose: "for Grafana's import screen", content: await importFileText() },
     {
       path: join(outputs.provisioningFolder, outputs.provisionedDashboard),
       purpose: "for file provisioning, the Helm chart's sidecar, the Grafana Operator",

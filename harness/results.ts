@@ -1,0 +1,93 @@
+// What one dashboard load returns, and the lookups the tests and the bench share.
+import type { EngineName } from "./engines";
+import type { QueryTime, TimeRange } from "./grafana";
+import type { ResolvedVariable } from "./variables";
+
+export type Point = readonly [timeMs: number, value: number];
+
+export interface Frame {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly points: readonly Point[];
+}
+
+export interface TargetResult {
+  readonly refId: string;
+  readonly kind: "range" | "instant" | "expression";
+  /** Hidden targets only run when an expression reads them, and Grafana does not draw them. */
+  readonly hidden: boolean;
+  /** The PromQL sent after interpolation, or the expression. */
+  readonly query: string;
+  /** For an expression, the PromQL of the queries it reads (directly or through other expressions). */
+  readonly inputs: readonly string[];
+  /** Catalogue series the target reads, through its inputs too: how tests tell a panel's series apart. */
+  readonly reads: readonly string[];
+  readonly httpStatus?: number;
+  readonly status: "success" | "error";
+  readonly error?: string;
+  readonly frames: readonly Frame[];
+  /** Prometheus' stats=all `totalQueryableSamples`; undefined where the engine gives no per-query stats. */
+  readonly samplesRead?: number;
+  readonly wallMs: number;
+}
+
+export interface PanelResult {
+  readonly id: number | undefined;
+  readonly title: string;
+  readonly type: string;
+  readonly range: TimeRange;
+  readonly time: QueryTime;
+  /** How a gauge, bar gauge or stat panel turns each series into its one number (reduceOptions.calcs). */
+  readonly calculation: string | undefined;
+  readonly targets: readonly TargetResult[];
+}
+
+export interface DashboardLoad {
+  readonly engine: EngineName;
+  /** Every dashboard variable's value after Grafana-like discovery, and the options it offered. */
+  readonly variables: ReadonlyMap<string, ResolvedVariable>;
+  readonly panels: readonly PanelResult[];
+  readonly queriesSent: number;
+  /** Samples the whole load read, from per-query stats or the engine's own running total. */
+  readonly samplesRead: number | undefined;
+  readonly wallMs: number;
+}
+
+/** The panel titled so, or an error naming the titles the dashboard does have. */
+export function panelTitled(load: DashboardLoad, title: string): PanelResult {
+  const panel = load.panels.find((p) => p.title === title);
+  if (!panel) {
+    throw new Error(
+      `no panel titled "${title}" in the dashboard; its titles: ${load.panels.map((p) => JSON.stringify(p.title)).join(", ")}`,
+    );
+  }
+  return panel;
+}
+
+/** What the panel draws: the frames of its visible targets. */
+export const shownFrames = (panel: PanelResult): Frame[] =>
+  panel.targets.filter((t) => !t.hidden).flatMap((t) => [...t.frames]);
+
+export const finitePoints = (frame: Frame): Point[] => frame.points.filter(([, v]) => Number.isFinite(v));
+
+const finiteValues = (frame: Frame) => finitePoints(frame).map(([, v]) => v);
+
+// Grafana's field reducers, for the calculations a single-number panel offers.
+const calculations: Record<string, (frame: Frame) => number | undefined> = {
+  last: (f) => f.points[f.points.length - 1]?.[1],
+  lastNotNull: (f) => finiteValues(f).pop(),
+  first: (f) => f.points[0]?.[1],
+  firstNotNull: (f) => finiteValues(f)[0],
+  sum: (f) => finiteValues(f).reduce((s, v) => s + v, 0),
+  mean: (f) =>
+    finiteValues(f).length ? finiteValues(f).reduce((s, v) => s + v, 0) / finiteValues(f).length : undefined,
+  min: (f) => (finiteValues(f).length ? Math.min(...finiteValues(f)) : undefined),
+  max: (f) => (finiteValues(f).length ? Math.max(...finiteValues(f)) : undefined),
+  count: (f) => f.points.length,
+};
+
+/** The number a gauge, bar gauge or stat panel shows for one series. */
+export function shownValue(panel: PanelResult, frame: Frame): number | undefined {
+  const calculation = calculations[panel.calculation ?? "lastNotNull"];
+  if (!calculation) throw new Error(`panel "${panel.title}": calculation "${panel.calculation}" is not supported`);
+  return calculation(frame);
+}
