@@ -181,6 +181,12 @@ describe("check --metrics URL", () => {
   const token = "s3cret-admin-metrics-token";
   let server: Server;
   let base: string;
+  /** Checks the loopback instance with a token file holding `contents`. */
+  const checkWithToken = async (contents: string) => {
+    const tokenFile = tokenFixture(contents);
+    const args = ["check", "--metrics", `${base}/api/v1/akkoma/metrics`, "--token-file", tokenFile];
+    return { tokenFile, result: await runCheckInProcess(args) };
+  };
   const seenAuthorization: (string | undefined)[] = [];
 
   beforeAll(async () => {
@@ -206,28 +212,14 @@ describe("check --metrics URL", () => {
   });
 
   test("sends the token from the file as a bearer token; exit 0", async () => {
-    const tokenFile = tokenFixture(`${token}\n`);
-    const result = await runCheckInProcess([
-      "check",
-      "--metrics",
-      `${base}/api/v1/akkoma/metrics`,
-      "--token-file",
-      tokenFile,
-    ]);
+    const { result } = await checkWithToken(`${token}\n`);
     expect(seenAuthorization[seenAuthorization.length - 1]).toBe(`Bearer ${token}`);
     expect(result.err).toEqual([]);
     expect(result.exitCode).toBe(0);
   });
 
   test("a token without the scope (403): exit 2, says which scope it needs, never prints the token", async () => {
-    const tokenFile = tokenFixture("wrong-token");
-    const result = await runCheckInProcess([
-      "check",
-      "--metrics",
-      `${base}/api/v1/akkoma/metrics`,
-      "--token-file",
-      tokenFile,
-    ]);
+    const { result } = await checkWithToken("wrong-token");
     expect(result.err).toEqual([
       `akkoma-dashboards: ${base}/api/v1/akkoma/metrics: HTTP 403: the instance refused the request (the token needs the admin:metrics scope)`,
     ]);
@@ -244,14 +236,7 @@ describe("check --metrics URL", () => {
   });
 
   test("an empty token file: exit 2 naming the file", async () => {
-    const tokenFile = tokenFixture("\n");
-    const result = await runCheckInProcess([
-      "check",
-      "--metrics",
-      `${base}/api/v1/akkoma/metrics`,
-      "--token-file",
-      tokenFile,
-    ]);
+    const { tokenFile, result } = await checkWithToken("\n");
     expect(result.err).toEqual([`akkoma-dashboards: ${tokenFile}: is empty (it must hold only the access token)`]);
     expect(result.exitCode).toBe(2);
   });
