@@ -14,10 +14,11 @@ import {
   panelTimeRange,
   queryStepMs,
 } from "./grafana";
+import type { DashboardJson, PanelJson, TargetJson } from "./dashboard-json";
 import { expressionEvaluator, expressionRefs } from "./expressions";
 import type { DashboardLoad, Frame, PanelResult, Point, TargetResult } from "./results";
 import { selectorsIn } from "./selectors";
-import { type VariableJson, isDatasource, resolveVariables } from "./variables";
+import { isDatasource, resolveVariables } from "./variables";
 
 export interface LoadOptions {
   /** The import screen's answers; a provisioned dashboard has no inputs to answer. */
@@ -32,44 +33,6 @@ export interface LoadOptions {
   scrapeIntervalSeconds?: number;
   /** Stands in for the panel's width in pixels when it sets no max data points. */
   maxDataPoints?: number;
-}
-
-// The slice of Grafana's dashboard JSON the evaluator reads.
-interface DashboardJson {
-  __inputs?: { name: string; type: string }[];
-  time?: { from: string; to: string };
-  templating?: { list?: VariableJson[] };
-  panels?: PanelJson[];
-}
-interface DatasourceRef {
-  type?: string;
-  uid?: string;
-}
-interface PanelJson {
-  id?: number;
-  type: string;
-  title?: string;
-  timeFrom?: string;
-  timeShift?: string;
-  interval?: string;
-  maxDataPoints?: number;
-  datasource?: DatasourceRef;
-  options?: { reduceOptions?: { calcs?: string[] } };
-  targets?: TargetJson[];
-  panels?: PanelJson[];
-}
-export interface TargetJson {
-  refId: string;
-  datasource?: DatasourceRef;
-  hide?: boolean;
-  expr?: string;
-  instant?: boolean;
-  range?: boolean;
-  interval?: string;
-  type?: string;
-  expression?: string;
-  reducer?: string;
-  settings?: { mode?: string; replaceWithValue?: number };
 }
 
 export async function loadDashboard(

@@ -1,4 +1,4 @@
-import type { TargetJson } from "./evaluate";
+import type { TargetJson } from "./dashboard-json";
 import type { TimeRange } from "./grafana";
 import type { Frame, Point, TargetResult } from "./results";
 
