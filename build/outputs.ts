@@ -74,13 +74,8 @@ function writeAll(files: readonly (Written & { readonly content: string })[], ma
 
 /** The import file alone, to `out` (`-`: standard output). */
 export async function buildDashboardFile(out: string): Promise<Written[]> {
-  return writeAll([
-    { path: standardOutput(out), purpose: "for Grafana's import screen", content: await importFileText() },
-  ]);
+  return writeAll([{ path: out, purpose: "for Grafana's import screen", content: await importFileText() }]);
 }
-
-/** `-` is standard output, as for most command-line tools. */
-const standardOutput = (out: string) => (out === "-" ? "/dev/stdout" : out);
 
 /** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
 export async function buildAllFiles(): Promise<Written[]> {
@@ -126,7 +121,7 @@ export async function renderDashboardFile(values: DashboardSettings, options: Re
   const purpose = options.apiBody
     ? "body for POST /api/dashboards/db"
     : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
-  if (options.out !== undefined) return writeAll([{ path: standardOutput(options.out), purpose, content }]);
+  if (options.out !== undefined) return writeAll([{ path: options.out, purpose, content }]);
   const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
   const rendering = { job: values.job, datasourceUid: values.datasourceUid, dashboard: built };
   return writeAll(

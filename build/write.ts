@@ -31,9 +31,13 @@ function statOrUndefined(stat: (path: string) => Stats, path: string): Stats | u
  * Writes `content` to `path` the way its kind allows, never replacing anything but a regular file:
  * a regular file (or a new one) all or nothing, through a temp file and a rename, keeping its mode and
  * owner; a symbolic link's target the same way; a FIFO or character device (`/dev/stdout`) directly, as
- * `tee` would. A folder, socket or block device is refused.
+ * `tee` would; `-` is standard output. A folder, socket or block device is refused.
  */
 export function writeOutput(path: string, content: string): "file" | "stream" {
+  if (path === "-") {
+    writeDirectly(path, content, 1);
+    return "stream";
+  }
   const target = statOrUndefined(statSync, path);
   if (target && isStandardOutput(target)) {
     // `/dev/stdout` may be a socket or pipe that open() refuses; it is fd 1 either way.
@@ -70,6 +74,8 @@ function isStandardOutput(target: Stats): boolean {
   }
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 function writeDirectly(path: string, content: string, open?: number): void {
   let fd = open;
   try {
@@ -81,9 +87,12 @@ function writeDirectly(path: string, content: string, open?: number): void {
         written += writeSync(fd, bytes, written);
       } catch (error) {
         if (errorCode(error) !== "EAGAIN") throw error;
+        Atomics.wait(pause, 0, 0, 5); // the reader is behind: wait for it rather than spin
       }
     }
   } catch (error) {
+    // `build --out - | head`: the reader has what it wanted; like `cat`, stop without a complaint.
+    if (fd === 1 && errorCode(error) === "EPIPE") return;
     throw new DashboardError(`--out ${path}`, `cannot write the file (${errorCode(error)})`);
   } finally {
     if (fd !== undefined && fd !== open) closeSync(fd);

@@ -62,6 +62,13 @@ describe("build --out on what is already there", () => {
     expect(result.stdout).toBe(dashboard());
   });
 
+  it("--out - into a reader that stops early ends quietly, exit 0, as cat would", () => {
+    const stderr = join(folder(), "stderr");
+    const pipeline = `"${process.execPath}" "${cliPath}" build --out - 2>"${stderr}" | head -c 10 >/dev/null`;
+    const result = spawnSync("bash", ["-c", `${pipeline}; exit "\${PIPESTATUS[0]}"`], { encoding: "utf8" });
+    expect({ status: result.status, stderr: readFileSync(stderr, "utf8") }).toEqual({ status: 0, stderr: "" });
+  });
+
   it("a folder is refused in one line", () => {
     const result = runCli(["build", "--out", folder()]);
     expect(result.status).toBe(2);
