@@ -33,6 +33,7 @@ import {
   slopeIn,
 } from "../queries/promql";
 import { type Matchers, type Scope, jobScope, noneOf, oneOf } from "../queries/selectors";
+import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";
 
 export type Severity = "critical" | "warning";
@@ -63,7 +64,10 @@ function jobFailure(where: Matchers<"worker">, window: string, ratio: number, mi
   const options = { by: ["worker"] as const, where };
   const failed = rateIn(jobExceptions, "count", window, scope, options);
   const done = rateIn(jobCompletions, "count", window, scope, options);
-  return both(above(failedShare(failed, done), ratio), atLeast(scaledBy(attempts(failed, done), 60), minPerMinute));
+  return both(
+    above(failedShare(failed, done), ratio),
+    atLeast(scaledBy(attempts(failed, done), 60, eventsPerMinuteUnit(jobCompletions)), minPerMinute),
+  );
 }
 
 /** One rule: the default bar for most workers, each worker with its own bar (config) checked apart. */

@@ -140,6 +140,8 @@ export interface Dependency {
   readonly source: Metric["source"];
   readonly panels: readonly string[];
   readonly alerts: readonly string[];
+  /** What the metric counts or measures, in the catalogue's words. */
+  readonly help: string;
 }
 
 const namesOf = (readers: readonly Reader[], kind: Reader["kind"]) =>
@@ -159,6 +161,7 @@ export function dependencies(catalogue: readonly Metric[], readers: readonly Rea
       source: metric.source,
       panels: namesOf(used.find((n) => n.series === series)?.readers ?? [], "panel"),
       alerts: namesOf(used.find((n) => n.series === series)?.readers ?? [], "alert"),
+      help: metric.help,
     })),
   );
 }

@@ -7,6 +7,7 @@ import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
 import { placeSection } from "./layout";
+import { unitsFromQueries } from "./units";
 import { PanelIds } from "./ids";
 import { deadReasonsVariable } from "./toggles";
 import { type VariableDefaults, dashboardVariables } from "./variables";
@@ -100,16 +101,20 @@ export function akkomaDashboard(
     });
     top = bottom;
   }
-  return nameUnnamedTargets(builder.build());
+  return nameTargetsAndSetUnits(builder.build());
 }
 
-/** Grafana needs a refId per target; panels name only those that overrides refer to. */
-function nameUnnamedTargets(built: dashboard.Dashboard): dashboard.Dashboard {
+/**
+ * Grafana needs a refId per target; panels name only those that overrides refer to. Then each target's
+ * unit can be set by its refId.
+ */
+function nameTargetsAndSetUnits(built: dashboard.Dashboard): dashboard.Dashboard {
   for (const panel of (built.panels ?? []) as Panel[]) {
     const targets = (panel.targets ?? []) as { refId?: string }[];
     const taken = new Set(targets.map((target) => target.refId).filter(Boolean));
     const free = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("").filter((letter) => !taken.has(letter));
     for (const target of targets) target.refId ??= free.shift();
+    unitsFromQueries(panel);
   }
   return built;
 }

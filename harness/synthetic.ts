@@ -38,6 +38,8 @@ import {
   withDurations,
 } from "./recorder";
 
+import { type SeriesTruths, seriesTruths } from "./truths";
+
 export { type SyntheticSeries, scrapeIntervalMs } from "./recorder";
 
 export const outageMinutes = 30;
@@ -70,7 +72,7 @@ export interface DeliveryFailureCount {
 }
 
 /** What the dashboard must show for this history. Windows are (fromMs, toMs], like a scrape-aligned range. */
-export interface Expectations {
+export interface Expectations extends SeriesTruths {
   deliveryFailures(fromMs: number, toMs: number): DeliveryFailureCount[];
   /** Share of scrapes in the window that reached Akkoma. */
   uptimeFraction(fromMs: number, toMs: number): number;
@@ -215,7 +217,7 @@ function recordInstance(timeline: Timeline, labels: { job: string; instance: str
     instance: labels.instance,
     series: recorder.series,
     outage: { startMs: timeline.timeOf(timeline.outageStart), endMs: timeline.timeOf(timeline.restart) },
-    expected: expectationsOf(timeline, failures, memory, queueValues),
+    expected: expectationsOf(timeline, recorder.series, failures, memory, queueValues),
   };
 }
 
@@ -342,6 +344,7 @@ function recordDatabase(recorder: Recorder, timeline: Timeline, draw: Draw): voi
 
 function expectationsOf(
   timeline: Timeline,
+  series: readonly SyntheticSeries[],
   failures: ReturnType<typeof recordDeliveryFailures>,
   memory: Float64Array,
   queueValues: ReturnType<typeof recordQueues>,
@@ -357,6 +360,7 @@ function expectationsOf(
     return found;
   };
   return {
+    ...seriesTruths(timeline, series),
     deliveryFailures(fromMs, toMs) {
       const indexes = timeline.indexesIn(fromMs, toMs);
       return failures

@@ -45,7 +45,6 @@ const federationColours: Record<(typeof federationWorkers)[number], [completions
 export const federationEventsPanel = () => {
   const panel = timeseries(titles.federationJobs, 10, 8)
     .description("Federation jobs finished and failed per minute: receiving, fetching and publishing activities.")
-    .unit(units.CountsPerMinute)
     .withTarget(
       prom(eventsPerMinute(jobCompletions, { ...byWorker, where: federationJobs }), "Completions: {{worker}}"),
     )
@@ -61,7 +60,6 @@ export const federationEventsPanel = () => {
 export const dbQueryQuantilesPanel = () =>
   timeseries(titles.dbQueryQuantiles, 8, 8)
     .description("95 % of database queries spent less than this waiting for a connection, executing and decoding.")
-    .unit(units.Milliseconds)
     .withTarget(prom(durationQuantile(0.95, dbQueueTime), "Queue"))
     .withTarget(prom(durationQuantile(0.95, dbDecodeTime), "Decode"))
     .withTarget(prom(durationQuantile(0.95, dbQueryTime), "Query"))
@@ -71,7 +69,6 @@ export const dbQueryQuantilesPanel = () =>
 export const dbTimePerSecondPanel = () =>
   stackedTimeseries("DB Time per Second", 6, 8)
     .description("Milliseconds of database time spent per second, by phase, and in total.")
-    .unit(units.Milliseconds)
     .withTarget(prom(timeSpentPerSecond(dbQueueTime), "Queue"))
     .withTarget(prom(timeSpentPerSecond(dbDecodeTime), "Decode"))
     .withTarget(prom(timeSpentPerSecond(dbQueryTime), "Query"))
@@ -87,7 +84,6 @@ export const outgoingRequestsPanel = () =>
       `HTTP requests Akkoma made to other servers per minute, by response code; "${noResponse}": the request ` +
         "failed before any response (refused, timed out, no such host).",
     )
-    .unit(units.RequestsPerMinute)
     .withTarget(
       prom(
         eventsPerMinute(outgoingRequests, { by: ["response_code"], emptyAs: { response_code: noResponse } }),
@@ -101,19 +97,16 @@ export const outgoingRequestsPanel = () =>
 export const jobCompletionsPanel = () =>
   timeseries("Job Completions per Minute", 4, 9)
     .description("Non-federation jobs finished per minute, by worker.")
-    .unit(units.CountsPerMinute)
     .withTarget(prom(eventsPerMinute(jobCompletions, { ...byWorker, where: otherJobs }), "{{worker}}"));
 
 export const jobExceptionsPanel = () =>
   timeseries(titles.jobExceptions, 4, 9)
     .description("Non-federation jobs that raised per minute, by worker.")
-    .unit(units.CountsPerMinute)
     .withTarget(prom(eventsPerMinute(jobExceptions, { ...byWorker, where: otherJobs }), "{{worker}}"));
 
 export const jobTimePerSecondPanel = () =>
   stackedTimeseries("Job Processing Time per Second", 6, 9)
     .description("Seconds of job processing per second, by worker: (c) finished jobs, (e) jobs that raised.")
-    .unit(units.Seconds)
     .withTarget(prom(timeSpentPerSecond(jobCompletions, byWorker), "{{worker}} (c)"))
     .withTarget(prom(timeSpentPerSecond(jobExceptions, byWorker), "{{worker}} (e)"));
 
@@ -128,7 +121,6 @@ export const httpTimePerSecondPanel = () =>
       `Seconds spent handling inbound HTTP requests per second: the ${topN.routes} busiest routes ${topRoutesCaveat}, ` +
         "the others as one, and the total.",
     )
-    .unit(units.Seconds)
     .withTarget(prom(top(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), "{{route}}"))
     .withTarget(prom(restBeyondTop(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), otherRoutes))
     .withTarget(prom(timeSpentPerSecond(inboundRequests), "Total", "total"))
@@ -153,21 +145,18 @@ export const inboundRequestsPanel = () =>
     .description(
       `HTTP requests handled per minute: the ${topN.routes} busiest routes ${topRoutesCaveat}, the others as one.`,
     )
-    .unit(units.RequestsPerMinute)
     .withTarget(prom(top(topN.routes, eventsPerMinute(inboundRequests, byRoute)), "{{route}}"))
     .withTarget(prom(restBeyondTop(topN.routes, eventsPerMinute(inboundRequests, byRoute)), otherRoutes));
 
 export const memoryOverTimePanel = () =>
   timeseries(titles.beamMemory, 10, 6)
     .description("Memory used by the BEAM VM, averaged over Akkoma's polls.")
-    .unit(units.BytesIEC)
     .legend(hiddenLegend())
     .withTarget(prom(averagePerPoll(vmMemory), "BEAM VM memory"));
 
 export const portIoPanel = () =>
   timeseries("BEAM Port IO per Second", 4, 6)
     .description("Bytes per second through BEAM ports: mostly network, not disk.")
-    .unit(units.BytesPerSecondIEC)
     .withTarget(prom(growthPerSecond(portIoIn), "in"))
     .withTarget(prom(growthPerSecond(portIoOut), "out"));
 

@@ -8,6 +8,7 @@ import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundatio
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { steps, variables } from "../config";
 import type { Query, SeriesRead } from "../queries/promql";
+import type { Unit } from "../queries/units";
 
 /** The data source the dashboard's `datasource` variable holds, so one file serves any Grafana. */
 export const datasource: dashboard.DataSourceRef = {
@@ -23,6 +24,12 @@ const readsByTarget = new WeakMap<object, readonly SeriesRead[]>();
 /** The series a built target reads, as its query recorded them (legend labels included). */
 export const readsOfTarget = (target: object): readonly SeriesRead[] => readsByTarget.get(target) ?? [];
 
+// The unit of each target's values, as its query derived it from the catalogue.
+const unitByTarget = new WeakMap<object, Unit>();
+
+/** The unit a built target's values are in; undefined for a target not made by `prom`. */
+export const unitOfTarget = (target: object): Unit | undefined => unitByTarget.get(target);
+
 /** `{{label}}` placeholders: a legend that names a label needs the series to have it. */
 const legendLabels = (legend: string) =>
   [...legend.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] as string);
@@ -35,6 +42,7 @@ export const prom = (query: Query, legend: string, refId?: string): prometheus.D
     .legendFormat(legend)
     .range();
   readsByTarget.set(target.build(), query.usingLabels(legendLabels(legend)).reads);
+  unitByTarget.set(target.build(), query.unit);
   return refId ? target.refId(refId) : target;
 };
 

@@ -1,7 +1,6 @@
 // Status: is the instance up, is federation failing, how big is it, is the BEAM VM overloaded.
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import * as units from "@grafana/grafana-foundation-sdk/units";
 import {
   alarmingDeliveryReasons,
   countScraperDowntime,
@@ -64,7 +63,6 @@ export const failedDeliveriesPanel = () =>
         `"${deadReasonsToggle.label}" toggle above hides them.`,
     )
     .timeFrom(windows.week)
-    .unit(units.Short)
     .decimals(0)
     .colorScheme(thresholdColours())
     .thresholds(
@@ -104,7 +102,6 @@ export const upTimelinePanel = () =>
         scraperDowntime,
     )
     .interval(steps.upTimeline)
-    .unit(units.PercentUnit)
     .min(0)
     .max(1)
     .colorScheme(thresholdColours())
@@ -126,7 +123,6 @@ export const uptimeGaugePanel = () =>
   gauge("Uptime (7 days)", 2, 4)
     .description("Share of successful scrapes over the last 7 days." + scraperDowntime)
     .timeFrom(windows.week)
-    .unit(units.PercentUnit)
     .decimals(1)
     .min(0)
     .max(1)
@@ -149,7 +145,6 @@ interface AxisSeries {
 const twoAxisPanel = (title: string, description: string, width: number, left: AxisSeries, right: AxisSeries) =>
   timeseries(title, width, 8)
     .description(description)
-    .unit(units.Short)
     .decimals(0)
     .withTarget(prom(currentValue(left.metric), left.legend))
     .withTarget(prom(currentValue(right.metric), right.legend))
@@ -195,7 +190,6 @@ export const beamLoadPanel = () =>
         `from ${gib(thresholds.beamMemory.orange)}, red from ${gib(thresholds.beamMemory.red)}, well above the ` +
         "0.5-1.5 GB a mid-sized instance settles at: growth to there is worth a look.",
     )
-    .unit(units.Short)
     .thresholds(
       thresholdSteps([
         { value: null, color: "green" },
@@ -207,7 +201,6 @@ export const beamLoadPanel = () =>
     .withTarget(promInstant(averagePerPoll(cpuRunQueue), "CPU run queue", "cpu"))
     .withTarget(promInstant(averagePerPoll(ioRunQueue), "IO run queue", "io"))
     .overrideByQuery("memory", [
-      { id: "unit", value: units.BytesIEC },
       {
         id: "thresholds",
         value: {

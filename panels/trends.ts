@@ -1,6 +1,5 @@
 // Long-term trends: per-minute averages over a trailing day (or two), to compare weeks before and after
 // an upgrade or a VACUUM. They follow the dashboard's time range, one point an hour.
-import * as units from "@grafana/grafana-foundation-sdk/units";
 import { steps, windows } from "../config";
 import {
   dbQueryTime,
@@ -24,7 +23,6 @@ const trendPanel = (title: string, window: TrendWindow, width: number, height: n
 export const jobsPerMinuteTrendPanel = () =>
   trendPanel("Jobs per Minute", windows.day, 10, 9)
     .description("Jobs per minute, averaged over the preceding 24 hours. RFP: receive, fetch and publish jobs.")
-    .unit(units.CountsPerMinute)
     .withTarget(prom(averagePerMinuteOver(windows.day, jobCompletions, "count", otherJobs), "Completions"))
     .withTarget(prom(orZero(averagePerMinuteOver(windows.day, jobExceptions, "count", otherJobs)), "Exceptions"))
     .withTarget(prom(averagePerMinuteOver(windows.day, jobCompletions, "count", federationJobs), "RFP Completions"))
@@ -39,14 +37,12 @@ export const jobsPerMinuteTrendPanel = () =>
 export const inboundRequestsTrendPanel = () =>
   trendPanel("Inbound Requests per Minute", windows.day, 4, 7)
     .description("Inbound HTTP requests per minute, averaged over the preceding 24 hours.")
-    .unit(units.RequestsPerMinute)
     .legend(hiddenLegend())
     .withTarget(prom(averagePerMinuteOver(windows.day, inboundRequests, "count"), "Inbound requests per minute"));
 
 export const dbAndJobTimeTrendPanel = () =>
   trendPanel("DB and Job Time per Minute", windows.twoDays, 10, 10)
     .description("Database time (ms) and job processing time (s) per minute, averaged over the preceding 48 hours.")
-    .unit(units.Milliseconds)
     .withTarget(prom(averagePerMinuteOver(windows.twoDays, dbQueryTime, "sum"), "DB Query"))
     .withTarget(prom(averagePerMinuteOver(windows.twoDays, dbTotalTime, "sum"), "DB Total"))
     .withTarget(
@@ -61,13 +57,12 @@ export const dbAndJobTimeTrendPanel = () =>
     )
     .overrideByName("DB Total", [fixedColor("orange")])
     .overrideByName("DB Query", [fixedColor("blue")])
-    // Oban reports job durations in seconds, Ecto query times in milliseconds.
-    .overrideByQuery("jobs", [fixedColor("semi-dark-purple"), { id: "unit", value: units.Seconds }]);
+    // Oban reports job durations in seconds, Ecto query times in milliseconds: the jobs line gets its own unit.
+    .overrideByQuery("jobs", [fixedColor("semi-dark-purple")]);
 
 export const outgoingRequestsTrendPanel = () =>
   trendPanel("Outgoing Requests per Minute", windows.day, 4, 7)
     .description("HTTP requests Akkoma made to other servers per minute, averaged over the preceding 24 hours.")
-    .unit(units.RequestsPerMinute)
     .legend(hiddenLegend())
     .withTarget(
       prom(orZero(averagePerMinuteOver(windows.day, outgoingRequests, "count")), "Outgoing requests per minute"),
@@ -76,7 +71,6 @@ export const outgoingRequestsTrendPanel = () =>
 export const httpTimeTrendPanel = () =>
   trendPanel("HTTP Processing Time per Minute", windows.day, 10, 5)
     .description("Seconds spent handling inbound HTTP requests per minute, averaged over the preceding 24 hours.")
-    .unit(units.Seconds)
     .legend(hiddenLegend())
     .withTarget(prom(averagePerMinuteOver(windows.day, inboundRequests, "sum"), "HTTP processing time per minute"));
 

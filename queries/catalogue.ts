@@ -13,6 +13,8 @@ export interface Metric<L extends string = string, K extends MetricKind = Metric
   readonly labels: readonly L[];
   readonly unit: MetricUnit;
   readonly help: string;
+  /** Each event is an HTTP request: its rates read "requests per minute" rather than "counts per minute". */
+  readonly requests: boolean;
   /** Appears only after its first event, so a healthy instance may not export it yet. */
   readonly lazy: boolean;
   /** `scraper`: written by Prometheus/VictoriaMetrics, not by Akkoma. */
@@ -22,6 +24,7 @@ export interface Metric<L extends string = string, K extends MetricKind = Metric
 interface MetricOptions<L extends string> {
   labels?: readonly L[];
   unit?: MetricUnit;
+  requests?: boolean;
   lazy?: boolean;
   help: string;
 }
@@ -34,6 +37,7 @@ const declare =
     labels: options.labels ?? [],
     unit: options.unit ?? "count",
     help: options.help,
+    requests: options.requests ?? false,
     lazy: options.lazy ?? false,
     source: "akkoma",
   });
@@ -70,6 +74,7 @@ export const up: Metric<never, "gauge"> = {
   labels: [],
   unit: "count",
   help: "1 when the scraper reached Akkoma's metrics endpoint, 0 when it did not",
+  requests: false,
   lazy: false,
   source: "scraper",
 };
@@ -125,11 +130,13 @@ export const scheduledJobs = gauge("akkoma_job_queue_scheduled", {
 export const inboundRequests = histogram("phoenix_router_dispatch_stop_duration", {
   labels: ["route"],
   unit: "seconds",
+  requests: true,
   help: "Inbound HTTP requests handled by the Phoenix router, by route",
 });
 export const outgoingRequests = histogram("tesla_request_completed", {
   labels: ["response_code"],
   unit: "seconds",
+  requests: true,
   lazy: true, // appears only after the first outgoing request
   help: "Outgoing HTTP requests, by response code",
 });

@@ -33,6 +33,17 @@ import {
 import { scrapeLabels, windows } from "../config";
 import type { Metric, SeriesPart } from "./catalogue";
 import { type Matchers, type Scope, escapeRegex, series } from "./selectors";
+import {
+  type Unit,
+  countUnit,
+  eventsPerMinuteUnit,
+  noUnit,
+  perMinuteUnit,
+  perSecondUnit,
+  sameUnit,
+  shareUnit,
+  valueUnit,
+} from "./units";
 
 /** One catalogue series a query reads, and the labels the query relies on it having. */
 export interface SeriesRead {
@@ -49,11 +60,15 @@ export interface Reader {
   readonly reads: readonly SeriesRead[];
 }
 
-/** PromQL built from the catalogue, with the record of what it reads, so nothing parses PromQL back. */
+/**
+ * PromQL built from the catalogue, with the record of what it reads, so nothing parses PromQL back,
+ * and the Grafana unit of what it computes, so a panel shows its values in the unit they are in.
+ */
 export class Query {
   constructor(
     readonly expr: Builder<Expr>,
     readonly reads: readonly SeriesRead[],
+    readonly unit: Unit,
   ) {}
 
   toString(): string {
@@ -70,6 +85,7 @@ export class Query {
           labels.filter((label) => hasLabel(read, label)),
         ),
       ),
+      this.unit,
     );
   }
 }
@@ -88,10 +104,11 @@ const selector = <L extends string>(metric: Metric<L>, part?: SeriesPart, where:
   read: { metric, part, labels: Object.keys(where) } as SeriesRead,
 });
 
-const combine = (expr: Builder<Expr>, ...parts: readonly Query[]) =>
+const combine = (expr: Builder<Expr>, unit: Unit, ...parts: readonly Query[]) =>
   new Query(
     expr,
     parts.flatMap((part) => part.reads),
+    unit,
   );
 
 /** Grafana widens this to cover at least four scrapes, so rate() always has two samples to work with. */
@@ -109,42 +126,55 @@ type Options<L extends string> = {
 
 const eventSeries = (metric: Metric): SeriesPart | undefined => (metric.kind === "histogram" ? "count" : undefined);
 
-/** `fn(selector[window])`, recording the series read. */
+/** `fn(selector[window])`, recording the series read, its result in `unit`. */
 const overRange = <L extends string>(
   fn: (expr: Builder<Expr>) => Builder<Expr>,
+  unit: Unit,
   metric: Metric<L>,
   part: SeriesPart | undefined,
   window: string,
   where?: Matchers<L>,
 ) => {
   const { expr, read } = selector(metric, part, where);
-  return new Query(fn(expr.range(window)), [read]);
+  return new Query(fn(expr.range(window)), [read], unit);
 };
 
+/** The per-second rate of one series over the rate window. */
+const rateOf = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, where?: Matchers<L>) =>
+  overRange(rate, perSecondUnit(metric, part), metric, part, rateWindow, where);
+
 const sumBy = (query: Query, by: readonly string[] | undefined, options: Options<string> = {}): Query => {
-  if (!by || by.length === 0) return combine(sum(query.expr), query);
+  if (!by || by.length === 0) return combine(sum(query.expr), query.unit, query);
   // Before the sum: VictoriaMetrics 1.79's label_replace on a sum of subqueries mixes up label values.
   let named = query;
   for (const [label, text] of Object.entries(options.emptyAs ?? {}) as [string, string][]) {
-    named = combine(labelReplace(named.expr, quoted(label), quoted(text), quoted(label), quoted("")), named);
+    named = combine(
+      labelReplace(named.expr, quoted(label), quoted(text), quoted(label), quoted("")),
+      named.unit,
+      named,
+    );
   }
   for (const [label, prefix] of Object.entries(options.stripPrefix ?? {}) as [string, string][]) {
     const pattern = `${escapeRegex(prefix)}(.*)`;
-    named = combine(labelReplace(named.expr, quoted(label), quoted("$1"), quoted(label), quoted(pattern)), named);
+    named = combine(
+      labelReplace(named.expr, quoted(label), quoted("$1"), quoted(label), quoted(pattern)),
+      named.unit,
+      named,
+    );
   }
-  return new Query(sum(named.expr).by([...by]), named.reads).usingLabels(by);
+  return new Query(sum(named.expr).by([...by]), named.reads, named.unit).usingLabels(by);
 };
 
 /** A gauge's current value, as exported. */
 export const currentValue = <L extends string>(metric: Metric<L>, where?: Matchers<L>): Query => {
   const { expr, read } = selector(metric, undefined, where);
-  return new Query(expr, [read]);
+  return new Query(expr, [read], valueUnit(metric));
 };
 
 /** Events per minute: a counter's (or a histogram's `_count`) rate, scaled to minutes. */
 export const eventsPerMinute = <L extends string>(metric: CountedMetric<L>, options: Options<L> = {}): Query => {
-  const perSecond = sumBy(overRange(rate, metric, eventSeries(metric), rateWindow, options.where), options.by, options);
-  return combine(mul(perSecond.expr, n(60)), perSecond);
+  const perSecond = sumBy(rateOf(metric, eventSeries(metric), options.where), options.by, options);
+  return combine(mul(perSecond.expr, n(60)), eventsPerMinuteUnit(metric), perSecond);
 };
 
 /** Events over a whole window (e.g. the panel's `$__range`), only where there were any. */
@@ -153,8 +183,8 @@ export const eventsOver = <L extends string>(
   window: string,
   options: Options<L> = {},
 ): Query => {
-  const total = sumBy(overRange(increase, metric, eventSeries(metric), window, options.where), options.by);
-  return combine(gt(total.expr, n(0)), total);
+  const total = sumBy(overRange(increase, countUnit, metric, eventSeries(metric), window, options.where), options.by);
+  return combine(gt(total.expr, n(0)), total.unit, total);
 };
 
 /**
@@ -175,12 +205,13 @@ export const eventsCountedOver = <L extends string>(
   const previous = lastOverTime(before.expr.range(counterLookback).offset(counterStep));
   // A previous value above the current one is a reset; none at all is a birth: both count from 0.
   const base = or(lte(previous, now.expr), mul(now.expr, n(0)));
-  const steps = new Query(sumOverTime(subquery(sub(now.expr, base)).range(window).resolution(counterStep)), [
-    now.read,
-    before.read,
-  ]);
+  const steps = new Query(
+    sumOverTime(subquery(sub(now.expr, base)).range(window).resolution(counterStep)),
+    [now.read, before.read],
+    countUnit,
+  );
   const total = sumBy(steps, options.by, options);
-  return combine(gt(total.expr, n(0)), total);
+  return combine(gt(total.expr, n(0)), total.unit, total);
 };
 
 /** One step of eventsCountedOver: Akkoma refreshes its counters once a minute. */
@@ -189,42 +220,38 @@ const counterStep = "1m";
 const counterLookback = "1h";
 
 /** The `k` largest series, largest first (an instant query keeps this order in Grafana's bar gauge). */
-export const largest = (k: number, query: Query): Query => combine(sortDesc(topk(k, query.expr)), query);
+export const largest = (k: number, query: Query): Query => combine(sortDesc(topk(k, query.expr)), query.unit, query);
 
 /** The `k` largest series at each step. */
-export const top = (k: number, query: Query): Query => combine(topk(k, query.expr), query);
+export const top = (k: number, query: Query): Query => combine(topk(k, query.expr), query.unit, query);
 
 /** All but the `k` largest series at each step, as one sum (the legend's "everything else"). */
 export const restBeyondTop = (k: number, query: Query): Query =>
-  combine(sub(sum(query.expr), sum(topk(k, query.expr))), query);
+  combine(sub(sum(query.expr), sum(topk(k, query.expr))), query.unit, query);
 
 // promql-builder writes label_replace's string arguments as they are given.
 const quoted = (text: string) => JSON.stringify(text);
 
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
-  sumBy(overRange(rate, metric, "sum", rateWindow, options.where), options.by, options);
+  sumBy(rateOf(metric, "sum", options.where), options.by, options);
 
 /** The phi-quantile of one event's duration, across all label values. */
 export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query => {
-  const buckets = sumBy(overRange(rate, metric, "bucket", rateWindow), ["le"]);
-  return combine(histogramQuantile(phi, buckets.expr), buckets);
+  const buckets = sumBy(rateOf(metric, "bucket"), ["le"]);
+  return combine(histogramQuantile(phi, buckets.expr), valueUnit(metric), buckets);
 };
 
 /** Mean duration of one event: time spent divided by events, over the rate window. */
 export const meanDuration = (metric: Metric<string, "histogram">): Query =>
-  ratio(
-    sumBy(overRange(rate, metric, "sum", rateWindow), undefined),
-    sumBy(overRange(rate, metric, "count", rateWindow), undefined),
-  );
+  ratio(sumBy(rateOf(metric, "sum"), undefined), sumBy(rateOf(metric, "count"), undefined), valueUnit(metric));
 
 /** Average of Akkoma's polled value between two scrapes: growth of the sum over growth of the poll count. */
 export const averagePerPoll = (metric: Metric<string, "sumCountPair">): Query =>
-  ratio(overRange(rate, metric, "psum", rateWindow), overRange(rate, metric, "pcount", rateWindow));
+  ratio(rateOf(metric, "psum"), rateOf(metric, "pcount"), valueUnit(metric));
 
 /** Per-second growth of a gauge that holds a cumulative total (Akkoma's port IO byte counts). */
-export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
-  overRange(rate, metric, undefined, rateWindow);
+export const growthPerSecond = (metric: Metric<string, "gauge">): Query => rateOf(metric, undefined);
 
 /**
  * Fraction of scrapes that succeeded over a window (1 = always up). With `scraperDowntimeIsDowntime`,
@@ -235,12 +262,12 @@ export const fractionUp = (
   window: string,
   options: { scraperDowntimeIsDowntime?: boolean } = {},
 ): Query => {
-  if (!options.scraperDowntimeIsDowntime) return overRange(avgOverTime, metric, undefined, window);
+  if (!options.scraperDowntimeIsDowntime) return overRange(avgOverTime, shareUnit, metric, undefined, window);
   const { expr, read } = selector(metric);
   const everyMinute = subquery(or(sum(expr), vect(0)))
     .range(window)
     .resolution(counterStep);
-  return new Query(avgOverTime(everyMinute), [read]);
+  return new Query(avgOverTime(everyMinute), [read], shareUnit);
 };
 
 export type TrendWindow = (typeof windows)["day" | "twoDays"];
@@ -257,18 +284,21 @@ export const averagePerMinuteOver = <L extends string>(
   part: "count" | "sum" | undefined,
   where?: Matchers<L>,
 ): Query => {
-  const total = sumBy(overRange(increase, metric, part, window, where), undefined);
-  return combine(div(total.expr, n(minutesIn(window))), total);
+  const grown = overRange(increase, part === "sum" ? valueUnit(metric) : countUnit, metric, part, window, where);
+  const total = sumBy(grown, undefined);
+  return combine(div(total.expr, n(minutesIn(window))), perMinuteUnit(metric, part), total);
 };
 
-/** `left / right`, matching series by their labels. */
-export const ratio = (left: Query, right: Query): Query => combine(div(left.expr, right.expr), left, right);
+/** `left / right`, matching series by their labels; a quotient's unit is never the sides' own. */
+export const ratio = (left: Query, right: Query, unit: Unit): Query =>
+  combine(div(left.expr, right.expr), unit, left, right);
 
-/** `left + right`, matching series by their labels. */
-export const add = (left: Query, right: Query): Query => combine(addExprs(left.expr, right.expr), left, right);
+/** `left + right`, matching series by their labels: both in one unit. */
+export const add = (left: Query, right: Query): Query =>
+  combine(addExprs(left.expr, right.expr), sameUnit("+", left, right), left, right);
 
 /** For a lazy series: read no events as 0 rather than as no data. */
-export const orZero = (query: Query): Query => combine(or(query.expr, vect(0)), query);
+export const orZero = (query: Query): Query => combine(or(query.expr, vect(0)), query.unit, query);
 
 // Alert rules read every instance of one scrape job (a `Scope`); each aggregation keeps the job and instance
 // labels, so every alert names the target it is about.
@@ -278,13 +308,17 @@ const targetLabels = [scrapeLabels.job, scrapeLabels.instance];
 type ScopedOptions<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
 
 const scoped = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, scope: Scope, where?: Matchers<L>) =>
-  new Query(series(metric, part, where, scope), [{ metric, part, labels: Object.keys(where ?? {}) }]);
+  new Query(
+    series(metric, part, where, scope),
+    [{ metric, part, labels: Object.keys(where ?? {}) }],
+    valueUnit(metric),
+  );
 
-const rangeOf = (query: Query, fn: (expr: Builder<Expr>) => Builder<Expr>, window: string) =>
-  combine(fn((query.expr as VectorExprBuilder).range(window)), query);
+const rangeOf = (query: Query, fn: (expr: Builder<Expr>) => Builder<Expr>, window: string, unit: Unit) =>
+  combine(fn((query.expr as VectorExprBuilder).range(window)), unit, query);
 
 const perTarget = (query: Query, by: readonly string[] = []): Query =>
-  new Query(sum(query.expr).by([...targetLabels, ...by]), query.reads).usingLabels(by);
+  new Query(sum(query.expr).by([...targetLabels, ...by]), query.reads, query.unit).usingLabels(by);
 
 /** A series as exported, every instance of the scope's job. */
 export const seriesIn = <L extends string>(metric: Metric<L>, scope: Scope, where?: Matchers<L>): Query =>
@@ -293,7 +327,7 @@ export const seriesIn = <L extends string>(metric: Metric<L>, scope: Scope, wher
 /** 1 (labelled with the selector's equality matchers, not the instance) when no such series exists. */
 export const absentIn = (metric: Metric, scope: Scope): Query => {
   const present = scoped(metric, undefined, scope);
-  return combine(absent(present.expr), present);
+  return combine(absent(present.expr), noUnit, present);
 };
 
 /** Per-second rate of a counter (or a histogram's or pair's part), per target and `by` labels. */
@@ -303,15 +337,16 @@ export const rateIn = <L extends string>(
   window: string,
   scope: Scope,
   options: ScopedOptions<L> = {},
-): Query => perTarget(rangeOf(scoped(metric, part, scope, options.where), rate, window), options.by);
+): Query =>
+  perTarget(rangeOf(scoped(metric, part, scope, options.where), rate, window, perSecondUnit(metric, part)), options.by);
 
 /** Average of Akkoma's polled value over a window, per target: growth of the sum over growth of the polls. */
 export const pollAverageIn = (metric: Metric<string, "sumCountPair">, window: string, scope: Scope): Query =>
-  ratio(rateIn(metric, "psum", window, scope), rateIn(metric, "pcount", window, scope));
+  ratio(rateIn(metric, "psum", window, scope), rateIn(metric, "pcount", window, scope), valueUnit(metric));
 
 /** Mean duration of one event over a window, per target (in the histogram's unit). */
 export const meanDurationIn = (metric: Metric<string, "histogram">, window: string, scope: Scope): Query =>
-  ratio(rateIn(metric, "sum", window, scope), rateIn(metric, "count", window, scope));
+  ratio(rateIn(metric, "sum", window, scope), rateIn(metric, "count", window, scope), valueUnit(metric));
 
 /**
  * Events of a lazy counter within a window, per target and `by` labels. A series born inside the window
@@ -326,33 +361,38 @@ export const eventsInWindow = <L extends string>(
   // Selector builders are mutable (range, offset): each use gets its own.
   const now = scoped(metric, undefined, scope, options.where);
   const before = series(metric, undefined, options.where, scope).offset(window);
-  const grown = rangeOf(scoped(metric, undefined, scope, options.where), increase, window);
-  return perTarget(combine(or(unless(now.expr, before), grown.expr), now, grown), options.by);
+  const grown = rangeOf(scoped(metric, undefined, scope, options.where), increase, window, countUnit);
+  return perTarget(combine(or(unless(now.expr, before), grown.expr), countUnit, now, grown), options.by);
 };
 
 /** The lowest and the trend (per second) of a gauge over a window, per series. */
 export const lowestIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
-  rangeOf(scoped(metric, undefined, scope), minOverTime, window);
+  rangeOf(scoped(metric, undefined, scope), minOverTime, window, valueUnit(metric));
 export const slopeIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
-  rangeOf(scoped(metric, undefined, scope), deriv, window);
+  rangeOf(scoped(metric, undefined, scope), deriv, window, perSecondUnit(metric, undefined));
 
 /** `query`, or 0 for every series of `other` that `query` lacks (a lazy series not born yet). */
 export const orZeroLike = (query: Query, other: Query): Query =>
-  combine(or(query.expr, mul(other.expr, n(0))), query, other);
+  combine(or(query.expr, mul(other.expr, n(0))), query.unit, query, other);
 
 /** Failed share of attempts, where either side may not exist yet: failures / (failures + successes). */
 export const failedShare = (failures: Query, successes: Query): Query =>
-  ratio(orZeroLike(failures, successes), attempts(failures, successes));
+  ratio(orZeroLike(failures, successes), attempts(failures, successes), shareUnit);
 
 /** Attempts (failures + successes), where either side may not exist yet. */
 export const attempts = (failures: Query, successes: Query): Query =>
   add(orZeroLike(failures, successes), orZeroLike(successes, failures));
 
-export const scaledBy = (query: Query, factor: number): Query => combine(mul(query.expr, n(factor)), query);
-export const above = (query: Query, threshold: number): Query => combine(gt(query.expr, n(threshold)), query);
-export const atLeast = (query: Query, threshold: number): Query => combine(gte(query.expr, n(threshold)), query);
-export const equalTo = (query: Query, value: number): Query => combine(eq(query.expr, n(value)), query);
+/** `query * factor`, whose unit the caller names (per second times 60 is per minute). */
+export const scaledBy = (query: Query, factor: number, unit: Unit): Query =>
+  combine(mul(query.expr, n(factor)), unit, query);
+export const above = (query: Query, threshold: number): Query =>
+  combine(gt(query.expr, n(threshold)), query.unit, query);
+export const atLeast = (query: Query, threshold: number): Query =>
+  combine(gte(query.expr, n(threshold)), query.unit, query);
+export const equalTo = (query: Query, value: number): Query => combine(eq(query.expr, n(value)), query.unit, query);
 /** `left and right`: series of `left` that `right` also has (same labels). */
-export const both = (left: Query, right: Query): Query => combine(and(left.expr, right.expr), left, right);
-/** `left or right`: every series of `left`, and those of `right` that `left` lacks. */
-export const either = (left: Query, right: Query): Query => combine(or(left.expr, right.expr), left, right);
+export const both = (left: Query, right: Query): Query => combine(and(left.expr, right.expr), left.unit, left, right);
+/** `left or right`: every series of `left`, and those of `right` that `left` lacks: both in one unit. */
+export const either = (left: Query, right: Query): Query =>
+  combine(or(left.expr, right.expr), sameUnit("or", left, right), left, right);

@@ -107,12 +107,21 @@ describe("check without a source, or with --list", () => {
   test("metrics --json and check --list print the series, labels and panels", async () => {
     const json = await runCheckInProcess(["metrics", "--json"]);
     const parsed = JSON.parse(json.out.join("\n")) as {
-      series: { series: string; labels: string[]; lazy: boolean; panels: string[] }[];
+      series: Record<string, unknown>[];
     };
-    expect(parsed.series.find((s) => s.series === "akkoma_ap_delivery_fail_final")).toMatchObject({
+    const failures = parsed.series.find((s) => s.series === "akkoma_ap_delivery_fail_final");
+    // The keys scripts already read stay as they were; `help` came later, alongside them.
+    expect(failures).toEqual({
+      series: "akkoma_ap_delivery_fail_final",
+      metric: "akkoma_ap_delivery_fail_final",
+      kind: "counter",
       labels: ["target", "reason"],
+      unit: "count",
       lazy: true,
+      source: "akkoma",
       panels: ["Failed AP deliveries"],
+      alerts: [],
+      help: "failed deliveries",
     });
     const text = await runCheckInProcess(["check", "--list"]);
     expect(text.out).toContainEqual(

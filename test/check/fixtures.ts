@@ -106,7 +106,16 @@ export function variant(from: string, to: string, source = telemetryEx): string 
 
 /** A catalogue for the tests: one metric of each kind, lazy and not, with and without labels. */
 export const fixtureCatalogue: readonly Metric[] = [
-  { name: "up", kind: "gauge", labels: [], unit: "count", help: "scrape succeeded", lazy: false, source: "scraper" },
+  {
+    name: "up",
+    kind: "gauge",
+    labels: [],
+    unit: "count",
+    help: "scrape succeeded",
+    requests: false,
+    lazy: false,
+    source: "scraper",
+  },
   counter("akkoma_ap_delivery_fail_final", { labels: ["target", "reason"], lazy: true, help: "failed deliveries" }),
   gauge("pleroma_local_users_total", { help: "local users" }),
   gauge("vm_portio_in_total", { unit: "bytes", help: "port input" }),

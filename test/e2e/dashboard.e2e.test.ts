@@ -16,11 +16,13 @@ import {
   shownFrames,
   shownValue,
 } from "../../harness/evaluate";
-import { durationMs, queryStepMs } from "../../harness/grafana";
+import { queryStepMs } from "../../harness/grafana";
 import { selectorsIn } from "../../harness/selectors";
 import { type InstanceHistory, type SyntheticHistory, generateHistory } from "../../harness/synthetic";
-import type { DashboardJson, E2eContext } from "./context";
+import { type DashboardJson, type E2eContext, rangeWindowMs } from "./context";
 import { describeDeliveries } from "./deliveries";
+import { describeUpTimeline } from "./timeline";
+import { describeValues } from "./values";
 
 const answers = { datasource: "prometheus", scrapeJob: "akkoma", instance: "akkoma.test:443" };
 // Sorts after the first, so Grafana's first discovered instance is the first one.
@@ -220,6 +222,10 @@ const context: E2eContext = {
   history: () => history,
   dashboard: () => importText,
   load: (engine) => loadOf("imported", engine),
+  shown: (engine) =>
+    valueChecks
+      .filter(([, on]) => on === engine)
+      .map(([scenario]) => ({ instance: instanceShown(scenario), load: loadOf(scenario, engine) })),
   /** The import file, changed by `edit`, loaded on one engine: panels the edit keeps only. */
   async loadVariant(engine, edit) {
     const on = engines?.all.find((e) => e.name === engine);
@@ -230,6 +236,8 @@ const context: E2eContext = {
   },
 };
 describeDeliveries(engineNames, context);
+describeValues(engineNames, context);
+describeUpTimeline(engineNames, context);
 
 describe("the synthetic history", () => {
   const at = (i: number) => history.startMs + i * 60_000;
@@ -313,11 +321,4 @@ function onlyFrames(panel: PanelResult, count: number): Frame[] {
     );
   }
   return frames;
-}
-
-/** The rate window a query was sent with, e.g. `[240s]`; an expression's comes from its inputs. */
-function rangeWindowMs(query: string, inputs: readonly string[]): number {
-  const window = [query, ...inputs].map((q) => /\[(\w+)\]/.exec(q)?.[1]).find((w) => w !== undefined);
-  if (!window) throw new Error(`no range window in: ${query}`);
-  return durationMs(window);
 }
