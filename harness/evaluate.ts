@@ -16,6 +16,7 @@ import {
 } from "./grafana";
 import { expressionEvaluator, expressionRefs } from "./expressions";
 import type { DashboardLoad, Frame, PanelResult, Point, TargetResult } from "./results";
+import { type OverrideJson, applyOverrides } from "./overrides";
 import { selectorsIn } from "./selectors";
 import { type VariableJson, isDatasource, resolveVariables } from "./variables";
 
@@ -55,6 +56,7 @@ interface PanelJson {
   maxDataPoints?: number;
   datasource?: DatasourceRef;
   options?: { reduceOptions?: { calcs?: string[] } };
+  fieldConfig?: { overrides?: OverrideJson[] };
   targets?: TargetJson[];
   panels?: PanelJson[];
 }
@@ -195,7 +197,10 @@ async function loadPanel(
       intervalSeconds: 0,
       scrapeIntervalSeconds,
     },
-    targets: targets.filter((t) => needed.has(t.refId)).map((t) => results.get(t.refId) as TargetResult),
+    targets: targets
+      .filter((t) => needed.has(t.refId))
+      .map((t) => results.get(t.refId) as TargetResult)
+      .map((result) => ({ ...result, frames: applyOverrides(result.frames, panel.fieldConfig?.overrides ?? []) })),
   };
 }
 

@@ -8,6 +8,8 @@ export type Point = readonly [timeMs: number, value: number];
 export interface Frame {
   readonly labels: Readonly<Record<string, string>>;
   readonly points: readonly Point[];
+  /** A field override hides the series from the graph, legend and tooltip (e.g. a queue empty all along). */
+  readonly hiddenByOverride?: boolean;
 }
 
 export interface TargetResult {
@@ -63,9 +65,9 @@ export function panelTitled(load: DashboardLoad, title: string): PanelResult {
   return panel;
 }
 
-/** What the panel draws: the frames of its visible targets. */
+/** What the panel draws: the frames of its visible targets that no override hides. */
 export const shownFrames = (panel: PanelResult): Frame[] =>
-  panel.targets.filter((t) => !t.hidden).flatMap((t) => [...t.frames]);
+  panel.targets.filter((t) => !t.hidden).flatMap((t) => t.frames.filter((f) => !f.hiddenByOverride));
 
 export const finitePoints = (frame: Frame): Point[] => frame.points.filter(([, v]) => Number.isFinite(v));
 
@@ -87,7 +89,12 @@ const calculations: Record<string, (frame: Frame) => number | undefined> = {
 
 /** The number a gauge, bar gauge or stat panel shows for one series. */
 export function shownValue(panel: PanelResult, frame: Frame): number | undefined {
-  const calculation = calculations[panel.calculation ?? "lastNotNull"];
-  if (!calculation) throw new Error(`panel "${panel.title}": calculation "${panel.calculation}" is not supported`);
+  return reduceFrame(panel.calculation ?? "lastNotNull", frame, `panel "${panel.title}": `);
+}
+
+/** One of Grafana's field reducers (`max`, `lastNotNull`...) applied to a series. */
+export function reduceFrame(reducer: string, frame: Frame, where = ""): number | undefined {
+  const calculation = calculations[reducer];
+  if (!calculation) throw new Error(`${where}calculation "${reducer}" is not supported`);
   return calculation(frame);
 }
