@@ -1,4 +1,5 @@
 // What one dashboard load returns, and the lookups the tests and the bench share.
+import type { AnnotationResult } from "./annotations";
 import type { EngineName } from "./engines";
 import type { QueryTime, TimeRange } from "./grafana";
 import type { ResolvedVariable } from "./variables";
@@ -48,6 +49,8 @@ export interface DashboardLoad {
   /** Every dashboard variable's value after Grafana-like discovery, and the options it offered. */
   readonly variables: ReadonlyMap<string, ResolvedVariable>;
   readonly panels: readonly PanelResult[];
+  /** The dashboard's Prometheus annotations (restart marks), run over the dashboard's range. */
+  readonly annotations: readonly AnnotationResult[];
   readonly queriesSent: number;
   /** Samples the whole load read, from per-query stats or the engine's own running total. */
   readonly samplesRead: number | undefined;

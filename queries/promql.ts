@@ -14,6 +14,7 @@ import {
   histogramQuantile,
   increase,
   labelReplace,
+  resets,
   lastOverTime,
   lte,
   mul,
@@ -269,6 +270,29 @@ export const add = (left: Query, right: Query): Query => combine(addExprs(left.e
 
 /** For a lazy series: read no events as 0 rather than as no data. */
 export const orZero = (query: Query): Query => combine(or(query.expr, vect(0)), query);
+
+/** Grafana's step for the query: restart marks look at what happened within each step. */
+const stepWindow = "$__interval";
+
+/**
+ * Steps in which a counter started again from 0 (Akkoma restarted), valued by how far it dropped: its
+ * lowest value in the step below its last one before the step (looking back `lookback`, past an outage),
+ * or a drop between two values inside the step. Only steps with a restart.
+ */
+export const restartsOf = <L extends string>(
+  metric: CountedMetric<L> | Metric<L, "sumCountPair">,
+  part: SeriesPart | undefined,
+  lookback: string,
+): Query => {
+  const lowest = overRange(minOverTime, metric, part, stepWindow);
+  const before = selector(metric, part);
+  const dropped = new Query(sub(lastOverTime(before.expr.range(lookback).offset(stepWindow)), lowest.expr), [
+    before.read,
+    ...lowest.reads,
+  ]);
+  const inside = overRange(resets, metric, part, stepWindow);
+  return combine(or(gt(dropped.expr, n(0)), gt(inside.expr, n(0))), dropped, inside);
+};
 
 // Alert rules read every instance of one scrape job (a `Scope`); each aggregation keeps the job and instance
 // labels, so every alert names the target it is about.

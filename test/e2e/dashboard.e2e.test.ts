@@ -22,6 +22,7 @@ import { type InstanceHistory, type SyntheticHistory, generateHistory } from "..
 import type { DashboardJson, E2eContext } from "./context";
 import { describeDeliveries } from "./deliveries";
 import { describeQueues, queuePanels, queuesWithJobs } from "./queues";
+import { describeRestarts } from "./restarts";
 
 const answers = { datasource: "prometheus", scrapeJob: "akkoma", instance: "akkoma.test:443" };
 // Sorts after the first, so Grafana's first discovered instance is the first one.
@@ -231,6 +232,7 @@ const context: E2eContext = {
 };
 describeDeliveries(engineNames, context);
 describeQueues(engineNames, context);
+describeRestarts(engineNames, context);
 
 describe("the synthetic history", () => {
   const at = (i: number) => history.startMs + i * 60_000;
