@@ -79,6 +79,12 @@ export const windows = {
   /** Long-term trends: per-minute averages over a trailing day, or two for slow-moving totals. */
   day: "24h",
   twoDays: "48h",
+  /**
+   * Restart marks compare a counter with its last value before each step, looking back this far: a
+   * restart after a longer outage gets no mark (the Up timeline shows the outage). Longer costs
+   * Prometheus this many samples at every step.
+   */
+  restartLookback: "2h",
 } as const;
 
 export const steps = {
@@ -95,6 +101,11 @@ export const steps = {
    * window once, and a per-minute step would read the same samples sixty times over.
    */
   trend: "1h",
+  /**
+   * Restart marks, at the shortest: a mark lands within this of the restart. As the time series' step,
+   * so a mark never falls between two points, and half the lookback reads of a step a minute.
+   */
+  restarts: "2m",
 } as const;
 
 export const thresholds = {

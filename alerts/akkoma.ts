@@ -14,7 +14,6 @@ import {
   vmMemory,
 } from "../queries/catalogue";
 import {
-  type Query,
   above,
   absentIn,
   atLeast,
@@ -31,7 +30,8 @@ import {
   scaledBy,
   seriesIn,
   slopeIn,
-} from "../queries/promql";
+} from "../queries/alerting";
+import type { Query } from "../queries/query";
 import { type Matchers, type Scope, jobScope, noneOf, oneOf } from "../queries/selectors";
 import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";

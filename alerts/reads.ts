@@ -1,4 +1,4 @@
-import type { Reader } from "../queries/promql";
+import type { Reader } from "../queries/query";
 import { akkomaAlerts } from "./akkoma";
 
 /** Every alert, with what its condition reads: `check` names the alerts a missing series would silence. */

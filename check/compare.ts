@@ -2,7 +2,7 @@
 // (telemetry.ex definitions or a live scrape).
 import type { Metric } from "../queries/catalogue";
 import { seriesName } from "../queries/catalogue";
-import type { Reader } from "../queries/promql";
+import type { Reader } from "../queries/query";
 import type { Exposition } from "./exposition";
 import { type TelemetryReport, seriesOf } from "./telemetry";
 

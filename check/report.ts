@@ -1,7 +1,7 @@
 // The check itself, from a source to the lines a user reads: which series and labels the dashboard reads
 // are missing, and which panels they would blank and alerts they would silence. Bad input throws DashboardError; the caller prints.
 import { type Metric, exportedSeries } from "../queries/catalogue";
-import type { Reader } from "../queries/promql";
+import type { Reader } from "../queries/query";
 import {
   type Comparison,
   type Finding,

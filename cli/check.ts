@@ -7,8 +7,9 @@ import { akkomaDashboard } from "../dashboards/akkoma";
 import { type Metric, catalogue } from "../queries/catalogue";
 import { DashboardError } from "../errors";
 import { alertReaders } from "../alerts/reads";
+import { annotationReaders } from "../dashboards/annotations";
 import { panelReaders } from "../dashboards/reads";
-import type { Reader } from "../queries/promql";
+import type { Reader } from "../queries/query";
 import { checkScrape, checkTelemetry, dependencies, dependencyLines } from "../check/report";
 import { defaultMaxMiB, isUrl, maxTimeoutSeconds, redactUrls } from "../check/sources";
 import { exitCodes, program, single } from "./flags";
@@ -29,7 +30,7 @@ export const processContext: CheckContext = {
   setExitCode: (code) => {
     process.exitCode = code;
   },
-  readers: () => [...panelReaders(akkomaDashboard()), ...alertReaders()],
+  readers: () => [...panelReaders(akkomaDashboard()), ...annotationReaders(), ...alertReaders()],
   metrics: () => catalogue,
 };
 

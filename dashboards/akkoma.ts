@@ -6,6 +6,7 @@ import { activityPanels } from "../panels/activity";
 import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
+import { restartAnnotation } from "./annotations";
 import { placeSection } from "./layout";
 import { unitsFromQueries } from "./units";
 import { PanelIds } from "./ids";
@@ -73,6 +74,7 @@ export function akkomaDashboard(
         .iconColor("rgba(0, 211, 255, 1)")
         .type("dashboard"),
     )
+    .annotation(restartAnnotation())
     .links(dashboardLinks())
     .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]));
   for (const variable of dashboardVariables(deployment)) builder.withVariable(variable);

@@ -1,6 +1,6 @@
 import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { readsOfTarget } from "../panels/common";
-import type { Reader } from "../queries/promql";
+import type { Reader } from "../queries/query";
 
 /** Every panel of a built dashboard (rows' nested panels too), with what its targets read. */
 export function panelReaders(dashboard: Dashboard): Reader[] {

@@ -1,8 +1,11 @@
 // The slice of Grafana's dashboard JSON the evaluator reads.
+import type { AnnotationJson } from "./annotations";
+import type { OverrideJson } from "./overrides";
 import type { VariableJson } from "./variables";
 
 export interface DashboardJson {
   __inputs?: { name: string; type: string }[];
+  annotations?: { list?: AnnotationJson[] };
   time?: { from: string; to: string };
   templating?: { list?: VariableJson[] };
   panels?: PanelJson[];
@@ -21,6 +24,7 @@ export interface PanelJson {
   maxDataPoints?: number;
   datasource?: DatasourceRef;
   options?: { reduceOptions?: { calcs?: string[] } };
+  fieldConfig?: { overrides?: OverrideJson[] };
   targets?: TargetJson[];
   panels?: PanelJson[];
 }

@@ -99,8 +99,8 @@ async function startPrometheus(history: SyntheticHistory, root: string, processe
   const child = launch("prometheus", root, processes, [
     `--config.file=${config}`,
     `--storage.tsdb.path=${dataDir}`,
-    // Retention counts back from the newest block; a month keeps every synthetic sample.
-    "--storage.tsdb.retention.time=30d",
+    // Retention counts back from the newest block; 35 days keep every sample of the bench's 30-day history.
+    "--storage.tsdb.retention.time=35d",
     // Keeps the backfilled 2h blocks as they are: no compaction running under the queries being measured.
     "--storage.tsdb.min-block-duration=2h",
     "--storage.tsdb.max-block-duration=2h",
@@ -143,7 +143,8 @@ async function startVictoriaMetrics(
   const child = launch("victoria-metrics", root, processes, [
     `-httpListenAddr=127.0.0.1:${port}`,
     `-storageDataPath=${path.join(root, "victoria-metrics")}`,
-    "-retentionPeriod=30d",
+    // Counts back from now: rows older are refused on import (the bench loads 30 days).
+    "-retentionPeriod=35d",
     // By default VictoriaMetrics hides the last 30 s, which is exactly where "now" is.
     "-search.latencyOffset=0",
     // Every dashboard load should cost what a first load costs, for the bench's numbers.

@@ -2,6 +2,7 @@
 // every query the panels send (to a real engine), and Grafana's server-side expressions on top.
 
 import { importInputs } from "../config";
+import { loadAnnotations } from "./annotations";
 import type { Engine, QueryTotals } from "./engines";
 import {
   type ImportAnswers,
@@ -17,6 +18,7 @@ import {
 import type { DashboardJson, PanelJson, TargetJson } from "./dashboard-json";
 import { expressionEvaluator, expressionRefs } from "./expressions";
 import type { DashboardLoad, Frame, PanelResult, Point, TargetResult } from "./results";
+import { applyOverrides } from "./overrides";
 import { selectorsIn } from "./selectors";
 import { isDatasource, resolveVariables } from "./variables";
 
@@ -56,14 +58,33 @@ export async function loadDashboard(
   for (const panel of visiblePanels(dashboard.panels ?? [])) {
     panels.push(await loadPanel(panel, dashboard, variables, engine, nowMs, { ...options, datasourceUid }));
   }
+  const range = panelTimeRange(dashboard.time ?? defaultTime, {}, nowMs);
+  const annotations = await loadAnnotations(dashboard.annotations?.list ?? [], {
+    variables,
+    range,
+    scrapeIntervalSeconds: options.scrapeIntervalSeconds ?? 60,
+    maxDataPoints: options.maxDataPoints ?? 1000,
+    isEngine: (uid) => isDatasource(uid, { datasourceUid }),
+    run: (expr, stepMs) => runPrometheusQuery(engine, { refId: "Anno" }, expr, range, stepMs),
+  });
   const wallMs = performance.now() - started;
-  const sent = panels.flatMap((p) => p.targets).filter((t) => t.kind !== "expression");
+  const sent = [...panels.flatMap((p) => p.targets), ...annotations.map((a) => a.query)].filter(
+    (t) => t.kind !== "expression",
+  );
   // A refused query reads nothing; an answered one without stats means the engine keeps none per query.
   const stats = sent.filter((t) => t.status === "success").map((t) => t.samplesRead);
   const samplesRead = stats.every((s) => s !== undefined)
     ? stats.reduce((sum: number, s) => sum + (s as number), 0)
     : await samplesReadSince(engine, totalsBefore, sent.length);
-  return { engine: engine.name, variables: resolved, panels, queriesSent: sent.length, samplesRead, wallMs };
+  return {
+    engine: engine.name,
+    variables: resolved,
+    panels,
+    annotations,
+    queriesSent: sent.length,
+    samplesRead,
+    wallMs,
+  };
 }
 
 /** From the engine's running totals, once they count every query sent (VictoriaMetrics' lag a second). */
@@ -158,7 +179,10 @@ async function loadPanel(
       intervalSeconds: 0,
       scrapeIntervalSeconds,
     },
-    targets: targets.filter((t) => needed.has(t.refId)).map((t) => results.get(t.refId) as TargetResult),
+    targets: targets
+      .filter((t) => needed.has(t.refId))
+      .map((t) => results.get(t.refId) as TargetResult)
+      .map((result) => ({ ...result, frames: applyOverrides(result.frames, panel.fieldConfig?.overrides ?? []) })),
   };
 }
 

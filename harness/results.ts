@@ -1,4 +1,5 @@
 // What one dashboard load returns, and the lookups the tests and the bench share.
+import type { AnnotationResult } from "./annotations";
 import type { EngineName } from "./engines";
 import type { QueryTime, TimeRange } from "./grafana";
 import type { ResolvedVariable } from "./variables";
@@ -8,6 +9,8 @@ export type Point = readonly [timeMs: number, value: number];
 export interface Frame {
   readonly labels: Readonly<Record<string, string>>;
   readonly points: readonly Point[];
+  /** A field override hides the series from the graph, legend and tooltip (e.g. a queue empty all along). */
+  readonly hiddenByOverride?: boolean;
 }
 
 export interface TargetResult {
@@ -46,6 +49,8 @@ export interface DashboardLoad {
   /** Every dashboard variable's value after Grafana-like discovery, and the options it offered. */
   readonly variables: ReadonlyMap<string, ResolvedVariable>;
   readonly panels: readonly PanelResult[];
+  /** The dashboard's Prometheus annotations (restart marks), run over the dashboard's range. */
+  readonly annotations: readonly AnnotationResult[];
   readonly queriesSent: number;
   /** Samples the whole load read, from per-query stats or the engine's own running total. */
   readonly samplesRead: number | undefined;
@@ -63,9 +68,9 @@ export function panelTitled(load: DashboardLoad, title: string): PanelResult {
   return panel;
 }
 
-/** What the panel draws: the frames of its visible targets. */
+/** What the panel draws: the frames of its visible targets that no override hides. */
 export const shownFrames = (panel: PanelResult): Frame[] =>
-  panel.targets.filter((t) => !t.hidden).flatMap((t) => [...t.frames]);
+  panel.targets.filter((t) => !t.hidden).flatMap((t) => t.frames.filter((f) => !f.hiddenByOverride));
 
 export const finitePoints = (frame: Frame): Point[] => frame.points.filter(([, v]) => Number.isFinite(v));
 
@@ -87,7 +92,12 @@ const calculations: Record<string, (frame: Frame) => number | undefined> = {
 
 /** The number a gauge, bar gauge or stat panel shows for one series. */
 export function shownValue(panel: PanelResult, frame: Frame): number | undefined {
-  const calculation = calculations[panel.calculation ?? "lastNotNull"];
-  if (!calculation) throw new Error(`panel "${panel.title}": calculation "${panel.calculation}" is not supported`);
+  return reduceFrame(panel.calculation ?? "lastNotNull", frame, `panel "${panel.title}": `);
+}
+
+/** One of Grafana's field reducers (`max`, `lastNotNull`...) applied to a series. */
+export function reduceFrame(reducer: string, frame: Frame, where = ""): number | undefined {
+  const calculation = calculations[reducer];
+  if (!calculation) throw new Error(`${where}calculation "${reducer}" is not supported`);
   return calculation(frame);
 }

@@ -149,7 +149,9 @@ const failingTargets: readonly { target: string; reason: string; perHour: number
   { target: "", reason: "cause_unknown", perHour: 0.3, sinceMs: 26 * hourMs },
 ];
 
-const queues: readonly { queue: string; available: (draw: Draw) => number; scheduled: (draw: Draw) => number }[] = [
+/** A queue's length at one scrape, given how long after the history's start it is. */
+type QueueLength = (draw: Draw, elapsedMs: number) => number;
+const queues: readonly { queue: string; available: QueueLength; scheduled: QueueLength }[] = [
   { queue: "federator_incoming", available: (d) => d.poisson(2), scheduled: (d) => d.poisson(1) },
   { queue: "federator_outgoing", available: (d) => d.poisson(4), scheduled: (d) => 40 + d.poisson(10) },
   { queue: "remote_fetcher", available: (d) => d.poisson(1), scheduled: () => 0 },
@@ -158,7 +160,13 @@ const queues: readonly { queue: string; available: (draw: Draw) => number; sched
   { queue: "web_push", available: (d) => d.poisson(0.1), scheduled: () => 0 },
   { queue: "activity_expiration", available: () => 0, scheduled: (d) => 1500 + d.poisson(20) },
   { queue: "scheduled_activities", available: () => 0, scheduled: (d) => d.poisson(3) },
+  // Busy for two hours a day and a half ago, empty since: shown only when the range reaches back there.
+  { queue: "mailer", available: (_, ms) => (busyEarly(ms) ? 4 : 0), scheduled: (_, ms) => (busyEarly(ms) ? 2 : 0) },
 ];
+
+function busyEarly(elapsedMs: number): boolean {
+  return elapsedMs >= 12 * hourMs && elapsedMs < 14 * hourMs;
+}
 
 // Bucket boundaries exactly as telemetry.ex declares them.
 const routerBuckets = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 15];
@@ -307,9 +315,11 @@ function recordJobs(recorder: Recorder, timeline: Timeline, draw: Draw): void {
 }
 
 function recordQueues(recorder: Recorder, timeline: Timeline, draw: Draw) {
+  const lengths = (queueLength: QueueLength) =>
+    Float64Array.from({ length: timeline.scrapes }, (_, i) => queueLength(draw, timeline.elapsedMs(i)) * timeline.size);
   return queues.map(({ queue, available, scheduled }) => {
-    const availableValues = Float64Array.from({ length: timeline.scrapes }, () => available(draw) * timeline.size);
-    const scheduledValues = Float64Array.from({ length: timeline.scrapes }, () => scheduled(draw) * timeline.size);
+    const availableValues = lengths(available);
+    const scheduledValues = lengths(scheduled);
     recorder.gauge(pendingJobs, { queue_name: queue }, (i) => availableValues[i] as number);
     recorder.gauge(scheduledJobs, { queue_name: queue }, (i) => scheduledValues[i] as number);
     return { queue, available: availableValues, scheduled: scheduledValues };

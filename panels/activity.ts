@@ -126,14 +126,26 @@ export const httpTimePerSecondPanel = () =>
     .withTarget(prom(timeSpentPerSecond(inboundRequests), "Total", "total"))
     .overrideByQuery("total", unstackedLine);
 
-/** One line per Oban queue; a queue keeps its colour on both queue panels. */
+/**
+ * Akkoma exports every Oban queue (about 23), most of them at 0: a queue whose every point in the shown
+ * range is 0 is left out of the graph, legend and tooltip. Grafana decides this from the data it already
+ * has ("Fields with values" override), so the engine reads nothing more, and a queue comes back as soon
+ * as it holds a job anywhere in the range, at any zoom.
+ */
+const hideQueuesAlwaysEmpty = {
+  matcher: { id: "byValue", options: { reducer: "allIsZero", op: "gte", value: 0 } },
+  properties: [{ id: "custom.hideFrom", value: { legend: true, tooltip: true, viz: true } }],
+};
+
+/** One line per Oban queue that held jobs in the range; a queue keeps its colour on both queue panels. */
 const jobQueuePanel = (title: string, description: string, metric: typeof pendingJobs) =>
   timeseries(title, 7, 8)
-    .description(description)
+    .description(`${description} Queues empty throughout the range are not shown.`)
     .unit(units.Short)
     .min(0)
     .colorScheme(colourByName())
-    .withTarget(prom(currentValue(metric), "{{queue_name}}"));
+    .withTarget(prom(currentValue(metric), "{{queue_name}}"))
+    .withOverride(hideQueuesAlwaysEmpty);
 
 export const pendingJobsPanel = () => jobQueuePanel(titles.pendingJobs, "Jobs waiting to run, per queue.", pendingJobs);
 

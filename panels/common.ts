@@ -7,7 +7,7 @@ import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/ga
 import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { steps, variables } from "../config";
-import type { Query, SeriesRead } from "../queries/promql";
+import type { Query, SeriesRead } from "../queries/query";
 import type { Unit } from "../queries/units";
 
 /** The data source the dashboard's `datasource` variable holds, so one file serves any Grafana. */

@@ -9,7 +9,8 @@ import {
   jobExceptions,
   outgoingRequests,
 } from "../queries/catalogue";
-import { type TrendWindow, add, averagePerMinuteOver, orZero } from "../queries/promql";
+import { type TrendWindow, averagePerMinuteOver } from "../queries/promql";
+import { add, orZero } from "../queries/query";
 import { federationJobs, otherJobs } from "../queries/selectors";
 import { fixedColor, hiddenLegend, prom, timeseries } from "./common";
 

@@ -1,19 +1,13 @@
+// Typed PromQL for the dashboard's panels, over catalogue entries (never metric-name strings).
 import {
-  absent,
-  and,
   avgOverTime,
-  deriv,
-  eq,
-  gte,
   minOverTime,
-  unless,
-  type VectorExprBuilder,
-  add as addExprs,
   div,
   gt,
   histogramQuantile,
   increase,
   labelReplace,
+  resets,
   lastOverTime,
   lte,
   mul,
@@ -30,86 +24,17 @@ import {
   type Builder,
   type Expr,
 } from "@grafana/promql-builder";
-import { scrapeLabels, windows } from "../config";
+import { windows } from "../config";
 import type { Metric, SeriesPart } from "./catalogue";
-import { type Matchers, type Scope, escapeRegex, series } from "./selectors";
-import {
-  type Unit,
-  countUnit,
-  eventsPerMinuteUnit,
-  noUnit,
-  perMinuteUnit,
-  perSecondUnit,
-  sameUnit,
-  shareUnit,
-  valueUnit,
-} from "./units";
-
-/** One catalogue series a query reads, and the labels the query relies on it having. */
-export interface SeriesRead {
-  readonly metric: Metric;
-  readonly part: SeriesPart | undefined;
-  /** Labels in matchers, groupings and legends (the scraper's job and instance aside). */
-  readonly labels: readonly string[];
-}
-
-/** Something that goes blank or silent when a series it reads is not exported: a panel or an alert. */
-export interface Reader {
-  readonly kind: "panel" | "alert";
-  readonly name: string;
-  readonly reads: readonly SeriesRead[];
-}
-
-/**
- * PromQL built from the catalogue, with the record of what it reads, so nothing parses PromQL back,
- * and the Grafana unit of what it computes, so a panel shows its values in the unit they are in.
- */
-export class Query {
-  constructor(
-    readonly expr: Builder<Expr>,
-    readonly reads: readonly SeriesRead[],
-    readonly unit: Unit,
-  ) {}
-
-  toString(): string {
-    return this.expr.toString();
-  }
-
-  /** The same query, relying on `labels` of every series it reads that has them (e.g. a legend's). */
-  usingLabels(labels: readonly string[]): Query {
-    return new Query(
-      this.expr,
-      this.reads.map((read) =>
-        withLabels(
-          read,
-          labels.filter((label) => hasLabel(read, label)),
-        ),
-      ),
-      this.unit,
-    );
-  }
-}
-
-const hasLabel = (read: SeriesRead, label: string) =>
-  (read.metric.labels as readonly string[]).includes(label) || (label === "le" && read.part === "bucket");
-
-const withLabels = (read: SeriesRead, labels: readonly string[]): SeriesRead => ({
-  ...read,
-  labels: [...new Set([...read.labels, ...labels])],
-});
+import { Query, type SeriesRead, combine, ratio } from "./query";
+import { type Matchers, escapeRegex, series } from "./selectors";
+import { type Unit, countUnit, eventsPerMinuteUnit, perMinuteUnit, perSecondUnit, shareUnit, valueUnit } from "./units";
 
 /** A selector of one catalogue series: the only way a metric enters a query. */
 const selector = <L extends string>(metric: Metric<L>, part?: SeriesPart, where: Matchers<L> = {}) => ({
   expr: series(metric, part, where),
   read: { metric, part, labels: Object.keys(where) } as SeriesRead,
 });
-
-const combine = (expr: Builder<Expr>, unit: Unit, ...parts: readonly Query[]) =>
-  new Query(
-    expr,
-    parts.flatMap((part) => part.reads),
-    unit,
-  );
 
 /** Grafana widens this to cover at least four scrapes, so rate() always has two samples to work with. */
 export const rateWindow = "$__rate_interval";
@@ -289,110 +214,28 @@ export const averagePerMinuteOver = <L extends string>(
   return combine(div(total.expr, n(minutesIn(window))), perMinuteUnit(metric, part), total);
 };
 
-/** `left / right`, matching series by their labels; a quotient's unit is never the sides' own. */
-export const ratio = (left: Query, right: Query, unit: Unit): Query =>
-  combine(div(left.expr, right.expr), unit, left, right);
-
-/** `left + right`, matching series by their labels: both in one unit. */
-export const add = (left: Query, right: Query): Query =>
-  combine(addExprs(left.expr, right.expr), sameUnit("+", left, right), left, right);
-
-/** For a lazy series: read no events as 0 rather than as no data. */
-export const orZero = (query: Query): Query => combine(or(query.expr, vect(0)), query.unit, query);
-
-// Alert rules read every instance of one scrape job (a `Scope`); each aggregation keeps the job and instance
-// labels, so every alert names the target it is about.
-
-const targetLabels = [scrapeLabels.job, scrapeLabels.instance];
-
-type ScopedOptions<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
-
-const scoped = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, scope: Scope, where?: Matchers<L>) =>
-  new Query(
-    series(metric, part, where, scope),
-    [{ metric, part, labels: Object.keys(where ?? {}) }],
-    valueUnit(metric),
-  );
-
-const rangeOf = (query: Query, fn: (expr: Builder<Expr>) => Builder<Expr>, window: string, unit: Unit) =>
-  combine(fn((query.expr as VectorExprBuilder).range(window)), unit, query);
-
-const perTarget = (query: Query, by: readonly string[] = []): Query =>
-  new Query(sum(query.expr).by([...targetLabels, ...by]), query.reads, query.unit).usingLabels(by);
-
-/** A series as exported, every instance of the scope's job. */
-export const seriesIn = <L extends string>(metric: Metric<L>, scope: Scope, where?: Matchers<L>): Query =>
-  scoped(metric, undefined, scope, where);
-
-/** 1 (labelled with the selector's equality matchers, not the instance) when no such series exists. */
-export const absentIn = (metric: Metric, scope: Scope): Query => {
-  const present = scoped(metric, undefined, scope);
-  return combine(absent(present.expr), noUnit, present);
-};
-
-/** Per-second rate of a counter (or a histogram's or pair's part), per target and `by` labels. */
-export const rateIn = <L extends string>(
-  metric: Metric<L>,
-  part: SeriesPart | undefined,
-  window: string,
-  scope: Scope,
-  options: ScopedOptions<L> = {},
-): Query =>
-  perTarget(rangeOf(scoped(metric, part, scope, options.where), rate, window, perSecondUnit(metric, part)), options.by);
-
-/** Average of Akkoma's polled value over a window, per target: growth of the sum over growth of the polls. */
-export const pollAverageIn = (metric: Metric<string, "sumCountPair">, window: string, scope: Scope): Query =>
-  ratio(rateIn(metric, "psum", window, scope), rateIn(metric, "pcount", window, scope), valueUnit(metric));
-
-/** Mean duration of one event over a window, per target (in the histogram's unit). */
-export const meanDurationIn = (metric: Metric<string, "histogram">, window: string, scope: Scope): Query =>
-  ratio(rateIn(metric, "sum", window, scope), rateIn(metric, "count", window, scope), valueUnit(metric));
+/** Grafana's step for the query: restart marks look at what happened within each step. */
+const stepWindow = "$__interval";
 
 /**
- * Events of a lazy counter within a window, per target and `by` labels. A series born inside the window
- * counts its whole value: increase() has no sample before the first and would miss that first event.
+ * Steps in which a counter started again from 0 (Akkoma restarted), valued by how far it dropped: its
+ * lowest value in the step below its last one before the step (looking back `lookback`, past an outage),
+ * or a drop between two values inside the step. Only steps with a restart.
  */
-export const eventsInWindow = <L extends string>(
-  metric: Metric<L, "counter">,
-  window: string,
-  scope: Scope,
-  options: ScopedOptions<L> = {},
+export const restartsOf = <L extends string>(
+  metric: CountedMetric<L> | Metric<L, "sumCountPair">,
+  part: SeriesPart | undefined,
+  lookback: string,
 ): Query => {
-  // Selector builders are mutable (range, offset): each use gets its own.
-  const now = scoped(metric, undefined, scope, options.where);
-  const before = series(metric, undefined, options.where, scope).offset(window);
-  const grown = rangeOf(scoped(metric, undefined, scope, options.where), increase, window, countUnit);
-  return perTarget(combine(or(unless(now.expr, before), grown.expr), countUnit, now, grown), options.by);
+  // A mark's value is only "how far it dropped": it is drawn as a mark, never with a unit.
+  const unit = valueUnit(metric);
+  const lowest = overRange(minOverTime, unit, metric, part, stepWindow);
+  const before = selector(metric, part);
+  const dropped = new Query(
+    sub(lastOverTime(before.expr.range(lookback).offset(stepWindow)), lowest.expr),
+    [before.read, ...lowest.reads],
+    unit,
+  );
+  const inside = overRange(resets, unit, metric, part, stepWindow);
+  return combine(or(gt(dropped.expr, n(0)), gt(inside.expr, n(0))), unit, dropped, inside);
 };
-
-/** The lowest and the trend (per second) of a gauge over a window, per series. */
-export const lowestIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
-  rangeOf(scoped(metric, undefined, scope), minOverTime, window, valueUnit(metric));
-export const slopeIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
-  rangeOf(scoped(metric, undefined, scope), deriv, window, perSecondUnit(metric, undefined));
-
-/** `query`, or 0 for every series of `other` that `query` lacks (a lazy series not born yet). */
-export const orZeroLike = (query: Query, other: Query): Query =>
-  combine(or(query.expr, mul(other.expr, n(0))), query.unit, query, other);
-
-/** Failed share of attempts, where either side may not exist yet: failures / (failures + successes). */
-export const failedShare = (failures: Query, successes: Query): Query =>
-  ratio(orZeroLike(failures, successes), attempts(failures, successes), shareUnit);
-
-/** Attempts (failures + successes), where either side may not exist yet. */
-export const attempts = (failures: Query, successes: Query): Query =>
-  add(orZeroLike(failures, successes), orZeroLike(successes, failures));
-
-/** `query * factor`, whose unit the caller names (per second times 60 is per minute). */
-export const scaledBy = (query: Query, factor: number, unit: Unit): Query =>
-  combine(mul(query.expr, n(factor)), unit, query);
-export const above = (query: Query, threshold: number): Query =>
-  combine(gt(query.expr, n(threshold)), query.unit, query);
-export const atLeast = (query: Query, threshold: number): Query =>
-  combine(gte(query.expr, n(threshold)), query.unit, query);
-export const equalTo = (query: Query, value: number): Query => combine(eq(query.expr, n(value)), query.unit, query);
-/** `left and right`: series of `left` that `right` also has (same labels). */
-export const both = (left: Query, right: Query): Query => combine(and(left.expr, right.expr), left.unit, left, right);
-/** `left or right`: every series of `left`, and those of `right` that `left` lacks: both in one unit. */
-export const either = (left: Query, right: Query): Query =>
-  combine(or(left.expr, right.expr), sameUnit("or", left, right), left, right);

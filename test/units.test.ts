@@ -5,15 +5,14 @@ import { akkomaDashboard } from "../dashboards/akkoma";
 import { timeseries, prom, readsOfTarget, unitOfTarget } from "../panels/common";
 import { type Metric, dbQueryTime, dbTotalTime, inboundRequests, jobCompletions, vmMemory } from "../queries/catalogue";
 import {
-  add,
   averagePerMinuteOver,
   averagePerPoll,
   durationQuantile,
   eventsPerMinute,
   meanDuration,
   timeSpentPerSecond,
-  type SeriesRead,
 } from "../queries/promql";
+import { type SeriesRead, add } from "../queries/query";
 
 type Target = { refId?: string; expr?: string };
 

@@ -8,8 +8,6 @@ import yargs from "yargs";
 import { type Metric, counter, gauge, histogram, sumCountPair } from "../../queries/catalogue";
 import { type CheckContext, checkCommandWith, metricsCommandWith } from "../../cli/check";
 import {
-  type Query,
-  type Reader,
   averagePerPoll,
   currentValue,
   eventsOver,
@@ -18,6 +16,7 @@ import {
   growthPerSecond,
   timeSpentPerSecond,
 } from "../../queries/promql";
+import type { Query, Reader } from "../../queries/query";
 import { oneOf } from "../../queries/selectors";
 import { type TelemetryReport, seriesOf } from "../../check/telemetry";
 

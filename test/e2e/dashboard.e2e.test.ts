@@ -21,6 +21,8 @@ import { selectorsIn } from "../../harness/selectors";
 import { type InstanceHistory, type SyntheticHistory, generateHistory } from "../../harness/synthetic";
 import { type DashboardJson, type E2eContext, rangeWindowMs } from "./context";
 import { describeDeliveries } from "./deliveries";
+import { describeQueues, queuePanels, queuesWithJobs } from "./queues";
+import { describeRestarts } from "./restarts";
 import { describeUpTimeline } from "./timeline";
 import { describeValues } from "./values";
 
@@ -201,13 +203,12 @@ describe.each(valueChecks)("%s, on %s: known values", (scenario, engine) => {
   });
 
   // Gauges pass through unchanged: every point at a scrape while Akkoma was up is exactly its value.
-  it.each([
-    ["Pending Jobs", "pendingJobs"],
-    ["Scheduled Jobs", "scheduledJobs"],
-  ] as const)("%s shows each queue's gauge", (title, gauge) => {
+  it.each(queuePanels)("%s shows each queue's gauge, queues empty all along left out", (title, gauge) => {
     const panel = panelTitled(loadOf(scenario, engine), title);
     const frames = shownFrames(panel);
-    expect(frames.map((f) => f.labels.queue_name).sort()).toEqual([...history.queues].sort());
+    expect(frames.map((f) => f.labels.queue_name).sort()).toEqual(
+      queuesWithJobs(truth(), gauge, panel, history.queues),
+    );
     for (const frame of frames) {
       const queue = frame.labels.queue_name as string;
       const wrong = finitePoints(frame)
@@ -238,6 +239,8 @@ const context: E2eContext = {
 describeDeliveries(engineNames, context);
 describeValues(engineNames, context);
 describeUpTimeline(engineNames, context);
+describeQueues(engineNames, context);
+describeRestarts(engineNames, context);
 
 describe("the synthetic history", () => {
   const at = (i: number) => history.startMs + i * 60_000;

@@ -116,6 +116,9 @@ export function overrideMatches(
       return targets.some((t) => legendPattern(t.legendFormat ?? "").test(option));
     case "byRegexp":
       return targets.some((t) => couldMatch(new RegExp(option), t.legendFormat ?? ""));
+    // Matches by the values a series holds in the range, which differ from load to load.
+    case "byValue":
+      return targets.length > 0;
     default:
       throw new Error(`override matcher ${matcher.id} is not checked yet`);
   }

@@ -1,0 +1,120 @@
+// Builders for rule files: every instance of one scrape job (a `Scope`) at once. Each aggregation keeps
+// the job and instance labels, so every alert names the target it is about.
+import {
+  type Builder,
+  type Expr,
+  type VectorExprBuilder,
+  absent,
+  and,
+  deriv,
+  eq,
+  gt,
+  gte,
+  increase,
+  minOverTime,
+  mul,
+  n,
+  or,
+  rate,
+  sum,
+  unless,
+} from "@grafana/promql-builder";
+import { scrapeLabels } from "../config";
+import type { Metric, SeriesPart } from "./catalogue";
+import { Query, add, combine, ratio } from "./query";
+import { type Matchers, type Scope, series } from "./selectors";
+import { type Unit, countUnit, noUnit, perSecondUnit, sameUnit, shareUnit, valueUnit } from "./units";
+
+const targetLabels = [scrapeLabels.job, scrapeLabels.instance];
+
+type ScopedOptions<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
+
+const scoped = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, scope: Scope, where?: Matchers<L>) =>
+  new Query(
+    series(metric, part, where, scope),
+    [{ metric, part, labels: Object.keys(where ?? {}) }],
+    valueUnit(metric),
+  );
+
+const rangeOf = (query: Query, fn: (expr: Builder<Expr>) => Builder<Expr>, window: string, unit: Unit) =>
+  combine(fn((query.expr as VectorExprBuilder).range(window)), unit, query);
+
+const perTarget = (query: Query, by: readonly string[] = []): Query =>
+  new Query(sum(query.expr).by([...targetLabels, ...by]), query.reads, query.unit).usingLabels(by);
+
+/** A series as exported, every instance of the scope's job. */
+export const seriesIn = <L extends string>(metric: Metric<L>, scope: Scope, where?: Matchers<L>): Query =>
+  scoped(metric, undefined, scope, where);
+
+/** 1 (labelled with the selector's equality matchers, not the instance) when no such series exists. */
+export const absentIn = (metric: Metric, scope: Scope): Query => {
+  const present = scoped(metric, undefined, scope);
+  return combine(absent(present.expr), noUnit, present);
+};
+
+/** Per-second rate of a counter (or a histogram's or pair's part), per target and `by` labels. */
+export const rateIn = <L extends string>(
+  metric: Metric<L>,
+  part: SeriesPart | undefined,
+  window: string,
+  scope: Scope,
+  options: ScopedOptions<L> = {},
+): Query =>
+  perTarget(rangeOf(scoped(metric, part, scope, options.where), rate, window, perSecondUnit(metric, part)), options.by);
+
+/** Average of Akkoma's polled value over a window, per target: growth of the sum over growth of the polls. */
+export const pollAverageIn = (metric: Metric<string, "sumCountPair">, window: string, scope: Scope): Query =>
+  ratio(rateIn(metric, "psum", window, scope), rateIn(metric, "pcount", window, scope), valueUnit(metric));
+
+/** Mean duration of one event over a window, per target (in the histogram's unit). */
+export const meanDurationIn = (metric: Metric<string, "histogram">, window: string, scope: Scope): Query =>
+  ratio(rateIn(metric, "sum", window, scope), rateIn(metric, "count", window, scope), valueUnit(metric));
+
+/**
+ * Events of a lazy counter within a window, per target and `by` labels. A series born inside the window
+ * counts its whole value: increase() has no sample before the first and would miss that first event.
+ */
+export const eventsInWindow = <L extends string>(
+  metric: Metric<L, "counter">,
+  window: string,
+  scope: Scope,
+  options: ScopedOptions<L> = {},
+): Query => {
+  // Selector builders are mutable (range, offset): each use gets its own.
+  const now = scoped(metric, undefined, scope, options.where);
+  const before = series(metric, undefined, options.where, scope).offset(window);
+  const grown = rangeOf(scoped(metric, undefined, scope, options.where), increase, window, countUnit);
+  return perTarget(combine(or(unless(now.expr, before), grown.expr), countUnit, now, grown), options.by);
+};
+
+/** The lowest and the trend (per second) of a gauge over a window, per series. */
+export const lowestIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
+  rangeOf(scoped(metric, undefined, scope), minOverTime, window, valueUnit(metric));
+export const slopeIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>
+  rangeOf(scoped(metric, undefined, scope), deriv, window, perSecondUnit(metric, undefined));
+
+/** `query`, or 0 for every series of `other` that `query` lacks (a lazy series not born yet). */
+export const orZeroLike = (query: Query, other: Query): Query =>
+  combine(or(query.expr, mul(other.expr, n(0))), query.unit, query, other);
+
+/** Failed share of attempts, where either side may not exist yet: failures / (failures + successes). */
+export const failedShare = (failures: Query, successes: Query): Query =>
+  ratio(orZeroLike(failures, successes), attempts(failures, successes), shareUnit);
+
+/** Attempts (failures + successes), where either side may not exist yet. */
+export const attempts = (failures: Query, successes: Query): Query =>
+  add(orZeroLike(failures, successes), orZeroLike(successes, failures));
+
+/** `query * factor`, whose unit the caller names (per second times 60 is per minute). */
+export const scaledBy = (query: Query, factor: number, unit: Unit): Query =>
+  combine(mul(query.expr, n(factor)), unit, query);
+export const above = (query: Query, threshold: number): Query =>
+  combine(gt(query.expr, n(threshold)), query.unit, query);
+export const atLeast = (query: Query, threshold: number): Query =>
+  combine(gte(query.expr, n(threshold)), query.unit, query);
+export const equalTo = (query: Query, value: number): Query => combine(eq(query.expr, n(value)), query.unit, query);
+/** `left and right`: series of `left` that `right` also has (same labels). */
+export const both = (left: Query, right: Query): Query => combine(and(left.expr, right.expr), left.unit, left, right);
+/** `left or right`: every series of `left`, and those of `right` that `left` lacks: both in one unit. */
+export const either = (left: Query, right: Query): Query =>
+  combine(or(left.expr, right.expr), sameUnit("or", left, right), left, right);
