@@ -2,7 +2,7 @@
 // series' steps with a value above 0 become marks, neighbours no more than a step apart merged into one
 // (public/app/plugins/datasource/prometheus/annotations.ts, processEvents).
 import { type QueryTime, type TimeRange, durationMs, interpolate, queryStepMs } from "./grafana";
-import type { Frame, TargetResult } from "./results";
+import type { AnnotationEvent, AnnotationResult, Frame, TargetResult } from "./results";
 
 export interface AnnotationJson {
   name: string;
@@ -17,22 +17,6 @@ export interface AnnotationJson {
   textFormat?: string;
   tagKeys?: string;
   useValueForTime?: boolean;
-}
-
-export interface AnnotationEvent {
-  readonly timeMs: number;
-  /** The last step of a run of consecutive marks; equal to timeMs for a single one. */
-  readonly timeEndMs: number;
-  readonly title: string;
-  readonly text: string;
-  readonly tags: readonly string[];
-}
-
-export interface AnnotationResult {
-  readonly name: string;
-  readonly stepMs: number;
-  readonly query: TargetResult;
-  readonly events: readonly AnnotationEvent[];
 }
 
 export interface AnnotationContext {

@@ -1,5 +1,4 @@
 // What one dashboard load returns, and the lookups the tests and the bench share.
-import type { AnnotationResult } from "./annotations";
 import type { EngineName } from "./engines";
 import type { QueryTime, TimeRange } from "./grafana";
 import type { ResolvedVariable } from "./variables";
@@ -100,4 +99,21 @@ export function reduceFrame(reducer: string, frame: Frame, where = ""): number |
   const calculation = calculations[reducer];
   if (!calculation) throw new Error(`${where}calculation "${reducer}" is not supported`);
   return calculation(frame);
+}
+
+/** A Prometheus annotation query's marks, as Grafana draws them on the time series. */
+export interface AnnotationEvent {
+  readonly timeMs: number;
+  /** The last step of a run of consecutive marks; equal to timeMs for a single one. */
+  readonly timeEndMs: number;
+  readonly title: string;
+  readonly text: string;
+  readonly tags: readonly string[];
+}
+
+export interface AnnotationResult {
+  readonly name: string;
+  readonly stepMs: number;
+  readonly query: TargetResult;
+  readonly events: readonly AnnotationEvent[];
 }

@@ -1,7 +1,13 @@
 // if/unless, case and for: control flow decided by values known statically, or Unknown saying why not.
 import { type Node, isKeywordNode, keywordValue } from "./ast";
-import type { Evaluator } from "./evaluator";
-import { type Env, type Value, list, nil, truthy, unknown, type Unknown, show } from "./values";
+import { type Env, type Match, type Value, list, nil, truthy, unknown, type Unknown, show } from "./values";
+
+/** What the special forms need of the evaluator that runs them. */
+export interface Evaluator {
+  evaluate(node: Node, env: Env): Value;
+  block(statements: readonly Node[], env: Env): Value;
+  match(pattern: Node, value: Value, scope: Env, pins: Env): Match;
+}
 
 type Call = Extract<Node, { type: "call" }>;
 
