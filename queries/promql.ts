@@ -9,7 +9,7 @@ import {
   labelReplace,
   resets,
   lastOverTime,
-  lte,
+  gte,
   mul,
   n,
   or,
@@ -125,13 +125,17 @@ export const eventsCountedOver = <L extends string>(
   window: string,
   options: Options<L> = {},
 ): Query => {
+  // Selector builders are mutable (range, offset): each use gets its own. Each use is also one more
+  // read of the series on VictoriaMetrics, so the step is written with as few as it can be.
   const now = selector(metric, undefined, options.where);
+  const again = selector(metric, undefined, options.where);
   const before = selector(metric, undefined, options.where);
   const previous = lastOverTime(before.expr.range(counterLookback).offset(counterStep));
-  // A previous value above the current one is a reset; none at all is a birth: both count from 0.
-  const base = or(lte(previous, now.expr), mul(now.expr, n(0)));
+  // Growth since the previous value; where the previous one is higher (a reset) or missing (a birth),
+  // the counter started from 0 and its whole value counts.
+  const step = or(gte(sub(now.expr, previous), n(0)), mul(again.expr, n(1)));
   const steps = new Query(
-    sumOverTime(subquery(sub(now.expr, base)).range(window).resolution(counterStep)),
+    sumOverTime(subquery(step).range(window).resolution(counterStep)),
     [now.read, before.read],
     countUnit,
   );
