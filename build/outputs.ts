@@ -11,8 +11,6 @@ import { grafanaRulesFile, prometheusRulesFile } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
 import { writeOutput } from "./write";
 
-export const defaultOutput = outputs.importFile;
-
 /** The dashboard as Grafana imports it: enveloped, checked against Grafana's schemas, formatted. */
 export async function importFileText(dashboard = akkomaDashboard(sections(), importDefaults)): Promise<string> {
   // Validate exactly what will be written: the SDK's objects carry methods that JSON drops.

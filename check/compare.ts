@@ -93,9 +93,13 @@ export function compare(all: readonly Need[], exported: Exported, options: { laz
   return { failures, warnings, checked: required.length };
 }
 
+/** The distinct names of the panels (or alerts) among `readers`. */
+export const namesOf = (readers: readonly Reader[], kind: Reader["kind"]) =>
+  unique(readers.filter((reader) => reader.kind === kind).map((reader) => reader.name));
+
 /** `(panels: A, B; alerts: C)`: who goes blank or silent. */
 export function readerList(readers: readonly Reader[]): string {
-  const names = (kind: Reader["kind"]) => unique(readers.filter((r) => r.kind === kind).map((r) => r.name));
+  const names = (kind: Reader["kind"]) => namesOf(readers, kind);
   const parts = [
     names("panel").length > 0 ? `panels: ${names("panel").join(", ")}` : "",
     names("alert").length > 0 ? `alerts: ${names("alert").join(", ")}` : "",
@@ -112,7 +116,7 @@ export function describeFinding(finding: Finding): string {
     case "label":
       return `${need.series}: label "${finding.label}" not exported ${readerList(finding.readers)}`;
     case "unverifiable":
-      return `${need.series}: cannot verify labels ${need.labels.map((l) => `"${l}"`).join(", ")}: ${finding.reason} ${readerList(need.readers)}`;
+      return `${need.series}: cannot verify statically: labels ${need.labels.map((l) => `"${l}"`).join(", ")}: ${finding.reason} ${readerList(need.readers)}`;
     case "notSeenYet":
       return `warning: ${need.series}: not seen yet (lazy: appears after its first event) ${readerList(need.readers)}`;
   }

@@ -10,6 +10,7 @@ import {
   describeFinding,
   exportedByExposition,
   exportedByTelemetry,
+  namesOf,
   needs,
   readerList,
 } from "./compare";
@@ -58,10 +59,6 @@ function describeTelemetryFinding(telemetry: TelemetryReport): (finding: Finding
   const unevaluated = telemetry.incomplete.map((p) => `${telemetry.file}:${p.line}`);
   return (finding) => {
     const { need } = finding;
-    if (finding.kind === "unverifiable") {
-      const labels = need.labels.map((l) => `"${l}"`).join(", ");
-      return `${need.series}: cannot verify statically: labels ${labels}: ${finding.reason} ${readerList(need.readers)}`;
-    }
     if (finding.kind !== "series") return describeFinding(finding);
     const summary = telemetry.dropped.find(
       (d) => d.definition.kind === "summary" && d.definition.name === need.metric.name,
@@ -143,9 +140,6 @@ export interface Dependency {
   /** What the metric counts or measures, in the catalogue's words. */
   readonly help: string;
 }
-
-const namesOf = (readers: readonly Reader[], kind: Reader["kind"]) =>
-  readers.filter((reader) => reader.kind === kind).map((reader) => reader.name);
 
 /** Every series the catalogue declares, with the panels and alerts that read it. */
 export function dependencies(catalogue: readonly Metric[], readers: readonly Reader[]): Dependency[] {

@@ -1,5 +1,4 @@
 // Activity: federation jobs, other jobs, database, inbound and outgoing HTTP, BEAM memory and port IO.
-import * as units from "@grafana/grafana-foundation-sdk/units";
 import {
   dbDecodeTime,
   dbQueryTime,
@@ -141,7 +140,6 @@ const hideQueuesAlwaysEmpty = {
 const jobQueuePanel = (title: string, description: string, metric: typeof pendingJobs) =>
   timeseries(title, 7, 8)
     .description(`${description} Queues empty throughout the range are not shown.`)
-    .unit(units.Short)
     .min(0)
     .colorScheme(colourByName())
     .withTarget(prom(currentValue(metric), "{{queue_name}}"))

@@ -18,17 +18,15 @@ export const datasource: dashboard.DataSourceRef = {
 
 export type AnyPanelBuilder = BarGaugeBuilder | GaugeBuilder | StateTimelineBuilder | TimeseriesBuilder;
 
-// What each target reads, keyed by the target object the SDK puts in the panel (its builder's `build()`).
-const readsByTarget = new WeakMap<object, readonly SeriesRead[]>();
+// Each target's query (legend labels included), keyed by the target object the SDK puts in the panel
+// (its builder's `build()`): what it reads, and the unit its values are in.
+const queryByTarget = new WeakMap<object, Query>();
 
 /** The series a built target reads, as its query recorded them (legend labels included). */
-export const readsOfTarget = (target: object): readonly SeriesRead[] => readsByTarget.get(target) ?? [];
-
-// The unit of each target's values, as its query derived it from the catalogue.
-const unitByTarget = new WeakMap<object, Unit>();
+export const readsOfTarget = (target: object): readonly SeriesRead[] => queryByTarget.get(target)?.reads ?? [];
 
 /** The unit a built target's values are in; undefined for a target not made by `prom`. */
-export const unitOfTarget = (target: object): Unit | undefined => unitByTarget.get(target);
+export const unitOfTarget = (target: object): Unit | undefined => queryByTarget.get(target)?.unit;
 
 /** `{{label}}` placeholders: a legend that names a label needs the series to have it. */
 const legendLabels = (legend: string) =>
@@ -41,8 +39,7 @@ export const prom = (query: Query, legend: string, refId?: string): prometheus.D
     .expr(query.toString())
     .legendFormat(legend)
     .range();
-  readsByTarget.set(target.build(), query.usingLabels(legendLabels(legend)).reads);
-  unitByTarget.set(target.build(), query.unit);
+  queryByTarget.set(target.build(), query.usingLabels(legendLabels(legend)));
   return refId ? target.refId(refId) : target;
 };
 
