@@ -34,3 +34,18 @@ export function useTempFolder(prefix: string): () => string {
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
   return () => folder;
 }
+
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * `it` for a test only root can run (mknod, chown to another user): as anyone else it is skipped, its
+ * name saying why. CI runs as root, so there it always runs.
+ */
+export function asRoot(why: string): jest.It {
+  if (isRoot) return it;
+  const skipped = ((name: string, fn?: jest.ProvidesCallback) =>
+    it.skip(`${name} (skipped: needs root to ${why})`, fn)) as jest.It;
+  skipped.each = ((table: readonly unknown[]) => (name: string, fn: (...args: never[]) => unknown) =>
+    it.skip.each(table as unknown[][])(`${name} (skipped: needs root to ${why})`, fn as never)) as jest.It["each"];
+  return skipped;
+}
