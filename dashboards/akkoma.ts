@@ -30,6 +30,14 @@ export interface DashboardSettings extends VariableDefaults {
   readonly title?: string;
 }
 
+/**
+ * The SDK gives every link and annotation the placement "inControlsMenu"; Grafana's header draws only
+ * those without one, the rest hide in the controls dropdown (public/app/features/dashboard-scene/scene/
+ * DashboardLinksControls.tsx, DataLayerControls.tsx). Ours belong in the header.
+ */
+export const inHeader = <B extends { placement(placement: never): B }>(builder: B): B =>
+  builder.placement(undefined as never);
+
 /** Akkoma's documentation, and the admin pages the instance serves (`instance` is domain:port). */
 const dashboardLinks = () => [
   new dashboard.DashboardLinkBuilder("Akkoma documentation")
@@ -74,8 +82,8 @@ export function akkomaDashboard(
         .iconColor("rgba(0, 211, 255, 1)")
         .type("dashboard"),
     )
-    .annotation(restartAnnotation())
-    .links(dashboardLinks())
+    .annotation(inHeader(restartAnnotation()))
+    .links(dashboardLinks().map(inHeader))
     .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]));
   for (const variable of dashboardVariables(deployment)) builder.withVariable(variable);
   builder.withVariable(deadReasonsVariable());

@@ -21,6 +21,7 @@ import { catalogue } from "../queries/catalogue";
 import { overrideMatches, referencePanels } from "./support/panels";
 import { projectRoot } from "./support/build";
 import { selectorsIn } from "../harness/selectors";
+import { restartAnnotationName } from "../dashboards/annotations";
 
 type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean; legendFormat?: string };
 const readsOf = (panel: Panel) =>
@@ -69,6 +70,29 @@ describe("the emitted dashboard", () => {
     expect(exported.__requires.map((r: { id: string }) => r.id)).toEqual(
       expect.arrayContaining(["grafana", "prometheus", "bargauge", "gauge", "state-timeline", "timeseries"]),
     );
+  });
+});
+
+describe("the dashboard's header", () => {
+  type Placed = { title?: string; name?: string; hide?: boolean; placement?: string };
+  let exported: { links: Placed[]; annotations: { list: Placed[] } };
+  beforeAll(async () => {
+    exported = JSON.parse(await importFileText());
+  });
+
+  // Grafana's header keeps what has no placement; the rest goes to the controls dropdown
+  // (DashboardLinksControls.tsx: `links.filter((link) => link.placement === undefined)`).
+  const inHeader = (items: Placed[]) => items.filter((item) => item.placement === undefined);
+
+  it("shows every dashboard link", () => {
+    expect(exported.links.length).toBeGreaterThan(0);
+    expect(inHeader(exported.links).map((link) => link.title)).toEqual(exported.links.map((link) => link.title));
+  });
+
+  it("shows the toggle of every annotation a user may switch, the restart marks among them", () => {
+    const toggles = exported.annotations.list.filter((annotation) => !annotation.hide);
+    expect(toggles.map((annotation) => annotation.name)).toContain(restartAnnotationName);
+    expect(inHeader(toggles)).toEqual(toggles);
   });
 });
 
