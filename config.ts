@@ -1,5 +1,6 @@
 // Every setting a user may change, in one place (a monitoring mixin's `_config`). Every other file reads
 // these values; no name or number is shared between files by comment.
+import { homepage } from "./package.json";
 
 /** What Grafana's "Import dashboard" screen asks for; `${NAME}` is replaced throughout the file. */
 export const importInputs = {
@@ -40,11 +41,9 @@ export const outputs = {
   provider: "dashboards.yaml",
   /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers. */
   prometheusRules: "out/prometheus/akkoma-alerts.yml",
-  /** Grafana-managed alert rules, for Grafana's alerting file provisioning. */
-  grafanaRules: "out/grafana/alert-rules.json",
   /**
    * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
-   * its rules beside it (`<uid>.alerts.yml`, `<uid>.alert-rules.json`).
+   * its rules beside it (`<uid>.alerts.yml`, and with a data source uid `<uid>.alert-rules.json`).
    */
   renderedFolder: "out/rendered",
 } as const;
@@ -188,10 +187,17 @@ export const alerts = {
   group: "akkoma",
   /** How often the rules are evaluated; Akkoma refreshes its values every 60 s. */
   interval: "1m",
-  /** Each alert's `runbook_url` is this plus `#<anchor>`; point it at your copy of docs/runbook.md. */
-  runbookBaseUrl: "docs/runbook.md",
-  /** Grafana-managed rules: provisioning cannot resolve `${DS_...}` variables, so name the data source's uid. */
-  grafana: { datasourceUid: "prometheus", folder: "Akkoma", orgId: 1 },
+  /**
+   * Each alert's `runbook_url` is this plus `#<anchor>`: absolute, since a notification (Alertmanager,
+   * Grafana) has no page to resolve a relative one against. The published docs/runbook.md by default
+   * (package.json's homepage); render with `--runbook-base-url` for your own copy.
+   */
+  runbookBaseUrl: `${homepage}/src/branch/main/docs/runbook.md`,
+  /**
+   * Grafana-managed rules. No data source uid here: a guessed one turns into a DatasourceError alert per
+   * rule per evaluation, so they are only rendered for the uid a user names (`--datasource-uid`).
+   */
+  grafana: { folder: "Akkoma", orgId: 1 },
   down: { for: "5m" },
   /** The target vanished from service discovery (or the scraper lost its config). */
   targetMissing: { for: "10m" },

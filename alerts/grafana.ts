@@ -1,16 +1,18 @@
 // Grafana-managed alert rules, for admins who run only Grafana: a file for Grafana's alerting file
 // provisioning (provisioning/alerting/*.json), built with the foundation SDK's alerting builders.
+import { createHash } from "node:crypto";
 import * as alerting from "@grafana/grafana-foundation-sdk/alerting";
 import * as expr from "@grafana/grafana-foundation-sdk/expr";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import { alerts as settings } from "../config";
+import { DashboardError } from "../errors";
 import { type AlertDefinition, type ValueText, akkomaAlerts } from "./akkoma";
 import { type PanelLinks, runbookUrl } from "./links";
 import type { RuleOptions } from "./prometheus";
 
 export interface GrafanaRuleOptions extends RuleOptions {
-  /** Uid of the Prometheus (or VictoriaMetrics) data source in Grafana. */
-  datasourceUid?: string;
+  /** Uid of the Prometheus (or VictoriaMetrics) data source in Grafana: the user's, never a guess. */
+  datasourceUid: string;
   /** The dashboard panel of each alert. */
   links: PanelLinks;
 }
@@ -40,10 +42,31 @@ const lookBackSeconds = 600;
 const anyValue = `is_number($${queryRef}) || is_nan($${queryRef}) || is_inf($${queryRef})`;
 const value: ValueText = (format) => `{{ ${format} $values.${queryRef}.Value }}`;
 
-/** A stable uid from the alert's name and the job (Grafana allows at most 40 characters). */
-const ruleUid = (alert: AlertDefinition, job: string) => `${job}-${alert.name}`.replace(/[^\w-]/g, "-").slice(0, 40);
+/** What makes a rendered rule one of its own in a Grafana: which alert, for which job, data source and dashboard. */
+interface RuleIdentity {
+  readonly alert: string;
+  readonly job: string;
+  readonly datasourceUid: string;
+  readonly dashboardUid: string;
+}
 
-function grafanaRule(alert: AlertDefinition, options: Required<Omit<GrafanaRuleOptions, "links">>) {
+/**
+ * Grafana's provisioner updates a rule whose uid it has already seen (pkg/services/provisioning/alerting/
+ * rules_provisioner.go), so two rules sharing a uid leave one alert. Uids allow 40 characters of
+ * [a-zA-Z0-9_-]: the alert's name, readable, then a hash of everything that tells rules apart, so any
+ * job or uid, however long or odd, gives each rule its own uid and the same one on every build.
+ */
+export function ruleUid(identity: RuleIdentity): string {
+  const hash = createHash("sha256")
+    .update(JSON.stringify([identity.alert, identity.job, identity.datasourceUid, identity.dashboardUid]))
+    .digest("hex")
+    .slice(0, 12);
+  return `${identity.alert.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 27)}-${hash}`;
+}
+
+type ResolvedOptions = Required<Omit<GrafanaRuleOptions, "links">> & { dashboardUid: string };
+
+function grafanaRule(alert: AlertDefinition, options: ResolvedOptions) {
   const promQuery = new prometheus.DataqueryBuilder()
     .refId(queryRef)
     .datasource({ type: "prometheus", uid: options.datasourceUid })
@@ -54,7 +77,7 @@ function grafanaRule(alert: AlertDefinition, options: Required<Omit<GrafanaRuleO
     .datasource(expressionDatasource)
     .expression(anyValue);
   return new alerting.RuleBuilder(alert.name)
-    .uid(ruleUid(alert, options.job))
+    .uid(ruleUid({ alert: alert.name, ...options }))
     .withQuery(
       new alerting.QueryBuilder(queryRef)
         .datasourceUid(options.datasourceUid)
@@ -81,17 +104,21 @@ function grafanaRule(alert: AlertDefinition, options: Required<Omit<GrafanaRuleO
     .build();
 }
 
-/** The provisioning file for `job` (default: the config's scrape job) and a data source uid. */
+/** The provisioning file for `job` (default: the config's scrape job) and the user's data source uid. */
 export function grafanaAlertRules(options: GrafanaRuleOptions): GrafanaAlertFile {
-  const resolved: Required<Omit<GrafanaRuleOptions, "links">> = {
-    job: options.job ?? settings.job,
-    runbookBaseUrl: options.runbookBaseUrl ?? settings.runbookBaseUrl,
-    datasourceUid: options.datasourceUid ?? settings.grafana.datasourceUid,
-  };
-  const link = options.links;
-  const rules = akkomaAlerts(resolved.job).map((alert) => {
+  if (!options.datasourceUid?.trim()) {
+    throw new DashboardError(
+      "Grafana alert rules",
+      "no data source uid",
+      "give --datasource-uid: the uid of your Prometheus data source (Connections > Data sources > the URL's last part)",
+    );
+  }
+  const job = options.job ?? settings.job;
+  const runbookBaseUrl = options.runbookBaseUrl ?? settings.runbookBaseUrl;
+  const rules = akkomaAlerts(job).map((alert) => {
+    const { dashboardUid, panelId } = options.links(alert);
+    const resolved = { job, runbookBaseUrl, datasourceUid: options.datasourceUid, dashboardUid };
     const { folderUID: _folder, ruleGroup: _group, orgID: _org, ...rule } = grafanaRule(alert, resolved);
-    const { dashboardUid, panelId } = link(alert);
     return { ...rule, dashboardUid, panelId };
   });
   const { orgId, folder } = settings.grafana;

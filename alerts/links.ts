@@ -1,5 +1,6 @@
 // Where each alert points: its runbook section and the dashboard panel that shows what it is about.
 import { alerts as settings } from "../config";
+import { DashboardError } from "../errors";
 import type { AlertDefinition } from "./akkoma";
 
 export interface PanelLink {
@@ -10,5 +11,23 @@ export interface PanelLink {
 /** The panel an alert belongs to, on the dashboard its rules are rendered with. */
 export type PanelLinks = (alert: AlertDefinition) => PanelLink;
 
-export const runbookUrl = (alert: AlertDefinition, base: string = settings.runbookBaseUrl) =>
-  `${base}#${alert.runbook}`;
+/** The alert's runbook section; the base must be an absolute http(s) address (notifications link from elsewhere). */
+export function runbookUrl(alert: AlertDefinition, base: string = settings.runbookBaseUrl): string {
+  if (!isAbsoluteWebAddress(base)) {
+    throw new DashboardError(
+      `runbook base URL "${base}"`,
+      "is not an absolute http(s) address",
+      "a notification has no page to resolve a relative link against: give e.g. https://git.example.org/ops/runbook.md",
+    );
+  }
+  return `${base}#${alert.runbook}`;
+}
+
+function isAbsoluteWebAddress(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hash === "";
+  } catch {
+    return false;
+  }
+}

@@ -94,7 +94,6 @@ export async function buildAllFiles(): Promise<Written[]> {
       purpose: "alert rules for Prometheus and vmalert",
       content: prometheusRulesFile(),
     },
-    { path: outputs.grafanaRules, purpose: "Grafana-managed alert rules", content: await grafanaRulesFile() },
   ];
   return writeAll(files, true);
 }
@@ -108,11 +107,20 @@ export interface RenderOptions {
   readonly apiBody?: boolean;
 }
 
+/** A deployment's values: the dashboard's, and where its alerts' runbook is published. */
+export interface RenderValues extends DashboardSettings {
+  readonly runbookBaseUrl?: string;
+}
+
 /**
  * One deployment's dashboard, its values filled in (Terraform, the HTTP API, a second instance), and
- * unless `--out` names one file, its alert rules for the same job, data source and dashboard uid.
+ * unless `--out` names one file, its alert rules for the same job and dashboard uid: for Prometheus, and
+ * for Grafana when the values name the data source the rules query.
  */
-export async function renderDashboardFile(values: DashboardSettings, options: RenderOptions = {}): Promise<Written[]> {
+export async function renderDashboardFile(
+  { runbookBaseUrl, ...values }: RenderValues,
+  options: RenderOptions = {},
+): Promise<Written[]> {
   const built = akkomaDashboard(sections(), values);
   const dashboard = plainDashboardJson(built);
   const content = await formatJson(options.apiBody ? apiRequestBody(dashboard, options.folder) : dashboard);
@@ -121,7 +129,8 @@ export async function renderDashboardFile(values: DashboardSettings, options: Re
     : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
   if (options.out !== undefined) return writeAll([{ path: options.out, purpose, content }]);
   const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
-  const rendering = { job: values.job, datasourceUid: values.datasourceUid, dashboard: built };
+  const rendering = { job: values.job, runbookBaseUrl, dashboard: built };
+  const { datasourceUid } = values;
   return writeAll(
     [
       { path: `${base}.json`, purpose, content },
@@ -130,11 +139,15 @@ export async function renderDashboardFile(values: DashboardSettings, options: Re
         purpose: "its alert rules for Prometheus",
         content: prometheusRulesFile(rendering),
       },
-      {
-        path: `${base}.alert-rules.json`,
-        purpose: "its Grafana-managed alert rules",
-        content: await grafanaRulesFile(rendering),
-      },
+      ...(datasourceUid === undefined
+        ? []
+        : [
+            {
+              path: `${base}.alert-rules.json`,
+              purpose: `its Grafana-managed alert rules, querying the data source with uid "${datasourceUid}"`,
+              content: await grafanaRulesFile({ ...rendering, datasourceUid }),
+            },
+          ]),
     ],
     true,
   );

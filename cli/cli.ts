@@ -55,11 +55,15 @@ export async function main(argv: string[]): Promise<void> {
           .option("uid", text("uid", "Dashboard uid: one per Akkoma instance"))
           .option("title", text("title", "Dashboard title"))
           .option("folder", text("folder", "Grafana folder uid, for --api-body"))
+          .option(
+            "runbook-base-url",
+            text("runbook-base-url", "Absolute address of your copy of docs/runbook.md, for the alerts' runbook_url"),
+          )
           .option("api-body", { type: "boolean", describe: "Write the HTTP API's body for POST /api/dashboards/db" });
       },
       async (args) => {
-        const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder } = args;
-        const flags = { datasourceUid, job, instance, uid, title, folder };
+        const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder, runbookBaseUrl } = args;
+        const flags = { datasourceUid, job, instance, uid, title, folder, runbookBaseUrl };
         for (const line of await buildForDeployment({ out, config, apiBody, flags })) process.stdout.write(`${line}\n`);
       },
     )

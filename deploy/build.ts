@@ -20,9 +20,15 @@ export async function buildForDeployment(request: BuildRequest): Promise<string[
   }
   const { folder, ...settings } = values ?? {};
   const written = await renderDashboardFile(settings, { out: request.out, folder, apiBody: request.apiBody });
-  const unused =
-    folder !== undefined && !request.apiBody
+  const notes = [
+    ...(folder !== undefined && !request.apiBody
       ? [`note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body); set Terraform's folder itself`]
-      : [];
-  return [...lines(written), ...unused];
+      : []),
+    ...(request.out === undefined && settings.datasourceUid === undefined
+      ? [
+          `note: no Grafana-managed alert rules: they need the uid of the data source they query (${flagOf("datasourceUid")})`,
+        ]
+      : []),
+  ];
+  return [...lines(written), ...notes];
 }

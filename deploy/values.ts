@@ -4,11 +4,11 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import type { DashboardSettings } from "../dashboards/akkoma";
+import type { RenderValues } from "../build/outputs";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
 
-export interface DeploymentValues extends DashboardSettings {
+export interface DeploymentValues extends RenderValues {
   /** The Grafana folder's uid; only the HTTP API body carries it. */
   readonly folder?: string;
 }

@@ -1,7 +1,7 @@
 // Issue 10: the dashboard loads without the import screen (file provisioning, the Helm sidecar, the
 // Operator) and renders with a deployment's values (Terraform, the HTTP API, a second instance).
 
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { outputs, provider, variables } from "../config";
@@ -172,7 +172,7 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
         `wrote ${files[1]} (its alert rules for Prometheus)`,
-        `wrote ${files[2]} (its Grafana-managed alert rules)`,
+        `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
       ]);
       const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
@@ -192,12 +192,29 @@ describe("akkoma-dashboards build with deployment values", () => {
     }
   });
 
+  it("writes no Grafana-managed rules without the data source uid they query, and says so", () => {
+    const uid = `test-render-nods-${process.pid}`;
+    const base = join(outputs.renderedFolder, uid);
+    const runbook = "https://git.example.org/ops/runbook.md";
+    try {
+      const result = runCli(["build", "--uid", uid, "--job", "social", "--runbook-base-url", runbook]);
+      expect(result).toMatchObject({ status: 0, stderr: "" });
+      expect(result.stdout).toContain("note: no Grafana-managed alert rules: they need the uid of the data source");
+      expect(result.stdout).toContain("--datasource-uid");
+      expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
+      expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
+    } finally {
+      for (const file of [`${base}.json`, `${base}.alerts.yml`]) rmSync(join(projectRoot, file), { force: true });
+    }
+  });
+
   const badConfigs: [string, string, RegExp][] = [
     ["an unknown field", "datasource_uid: abc\n", /: datasource_uid: unknown field \(known: datasourceUid, /],
     ["a wrong type", "datasourceUid: 42\n", /: datasourceUid: must be string$/],
     ["a uid Grafana refuses", "uid: has spaces\n", /: uid: must match pattern/],
     ["not YAML", "job: [unclosed\n", /: not valid JSON or YAML at line \d+: /],
     ["not a mapping", "- a\n- b\n", /: must be a mapping of field: value/],
+    ["a relative runbook address", "runbookBaseUrl: docs/runbook.md\n", /: runbookBaseUrl: must match pattern/],
   ];
   it.each(badConfigs)("refuses a config file with %s in one line naming it, exit 2", (_, text, message) => {
     const config = join(folder(), "deploy.yaml");

@@ -1,25 +1,31 @@
 // The Grafana-managed rules: valid for our schema of Grafana's provisioning format, the same PromQL as
-// the Prometheus rule file, and each linked to the panel it belongs to.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// the Prometheus rule file, each linked to the panel it belongs to, each a rule of its own in Grafana.
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaAlerts } from "../../alerts/akkoma";
-import { type GrafanaAlertFile, grafanaAlertRules } from "../../alerts/grafana";
+import { type GrafanaAlertFile, grafanaAlertRules, ruleUid } from "../../alerts/grafana";
 import { alertRules } from "../../alerts/prometheus";
 import { grafanaRulesFile } from "../../build/rules";
 import { validateAlertRules } from "../../build/validate";
-import { alerts as settings } from "../../config";
 import { akkomaDashboard } from "../../dashboards/akkoma";
 import { panelLinks } from "../../dashboards/links";
-import { projectRoot } from "../support/build";
+import { DashboardError } from "../../errors";
 
 const links = panelLinks(akkomaDashboard());
-const file = (): GrafanaAlertFile => JSON.parse(JSON.stringify(grafanaAlertRules({ links })));
+const datasourceUid = "P1809F7CD0C75ACF3";
+const file = (): GrafanaAlertFile => JSON.parse(JSON.stringify(grafanaAlertRules({ links, datasourceUid })));
+const uidsOf = (rules: GrafanaAlertFile) => rules.groups[0]!.rules.map((rule) => rule.uid as string);
 
-it("passes the provisioning schema, and out/ holds what the code generates", async () => {
+it("passes the provisioning schema", async () => {
   expect(validateAlertRules(file())).toEqual([]);
-  const committed = readFileSync(join(projectRoot, "out", "grafana", "alert-rules.json"), "utf8");
-  expect(committed).toBe(await grafanaRulesFile());
+  expect(validateAlertRules(JSON.parse(await grafanaRulesFile({ datasourceUid })))).toEqual([]);
+});
+
+it("are never rendered for a guessed data source: without the user's uid they are refused, naming the flag", () => {
+  // A uid Grafana does not know turns into a DatasourceError alert per rule per evaluation.
+  for (const missing of [undefined, "", " "]) {
+    expect(() => grafanaAlertRules({ links, datasourceUid: missing as unknown as string })).toThrow(DashboardError);
+    expect(() => grafanaAlertRules({ links, datasourceUid: missing as unknown as string })).toThrow(/--datasource-uid/);
+  }
 });
 
 it("the schema rejects what Grafana would refuse", () => {
@@ -38,7 +44,7 @@ it("each rule queries the Prometheus rule's PromQL and fires on any value it ret
   expect(rules.map((rule) => rule.title)).toEqual(prometheus.map((rule) => rule.alert));
   rules.forEach((rule, i) => {
     const [query, condition] = rule.data;
-    expect(query?.datasourceUid).toBe(settings.grafana.datasourceUid);
+    expect(query?.datasourceUid).toBe(datasourceUid);
     expect((query?.model as unknown as { expr: string }).expr).toBe(prometheus[i]!.expr);
     expect(rule.condition).toBe(condition?.refId);
     expect(rule.for).toBe(prometheus[i]!.for);
@@ -61,4 +67,44 @@ it("renders for another job and data source", () => {
   expect(rule?.data[0]?.datasourceUid).toBe("vm");
   expect(JSON.stringify(other)).not.toContain('job=\\"akkoma\\"');
   expect(alertRules({ job: "social", links }).groups[0]!.rules[0]!.expr).toContain('job="social"');
+});
+
+describe("rule uids", () => {
+  // Grafana's provisioner updates a rule whose uid it has seen, so a shared uid leaves one alert standing.
+  const grafanaUid = /^[a-zA-Z0-9_-]{1,40}$/;
+  const jobs = [
+    "akkoma",
+    "kubernetes-pods-akkoma-production",
+    "a".repeat(300),
+    "serviceMonitor/monitoring/akkoma/0",
+    "social.example.org:443 ünïcode {{ }}",
+  ];
+
+  it.each(jobs)("are valid for Grafana and unique within the file for the job %j", (job) => {
+    const uids = uidsOf(grafanaAlertRules({ job, links, datasourceUid }));
+    for (const uid of uids) expect(uid).toMatch(grafanaUid);
+    expect(new Set(uids).size).toBe(akkomaAlerts().length);
+  });
+
+  it("differ between the files of two jobs, data sources or dashboards, so both can live in one Grafana", () => {
+    const renders = [
+      grafanaAlertRules({ job: "kubernetes-pods-akkoma-production", links, datasourceUid }),
+      grafanaAlertRules({ job: "kubernetes-pods-akkoma-production-eu", links, datasourceUid }),
+      grafanaAlertRules({ job: "kubernetes-pods-akkoma-production", links, datasourceUid: "vm" }),
+      grafanaAlertRules({
+        job: "kubernetes-pods-akkoma-production",
+        links: panelLinks(akkomaDashboard(undefined, { uid: "akkoma-social" })),
+        datasourceUid,
+      }),
+    ];
+    const all = renders.flatMap(uidsOf);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it("are the same on every build, and say which alert they are", () => {
+    const identity = { alert: "AkkomaDown", job: "akkoma", datasourceUid, dashboardUid: "akkoma-dashboard" };
+    expect(ruleUid(identity)).toBe(ruleUid({ ...identity }));
+    expect(ruleUid(identity)).toMatch(/^AkkomaDown-[0-9a-f]{12}$/);
+    expect(uidsOf(file())).toEqual(uidsOf(file()));
+  });
 });

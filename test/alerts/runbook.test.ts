@@ -4,7 +4,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaAlerts } from "../../alerts/akkoma";
+import { grafanaAlertRules } from "../../alerts/grafana";
+import { alertRules } from "../../alerts/prometheus";
 import { akkomaDashboard } from "../../dashboards/akkoma";
+import { panelLinks } from "../../dashboards/links";
+import { DashboardError } from "../../errors";
 import { projectRoot } from "../support/build";
 
 const runbook = readFileSync(join(projectRoot, "docs", "runbook.md"), "utf8");
@@ -28,4 +32,42 @@ it("names only panels the dashboard has", () => {
   const named = [...runbook.matchAll(/_([A-Z][^_]*)_/g)].map((match) => (match[1] as string).replace(/\s+/g, " "));
   expect(named.length).toBeGreaterThan(0);
   expect(named.filter((title) => !titles.has(title))).toEqual([]);
+});
+
+describe("runbook_url", () => {
+  const datasourceUid = "vm";
+  const annotationsOf = (base?: string) => {
+    const links = panelLinks(akkomaDashboard());
+    const prometheus = alertRules({ links, runbookBaseUrl: base }).groups[0]!.rules.map((rule) => rule.annotations);
+    const grafana = grafanaAlertRules({ links, datasourceUid, runbookBaseUrl: base }).groups[0]!.rules.map(
+      (rule) => rule.annotations as Record<string, string>,
+    );
+    return [...prometheus, ...grafana];
+  };
+
+  // A notification (Alertmanager, Grafana) has no page to resolve a relative link against.
+  it("is an absolute address of the alert's runbook section in every rule of both files", () => {
+    const urls = annotationsOf().map((annotations) => annotations.runbook_url as string);
+    expect(urls).toHaveLength(2 * akkomaAlerts().length);
+    for (const url of urls) {
+      const parsed = new URL(url);
+      expect(parsed.protocol).toBe("https:");
+      expect(parsed.pathname).toMatch(/\/docs\/runbook\.md$/);
+      expect(sections.map(anchorOf)).toContain(parsed.hash.slice(1));
+    }
+  });
+
+  it("points at the admin's own copy when given one", () => {
+    const base = "https://git.example.org/ops/akkoma-runbook.md";
+    for (const annotations of annotationsOf(base))
+      expect(annotations.runbook_url).toMatch(/^https:\/\/git\.example\.org\/ops\/akkoma-runbook\.md#akkoma/);
+  });
+
+  it.each(["docs/runbook.md", "/runbook.md", "file:///etc/runbook.md", "https://x.org/runbook.md#top"])(
+    "refuses the base %j, naming it",
+    (base) => {
+      expect(() => annotationsOf(base)).toThrow(DashboardError);
+      expect(() => annotationsOf(base)).toThrow(base);
+    },
+  );
 });
