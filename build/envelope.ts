@@ -1,16 +1,18 @@
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { defaultScrapeJob, importInputs, importPlaceholder } from "../config";
+import { importInputs, importPlaceholder } from "../config";
 import type { DashboardSettings } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 
-/** The import screen's answers become the variables' defaults; Grafana's discovery does the rest. */
+/**
+ * The import screen's one answer becomes the Data source variable's `current`, the one place both of
+ * Grafana's import flows fill (see config.ts `importInputs`). Job and Instance keep the defaults a
+ * provisioned file has: job `akkoma` when Grafana finds it, else the first job found; the first instance.
+ */
 export const importDefaults: DashboardSettings = {
   datasourceUid: importPlaceholder(importInputs.datasource),
-  job: importPlaceholder(importInputs.scrapeJob),
-  instance: importPlaceholder(importInputs.instance),
 };
 
-/** What Grafana's "Import dashboard" asks for; `${NAME}` is replaced throughout the JSON with the answer. */
+/** What Grafana's "Import dashboard" asks for: a data source picker (required, with no default uid). */
 export const importPrompts = [
   {
     name: importInputs.datasource,
@@ -19,21 +21,6 @@ export const importPrompts = [
     type: "datasource",
     pluginId: "prometheus",
     pluginName: "Prometheus",
-  },
-  {
-    name: importInputs.scrapeJob,
-    label: "Scrape job",
-    description: "The job_name of the scrape config that reads /api/v1/akkoma/metrics (the Job variable's default)",
-    type: "constant",
-    value: defaultScrapeJob,
-  },
-  {
-    name: importInputs.instance,
-    label: "Akkoma instance",
-    description:
-      "The instance label of your Akkoma target, as domain:port (e.g. social.example.org:443); leave empty to pick the first one found",
-    type: "constant",
-    value: "",
   },
 ] as const;
 
