@@ -71,6 +71,18 @@ describe("the emitted dashboard", () => {
   });
 });
 
+describe("the Grafana the import file requires", () => {
+  it("is the oldest that writes the file's schemaVersion, and an unknown schemaVersion stops the build", () => {
+    const exported = importEnvelope(akkomaDashboard());
+    expect([exported.schemaVersion, exported.__requires.find((r) => r.id === "grafana")?.version]).toEqual([
+      42,
+      "12.2.0",
+    ]);
+    expect(() => importEnvelope({ ...akkomaDashboard(), schemaVersion: 43 })).toThrow(DashboardError);
+    expect(() => importEnvelope({ ...akkomaDashboard(), schemaVersion: 43 })).toThrow(/schemaVersion 43/);
+  });
+});
+
 describe("panels", () => {
   const dashboard = akkomaDashboard();
   const panels = visiblePanels(dashboard);
