@@ -70,6 +70,8 @@ function fillForm(inputs: readonly ImportInput[], answers: ImportAnswers): Map<s
  * It replaces data source references whose uid is `${NAME}` (panels, their targets, rows' panels,
  * annotations, query variables), a datasource variable's `current` starting with `$`, and a constant
  * variable whose `query` is exactly `${NAME}`. Any other placeholder stays in the saved dashboard.
+ * (Earlier versions of that file filled no constant variable at all; a file with a data source input only
+ * imports the same through either.)
  */
 function applyOnPage(
   dashboard: JsonObject,
