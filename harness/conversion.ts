@@ -41,8 +41,9 @@ export const convertedFieldDefaults = new Set([
 ]);
 
 /** `buildAnnotationQuery`: annotation keys with a v2 field of their own; the rest (`type` too) go to `legacyOptions`. */
-const annotationFields = new Set(["name", "datasource", "enable", "hide", "iconColor", "filter", "target"]);
-const annotationFlags = new Set(["builtIn", "mappings"]);
+const annotationFields = new Set([
+  ...["name", "datasource", "enable", "hide", "iconColor", "filter", "target", "builtIn", "mappings"],
+]);
 
 export function convertToV2(v1: JsonObject): JsonObject {
   const { elements, layout } = elementsAndLayout(Array.isArray(v1.panels) ? (v1.panels as JsonObject[]) : []);
@@ -349,9 +350,7 @@ function annotation(a: JsonObject): JsonObject {
   const ds = isObject(a.datasource) ? a.datasource : {};
   const type = text(ds.type);
   const uid = text(ds.uid);
-  const legacyOptions: JsonObject = Object.fromEntries(
-    Object.entries(a).filter(([key]) => !annotationFields.has(key) && !annotationFlags.has(key)),
-  );
+  const legacyOptions: JsonObject = Object.fromEntries(Object.entries(a).filter(([key]) => !annotationFields.has(key)));
   if (a.mappings !== undefined || a.filter !== undefined)
     throw unmodelled(`annotation "${text(a.name)}": mappings or filter`);
   return {
