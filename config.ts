@@ -2,11 +2,15 @@
 // these values; no name or number is shared between files by comment.
 import { homepage } from "./package.json";
 
-/** What Grafana's "Import dashboard" screen asks for; `${NAME}` is replaced throughout the file. */
+/**
+ * What Grafana's "Import dashboard" screen asks for: the data source, nothing else. Constant inputs
+ * (a scrape job, an instance) reach a query variable only through the legacy import API, which replaces
+ * `${NAME}` everywhere; the newer Import page fills constants into constant variables alone (its
+ * `applyV1Inputs`), and both forms refuse an empty constant. The Job and Instance variables discover
+ * their values instead (dashboards/variables.ts), so the file asks nothing they could get wrong.
+ */
 export const importInputs = {
   datasource: "DATASOURCE",
-  scrapeJob: "SCRAPE_JOB",
-  instance: "INSTANCE",
 } as const;
 
 /** `${NAME}`: how the import screen's answers are written into the file before import. */
@@ -28,12 +32,12 @@ export const scrapeLabels = {
   instance: "instance",
 } as const;
 
-/** The scrape job the import screen proposes (and the rule files select by default). */
+/** The Job variable's default when Grafana finds it (and the job the rule files select by default). */
 export const defaultScrapeJob = "akkoma";
 
 /** Where `build` writes, relative to the project (or the current folder). */
 export const outputs = {
-  /** For Grafana's "Import dashboard" screen: asks for the data source, scrape job and instance. */
+  /** For Grafana's "Import dashboard" screen: asks for the data source. */
   importFile: "out/grafana_dashboard.json",
   /** For file provisioning, the Helm chart's sidecar and the Grafana Operator: loadable as is. */
   provisioningFolder: "out/provisioning",

@@ -1,16 +1,18 @@
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { defaultScrapeJob, importInputs, importPlaceholder } from "../config";
+import { importInputs, importPlaceholder } from "../config";
 import type { DashboardSettings } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 
-/** The import screen's answers become the variables' defaults; Grafana's discovery does the rest. */
+/**
+ * The import screen's one answer becomes the Data source variable's `current`, the one place both of
+ * Grafana's import flows fill (see config.ts `importInputs`). Job and Instance keep the defaults a
+ * provisioned file has: job `akkoma` when Grafana finds it, else the first job found; the first instance.
+ */
 export const importDefaults: DashboardSettings = {
   datasourceUid: importPlaceholder(importInputs.datasource),
-  job: importPlaceholder(importInputs.scrapeJob),
-  instance: importPlaceholder(importInputs.instance),
 };
 
-/** What Grafana's "Import dashboard" asks for; `${NAME}` is replaced throughout the JSON with the answer. */
+/** What Grafana's "Import dashboard" asks for: a data source picker (required, with no default uid). */
 export const importPrompts = [
   {
     name: importInputs.datasource,
@@ -19,21 +21,6 @@ export const importPrompts = [
     type: "datasource",
     pluginId: "prometheus",
     pluginName: "Prometheus",
-  },
-  {
-    name: importInputs.scrapeJob,
-    label: "Scrape job",
-    description: "The job_name of the scrape config that reads /api/v1/akkoma/metrics (the Job variable's default)",
-    type: "constant",
-    value: defaultScrapeJob,
-  },
-  {
-    name: importInputs.instance,
-    label: "Akkoma instance",
-    description:
-      "The instance label of your Akkoma target, as domain:port (e.g. social.example.org:443); leave empty to pick the first one found",
-    type: "constant",
-    value: "",
   },
 ] as const;
 
@@ -45,10 +32,24 @@ const panelPlugins: Record<string, string> = {
 };
 
 /**
- * The oldest Grafana that loads the file as written: the SDK writes schemaVersion 42, which Grafana
- * 12.2 first exported (11.6 to 12.1 write 41 and would migrate the file on load).
+ * The oldest Grafana that writes each dashboard schemaVersion: the one `__requires` names. The SDK writes
+ * 42, which Grafana 12.2 first exported (11.6 to 12.1 write 41); Grafana 13 migrates 42 on load (its
+ * schemaversion/v43.go touches only formatTime transformations, which we have none of) and converts the
+ * result to its v2 schema (test/v2-conversion.test.ts). A new SDK schemaVersion must be looked up here.
  */
-export const grafanaVersion = "12.2.0";
+const firstGrafanaWriting: Readonly<Record<number, string>> = { 42: "12.2.0" };
+
+export function grafanaVersionFor(schemaVersion: number | undefined): string {
+  const version = schemaVersion === undefined ? undefined : firstGrafanaWriting[schemaVersion];
+  if (!version) {
+    throw new DashboardError(
+      "dashboard",
+      `schemaVersion ${schemaVersion} has no known first Grafana version for __requires`,
+      "add it to firstGrafanaWriting in build/envelope.ts, and re-check the Grafana range in the README",
+    );
+  }
+  return version;
+}
 
 export interface ImportFile extends Dashboard {
   __inputs: typeof importPrompts;
@@ -74,7 +75,7 @@ export function importEnvelope(dashboard: Dashboard): ImportFile {
     __inputs: importPrompts,
     __elements: {},
     __requires: [
-      { type: "grafana", id: "grafana", name: "Grafana", version: grafanaVersion },
+      { type: "grafana", id: "grafana", name: "Grafana", version: grafanaVersionFor(dashboard.schemaVersion) },
       { type: "datasource", id: "prometheus", name: "Prometheus", version: "1.0.0" },
       ...[...panelTypes].sort().map((id) => ({ type: "panel", id, name: panelPlugins[id] as string, version: "" })),
     ],

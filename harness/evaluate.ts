@@ -1,21 +1,19 @@
 // One dashboard load as Grafana does it: import answers, variables, each panel's range and step,
 // every query the panels send (to a real engine), and Grafana's server-side expressions on top.
 
-import { importInputs } from "../config";
 import { loadAnnotations } from "./annotations";
 import type { Engine, QueryTotals } from "./engines";
 import {
-  type ImportAnswers,
   type QueryTime,
   type TimeRange,
   alignToStep,
-  applyImportAnswers,
   durationMs,
   interpolate,
   panelTimeRange,
   queryStepMs,
 } from "./grafana";
 import type { DashboardJson, PanelJson, TargetJson } from "./dashboard-json";
+import { type ImportAnswers, type ImportFlow, importDashboard } from "./import";
 import { expressionEvaluator, expressionRefs } from "./expressions";
 import type { DashboardLoad, Frame, PanelResult, Point, TargetResult } from "./results";
 import { applyOverrides } from "./overrides";
@@ -23,8 +21,8 @@ import { selectorsIn } from "./selectors";
 import { isDatasource, resolveVariables } from "./variables";
 
 export interface LoadOptions {
-  /** The import screen's answers; a provisioned dashboard has no inputs to answer. */
-  answers?: Partial<ImportAnswers>;
+  /** How the import file is imported, and the answers on its form; a provisioned file has no inputs. */
+  imported?: { through: ImportFlow; answers: ImportAnswers };
   /** Values picked in the variables' dropdowns, by variable name (Grafana's `?var-instance=...`). */
   select?: Readonly<Record<string, string>>;
   /** Uid of the pretend Grafana's one (and default) Prometheus data source: the engine. */
@@ -42,7 +40,7 @@ export async function loadDashboard(
   engine: Engine,
   options: LoadOptions,
 ): Promise<DashboardLoad> {
-  const dashboard = importDashboard(dashboardJson, options.answers ?? {});
+  const dashboard = loadedJson(dashboardJson, options.imported);
   const nowMs = options.nowMs ?? Date.now();
   const datasourceUid = options.datasourceUid ?? defaultDatasourceUid;
   const resolved = await resolveVariables(dashboard.templating?.list ?? [], {
@@ -106,17 +104,15 @@ async function samplesReadSince(engine: Engine, before: QueryTotals | undefined,
 const defaultDatasourceUid = "prometheus";
 const defaultTime = { from: "now-6h", to: "now" };
 
-/** Grafana's import: every `__inputs` constant must have an answer, or queries keep a literal `${NAME}`. */
-function importDashboard(json: string, answers: Partial<ImportAnswers>): DashboardJson {
-  const declared = (JSON.parse(json) as DashboardJson).__inputs ?? [];
-  const answered = new Set(Object.keys(answers).map((key) => importInputs[key as keyof ImportAnswers] as string));
-  const unanswered = declared.filter((input) => input.type === "constant" && !answered.has(input.name));
-  if (unanswered.length > 0) {
-    throw new Error(
-      `the dashboard asks on import for ${unanswered.map((i) => i.name).join(", ")}, which has no answer`,
-    );
+/** A file with `__inputs` goes through one of Grafana's import flows first; any other loads as it is. */
+function loadedJson(json: string, imported: LoadOptions["imported"]): DashboardJson {
+  const dashboard = JSON.parse(json) as DashboardJson;
+  if (!dashboard.__inputs?.length) return dashboard;
+  if (!imported) {
+    const names = dashboard.__inputs.map((input) => input.name).join(", ");
+    throw new Error(`the dashboard asks on import for ${names}: load it with \`imported\``);
   }
-  return applyImportAnswers(json, answers) as DashboardJson;
+  return importDashboard(json, imported.through, imported.answers) as DashboardJson;
 }
 
 /** Rows are layout, not panels; a collapsed row keeps its panels inside itself. */

@@ -1,21 +1,4 @@
-// What Grafana does to a query before sending it: import-time inputs, then dashboard and built-in variables.
-
-import { importInputs } from "../config";
-
-/** What an admin answers on the import screen, keyed by the config's names for the inputs. */
-export type ImportAnswers = Record<keyof typeof importInputs, string>;
-
-/** Grafana's "Import dashboard": replaces `${INPUT}` for every `__inputs` entry, anywhere in the JSON. */
-export function applyImportAnswers(dashboardJson: string, answers: Partial<ImportAnswers>): unknown {
-  const byInputName = new Map(
-    Object.entries(answers).map(([key, answer]) => [importInputs[key as keyof ImportAnswers] as string, answer]),
-  );
-  const imported = dashboardJson.replace(/\$\{(\w+)\}/g, (match, name: string) => {
-    const answer = byInputName.get(name);
-    return answer === undefined ? match : JSON.stringify(answer).slice(1, -1);
-  });
-  return JSON.parse(imported);
-}
+// What Grafana does to a query before sending it: dashboard and built-in variables (imports: ./import.ts).
 
 export interface QueryTime {
   /** Panel range in seconds (its relative time override, else the dashboard's). */

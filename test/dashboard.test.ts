@@ -2,6 +2,7 @@ import {
   alarmingDeliveryReasons,
   deadInstanceReasons,
   deadReasonsToggle,
+  defaultScrapeJob,
   importInputs,
   importPlaceholder,
   variables as variableNames,
@@ -49,23 +50,21 @@ describe("the emitted dashboard", () => {
     expect(validateDashboard(JSON.parse(text))).toEqual([]);
   });
 
-  it("asks the import for the datasource, scrape job and instance, and wires them into variables", () => {
+  it("asks the import for the data source alone, which presets the Data source variable", () => {
     const exported = JSON.parse(text);
     expect(exported.__inputs.map((input: { name: string; type: string }) => `${input.name}:${input.type}`)).toEqual([
       `${importInputs.datasource}:datasource`,
-      `${importInputs.scrapeJob}:constant`,
-      `${importInputs.instance}:constant`,
     ]);
-    // The answers only preset the variables; Grafana's discovery replaces a value it does not find.
+    // Job and Instance are discovered: the job preset where Grafana finds it, else the first job; the first instance.
     const defaults = Object.fromEntries(
       exported.templating.list
         .filter((v: { type: string }) => v.type !== "custom")
-        .map((v: { name: string; current: { value: string } }) => [v.name, v.current.value]),
+        .map((v: { name: string; current?: { value: string } }) => [v.name, v.current?.value]),
     );
     expect(defaults).toEqual({
       [variableNames.datasource]: importPlaceholder(importInputs.datasource),
-      [variableNames.job]: importPlaceholder(importInputs.scrapeJob),
-      [variableNames.instance]: importPlaceholder(importInputs.instance),
+      [variableNames.job]: defaultScrapeJob,
+      [variableNames.instance]: undefined,
     });
     expect(exported.__requires.map((r: { id: string }) => r.id)).toEqual(
       expect.arrayContaining(["grafana", "prometheus", "bargauge", "gauge", "state-timeline", "timeseries"]),
@@ -93,6 +92,18 @@ describe("the dashboard's header", () => {
     const toggles = exported.annotations.list.filter((annotation) => !annotation.hide);
     expect(toggles.map((annotation) => annotation.name)).toContain(restartAnnotationName);
     expect(inHeader(toggles)).toEqual(toggles);
+  });
+});
+
+describe("the Grafana the import file requires", () => {
+  it("is the oldest that writes the file's schemaVersion, and an unknown schemaVersion stops the build", () => {
+    const exported = importEnvelope(akkomaDashboard());
+    expect([exported.schemaVersion, exported.__requires.find((r) => r.id === "grafana")?.version]).toEqual([
+      42,
+      "12.2.0",
+    ]);
+    expect(() => importEnvelope({ ...akkomaDashboard(), schemaVersion: 43 })).toThrow(DashboardError);
+    expect(() => importEnvelope({ ...akkomaDashboard(), schemaVersion: 43 })).toThrow(/schemaVersion 43/);
   });
 });
 

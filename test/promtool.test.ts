@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importFileText } from "../build/outputs";
-import { deadReasonsToggle, variables } from "../config";
+import { deadReasonsToggle, defaultScrapeJob, importInputs, variables } from "../config";
 import { requireCommand } from "./support/build";
-import { applyImportAnswers, interpolate } from "../harness/grafana";
+import { interpolate } from "../harness/grafana";
+import { importDashboard } from "../harness/import";
 
-const answers = { datasource: "prom", scrapeJob: "akkoma", instance: "social.example.org:443" };
 const variableValues = {
-  [variables.job]: answers.scrapeJob,
-  [variables.instance]: answers.instance,
+  [variables.job]: defaultScrapeJob,
+  [variables.instance]: "social.example.org:443",
   [deadReasonsToggle.name]: deadReasonsToggle.hideDead.regex,
 };
 const time = { rangeSeconds: 10_800, intervalSeconds: 60, scrapeIntervalSeconds: 60 };
@@ -33,7 +33,7 @@ function promtoolCheck(exprs: string[]) {
 
 describe("every query is valid PromQL for Prometheus", () => {
   it("promtool parses all of them", async () => {
-    const dashboard = applyImportAnswers(await importFileText(), answers) as {
+    const dashboard = importDashboard(await importFileText(), "import API", { [importInputs.datasource]: "prom" }) as {
       panels: { type: string; targets?: { expr?: string }[] }[];
     };
     const exprs = dashboard.panels

@@ -2,7 +2,7 @@
 // can be known from the synthetic history are right. Issue 10: so does the provisioning file, which
 // Grafana loads without its import screen, and its instance variable switches every panel.
 
-import { importInputs, importPlaceholder, variables } from "../../config";
+import { defaultScrapeJob, importInputs, importPlaceholder, variables } from "../../config";
 import { importFileText, plainDashboard } from "../../build/outputs";
 import { type EngineName, type Engines, startEngines } from "../../harness/engines";
 import {
@@ -17,6 +17,7 @@ import {
   shownValue,
 } from "../../harness/evaluate";
 import { queryStepMs } from "../../harness/grafana";
+import type { ImportFlow } from "../../harness/import";
 import { selectorsIn } from "../../harness/selectors";
 import { type InstanceHistory, type SyntheticHistory, generateHistory } from "../../harness/synthetic";
 import { type DashboardJson, type E2eContext, rangeWindowMs } from "./context";
@@ -26,7 +27,10 @@ import { describeRestarts } from "./restarts";
 import { describeUpTimeline } from "./timeline";
 import { describeValues } from "./values";
 
-const answers = { datasource: "prometheus", scrapeJob: "akkoma", instance: "akkoma.test:443" };
+const scraped = { job: defaultScrapeJob, instance: "akkoma.test:443" };
+// The import form's one answer: the pretend Grafana's Prometheus data source (the engine).
+const importedThrough = (through: ImportFlow) =>
+  ({ through, answers: { [importInputs.datasource]: "prometheus" } }) as const;
 // Sorts after the first, so Grafana's first discovered instance is the first one.
 const secondInstance = "social.example:443";
 const renderedDatasource = "akkoma-victoriametrics";
@@ -39,10 +43,14 @@ interface Scenario {
   shows: "first" | "second";
 }
 const scenarios = {
-  imported: { file: "import", options: { answers }, shows: "first" },
-  "imported, instance left empty": {
+  "imported on the Import page": {
     file: "import",
-    options: { answers: { ...answers, instance: "" } },
+    options: { imported: importedThrough("import page") },
+    shows: "first",
+  },
+  "imported through the import API": {
+    file: "import",
+    options: { imported: importedThrough("import API") },
     shows: "first",
   },
   provisioned: { file: "provisioning", options: {}, shows: "first" },
@@ -68,7 +76,7 @@ const loads = new Map<string, DashboardLoad>();
 const nowOf = (h: SyntheticHistory) => h.endMs + 30_000;
 
 beforeAll(async () => {
-  history = generateHistory({ seed: 4, job: answers.scrapeJob, instance: answers.instance, secondInstance });
+  history = generateHistory({ seed: 4, job: scraped.job, instance: scraped.instance, secondInstance });
   // allSettled: engines that started must reach afterAll even when the dashboard does not build.
   const [files, started] = await Promise.allSettled([
     Promise.all([
@@ -128,7 +136,7 @@ describe.each(engineNames.flatMap((engine) => scenarioNames.map((scenario) => [s
       const { instance } = instanceShown(scenario);
       const load = loadOf(scenario, engine);
       expect(load.variables.get(variables.instance)?.value).toBe(instance);
-      expect(load.variables.get(variables.instance)?.options).toEqual([answers.instance, secondInstance]);
+      expect(load.variables.get(variables.instance)?.options).toEqual([scraped.instance, secondInstance]);
       const elsewhere = load.panels.flatMap((panel) =>
         panel.targets.flatMap((t) =>
           selectorsIn(t.query)
@@ -163,7 +171,9 @@ describe.each(engineNames)("switching to the second instance, on %s", (engine) =
 
 // The first instance as imported, and the second as selected in the provisioned dashboard.
 const valueChecks = engineNames.flatMap((engine) =>
-  (["imported", "provisioned, second instance selected"] as const).map((scenario) => [scenario, engine] as const),
+  (["imported on the Import page", "provisioned, second instance selected"] as const).map(
+    (scenario) => [scenario, engine] as const,
+  ),
 );
 
 describe.each(valueChecks)("%s, on %s: known values", (scenario, engine) => {
@@ -222,7 +232,7 @@ describe.each(valueChecks)("%s, on %s: known values", (scenario, engine) => {
 const context: E2eContext = {
   history: () => history,
   dashboard: () => importText,
-  load: (engine) => loadOf("imported", engine),
+  load: (engine) => loadOf("imported on the Import page", engine),
   shown: (engine) =>
     valueChecks
       .filter(([, on]) => on === engine)
@@ -233,7 +243,7 @@ const context: E2eContext = {
     if (!on) throw new Error(`${engine} did not start; see the beforeAll failure`);
     const json = JSON.parse(importText) as DashboardJson;
     edit(json);
-    return loadDashboard(JSON.stringify(json), on, { answers, nowMs: nowOf(history) });
+    return loadDashboard(JSON.stringify(json), on, { imported: importedThrough("import page"), nowMs: nowOf(history) });
   },
 };
 describeDeliveries(engineNames, context);
@@ -286,10 +296,9 @@ describe("the evaluator", () => {
   it("resolves server-side math and reduce expressions the way PromQL would compute them", async () => {
     const prometheus = { type: "prometheus", uid: importPlaceholder(importInputs.datasource) };
     const expression = { type: "__expr__", uid: "__expr__" };
-    const job = importPlaceholder(importInputs.scrapeJob);
-    const memory = (part: string) => `rate(vm_memory_total_${part}{job="${job}"}[$__rate_interval])`;
+    const memory = (part: string) => `rate(vm_memory_total_${part}{job="${scraped.job}"}[$__rate_interval])`;
     const dashboard = {
-      __inputs: [{ name: importInputs.scrapeJob, type: "constant" }],
+      __inputs: [{ name: importInputs.datasource, type: "datasource", pluginId: "prometheus" }],
       time: { from: "now-3h", to: "now" },
       panels: [
         {
@@ -308,7 +317,12 @@ describe("the evaluator", () => {
     };
     const engine = engines?.prometheus;
     if (!engine) throw new Error("Prometheus did not start; see the beforeAll failure");
-    const [panel] = (await loadDashboard(JSON.stringify(dashboard), engine, { answers, nowMs: history.endMs })).panels;
+    const [panel] = (
+      await loadDashboard(JSON.stringify(dashboard), engine, {
+        imported: importedThrough("import page"),
+        nowMs: history.endMs,
+      })
+    ).panels;
     const frame = (refId: string) => panel?.targets.find((t) => t.refId === refId)?.frames[0] as Frame;
     expect(frame("ratio").points).toEqual(frame("promql").points);
     const values = finitePoints(frame("promql")).map(([, v]) => v);

@@ -1,0 +1,262 @@
+// Grafana 13 converts our v1 files to its v2 schema on load. harness/conversion.ts models that converter from
+// Grafana's Go source; nothing of ours may be dropped or changed by it, and the result must be a valid v2
+// dashboard by Grafana's published schemas (harness/schemas/).
+
+import { importInputs } from "../config";
+import { importFileText, plainDashboard } from "../build/outputs";
+import { type JsonObject, convertToV2, convertedFieldDefaults } from "../harness/conversion";
+import { importDashboard } from "../harness/import";
+import { v2Validators, v2Versions } from "../harness/v2-schemas";
+
+type Obj = Record<string, any>;
+const validators = v2Validators();
+
+const rowsOf = (panels: Obj[]) => panels.filter((p) => p.type === "row");
+const panelsOf = (panels: Obj[]): Obj[] => panels.flatMap((p) => (p.type === "row" ? panelsOf(p.panels ?? []) : [p]));
+const strip = ({ refId: _r, hide: _h, datasource: _d, ...spec }: Obj) => spec;
+
+/** v1 panel keys the v2 panel carries, and those whose value means nothing to v2 (so dropping them changes nothing). */
+const carriedPanelKeys = new Set(["id", "type", "title", "description", "options", "fieldConfig", "targets"]);
+const queryOptionKeys = ["timeFrom", "timeShift", "interval", "maxDataPoints"] as const;
+const meaninglessPanelValues: Record<string, (panel: Obj) => boolean> = {
+  datasource: () => true, // copied onto every query, checked there
+  gridPos: () => true, // becomes the layout, checked there
+  transparent: (p) => p.transparent === false, // v2 writes only `true`; false is its default
+  repeatDirection: (p) => p.repeat === undefined, // direction of a repeat the panel does not have
+};
+/** v1 variable keys the v2 variables carry, and the interval-variable settings the SDK writes on every variable. */
+const carriedVariableKeys = new Set([
+  ...["name", "type", "label", "description", "query", "definition", "datasource", "current", "options"],
+  ...["refresh", "sort", "multi", "includeAll", "allowCustomValue", "skipUrlSync", "hide", "regex"],
+]);
+const intervalOnly = new Set(["auto", "auto_min", "auto_count"]);
+const refreshes = ["never", "onDashboardLoad", "onTimeRangeChanged"];
+const sorts = ["disabled", "alphabeticalAsc", "alphabeticalDesc", "numericalAsc", "numericalDesc"];
+
+const files: [string, () => Promise<Obj>][] = [
+  [
+    "the import file, once imported",
+    async () => importDashboard(await importFileText(), "import page", { [importInputs.datasource]: "prom" }),
+  ],
+  ["the provisioning file", async () => JSON.parse(await plainDashboard())],
+];
+
+describe.each(files)("%s, converted to Grafana's v2 schema", (_, load) => {
+  let v1: Obj;
+  let v2: Obj;
+  beforeAll(async () => {
+    v1 = await load();
+    v2 = convertToV2(v1 as JsonObject);
+  });
+  const element = (panel: Obj) => v2.elements[`panel-${panel.id}`]?.spec as Obj;
+
+  it.each(v2Versions)("is a valid %s dashboard (Grafana's published schema)", (version) => {
+    const validate = validators[version];
+    validate(v2);
+    expect(validate.errors ?? []).toEqual([]);
+  });
+
+  it("is at schemaVersion 42, and has nothing the later schema migrations rewrite", () => {
+    // schemaversion/v43.go rewrites formatTime transformations, the only migration after 42.
+    expect(v1.schemaVersion).toBe(42);
+    expect(panelsOf(v1.panels).filter((p) => (p.transformations ?? []).length > 0)).toEqual([]);
+  });
+
+  it("keeps every panel as its own element, under its row, below the row's header", () => {
+    const panels = panelsOf(v1.panels);
+    expect(Object.keys(v2.elements).sort()).toEqual(panels.map((p) => `panel-${p.id}`).sort());
+    const rows = v2.layout.spec.rows as Obj[];
+    expect(rows.map((r) => [r.spec.title, r.spec.collapse, r.spec.hideHeader])).toEqual(
+      rowsOf(v1.panels).map((r) => [r.title, r.collapsed, undefined]),
+    );
+    const placed = rows.flatMap((r) =>
+      (r.spec.layout.spec.items as Obj[]).map((i) => ({ row: r.spec.title, ...i.spec, element: i.spec.element.name })),
+    );
+    expect(placed.filter((item) => item.y < 0)).toEqual([]);
+    expect(placed).toHaveLength(panels.length);
+  });
+
+  it("keeps nothing of a panel out of its element, but values that mean nothing to v2", () => {
+    const lost = panelsOf(v1.panels).flatMap((p) =>
+      Object.keys(p)
+        .filter((key) => !carriedPanelKeys.has(key) && !(queryOptionKeys as readonly string[]).includes(key))
+        .filter((key) => !meaninglessPanelValues[key]?.(p))
+        .map((key) => `${p.title}: ${key}`),
+    );
+    expect(lost).toEqual([]);
+  });
+
+  it("keeps each panel's title, type, options, field config defaults and overrides as they are", () => {
+    for (const panel of panelsOf(v1.panels)) {
+      const spec = element(panel);
+      expect({ title: panel.title, got: [spec.title, spec.description, spec.vizConfig.group] }).toEqual({
+        title: panel.title,
+        got: [panel.title, panel.description ?? "", panel.type],
+      });
+      expect({ title: panel.title, ...spec.vizConfig.spec }).toEqual({
+        title: panel.title,
+        options: panel.options,
+        fieldConfig: { defaults: panel.fieldConfig.defaults, overrides: panel.fieldConfig.overrides ?? [] },
+      });
+    }
+  });
+
+  it("keeps each panel's queries, their data source, and its time override, interval and max data points", () => {
+    for (const panel of panelsOf(v1.panels)) {
+      const spec = element(panel);
+      const options = Object.fromEntries(
+        queryOptionKeys.filter((k) => panel[k] !== undefined).map((k) => [k, panel[k]]),
+      );
+      expect({ title: panel.title, options: spec.data.spec.queryOptions }).toEqual({ title: panel.title, options });
+      const queries = (spec.data.spec.queries as Obj[]).map((q) => ({
+        refId: q.spec.refId,
+        hidden: q.spec.hidden,
+        datasource: { type: q.spec.query.group, uid: q.spec.query.datasource?.name },
+        spec: q.spec.query.spec,
+      }));
+      expect({ title: panel.title, queries }).toEqual({
+        title: panel.title,
+        queries: (panel.targets as Obj[]).map((t) => ({
+          refId: t.refId,
+          hidden: t.hide ?? false,
+          datasource: t.datasource ?? panel.datasource,
+          spec: strip(t),
+        })),
+      });
+    }
+  });
+
+  it("keeps the variables: data source type, discovery queries, defaults, options, refresh and sort", () => {
+    const byName = new Map((v2.variables as Obj[]).map((v) => [v.spec.name, v]));
+    for (const variable of v1.templating.list as Obj[]) {
+      const { kind, spec } = byName.get(variable.name) ?? {};
+      const lost = Object.keys(variable).filter((k) => !carriedVariableKeys.has(k) && !intervalOnly.has(k));
+      expect({ name: variable.name, lost }).toEqual({ name: variable.name, lost: [] });
+      const expected: Obj = {
+        label: variable.label,
+        description: variable.description,
+        current: { text: variable.current?.text ?? "", value: variable.current?.value ?? "" },
+        options: (variable.options ?? []).map((o: Obj) => ({ selected: false, ...o })),
+      };
+      const got: Obj = {
+        label: spec?.label,
+        description: spec?.description,
+        current: spec?.current,
+        options: spec?.options,
+      };
+      if (variable.type === "query") {
+        Object.assign(expected, {
+          kind: "QueryVariable",
+          query: variable.query,
+          definition: variable.definition,
+          datasource: variable.datasource,
+          refresh: refreshes[variable.refresh],
+          sort: sorts[variable.sort],
+        });
+        Object.assign(got, {
+          kind,
+          query: spec.query.spec.__legacyStringValue,
+          definition: spec.definition,
+          datasource: { type: spec.query.group, uid: spec.query.datasource?.name },
+          refresh: spec.refresh,
+          sort: spec.sort,
+        });
+      } else if (variable.type === "datasource") {
+        Object.assign(expected, { kind: "DatasourceVariable", pluginId: variable.query });
+        Object.assign(got, { kind, pluginId: spec.pluginId });
+      } else {
+        Object.assign(expected, { kind: "CustomVariable", query: variable.query });
+        Object.assign(got, { kind, query: spec.query });
+      }
+      expect({ name: variable.name, ...got }).toEqual({ name: variable.name, ...expected });
+    }
+  });
+
+  it("keeps the annotations: their queries, data sources, and the rest as legacy options", () => {
+    const byName = new Map((v2.annotations as Obj[]).map((a) => [a.spec.name, a.spec]));
+    for (const annotation of v1.annotations.list as Obj[]) {
+      const spec = byName.get(annotation.name) as Obj;
+      const { name, enable, hide, iconColor, builtIn, datasource, target, ...rest } = annotation;
+      expect({
+        name: spec.name,
+        enable: spec.enable,
+        hide: spec.hide,
+        iconColor: spec.iconColor,
+        builtIn: spec.builtIn,
+        datasource: { type: spec.query.group, uid: spec.query.datasource?.name },
+        target: spec.query.spec,
+        legacyOptions: spec.legacyOptions,
+      }).toEqual({
+        name,
+        enable,
+        hide,
+        iconColor,
+        builtIn: builtIn === undefined ? undefined : Boolean(builtIn),
+        datasource,
+        target: target ?? {},
+        legacyOptions: Object.keys(rest).length > 0 ? rest : undefined,
+      });
+    }
+  });
+
+  it("keeps the dashboard's links, time range, time zone, refresh and refresh choices", () => {
+    expect(v2.links).toEqual(v1.links);
+    expect(v2.timeSettings).toMatchObject({
+      from: v1.time.from,
+      to: v1.time.to,
+      timezone: v1.timezone,
+      autoRefresh: v1.refresh,
+      autoRefreshIntervals: v1.timepicker.refresh_intervals,
+      hideTimepicker: v1.timepicker.hidden,
+    });
+    expect([v2.title, v2.description, v2.tags, v2.editable]).toEqual([v1.title, v1.description, v1.tags, v1.editable]);
+  });
+});
+
+describe("the v2 conversion model", () => {
+  const ds = { type: "prometheus", uid: "${datasource}" };
+  const panel = (extra: Obj) => ({
+    type: "stat",
+    id: 1,
+    title: "a",
+    gridPos: { x: 0, y: 1, w: 6, h: 4 },
+    datasource: ds,
+    fieldConfig: { defaults: { unit: "s" }, overrides: [] },
+    targets: [{ refId: "A", expr: "up", datasource: ds }],
+    ...extra,
+  });
+  const convert = (...panels: Obj[]): Obj =>
+    convertToV2({
+      panels: [{ type: "row", id: 9, title: "r", gridPos: { y: 0 }, panels: [] }, ...panels],
+    } as JsonObject);
+
+  it("drops a field config default the converter does not copy", () => {
+    const v2 = convert(panel({ fieldConfig: { defaults: { unit: "s", unitScale: true }, overrides: [] } }));
+    expect(convertedFieldDefaults.has("unitScale")).toBe(false);
+    expect(v2.elements["panel-1"].spec.vizConfig.spec.fieldConfig.defaults).toEqual({ unit: "s" });
+  });
+
+  it("marks a panel with a key outside the v1 Panel schema for Angular migration", () => {
+    const v2 = convert(panel({ legend: { show: true } }));
+    expect(v2.elements["panel-1"].spec.vizConfig.spec.options.__angularMigration).toEqual({
+      autoMigrateFrom: "stat",
+      originalOptions: { legend: { show: true } },
+    });
+  });
+
+  it("keeps one element for two panels with one id, and moves a target to its panel's data source", () => {
+    const v2 = convert(
+      panel({}),
+      panel({ title: "b", targets: [{ refId: "A", expr: "up", datasource: { uid: "x" } }] }),
+    );
+    expect(Object.keys(v2.elements)).toEqual(["panel-1"]);
+    expect(v2.elements["panel-1"].spec.data.spec.queries[0].spec.query).toMatchObject({
+      group: "prometheus",
+      datasource: { name: "${datasource}" },
+    });
+  });
+
+  it("refuses what it does not model rather than guess", () => {
+    expect(() => convert(panel({ transformations: [{ id: "formatTime", options: {} }] }))).toThrow(/transformations/);
+  });
+});
