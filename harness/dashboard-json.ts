@@ -1,6 +1,6 @@
 // The slice of Grafana's dashboard JSON the evaluator reads.
 import type { AnnotationJson } from "./annotations";
-import type { OverrideJson } from "./overrides";
+import type { FieldConfigJson } from "./frames";
 import type { VariableJson } from "./variables";
 
 export interface DashboardJson {
@@ -23,13 +23,19 @@ export interface PanelJson {
   interval?: string;
   maxDataPoints?: number;
   datasource?: DatasourceRef;
-  options?: { reduceOptions?: { calcs?: string[] } };
-  fieldConfig?: { overrides?: OverrideJson[] };
+  options?: PanelOptionsJson;
+  fieldConfig?: FieldConfigJson;
   targets?: TargetJson[];
   panels?: PanelJson[];
 }
+/** A panel plugin's options; single-value panels say how a series becomes one number. */
+export interface PanelOptionsJson {
+  reduceOptions?: { calcs?: string[]; values?: boolean; fields?: string; limit?: number };
+  [option: string]: unknown;
+}
 export interface TargetJson {
   refId: string;
+  legendFormat?: string;
   datasource?: DatasourceRef;
   hide?: boolean;
   expr?: string;

@@ -16,7 +16,7 @@ import type { DashboardJson, PanelJson, TargetJson } from "./dashboard-json";
 import { type ImportAnswers, type ImportFlow, importDashboard } from "./import";
 import { expressionEvaluator, expressionRefs } from "./expressions";
 import type { DashboardLoad, Frame, PanelResult, Point, TargetResult } from "./results";
-import { applyOverrides } from "./overrides";
+import { markHiddenSeries } from "./frames";
 import { selectorsIn } from "./selectors";
 import { isDatasource, resolveVariables } from "./variables";
 
@@ -169,16 +169,19 @@ async function loadPanel(
     title: panel.title ?? "",
     type: panel.type,
     range,
+    fieldConfig: panel.fieldConfig ?? {},
+    options: panel.options ?? {},
     calculation: panel.options?.reduceOptions?.calcs?.[0],
     time: time ?? {
       rangeSeconds: Math.round((range.toMs - range.fromMs) / 1000),
       intervalSeconds: 0,
       scrapeIntervalSeconds,
     },
-    targets: targets
-      .filter((t) => needed.has(t.refId))
-      .map((t) => results.get(t.refId) as TargetResult)
-      .map((result) => ({ ...result, frames: applyOverrides(result.frames, panel.fieldConfig?.overrides ?? []) })),
+    targets: markHiddenSeries(
+      panel.type,
+      panel.fieldConfig ?? {},
+      targets.filter((t) => needed.has(t.refId)).map((t) => results.get(t.refId) as TargetResult),
+    ),
   };
 }
 
@@ -241,6 +244,7 @@ async function runPrometheusQuery(
     refId: target.refId,
     kind: instant ? "instant" : "range",
     hidden: target.hide === true,
+    legend: target.legendFormat,
     query: expr,
     inputs: [],
     reads: [...new Set(selectorsIn(expr).map((found) => found.series))],

@@ -1,5 +1,7 @@
 // What Grafana does to a query before sending it: dashboard and built-in variables (imports: ./import.ts).
 
+import { dateTime, rangeUtil } from "@grafana/data";
+
 export interface QueryTime {
   /** Panel range in seconds (its relative time override, else the dashboard's). */
   rangeSeconds: number;
@@ -33,7 +35,8 @@ export function interpolate(expr: string, variables: Record<string, string>, t: 
   });
 }
 
-// Time ranges and steps, as Grafana's frontend (rangeutil) and its Prometheus backend (promlib) pick them.
+// Time ranges and steps, as Grafana's frontend (@grafana/data's rangeutil) and its Prometheus backend
+// (promlib) pick them.
 
 const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -76,41 +79,6 @@ export function panelTimeRange(
   return { fromMs: range.fromMs - shift, toMs: range.toMs - shift };
 }
 
-// Grafana's roundInterval: [upper bound of the raw interval, the step it becomes], in ms.
-const intervalSteps: readonly (readonly [number, number])[] = [
-  [15, 10],
-  [35, 20],
-  [75, 50],
-  [150, 100],
-  [350, 200],
-  [750, 500],
-  [1_500, 1_000],
-  [3_500, 2_000],
-  [7_500, 5_000],
-  [12_500, 10_000],
-  [17_500, 15_000],
-  [25_000, 20_000],
-  [45_000, 30_000],
-  [90_000, 60_000],
-  [210_000, 120_000],
-  [450_000, 300_000],
-  [780_000, 600_000],
-  [1_350_000, 900_000],
-  [2_700_000, 1_800_000],
-  [5_400_000, 3_600_000],
-  [9_000_000, 7_200_000],
-  [16_200_000, 10_800_000],
-  [32_400_000, 21_600_000],
-  [86_400_000, 43_200_000],
-  [604_800_000, 86_400_000],
-  [1_814_400_000, 604_800_000],
-  [3_628_800_000, 2_592_000_000],
-];
-
-export function roundIntervalMs(rawMs: number): number {
-  return intervalSteps.find(([below]) => rawMs < below)?.[1] ?? 31_536_000_000;
-}
-
 /** Grafana's Prometheus backend never asks for more than this many points. */
 const safeResolution = 11_000;
 
@@ -126,10 +94,16 @@ export interface IntervalOptions {
 /** The step of a panel's queries: what `$__interval` becomes and what a range query is sent with. */
 export function queryStepMs(range: TimeRange, options: IntervalOptions): number {
   const rawMs = (range.toMs - range.fromMs) / options.maxDataPoints;
-  const frontendMs = Math.max(roundIntervalMs(rawMs), options.minIntervalMs);
-  const minMs = options.queryMinIntervalMs ?? frontendMs;
-  const calculatedMs = rawMs < minMs ? minMs : roundIntervalMs(rawMs);
-  return Math.max(calculatedMs, roundIntervalMs((range.toMs - range.fromMs) / safeResolution));
+  // The frontend's own code (rangeutil.calculateInterval) picks the interval it sends along.
+  const frontend = rangeUtil.calculateInterval(
+    { from: dateTime(range.fromMs), to: dateTime(range.toMs), raw: { from: "", to: "" } },
+    options.maxDataPoints,
+    `${options.minIntervalMs}ms`,
+  );
+  // The backend (pkg/promlib, Go, not published) redoes it with the same rounding table.
+  const minMs = options.queryMinIntervalMs ?? frontend.intervalMs;
+  const calculatedMs = rawMs < minMs ? minMs : rangeUtil.roundInterval(rawMs);
+  return Math.max(calculatedMs, rangeUtil.roundInterval((range.toMs - range.fromMs) / safeResolution));
 }
 
 /** Range queries start and end on a multiple of the step (the dashboard's timezone is UTC). */

@@ -1,5 +1,7 @@
 // What one dashboard load returns, and the lookups the tests and the bench share.
 import type { EngineName } from "./engines";
+import type { PanelOptionsJson } from "./dashboard-json";
+import type { FieldConfigJson } from "./frames";
 import type { QueryTime, TimeRange } from "./grafana";
 import type { ResolvedVariable } from "./variables";
 
@@ -17,6 +19,8 @@ export interface TargetResult {
   readonly kind: "range" | "instant" | "expression";
   /** Hidden targets only run when an expression reads them, and Grafana does not draw them. */
   readonly hidden: boolean;
+  /** The target's legend format (`{{label}}` placeholders), which names each series. */
+  readonly legend?: string;
   /** The PromQL sent after interpolation, or the expression. */
   readonly query: string;
   /** For an expression, the PromQL of the queries it reads (directly or through other expressions). */
@@ -36,6 +40,10 @@ export interface PanelResult {
   readonly id: number | undefined;
   readonly title: string;
   readonly type: string;
+  /** Units, ranges, colours and overrides: what Grafana's display code applies to the frames. */
+  readonly fieldConfig: FieldConfigJson;
+  /** The panel plugin's options (reduceOptions and the like), as the JSON holds them. */
+  readonly options: PanelOptionsJson;
   readonly range: TimeRange;
   readonly time: QueryTime;
   /** How a gauge, bar gauge or stat panel turns each series into its one number (reduceOptions.calcs). */

@@ -64,6 +64,8 @@ export const failedDeliveriesPanel = () =>
     )
     .timeFrom(windows.week)
     .decimals(0)
+    // Bars from 0 to the largest count: Grafana's default min is the smallest count, whose bar is empty.
+    .min(0)
     .colorScheme(thresholdColours())
     .thresholds(
       thresholdSteps([
@@ -181,6 +183,13 @@ const runQueueLimits = {
 };
 const gib = (bytes: number) => `${bytes / 1024 ** 3} GiB`;
 
+/**
+ * A gauge's arc from 0 to one step past red (red + (red - orange)): green, orange and red get equal
+ * room above the orange mark. Without its own range Grafana measures every field against all of the
+ * panel's values, and memory in bytes leaves a run queue's arc empty and its markers at 0.
+ */
+const arcEnd = (limits: { orange: number; red: number }) => 2 * limits.red - limits.orange;
+
 export const beamLoadPanel = () =>
   gauge(titles.beamLoad, 6, 4)
     .description(
@@ -190,6 +199,8 @@ export const beamLoadPanel = () =>
         `from ${gib(thresholds.beamMemory.orange)}, red from ${gib(thresholds.beamMemory.red)}, well above the ` +
         "0.5-1.5 GB a mid-sized instance settles at: growth to there is worth a look.",
     )
+    .min(0)
+    .max(arcEnd(runQueueLimits))
     .thresholds(
       thresholdSteps([
         { value: null, color: "green" },
@@ -201,6 +212,7 @@ export const beamLoadPanel = () =>
     .withTarget(promInstant(averagePerPoll(cpuRunQueue), "CPU run queue", "cpu"))
     .withTarget(promInstant(averagePerPoll(ioRunQueue), "IO run queue", "io"))
     .overrideByQuery("memory", [
+      { id: "max", value: arcEnd(thresholds.beamMemory) },
       {
         id: "thresholds",
         value: {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { writeAtomically } from "../build/write";
 import { runCli, useTempFolder } from "./support/build";
 
@@ -60,5 +61,22 @@ describe("akkoma-dashboards build", () => {
     const result = runCli(["--help"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/build\s+Write every output/);
+  });
+});
+
+// The published CLI ships as one file; the test harness (and Grafana's display code it runs) stays out.
+describe("the CLI bundle", () => {
+  it("leaves out the test harness and @grafana/data", async () => {
+    const bundled = await build({
+      entryPoints: [join(__dirname, "..", "dist", "cli", "cli.js")],
+      bundle: true,
+      platform: "node",
+      write: false,
+      metafile: true,
+      logLevel: "silent",
+    });
+    const inputs = Object.keys(bundled.metafile.inputs);
+    expect(inputs.some((path) => path.startsWith("dist/cli/"))).toBe(true);
+    expect(inputs.filter((path) => /node_modules\/@grafana\/data\/|^dist\/harness\//.test(path))).toEqual([]);
   });
 });

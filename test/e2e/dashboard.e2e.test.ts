@@ -22,6 +22,7 @@ import { selectorsIn } from "../../harness/selectors";
 import { type InstanceHistory, type SyntheticHistory, generateHistory } from "../../harness/synthetic";
 import { type DashboardJson, type E2eContext, rangeWindowMs } from "./context";
 import { describeDeliveries } from "./deliveries";
+import { describeDisplay } from "./display";
 import { describeQueues, queuePanels, queuesWithJobs } from "./queues";
 import { describeRestarts } from "./restarts";
 import { describeUpTimeline } from "./timeline";
@@ -247,6 +248,7 @@ const context: E2eContext = {
   },
 };
 describeDeliveries(engineNames, context);
+describeDisplay(engineNames, context);
 describeValues(engineNames, context);
 describeUpTimeline(engineNames, context);
 describeQueues(engineNames, context);

@@ -1,0 +1,117 @@
+// What a person sees on each panel, computed by Grafana's own display code (@grafana/data): each
+// value's text and unit, its colour, and how full a gauge's arc or a bar is.
+import {
+  type DataFrame,
+  type DisplayValue,
+  type FieldConfig,
+  type FieldConfigSource,
+  type ReduceDataOptions,
+  getFieldDisplayName,
+  getFieldDisplayValues,
+} from "@grafana/data";
+import { configuredFrames, theme, valueField } from "./frames";
+import type { DashboardLoad, PanelResult } from "./results";
+
+/** One value as drawn: a gauge's or bar's number, or one point of a time series or timeline. */
+export interface ShownValue {
+  /** The series' name in the legend, or under the gauge or bar. */
+  readonly name: string;
+  readonly refId: string;
+  readonly numeric: number;
+  /** What a person reads: prefix, number and unit suffix, e.g. "1.2 GiB". */
+  readonly text: string;
+  readonly prefix: string;
+  readonly suffix: string;
+  /** Grafana's name for the colour ("green", "purple") where it has one, else its hex code. */
+  readonly colour: string;
+  readonly timeMs?: number;
+  /** Gauges and bar gauges: how full the arc or bar is, 0..1, and the range it is measured in. */
+  readonly percent?: number;
+  readonly range?: { readonly min: number; readonly max: number };
+  /** Gauges: where each threshold marker sits on the arc, 0..1 (outside that, it is not drawn). */
+  readonly thresholdMarkers?: readonly number[];
+}
+
+export interface PanelDisplay {
+  readonly title: string;
+  readonly type: string;
+  /** The unit Grafana formatted each series with, by its name. */
+  readonly units: ReadonlyMap<string, string | undefined>;
+  readonly values: readonly ShownValue[];
+}
+
+// Grafana's palette by hex code, so a test reads "green" rather than "#73BF69".
+const colourNames = new Map<string, string>(
+  theme.visualization.hues.flatMap((hue) => hue.shades.map((shade) => [shade.color.toLowerCase(), shade.name])),
+);
+const colourName = (colour: string | undefined) =>
+  colour === undefined ? "none" : (colourNames.get(colour.toLowerCase()) ?? colour.toLowerCase());
+
+const singleValuePanels = new Set(["gauge", "bargauge", "stat"]);
+
+/** Every panel of a load, as Grafana displays it. */
+export const displayDashboard = (load: DashboardLoad): PanelDisplay[] => load.panels.map(displayPanel);
+
+export function displayPanel(panel: PanelResult): PanelDisplay {
+  const { frames, source } = configuredFrames(panel.type, panel.fieldConfig, panel.targets);
+  const units = new Map(
+    frames.map((frame) => [getFieldDisplayName(valueField(frame), frame, frames), valueField(frame).config.unit]),
+  );
+  const values = singleValuePanels.has(panel.type)
+    ? singleValues(panel, frames, source)
+    : frames.flatMap((frame) => seriesValues(frame, frames));
+  return { title: panel.title, type: panel.type, units, values };
+}
+
+const shown = (display: DisplayValue) => ({
+  numeric: display.numeric,
+  text: `${display.prefix ?? ""}${display.text}${display.suffix ?? ""}`,
+  prefix: display.prefix ?? "",
+  suffix: display.suffix ?? "",
+  colour: colourName(display.color),
+});
+
+/** A time series' or timeline's points: the tooltip's text, and the colour the series or state has. */
+function seriesValues(frame: DataFrame, all: DataFrame[]): ShownValue[] {
+  const field = valueField(frame);
+  if (field.config.custom?.hideFrom?.viz === true) return [];
+  const name = getFieldDisplayName(field, frame, all);
+  const times = frame.fields[0]?.values ?? [];
+  return field.values.flatMap((value: number, i: number) =>
+    Number.isFinite(value) && field.display
+      ? [{ name, refId: frame.refId ?? "", timeMs: times[i] as number, ...shown(field.display(value)) }]
+      : [],
+  );
+}
+
+/** A gauge, bar gauge or stat: one reduced number a series, placed on the range Grafana gives it. */
+function singleValues(panel: PanelResult, frames: DataFrame[], source: FieldConfigSource): ShownValue[] {
+  const reduceOptions: ReduceDataOptions = {
+    calcs: panel.options.reduceOptions?.calcs ?? ["lastNotNull"],
+    values: panel.options.reduceOptions?.values ?? false,
+    ...(panel.options.reduceOptions?.fields ? { fields: panel.options.reduceOptions.fields } : {}),
+    ...(panel.options.reduceOptions?.limit ? { limit: panel.options.reduceOptions.limit } : {}),
+  };
+  return getFieldDisplayValues({
+    data: frames,
+    reduceOptions,
+    fieldConfig: source,
+    replaceVariables: (text: string) => text,
+    theme,
+    timeZone: "utc",
+  }).map((value) => {
+    const field: FieldConfig = value.field;
+    const range = { min: field.min ?? 0, max: field.max ?? 0 };
+    const markers = (field.thresholds?.steps ?? [])
+      .filter((step) => Number.isFinite(step.value))
+      .map((step) => (step.value - range.min) / (range.max - range.min));
+    return {
+      name: value.display.title ?? "",
+      refId: value.view?.dataFrame.refId ?? "",
+      ...shown(value.display),
+      percent: value.display.percent ?? 0,
+      range,
+      ...(panel.type === "gauge" ? { thresholdMarkers: markers } : {}),
+    };
+  });
+}
