@@ -20,6 +20,7 @@ import {
   sum,
   sumOverTime,
   topk,
+  unless,
   vect,
   type Builder,
   type Expr,
@@ -154,9 +155,13 @@ export const largest = (k: number, query: Query): Query => combine(sortDesc(topk
 /** The `k` largest series at each step. */
 export const top = (k: number, query: Query): Query => combine(topk(k, query.expr), query.unit, query);
 
-/** All but the `k` largest series at each step, as one sum (the legend's "everything else"). */
+/**
+ * All but the `k` largest series at each step, as one sum (the legend's "everything else"); 0 where all
+ * are among them. Summed from the rest itself, not total minus top: that difference is rounding noise
+ * when nothing is left, which Grafana shows as "-3.47e-9 ns".
+ */
 export const restBeyondTop = (k: number, query: Query): Query =>
-  combine(sub(sum(query.expr), sum(topk(k, query.expr))), query.unit, query);
+  combine(or(sum(unless(query.expr, topk(k, query.expr))), mul(sum(query.expr), n(0))), query.unit, query);
 
 // promql-builder writes label_replace's string arguments as they are given.
 const quoted = (text: string) => JSON.stringify(text);

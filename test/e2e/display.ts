@@ -79,6 +79,19 @@ export function describeDisplay(engines: readonly EngineName[], context: E2eCont
       }
     });
 
+    // Everything the dashboard measures is a count, a rate, a duration or a size: a negative value or an
+    // exponent is floating-point noise drawn as if it meant something (e.g. "-3.47e-9 ns").
+    it("no value is shown below zero or as rounding noise", () => {
+      for (const { load } of eachShown()) {
+        const noise = load.panels.flatMap((panel) =>
+          panelOf(load, panel.title)
+            .values.filter((value) => value.numeric < 0 || /e-\d/.test(value.text))
+            .map((value) => `${panel.title} / ${value.name}: "${value.text}"`),
+        );
+        expect([...new Set(noise)].slice(0, 10)).toEqual([]);
+      }
+    });
+
     it('the Up timeline shows "up" in green, "down" in red, anything between in orange', () => {
       for (const { load } of eachShown()) {
         const values = panelOf(load, titles.up).values;
