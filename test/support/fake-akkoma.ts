@@ -38,6 +38,8 @@ export interface FakeAkkomaOptions {
   readonly exportMetrics?: boolean;
   /** Scrapes of the history each request moves on, so counters grow between two scrapes. */
   readonly scrapesPerRequest?: number;
+  /** The history's scrape the first request gets (default: an hour in). */
+  readonly firstScrape?: number;
 }
 
 // Akkoma's generate_token: 32 random bytes, base64url without padding.
@@ -155,7 +157,7 @@ export async function startFakeAkkoma(options: FakeAkkomaOptions): Promise<FakeA
       return response.end("Not Found");
     }
     record(200);
-    const index = Math.min(lastServed, 60 + served++ * (options.scrapesPerRequest ?? 60));
+    const index = Math.min(lastServed, (options.firstScrape ?? 60) + served++ * (options.scrapesPerRequest ?? 60));
     response.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
     response.end(expositionAt(history, index));
   };
