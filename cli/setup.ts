@@ -53,8 +53,14 @@ const setupOptions = (yargs: Argv) =>
       demandOption: true,
     })
     .option("engine", {
-      ...text("engine", "The scraper: prometheus or victoriametrics"),
-      choices: engineKinds,
+      ...text("engine", `The scraper: ${engineKinds.join(" or ")}`),
+      // Checked here rather than with yargs' `choices`, whose complaint spans two lines.
+      coerce: (value: string | string[]) => {
+        const engine = single("engine")(value);
+        if (!(engineKinds as string[]).includes(engine))
+          throw new DashboardError("--engine", `expected ${engineKinds.join(" or ")}, not "${engine}"`);
+        return engine as EngineKind;
+      },
       default: "prometheus",
     })
     .option("out", { ...text("out", "Folder to write into (created, private)"), default: setup.out })

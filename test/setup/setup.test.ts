@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { generateHistory } from "../../harness/synthetic";
-import { useTempFolder } from "../support/build";
+import { spawn } from "node:child_process";
+import { cliPath, requireCommand, useTempFolder } from "../support/build";
 import { type FakeAkkoma, startFakeAkkoma } from "../support/fake-akkoma";
 import { type Run, clientIdOf, filesUnder, runCliAsync } from "./run";
 
@@ -149,6 +150,32 @@ describe("setup, interactive", () => {
     expectNoToken(run);
   });
 
+  test("on a terminal: prompts for the code and reads what is typed", async () => {
+    requireCommand("script", "util-linux");
+    const quote = (word: string) => `'${word.replace(/'/g, "'\\''")}'`;
+    const command = [process.execPath, cliPath, "setup", "--instance", fake.url, "--out", out()].map(quote).join(" ");
+    // util-linux's script runs the command on a pseudo-terminal, so standard input is a TTY.
+    const terminal = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    let screen = "";
+    let typed = false;
+    const hung = setTimeout(() => terminal.kill(), 45_000);
+    const status = await new Promise<number | null>((resolve) => {
+      terminal.stdout.on("data", (chunk: Buffer) => {
+        screen += chunk.toString();
+        if (typed || !screen.includes("Code: ")) return;
+        typed = true;
+        terminal.stdin.write(`${fake.authorize(clientIdOf(screen))}\r`);
+      });
+      terminal.on("close", resolve);
+    });
+    clearTimeout(hung);
+    expect(status).toBe(0);
+    // The prompt follows the URL, on its own line (readline moves the cursor there first).
+    expect(screen).toMatch(/\/oauth\/authorize\?[^\n]*\n[^\n]*Code: /);
+    expect(readFileSync(join(out(), "akkoma_token"), "utf8")).toBe(`${fake.issuedTokens.at(-1)}\n`);
+    expectNoToken({ status, stdout: screen, stderr: "" });
+  });
+
   test("no code on standard input: one line naming --code, exit 2, nothing but the registration written", async () => {
     const run = await setupWith(fake);
     expect(run.status).toBe(2);
@@ -227,6 +254,12 @@ describe("setup refuses, in one line, with exit 2, writing nothing", () => {
     );
     expect(fake.apps.length).toBe(registered);
     expect(filesUnder(out())).toEqual([{ name: "datasources.yaml", text: "mine\n", mode: expect.any(Number) }]);
+  });
+
+  test("an engine it does not know", async () => {
+    const run = await setupWith(fake, "--engine", "graphite");
+    expect(refusal(run)).toBe('akkoma-dashboards: --engine: expected prometheus or victoriametrics, not "graphite"');
+    expect(existsSync(out())).toBe(false);
   });
 
   test("--code without a registered app", async () => {
