@@ -232,3 +232,19 @@ export const alerts = {
   /** Mean BEAM run queue length per poll; Akkoma's doc: "should be zero most of the time". */
   runQueue: { window: "10m", mean: 2, for: "15m" },
 } as const;
+
+/** What `setup` registers, writes and proposes when no flag says otherwise. */
+export const setup = {
+  /** The OAuth app's name, as the admin sees it on Akkoma's authorize page. */
+  clientName: "akkoma-dashboards",
+  /** The folder it writes into, relative to the current one. */
+  out: "akkoma-monitoring",
+  /** Akkoma refreshes its values every 60 s; Grafana's data source must say the same ("timeInterval"). */
+  scrapeInterval: "60s",
+  /** The Grafana data source it provisions; the dashboard it writes reads this uid. */
+  datasource: { name: "Akkoma metrics", uid: "akkoma-metrics" },
+  engines: {
+    prometheus: { url: "http://localhost:9090", tokenPath: "/etc/prometheus/akkoma_token" },
+    victoriametrics: { url: "http://localhost:8428", tokenPath: "/etc/victoria-metrics/akkoma_token" },
+  },
+} as const;

@@ -102,9 +102,9 @@ function writeDirectly(path: string, content: string, open?: number): void {
 /**
  * Writes all of `content` or nothing: a temp file beside the target, then a rename, so a reader
  * (or Grafana's provisioning) never sees half a dashboard. `existing`: the file replaced, whose mode
- * and owner the new one keeps.
+ * and owner the new one keeps; a new file gets `mode` (0600 for a secret, which no reader may see in between).
  */
-export function writeAtomically(path: string, content: string, existing?: Stats): void {
+export function writeAtomically(path: string, content: string, existing?: Stats, mode = 0o644): void {
   const folder = dirname(path);
   let folderStat;
   try {
@@ -116,7 +116,7 @@ export function writeAtomically(path: string, content: string, existing?: Stats)
 
   const temp = join(folder, `.${basename(path)}.${process.pid}.tmp`);
   try {
-    const fd = openSync(temp, "wx", 0o644);
+    const fd = openSync(temp, "wx", mode);
     try {
       if (existing) {
         fchmodSync(fd, existing.mode & 0o7777);

@@ -113,6 +113,8 @@ export function readToken(path: string, warn: (line: string) => void): string {
 
 export interface FetchOptions {
   readonly tokenFile?: string;
+  /** A token held in memory (setup proves one before writing it anywhere); wins over tokenFile. */
+  readonly token?: string;
   readonly timeoutSeconds: number;
   readonly maxBytes: number;
   /** Prints a warning line. */
@@ -120,7 +122,7 @@ export interface FetchOptions {
 }
 
 // Duck-typed: fetch's errors may come from another realm (e.g. a test VM), where instanceof Error fails.
-function whyFailed(error: unknown, timeoutSeconds: number): string {
+export function whyFailed(error: unknown, timeoutSeconds: number): string {
   const failure = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (failure.name === "TimeoutError") return `no complete answer within ${timeoutSeconds} s`;
   return failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
@@ -133,8 +135,9 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
   if (username || password)
     throw new DashboardError(shown, "credentials in the URL are not supported", "put an access token in --token-file");
   const headers: Record<string, string> = { Accept: "text/plain;version=0.0.4;q=1,*/*;q=0.1" };
-  if (options.tokenFile) {
-    headers.Authorization = `Bearer ${readToken(options.tokenFile, options.warn)}`;
+  const token = options.token ?? (options.tokenFile ? readToken(options.tokenFile, options.warn) : undefined);
+  if (token !== undefined) {
+    headers.Authorization = `Bearer ${token}`;
     if (protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) {
       options.warn(`warning: ${shown}: sending the token over plain http`);
     }
@@ -146,7 +149,7 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
   } catch (error) {
     throw new DashboardError(shown, `unreachable: ${whyFailed(error, options.timeoutSeconds)}`);
   }
-  refuseStatus(response, shown, options.tokenFile !== undefined);
+  refuseStatus(response, shown, token !== undefined);
   if (Number(response.headers.get("content-length")) > options.maxBytes) {
     await response.body?.cancel();
     throw sizeLimit(shown, options.maxBytes);

@@ -1,6 +1,7 @@
 import yargs from "yargs";
 import { DashboardError } from "../errors";
 import { checkCommand, metricsCommand } from "./check";
+import { setupCommand } from "./setup";
 import { outputs } from "../config";
 import { buildForDeployment } from "../deploy/build";
 import { exitCodes, program, single } from "./flags";
@@ -69,8 +70,9 @@ export async function main(argv: string[]): Promise<void> {
     )
     .command(checkCommand)
     .command(metricsCommand)
+    .command(setupCommand)
     .option("debug", { type: "boolean", default: false, describe: "On an internal error, print its stack trace" })
-    .demandCommand(1, "Name a command: build, check or metrics")
+    .demandCommand(1, "Name a command: build, check, metrics or setup")
     .strict()
     .help()
     .alias("help", "h")

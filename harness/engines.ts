@@ -89,6 +89,54 @@ export function onPath(binary: string): boolean {
   });
 }
 
+export interface ScrapingEngine extends Engine {
+  /** Kills the engine, waits for it to exit and removes its data. */
+  stop(): Promise<void>;
+}
+
+/**
+ * An empty engine that scrapes what `scrapeConfig` says (a prometheus.yml, or VictoriaMetrics'
+ * -promscrape.config file), listening on 127.0.0.1:`port`.
+ */
+export async function startScrapingEngine(
+  name: EngineName,
+  scrapeConfig: string,
+  port: number,
+): Promise<ScrapingEngine> {
+  requireBinaries();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "akkoma-scraper-"));
+  const processes: ChildProcess[] = [];
+  const killOnExit = () => processes.forEach((child) => child.kill("SIGKILL"));
+  process.once("exit", killOnExit);
+  const stop = once(async () => {
+    await stopAll(processes, root);
+    process.removeListener("exit", killOnExit);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const child =
+    name === "Prometheus"
+      ? launch("prometheus", root, processes, [
+          `--config.file=${scrapeConfig}`,
+          `--storage.tsdb.path=${path.join(root, "prometheus")}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          "--log.level=warn",
+        ])
+      : launch("victoria-metrics", root, processes, [
+          `-promscrape.config=${scrapeConfig}`,
+          `-storageDataPath=${path.join(root, "victoria-metrics")}`,
+          `-httpListenAddr=127.0.0.1:${port}`,
+          "-search.latencyOffset=0",
+          "-loggerLevel=WARN",
+        ]);
+  try {
+    await waitUntilReady(name, child, name === "Prometheus" ? `${url}/-/ready` : `${url}/health`, root);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { name, url, stop };
+}
+
 async function startPrometheus(history: SyntheticHistory, root: string, processes: ChildProcess[]): Promise<Engine> {
   const dataDir = path.join(root, "prometheus");
   await createBlocks(history, path.join(root, "openmetrics"), dataDir);
@@ -202,7 +250,7 @@ function run(binary: string, args: string[]): Promise<void> {
 }
 
 /** Asks the OS for a port nobody listens on; the engine binds it a moment later. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", reject);
