@@ -43,11 +43,14 @@ export const outputs = {
   provisioningFolder: "out/provisioning",
   provisionedDashboard: "akkoma.json",
   provider: "dashboards.yaml",
-  /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers. */
+  /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers; they read the recorded series below. */
   prometheusRules: "out/prometheus/akkoma-alerts.yml",
+  /** The recording rules the alerts read: load both files. */
+  recordingRules: "out/prometheus/akkoma-recording-rules.yml",
   /**
    * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
-   * its rules beside it (`<uid>.alerts.yml`, and with a data source uid `<uid>.alert-rules.json`).
+   * its rules beside it (`<uid>.alerts.yml`, `<uid>.recording-rules.yml`, and with a data source uid
+   * `<uid>.alert-rules.json`).
    */
   renderedFolder: "out/rendered",
 } as const;

@@ -7,7 +7,7 @@ import { DashboardError } from "../errors";
 import { importEnvelope, importDefaults } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
-import { grafanaRulesFile, prometheusRulesFile } from "./rules";
+import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, recordingRulesFile } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
 import { writeOutput } from "./write";
 
@@ -91,8 +91,13 @@ export async function buildAllFiles(): Promise<Written[]> {
     },
     {
       path: outputs.prometheusRules,
-      purpose: "alert rules for Prometheus and vmalert",
+      purpose: "alert rules for Prometheus and vmalert (they read the recording rules)",
       content: prometheusRulesFile(),
+    },
+    {
+      path: outputs.recordingRules,
+      purpose: "recording rules for Prometheus and vmalert",
+      content: recordingRulesFile(),
     },
   ];
   return writeAll(files, true);
@@ -107,9 +112,10 @@ export interface RenderOptions {
   readonly apiBody?: boolean;
 }
 
-/** A deployment's values: the dashboard's, and where its alerts' runbook is published. */
+/** A deployment's values: the dashboard's, and its rules' (tuning, selector, labels, runbook and Grafana addresses). */
 export interface RenderValues extends DashboardSettings {
   readonly runbookBaseUrl?: string;
+  readonly rules?: Omit<RuleRendering, "job" | "runbookBaseUrl" | "datasourceUid" | "dashboard">;
 }
 
 /**
@@ -118,7 +124,7 @@ export interface RenderValues extends DashboardSettings {
  * for Grafana when the values name the data source the rules query.
  */
 export async function renderDashboardFile(
-  { runbookBaseUrl, ...values }: RenderValues,
+  { runbookBaseUrl, rules, ...values }: RenderValues,
   options: RenderOptions = {},
 ): Promise<Written[]> {
   const built = akkomaDashboard(sections(), values);
@@ -129,15 +135,20 @@ export async function renderDashboardFile(
     : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
   if (options.out !== undefined) return writeAll([{ path: options.out, purpose, content }]);
   const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
-  const rendering = { job: values.job, runbookBaseUrl, dashboard: built };
+  const rendering = { ...rules, job: values.job, runbookBaseUrl, dashboard: built };
   const { datasourceUid } = values;
   return writeAll(
     [
       { path: `${base}.json`, purpose, content },
       {
         path: `${base}.alerts.yml`,
-        purpose: "its alert rules for Prometheus",
+        purpose: "its alert rules for Prometheus (they read the recording rules)",
         content: prometheusRulesFile(rendering),
+      },
+      {
+        path: `${base}.recording-rules.yml`,
+        purpose: "its recording rules for Prometheus",
+        content: recordingRulesFile(rendering),
       },
       ...(datasourceUid === undefined
         ? []
