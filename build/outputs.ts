@@ -91,12 +91,12 @@ export async function buildAllFiles(): Promise<Written[]> {
     },
     {
       path: outputs.prometheusRules,
-      purpose: "alert rules for Prometheus and vmalert (they read the recording rules)",
+      purpose: "alert rules for Prometheus and vmalert",
       content: prometheusRulesFile(),
     },
     {
       path: outputs.recordingRules,
-      purpose: "recording rules for Prometheus and vmalert",
+      purpose: "the recording rules the alerts read",
       content: recordingRulesFile(),
     },
   ];
@@ -142,12 +142,12 @@ export async function renderDashboardFile(
       { path: `${base}.json`, purpose, content },
       {
         path: `${base}.alerts.yml`,
-        purpose: "its alert rules for Prometheus (they read the recording rules)",
+        purpose: "its alert rules for Prometheus",
         content: prometheusRulesFile(rendering),
       },
       {
         path: `${base}.recording-rules.yml`,
-        purpose: "its recording rules for Prometheus",
+        purpose: "the recording rules its alerts read",
         content: recordingRulesFile(rendering),
       },
       ...(datasourceUid === undefined

@@ -163,18 +163,21 @@ describe("akkoma-dashboards build with deployment values", () => {
   });
 
   it("writes to out/rendered/<uid>.json and its rules without --out, never over the committed files", () => {
+    const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
     const uid = `test-render-${process.pid}`;
     const base = join(outputs.renderedFolder, uid);
-    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`];
+    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`, `${base}.recording-rules.yml`];
     try {
       const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
         `wrote ${files[1]} (its alert rules for Prometheus)`,
+        `wrote ${files[3]} (the recording rules its alerts read)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
       ]);
-      const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
+      expect(read(files[3]!)).toContain('job="social"');
+      expect(read(files[3]!)).not.toContain('job="akkoma"');
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
       expect(read(files[1]!)).toContain('job="social"');
       expect(read(files[1]!)).not.toContain('job="akkoma"');
