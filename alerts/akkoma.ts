@@ -23,7 +23,7 @@ import { titles } from "../panels/titles";
 import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
 import { federationWorkers } from "../queries/catalogue";
 
-export type Severity = "critical" | "warning";
+export type Severity = "critical" | "warning" | "info";
 
 /** How a rule format writes the alert's current value into its text (Prometheus and Grafana differ). */
 export type ValueText = (format: "humanize" | "humanizePercentage") => string;

@@ -207,7 +207,9 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [`${base}.json`, `${base}.alerts.yml`]) rmSync(join(projectRoot, file), { force: true });
+      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.recording-rules.yml`]) {
+        rmSync(join(projectRoot, file), { force: true });
+      }
     }
   });
 
@@ -218,6 +220,32 @@ describe("akkoma-dashboards build with deployment values", () => {
     ["not YAML", "job: [unclosed\n", /: not valid JSON or YAML at line \d+: /],
     ["not a mapping", "- a\n- b\n", /: must be a mapping of field: value/],
     ["a relative runbook address", "runbookBaseUrl: docs/runbook.md\n", /: runbookBaseUrl: must match pattern/],
+    [
+      "a misspelt alert",
+      "alerts:\n  AkkomaDwn: { for: 5m }\n",
+      /: alerts\.AkkomaDwn: unknown field \(known: AkkomaDown, /,
+    ],
+    [
+      "a threshold on an alert without one",
+      "alerts:\n  AkkomaDown: { threshold: 1 }\n",
+      /: alerts\.AkkomaDown\.threshold: unknown field \(known: enabled, severity, for\)/,
+    ],
+    [
+      "a duration Prometheus cannot read",
+      "alerts:\n  AkkomaDown: { for: soon }\n",
+      /: alerts\.AkkomaDown\.for: must match/,
+    ],
+    ["a label the rules set themselves", "alertLabels:\n  severity: page\n", /: alertLabels\.severity: is not a label/],
+    [
+      "a matcher on a bad label name",
+      "selector:\n  matchers:\n    my-cluster: eu1\n",
+      /: selector\.matchers\.my-cluster: /,
+    ],
+    [
+      "an unknown selector field",
+      "selector:\n  job_label: service\n",
+      /: selector\.job_label: unknown field \(known: jobLabel, matchers\)/,
+    ],
   ];
   it.each(badConfigs)("refuses a config file with %s in one line naming it, exit 2", (_, text, message) => {
     const config = join(folder(), "deploy.yaml");
