@@ -1,13 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboard as settings, outputs } from "../config";
+import { alerts as alertSettings, dashboard as settings, outputs } from "../config";
 import { type DashboardSettings, akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 import { importEnvelope, importDefaults } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
-import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, recordingRulesFile } from "./rules";
+import { scrapeLabels } from "../config";
+import { kubernetesFiles } from "./kubernetes";
+import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, recordingRulesFile, ruleGroups } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
 import { writeOutput } from "./write";
 
@@ -51,6 +53,17 @@ function refuseViolations(violations: readonly SchemaViolation[]): void {
     `${first.path}: ${first.message}${more}`,
     "Grafana's published schema rejects this",
   );
+}
+
+/** The Kubernetes forms of the rules, the scrape and the dashboard, one file each in `folder`. */
+function kubernetesResources(folder: string, dashboardJson: string, rendering: RuleRendering & { name?: string }) {
+  return kubernetesFiles({
+    ...ruleGroups(rendering),
+    name: rendering.name,
+    dashboardJson,
+    job: rendering.job ?? alertSettings.job,
+    jobLabel: rendering.target?.jobLabel ?? scrapeLabels.job,
+  }).map(({ file, kind, content }) => ({ path: join(folder, file), purpose: `${kind} for Kubernetes`, content }));
 }
 
 /** A file `build` wrote, and who it is for. */
@@ -99,6 +112,7 @@ export async function buildAllFiles(): Promise<Written[]> {
       purpose: "the recording rules the alerts read",
       content: recordingRulesFile(),
     },
+    ...kubernetesResources(outputs.kubernetesFolder, await plainDashboard(), {}),
   ];
   return writeAll(files, true);
 }
@@ -159,6 +173,10 @@ export async function renderDashboardFile(
               content: await grafanaRulesFile({ ...rendering, datasourceUid }),
             },
           ]),
+      ...kubernetesResources(`${base}.kubernetes`, await formatJson(dashboard), {
+        ...rendering,
+        name: values.uid ?? settings.uid,
+      }),
     ],
     true,
   );

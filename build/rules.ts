@@ -50,3 +50,11 @@ export async function grafanaRulesFile({
   }
   return formatJson(file);
 }
+
+/** Both rule files as objects, for resources that hold their groups (PrometheusRule, VMRule). */
+export function ruleGroups({ dashboard = akkomaDashboard(), ...options }: RuleRendering = {}) {
+  return {
+    recordingRules: recordingRules(options),
+    alertRules: alertRules({ ...options, links: panelLinks(dashboard) }),
+  };
+}

@@ -95,6 +95,14 @@ describe("the import file", () => {
   });
 });
 
+const kubernetesKinds = [
+  ["prometheus-rule.yaml", "PrometheusRule"],
+  ["vmrule.yaml", "VMRule"],
+  ["service-monitor.yaml", "ServiceMonitor"],
+  ["vm-service-scrape.yaml", "VMServiceScrape"],
+  ["grafana-dashboard.yaml", "GrafanaDashboard"],
+] as const;
+
 describe("akkoma-dashboards build with deployment values", () => {
   const folder = useTempFolder("akkoma-deploy-");
   const values = {
@@ -175,6 +183,7 @@ describe("akkoma-dashboards build with deployment values", () => {
         `wrote ${files[1]} (its alert rules for Prometheus)`,
         `wrote ${files[3]} (the recording rules its alerts read)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
+        ...kubernetesKinds.map(([file, kind]) => `wrote ${base}.kubernetes/${file} (${kind} for Kubernetes)`),
       ]);
       expect(read(files[3]!)).toContain('job="social"');
       expect(read(files[3]!)).not.toContain('job="akkoma"');
@@ -191,7 +200,8 @@ describe("akkoma-dashboards build with deployment values", () => {
         });
       }
     } finally {
-      for (const file of files) rmSync(join(projectRoot, file), { force: true });
+      for (const file of [...files, `${base}.kubernetes`])
+        rmSync(join(projectRoot, file), { force: true, recursive: true });
     }
   });
 
@@ -207,8 +217,8 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.recording-rules.yml`]) {
-        rmSync(join(projectRoot, file), { force: true });
+      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.recording-rules.yml`, `${base}.kubernetes`]) {
+        rmSync(join(projectRoot, file), { force: true, recursive: true });
       }
     }
   });
