@@ -43,11 +43,16 @@ export const outputs = {
   provisioningFolder: "out/provisioning",
   provisionedDashboard: "akkoma.json",
   provider: "dashboards.yaml",
-  /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers. */
+  /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers; they read the recorded series below. */
   prometheusRules: "out/prometheus/akkoma-alerts.yml",
+  /** The recording rules the alerts read: load both files. */
+  recordingRules: "out/prometheus/akkoma-recording-rules.yml",
+  /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape and GrafanaDashboard resources. */
+  kubernetesFolder: "out/kubernetes",
   /**
    * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
-   * its rules beside it (`<uid>.alerts.yml`, and with a data source uid `<uid>.alert-rules.json`).
+   * its rules beside it (`<uid>.alerts.yml`, `<uid>.recording-rules.yml`, and with a data source uid
+   * `<uid>.alert-rules.json`).
    */
   renderedFolder: "out/rendered",
 } as const;
@@ -247,4 +252,24 @@ export const setup = {
     prometheus: { url: "http://localhost:9090", tokenPath: "/etc/prometheus/akkoma_token" },
     victoriametrics: { url: "http://localhost:8428", tokenPath: "/etc/victoria-metrics/akkoma_token" },
   },
+} as const;
+
+/**
+ * The Kubernetes forms (out/kubernetes/): what the operators' resources point at. Akkoma answers
+ * /api/v1/akkoma/metrics only with an admin token (scope admin:metrics), read from a Secret.
+ */
+export const kubernetes = {
+  /** Every resource's name. */
+  name: "akkoma",
+  /** The Service in front of Akkoma: the labels it carries, and the name of its HTTP port. */
+  service: { matchLabels: { "app.kubernetes.io/name": "akkoma" }, port: "http" },
+  metricsPath: "/api/v1/akkoma/metrics",
+  /** Akkoma refreshes its values once a minute: scraping faster only repeats them. */
+  scrapeInterval: "60s",
+  /** The Secret holding the token (in the Service's namespace). */
+  tokenSecret: { name: "akkoma-metrics-token", key: "token" },
+  /** Which Grafana instances the Grafana Operator loads the dashboard into (their labels). */
+  grafanaInstanceLabels: { dashboards: "grafana" },
+  /** A ConfigMap or Secret (and so an object in etcd) holds at most this much. */
+  maxResourceBytes: 1024 * 1024,
 } as const;

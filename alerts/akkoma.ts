@@ -1,42 +1,29 @@
 // What is worth an admin's attention, after Akkoma's monitoring doc, as conditions over the catalogue.
-// Each condition returns one series per target that should alert (labelled with job and instance).
-import { alerts as settings, deadInstanceReasons } from "../config";
-import {
-  cpuRunQueue,
-  dbQueueTime,
-  deliveryFailures,
-  federationWorkers,
-  ioRunQueue,
-  jobCompletions,
-  jobExceptions,
-  pendingJobs,
-  up,
-  vmMemory,
-} from "../queries/catalogue";
+// Each condition returns one series per target that should alert (labelled with job and instance). Every
+// alert is built twice from the same inputs: over raw series (Grafana-managed rules) and over recorded
+// series (the Prometheus rule files, beside rules/' recording rules).
+import { alerts as settings, deadInstanceReasons as defaultDeadReasons } from "../config";
+import { cpuRunQueue, dbQueueTime, ioRunQueue, jobCompletions, pendingJobs, up } from "../queries/catalogue";
 import {
   above,
   absentIn,
   atLeast,
-  attempts,
   both,
   either,
   equalTo,
-  eventsInWindow,
-  failedShare,
   lowestIn,
-  meanDurationIn,
-  pollAverageIn,
-  rateIn,
   scaledBy,
   seriesIn,
   slopeIn,
 } from "../queries/alerting";
 import type { Query } from "../queries/query";
-import { type Matchers, type Scope, jobScope, noneOf, oneOf } from "../queries/selectors";
+import { type JobScope, type TargetSelector, jobScope, noneOf, oneOf } from "../queries/selectors";
 import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";
+import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
+import { federationWorkers } from "../queries/catalogue";
 
-export type Severity = "critical" | "warning";
+export type Severity = "critical" | "warning" | "info";
 
 /** How a rule format writes the alert's current value into its text (Prometheus and Grafana differ). */
 export type ValueText = (format: "humanize" | "humanizePercentage") => string;
@@ -45,8 +32,13 @@ export interface AlertDefinition {
   /** The `alertname`, and the Grafana rule's title. */
   readonly name: string;
   readonly severity: Severity;
+  /** Every label the alert carries: its severity and the user's own (team, cluster, ...). */
+  readonly labels: Readonly<Record<string, string>>;
   readonly for: string;
+  /** The condition over Akkoma's own series, for rules that cannot rely on recorded ones. */
   readonly condition: Query;
+  /** The same condition over rules/' recorded series: one line a person can read. */
+  readonly recordedCondition: Query;
   readonly summary: string;
   readonly description: (value: ValueText) => string;
   /** Anchor of the alert's section in docs/runbook.md. */
@@ -55,55 +47,71 @@ export interface AlertDefinition {
   readonly panel: (typeof titles)[keyof typeof titles];
 }
 
+/** What a user may change of one alert without editing code. */
+export interface AlertTuning {
+  readonly enabled?: boolean;
+  readonly severity?: Severity;
+  readonly for?: string;
+  /** The alert's bar, in the unit its description names. */
+  readonly threshold?: number;
+}
+
+export const alertNames = [
+  "AkkomaDown",
+  "AkkomaTargetMissing",
+  "AkkomaMetricsStale",
+  "AkkomaOutboundFederationFailing",
+  "AkkomaDeliveriesFailing",
+  "AkkomaDeliveriesUnauthorized",
+  "AkkomaJobQueueBackingUp",
+  "AkkomaJobsFailing",
+  "AkkomaDatabasePoolSaturated",
+  "AkkomaBeamCpuRunQueueHigh",
+  "AkkomaBeamIoRunQueueHigh",
+] as const;
+export type AlertName = (typeof alertNames)[number];
+
+export interface AlertOptions {
+  /** The scrape job the rules select (every instance of it); default: the config's. */
+  readonly job?: string;
+  readonly target?: TargetSelector;
+  readonly tuning?: Readonly<Partial<Record<AlertName, AlertTuning>>>;
+  /** Labels added to every alert. */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly deadInstanceReasons?: readonly string[];
+}
+
 const instance = "{{ $labels.instance }}";
 const publisher = federationWorkers[2];
 const worker = (name: string) => name.replace(/^Pleroma\.Workers\./, "");
 
-/** Per worker (and target): the share of jobs that raised, where at least `minPerMinute` jobs ran. */
-function jobFailure(where: Matchers<"worker">, window: string, ratio: number, minPerMinute: number, scope: Scope) {
-  const options = { by: ["worker"] as const, where };
-  const failed = rateIn(jobExceptions, "count", window, scope, options);
-  const done = rateIn(jobCompletions, "count", window, scope, options);
-  return both(
-    above(failedShare(failed, done), ratio),
-    atLeast(scaledBy(attempts(failed, done), 60, eventsPerMinuteUnit(jobCompletions)), minPerMinute),
-  );
+/** One alert as written here: its defaults, and its condition over either form of the inputs. */
+interface AlertSpec extends Omit<
+  AlertDefinition,
+  "condition" | "recordedCondition" | "labels" | "for" | "severity" | "description"
+> {
+  readonly name: AlertName;
+  readonly description: (value: ValueText, tuned: { readonly for: string; readonly threshold?: number }) => string;
+  readonly defaults: { readonly severity: Severity; readonly for: string; readonly threshold?: number };
+  readonly condition: (inputs: AlertInputs, bar: number) => Query;
 }
 
-/** One rule: the default bar for most workers, each worker with its own bar (config) checked apart. */
-function jobsFailing(scope: Scope): AlertDefinition {
-  const { window, exceptionRatio, minJobsPerMinute, workers } = settings.jobExceptions;
-  const own = Object.keys(workers);
-  const condition = own.reduce(
-    (all, name) =>
-      either(all, jobFailure({ worker: oneOf([name]) }, window, workers[name] as number, minJobsPerMinute, scope)),
-    jobFailure({ worker: noneOf([publisher, ...own]) }, window, exceptionRatio, minJobsPerMinute, scope),
-  );
-  const bars = own.map((name) => `${worker(name)} ${(workers[name] as number) * 100} %`).join(", ");
-  return {
-    name: "AkkomaJobsFailing",
-    severity: "warning",
-    for: settings.jobExceptions.for,
-    condition,
-    summary: `{{ $labels.worker }} jobs keep failing on ${instance}`,
-    description: (value) =>
-      `${value("humanizePercentage")} of {{ $labels.worker }} jobs raised over the last ${window} ` +
-      `(bar: ${exceptionRatio * 100} %${bars ? `; ${bars}` : ""}; PublisherWorker has its own alert).`,
-    runbook: "akkomajobsfailing",
-    panel: titles.jobExceptions,
-  };
+/** Per worker (and target): the share of jobs that raised above each bar, where at least `minPerMinute` jobs ran. */
+function jobFailure(inputs: AlertInputs, window: string, bars: readonly [Query, number][], minPerMinute: number) {
+  const [first, ...more] = bars.map(([share, bar]) => above(share, bar));
+  const failing = more.reduce(either, first as Query);
+  const jobsPerMinute = scaledBy(inputs.jobAttempts(window, {}), 60, eventsPerMinuteUnit(jobCompletions));
+  return both(failing, atLeast(jobsPerMinute, minPerMinute));
 }
 
-/** Every alert, selecting every instance of `job`. */
-export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
-  const scope = jobScope(job);
-  const { stale, outboundFederation: outbound, deliveryFailures: failures, queueBacklog } = settings;
+function specs(scope: JobScope): AlertSpec[] {
+  const { stale, outboundFederation: outbound, deliveryFailures: failures, queueBacklog, jobExceptions } = settings;
   const unauthorized = settings.unauthorizedDeliveries;
-  const beamRunQueue = (name: string, pair: typeof cpuRunQueue, kind: string): AlertDefinition => ({
+  const job = scope.job;
+  const beamRunQueue = (name: AlertName, pair: typeof cpuRunQueue, kind: string): AlertSpec => ({
     name,
-    severity: "warning",
-    for: settings.runQueue.for,
-    condition: above(pollAverageIn(pair, settings.runQueue.window, scope), settings.runQueue.mean),
+    defaults: { severity: "warning", for: settings.runQueue.for, threshold: settings.runQueue.mean },
+    condition: (inputs, bar) => above(inputs.pollAverage(pair, settings.runQueue.window), bar),
     summary: `BEAM ${kind} run queue stays long on ${instance}`,
     description: (value) =>
       `On average ${value("humanize")} processes waited for a ${kind} scheduler over the last ` +
@@ -111,34 +119,33 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
     runbook: name.toLowerCase(),
     panel: titles.beamLoad,
   });
+  const ownBars = Object.entries(jobExceptions.workers);
   return [
     {
       name: "AkkomaDown",
-      severity: "critical",
-      for: settings.down.for,
-      condition: equalTo(seriesIn(up, scope), 0),
+      defaults: { severity: "critical", for: settings.down.for },
+      condition: () => equalTo(seriesIn(up, scope), 0),
       summary: `Akkoma's metrics endpoint on ${instance} does not answer`,
-      description: () => `Scrapes of ${instance} have failed for ${settings.down.for}: Akkoma is down or unreachable.`,
+      description: (_value, tuned) =>
+        `Scrapes of ${instance} have failed for ${tuned.for}: Akkoma is down or unreachable.`,
       runbook: "akkomadown",
       panel: titles.up,
     },
     {
       name: "AkkomaTargetMissing",
-      severity: "critical",
-      for: settings.targetMissing.for,
-      condition: absentIn(up, scope),
+      defaults: { severity: "critical", for: settings.targetMissing.for },
+      condition: () => absentIn(up, scope),
       // absent() returns one series without an instance label: it fires only when every target is gone.
       summary: `No target of scrape job ${job} is scraped`,
-      description: () => `The scraper has had no target in job "${job}" for ${settings.targetMissing.for}.`,
+      description: (_value, tuned) => `The scraper has had no target in job "${job}" for ${tuned.for}.`,
       runbook: "akkomatargetmissing",
       panel: titles.up,
     },
     {
       name: "AkkomaMetricsStale",
-      severity: "warning",
-      for: stale.for,
+      defaults: { severity: "warning", for: stale.for },
       // The poll count grows by one a minute; an endpoint that answers with the same count has stopped polling.
-      condition: equalTo(rateIn(vmMemory, "pcount", stale.window, scope), 0),
+      condition: (inputs) => equalTo(inputs.pollRate(stale.window), 0),
       summary: `Akkoma on ${instance} stopped refreshing its metrics`,
       description: () => `The endpoint answers, but Akkoma has not polled its values for ${stale.window}.`,
       runbook: "akkomametricsstale",
@@ -146,15 +153,14 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
     },
     {
       name: "AkkomaOutboundFederationFailing",
-      severity: "warning",
-      for: outbound.for,
-      condition: jobFailure(
-        { worker: oneOf([publisher]) },
-        outbound.window,
-        outbound.exceptionRatio,
-        outbound.minJobsPerMinute,
-        scope,
-      ),
+      defaults: { severity: "warning", for: outbound.for, threshold: outbound.exceptionRatio },
+      condition: (inputs, bar) =>
+        jobFailure(
+          inputs,
+          outbound.window,
+          [[inputs.jobFailedShare(outbound.window, { worker: oneOf([publisher]) }), bar]],
+          outbound.minJobsPerMinute,
+        ),
       summary: `Most outgoing deliveries fail on ${instance}`,
       description: (value) =>
         `${value("humanizePercentage")} of PublisherWorker jobs raised over the last ${outbound.window}: ` +
@@ -164,15 +170,8 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
     },
     {
       name: "AkkomaDeliveriesFailing",
-      severity: "warning",
-      for: failures.for,
-      condition: above(
-        eventsInWindow(deliveryFailures, failures.window, scope, {
-          by: ["reason"],
-          where: { reason: noneOf([...deadInstanceReasons, unauthorized.reason]) },
-        }),
-        failures.perReason,
-      ),
+      defaults: { severity: "warning", for: failures.for, threshold: failures.perReason },
+      condition: (inputs, bar) => above(inputs.deliveryFailuresByReason(failures.window, [unauthorized.reason]), bar),
       summary: `Deliveries failing with {{ $labels.reason }} on ${instance}`,
       description: (value) =>
         `${value("humanize")} ActivityPub deliveries exhausted their retries with {{ $labels.reason }} in ` +
@@ -182,15 +181,8 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
     },
     {
       name: "AkkomaDeliveriesUnauthorized",
-      severity: "warning",
-      for: unauthorized.for,
-      condition: above(
-        eventsInWindow(deliveryFailures, unauthorized.window, scope, {
-          by: ["target", "reason"],
-          where: { reason: oneOf([unauthorized.reason]) },
-        }),
-        0,
-      ),
+      defaults: { severity: "warning", for: unauthorized.for, threshold: 0 },
+      condition: (inputs, bar) => above(inputs.deliveryFailuresByTarget(unauthorized.window, unauthorized.reason), bar),
       summary: `{{ $labels.target }} refuses deliveries from ${instance} as unauthorized`,
       description: (value) =>
         `${value("humanize")} deliveries to {{ $labels.target }} ended with HTTP 401 in the last ` +
@@ -200,12 +192,13 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
     },
     {
       name: "AkkomaJobQueueBackingUp",
-      severity: "warning",
-      for: queueBacklog.for,
-      condition: both(
-        above(lowestIn(pendingJobs, queueBacklog.window, scope), queueBacklog.pendingJobs),
-        atLeast(slopeIn(pendingJobs, queueBacklog.window, scope), 0),
-      ),
+      defaults: { severity: "warning", for: queueBacklog.for, threshold: queueBacklog.pendingJobs },
+      // Short already, and read by no other rule: left raw.
+      condition: (_inputs, bar) =>
+        both(
+          above(lowestIn(pendingJobs, queueBacklog.window, scope), bar),
+          atLeast(slopeIn(pendingJobs, queueBacklog.window, scope), 0),
+        ),
       summary: `Queue {{ $labels.queue_name }} is backing up on ${instance}`,
       description: (value) =>
         `At least ${value("humanize")} jobs have waited in {{ $labels.queue_name }} throughout the last ` +
@@ -213,13 +206,41 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
       runbook: "akkomajobqueuebackingup",
       panel: titles.pendingJobs,
     },
-    jobsFailing(scope),
+    {
+      // One rule: the default bar for most workers, each worker with its own bar (config) checked apart.
+      name: "AkkomaJobsFailing",
+      defaults: { severity: "warning", for: jobExceptions.for, threshold: jobExceptions.exceptionRatio },
+      condition: (inputs, bar) =>
+        jobFailure(
+          inputs,
+          jobExceptions.window,
+          [
+            [
+              inputs.jobFailedShare(jobExceptions.window, {
+                worker: noneOf([publisher, ...ownBars.map(([name]) => name)]),
+              }),
+              bar,
+            ],
+            ...ownBars.map(
+              ([name, own]) =>
+                [inputs.jobFailedShare(jobExceptions.window, { worker: oneOf([name]) }), own] as [Query, number],
+            ),
+          ],
+          jobExceptions.minJobsPerMinute,
+        ),
+      summary: `{{ $labels.worker }} jobs keep failing on ${instance}`,
+      description: (value, tuned) =>
+        `${value("humanizePercentage")} of {{ $labels.worker }} jobs raised over the last ${jobExceptions.window} ` +
+        `(bar: ${(tuned.threshold ?? 0) * 100} %${ownBars.map(([name, own]) => `; ${worker(name)} ${own * 100} %`).join("")}` +
+        `; PublisherWorker has its own alert).`,
+      runbook: "akkomajobsfailing",
+      panel: titles.jobExceptions,
+    },
     {
       name: "AkkomaDatabasePoolSaturated",
-      severity: "warning",
-      for: settings.dbQueueTime.for,
+      defaults: { severity: "warning", for: settings.dbQueueTime.for, threshold: settings.dbQueueTime.meanMs },
       // The mean, not the p95: queue-time buckets end at 10 ms, so a p95 saturates at the top bucket.
-      condition: above(meanDurationIn(dbQueueTime, settings.dbQueueTime.window, scope), settings.dbQueueTime.meanMs),
+      condition: (inputs, bar) => above(inputs.meanDuration(dbQueueTime, settings.dbQueueTime.window), bar),
       summary: `Database queries wait for a connection on ${instance}`,
       description: (value) =>
         `Queries waited ${value("humanize")} ms on average for a pool connection over the last ` +
@@ -231,3 +252,33 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
     beamRunQueue("AkkomaBeamIoRunQueueHigh", ioRunQueue, "IO"),
   ];
 }
+
+/** Every enabled alert, selecting every instance of the job, and the recording rules their recorded form reads. */
+export function akkomaAlertSet(options: AlertOptions = {}): {
+  alerts: AlertDefinition[];
+  recordingRules: RecordingRule[];
+} {
+  const scope = jobScope(options.job ?? settings.job, options.target);
+  const deadReasons = options.deadInstanceReasons ?? defaultDeadReasons;
+  const raw = rawInputs(scope, deadReasons);
+  const recorded = recordedInputs(scope, deadReasons);
+  const alerts = specs(scope)
+    .map((spec) => ({ spec, tuned: { ...spec.defaults, enabled: true, ...options.tuning?.[spec.name] } }))
+    .filter(({ tuned }) => tuned.enabled)
+    .map(({ spec: { defaults: _defaults, condition, description, ...spec }, tuned }) => {
+      const bar = tuned.threshold ?? 0;
+      return {
+        ...spec,
+        severity: tuned.severity,
+        for: tuned.for,
+        labels: { ...options.labels, severity: tuned.severity },
+        condition: condition(raw, bar),
+        recordedCondition: condition(recorded.inputs, bar),
+        description: (value: ValueText) => description(value, tuned),
+      };
+    });
+  return { alerts, recordingRules: recorded.rules() };
+}
+
+/** Every enabled alert (see akkomaAlertSet). */
+export const akkomaAlerts = (options: AlertOptions = {}): AlertDefinition[] => akkomaAlertSet(options).alerts;

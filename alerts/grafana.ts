@@ -64,7 +64,9 @@ export function ruleUid(identity: RuleIdentity): string {
   return `${identity.alert.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 27)}-${hash}`;
 }
 
-type ResolvedOptions = Required<Omit<GrafanaRuleOptions, "links">> & { dashboardUid: string };
+type ResolvedOptions = Pick<Required<GrafanaRuleOptions>, "job" | "runbookBaseUrl" | "datasourceUid"> & {
+  dashboardUid: string;
+};
 
 function grafanaRule(alert: AlertDefinition, options: ResolvedOptions) {
   const promQuery = new prometheus.DataqueryBuilder()
@@ -94,7 +96,7 @@ function grafanaRule(alert: AlertDefinition, options: ResolvedOptions) {
     .noDataState("OK")
     .execErrState("Error")
     .forDuration(alert.for)
-    .labels({ severity: alert.severity })
+    .labels({ ...alert.labels })
     .annotations({
       summary: alert.summary,
       description: alert.description(value),
@@ -115,7 +117,7 @@ export function grafanaAlertRules(options: GrafanaRuleOptions): GrafanaAlertFile
   }
   const job = options.job ?? settings.job;
   const runbookBaseUrl = options.runbookBaseUrl ?? settings.runbookBaseUrl;
-  const rules = akkomaAlerts(job).map((alert) => {
+  const rules = akkomaAlerts({ ...options, job }).map((alert) => {
     const { dashboardUid, panelId } = options.links(alert);
     const resolved = { job, runbookBaseUrl, datasourceUid: options.datasourceUid, dashboardUid };
     const { folderUID: _folder, ruleGroup: _group, orgID: _org, ...rule } = grafanaRule(alert, resolved);

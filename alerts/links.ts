@@ -31,3 +31,16 @@ function isAbsoluteWebAddress(text: string): boolean {
     return false;
   }
 }
+
+/** The panel's own view on a Grafana at `base` (an absolute address, checked like the runbook's). */
+export function panelUrl(base: string, link: PanelLink): string {
+  if (!isAbsoluteWebAddress(base)) {
+    throw new DashboardError(
+      `Grafana base URL "${base}"`,
+      "is not an absolute http(s) address",
+      "give e.g. https://grafana.example.org",
+    );
+  }
+  const root = base.replace(/\/+$/, "");
+  return `${root}/d/${encodeURIComponent(link.dashboardUid)}?viewPanel=${link.panelId}`;
+}

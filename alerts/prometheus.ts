@@ -1,24 +1,30 @@
-// The Prometheus rule file (read as is by vmalert, Thanos and Mimir rulers): one group, every alert.
+// The Prometheus rule files (read as is by vmalert, Thanos and Mimir rulers): the recording rules' group,
+// and the alerts' group over the series it records.
 import { alerts as settings } from "../config";
-import { type AlertDefinition, type ValueText, akkomaAlerts } from "./akkoma";
-import { type PanelLink, type PanelLinks, runbookUrl } from "./links";
+import { type AlertDefinition, type AlertOptions, type ValueText, akkomaAlertSet } from "./akkoma";
+import { type PanelLink, type PanelLinks, panelUrl, runbookUrl } from "./links";
 
 export interface PrometheusRule {
   alert: string;
   expr: string;
   for: string;
-  labels: { severity: string };
+  labels: Record<string, string>;
   annotations: Record<string, string>;
 }
 
-export interface PrometheusRuleFile {
-  groups: { name: string; interval: string; rules: PrometheusRule[] }[];
+export interface RecordingRuleEntry {
+  record: string;
+  expr: string;
 }
 
-export interface RuleOptions {
-  /** The scrape job the rules select (every instance of it). */
-  job?: string;
+export interface PrometheusRuleFile<Rule = PrometheusRule> {
+  groups: { name: string; interval: string; rules: Rule[] }[];
+}
+
+export interface RuleOptions extends AlertOptions {
   runbookBaseUrl?: string;
+  /** Grafana's address: each alert then links to its panel with an absolute `dashboard_url`. */
+  grafanaBaseUrl?: string;
 }
 
 export interface LinkedRuleOptions extends RuleOptions {
@@ -28,12 +34,17 @@ export interface LinkedRuleOptions extends RuleOptions {
 
 const value: ValueText = (format) => `{{ $value | ${format} }}`;
 
-export function prometheusRule(alert: AlertDefinition, link: PanelLink, runbookBase?: string): PrometheusRule {
+export function prometheusRule(
+  alert: AlertDefinition,
+  link: PanelLink,
+  runbookBase?: string,
+  grafanaBase?: string,
+): PrometheusRule {
   return {
     alert: alert.name,
-    expr: alert.condition.toString(),
+    expr: alert.recordedCondition.toString(),
     for: alert.for,
-    labels: { severity: alert.severity },
+    labels: { ...alert.labels },
     annotations: {
       summary: alert.summary,
       description: alert.description(value),
@@ -41,14 +52,21 @@ export function prometheusRule(alert: AlertDefinition, link: PanelLink, runbookB
       dashboard_uid: link.dashboardUid,
       panel_id: String(link.panelId),
       panel: alert.panel,
+      ...(grafanaBase === undefined ? {} : { dashboard_url: panelUrl(grafanaBase, link) }),
     },
   };
 }
 
-/** The rule file for `job` (default: the config's scrape job). */
+/** The alerts' rule file for `job` (default: the config's scrape job); it reads recordingRules()' series. */
 export function alertRules(options: LinkedRuleOptions): PrometheusRuleFile {
-  const rules = akkomaAlerts(options.job).map((alert) =>
-    prometheusRule(alert, options.links(alert), options.runbookBaseUrl),
+  const rules = akkomaAlertSet(options).alerts.map((alert) =>
+    prometheusRule(alert, options.links(alert), options.runbookBaseUrl, options.grafanaBaseUrl),
   );
   return { groups: [{ name: settings.group, interval: settings.interval, rules }] };
+}
+
+/** The recording rules the alerts read, for the same options; evaluated as often as the alerts. */
+export function recordingRules(options: AlertOptions = {}): PrometheusRuleFile<RecordingRuleEntry> {
+  const rules = akkomaAlertSet(options).recordingRules.map(({ record, query }) => ({ record, expr: query.toString() }));
+  return { groups: [{ name: `${settings.group}-recordings`, interval: settings.interval, rules }] };
 }

@@ -3,4 +3,4 @@ import { akkomaAlerts } from "./akkoma";
 
 /** Every alert, with what its condition reads: `check` names the alerts a missing series would silence. */
 export const alertReaders = (job?: string): Reader[] =>
-  akkomaAlerts(job).map((alert) => ({ kind: "alert", name: alert.name, reads: alert.condition.reads }));
+  akkomaAlerts({ job }).map((alert) => ({ kind: "alert", name: alert.name, reads: alert.condition.reads }));

@@ -1,13 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
-import { dashboard as settings, outputs } from "../config";
+import { alerts as alertSettings, dashboard as settings, outputs } from "../config";
 import { type DashboardSettings, akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 import { importEnvelope, importDefaults } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
-import { grafanaRulesFile, prometheusRulesFile } from "./rules";
+import { scrapeLabels } from "../config";
+import { kubernetesFiles } from "./kubernetes";
+import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, recordingRulesFile, ruleGroups } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
 import { writeOutput } from "./write";
 
@@ -53,6 +55,17 @@ function refuseViolations(violations: readonly SchemaViolation[]): void {
   );
 }
 
+/** The Kubernetes forms of the rules, the scrape and the dashboard, one file each in `folder`. */
+function kubernetesResources(folder: string, dashboardJson: string, rendering: RuleRendering & { name?: string }) {
+  return kubernetesFiles({
+    ...ruleGroups(rendering),
+    name: rendering.name,
+    dashboardJson,
+    job: rendering.job ?? alertSettings.job,
+    jobLabel: rendering.target?.jobLabel ?? scrapeLabels.job,
+  }).map(({ file, kind, content }) => ({ path: join(folder, file), purpose: `${kind} for Kubernetes`, content }));
+}
+
 /** A file `build` wrote, and who it is for. */
 export interface Written {
   readonly path: string;
@@ -94,6 +107,12 @@ export async function buildAllFiles(): Promise<Written[]> {
       purpose: "alert rules for Prometheus and vmalert",
       content: prometheusRulesFile(),
     },
+    {
+      path: outputs.recordingRules,
+      purpose: "the recording rules the alerts read",
+      content: recordingRulesFile(),
+    },
+    ...kubernetesResources(outputs.kubernetesFolder, await plainDashboard(), {}),
   ];
   return writeAll(files, true);
 }
@@ -107,9 +126,10 @@ export interface RenderOptions {
   readonly apiBody?: boolean;
 }
 
-/** A deployment's values: the dashboard's, and where its alerts' runbook is published. */
+/** A deployment's values: the dashboard's, and its rules' (tuning, selector, labels, runbook and Grafana addresses). */
 export interface RenderValues extends DashboardSettings {
   readonly runbookBaseUrl?: string;
+  readonly rules?: Omit<RuleRendering, "job" | "runbookBaseUrl" | "datasourceUid" | "dashboard">;
 }
 
 /**
@@ -118,7 +138,7 @@ export interface RenderValues extends DashboardSettings {
  * for Grafana when the values name the data source the rules query.
  */
 export async function renderDashboardFile(
-  { runbookBaseUrl, ...values }: RenderValues,
+  { runbookBaseUrl, rules, ...values }: RenderValues,
   options: RenderOptions = {},
 ): Promise<Written[]> {
   const built = akkomaDashboard(sections(), values);
@@ -129,7 +149,7 @@ export async function renderDashboardFile(
     : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
   if (options.out !== undefined) return writeAll([{ path: options.out, purpose, content }]);
   const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
-  const rendering = { job: values.job, runbookBaseUrl, dashboard: built };
+  const rendering = { ...rules, job: values.job, runbookBaseUrl, dashboard: built };
   const { datasourceUid } = values;
   return writeAll(
     [
@@ -138,6 +158,11 @@ export async function renderDashboardFile(
         path: `${base}.alerts.yml`,
         purpose: "its alert rules for Prometheus",
         content: prometheusRulesFile(rendering),
+      },
+      {
+        path: `${base}.recording-rules.yml`,
+        purpose: "the recording rules its alerts read",
+        content: recordingRulesFile(rendering),
       },
       ...(datasourceUid === undefined
         ? []
@@ -148,6 +173,10 @@ export async function renderDashboardFile(
               content: await grafanaRulesFile({ ...rendering, datasourceUid }),
             },
           ]),
+      ...kubernetesResources(`${base}.kubernetes`, await formatJson(dashboard), {
+        ...rendering,
+        name: values.uid ?? settings.uid,
+      }),
     ],
     true,
   );

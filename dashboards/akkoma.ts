@@ -28,6 +28,8 @@ export const sections = (): Section[] => [
 export interface DashboardSettings extends VariableDefaults {
   readonly uid?: string;
   readonly title?: string;
+  /** The reasons the dead-instance toggle hides (default: the config's). */
+  readonly deadInstanceReasons?: readonly string[];
 }
 
 /**
@@ -86,7 +88,7 @@ export function akkomaDashboard(
     .links(dashboardLinks().map(inHeader))
     .timepicker(new dashboard.TimePickerBuilder().refreshIntervals([...settings.refreshIntervals]));
   for (const variable of dashboardVariables(deployment)) builder.withVariable(variable);
-  builder.withVariable(deadReasonsVariable());
+  builder.withVariable(deadReasonsVariable(deployment.deadInstanceReasons));
 
   const titles = new Set<string>();
   const ids = new PanelIds();

@@ -2,7 +2,7 @@
 // values. Returns one line per file written, for the CLI to print.
 
 import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/outputs";
-import { type DeploymentField, deploymentValues, flagOf } from "./values";
+import { type DeploymentField, deploymentValues, flagOf, renderValuesOf } from "./values";
 
 export interface BuildRequest {
   readonly out?: string;
@@ -18,8 +18,13 @@ export async function buildForDeployment(request: BuildRequest): Promise<string[
   if (!values && !request.apiBody) {
     return lines(request.out === undefined ? await buildAllFiles() : await buildDashboardFile(request.out));
   }
-  const { folder, ...settings } = values ?? {};
-  const written = await renderDashboardFile(settings, { out: request.out, folder, apiBody: request.apiBody });
+  const settings = values ?? {};
+  const { folder } = settings;
+  const written = await renderDashboardFile(renderValuesOf(settings), {
+    out: request.out,
+    folder,
+    apiBody: request.apiBody,
+  });
   const notes = [
     ...(folder !== undefined && !request.apiBody
       ? [`note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body); set Terraform's folder itself`]

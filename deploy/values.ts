@@ -1,16 +1,40 @@
-// Deployment values (data source, job, instance, uid, title, folder) from flags or a JSON/YAML file,
-// checked against values.schema.json so a typo is named instead of silently ignored.
+// Deployment values from flags or a JSON/YAML file: the dashboard's (data source, job, instance, uid,
+// title, folder) and everything a user tunes in the rules (per-alert settings, labels, selector, dead
+// instance reasons, runbook and Grafana addresses), checked against values.schema.json so a typo is named
+// instead of silently ignored.
 
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
+import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
+import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
 
-export interface DeploymentValues extends RenderValues {
+export interface DeploymentValues extends Omit<RenderValues, "rules"> {
   /** The Grafana folder's uid; only the HTTP API body carries it. */
   readonly folder?: string;
+  readonly grafanaBaseUrl?: string;
+  readonly selector?: TargetSelector;
+  readonly alertLabels?: Readonly<Record<string, string>>;
+  readonly alerts?: Readonly<Partial<Record<AlertName, AlertTuning>>>;
+}
+
+/** What a build renders with: the values file's names for the rules' settings, grouped as the rules take them. */
+export function renderValuesOf({
+  folder: _folder,
+  grafanaBaseUrl,
+  selector,
+  alertLabels,
+  alerts,
+  ...dashboard
+}: DeploymentValues): RenderValues {
+  const rules = { grafanaBaseUrl, target: selector, labels: alertLabels, tuning: alerts };
+  const given = Object.fromEntries(Object.entries(rules).filter(([, value]) => value !== undefined));
+  return Object.keys(given).length > 0 || dashboard.deadInstanceReasons
+    ? { ...dashboard, rules: { ...given, deadInstanceReasons: dashboard.deadInstanceReasons } }
+    : dashboard;
 }
 
 export type DeploymentField = keyof DeploymentValues;
@@ -60,14 +84,32 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
   const validate = validator();
   if (validate(values)) return;
   const error = validate.errors?.[0] as ErrorObject;
-  if (error.instancePath === "" && error.keyword === "additionalProperties") {
-    const field = String(error.params.additionalProperty);
-    throw new DashboardError(culpritOf(field), "unknown field", `known: ${deploymentFields.join(", ")}`);
+  // A nested field is named by its path, as a user writes it in YAML: `alerts.AkkomaDown.for`.
+  const path = error.instancePath.split("/").slice(1).join(".");
+  const within = (field: string) => (path === "" ? field : `${path}.${field}`);
+  if (error.keyword === "additionalProperties") {
+    const field = within(String(error.params.additionalProperty));
+    const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+    throw new DashboardError(
+      culpritOf(field),
+      "unknown field",
+      known.length > 0 ? `known: ${known.join(", ")}` : undefined,
+    );
+  }
+  // Ajv reports a bad key by the rule it broke, with the key beside it.
+  const badKey = (error as ErrorObject & { propertyName?: string }).propertyName ?? error.params.propertyName;
+  if (badKey !== undefined) {
+    const field = within(String(badKey));
+    throw new DashboardError(
+      culpritOf(field),
+      "is not a label you may set here",
+      "a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves",
+    );
   }
   if (error.instancePath === "") {
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
-  throw new DashboardError(culpritOf(error.instancePath.slice(1)), error.message ?? `fails "${error.keyword}"`);
+  throw new DashboardError(culpritOf(path), error.message ?? `fails "${error.keyword}"`);
 }
 
 const firstLine = (text: string) => text.split("\n")[0]?.trim() ?? text;
@@ -78,7 +120,8 @@ let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (!compiled) {
     const Ajv = (require("ajv") as typeof import("ajv")).default;
-    compiled = new Ajv({ allErrors: false }).compile(schema);
+    // verbose: an error carries its schema, which names the known fields of a nested mapping.
+    compiled = new Ajv({ allErrors: false, verbose: true }).compile(schema);
   }
   return compiled;
 }

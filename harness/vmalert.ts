@@ -8,9 +8,13 @@ export interface FiredAlert {
   readonly firingAtMs: readonly number[];
 }
 
-/** Replays `ruleFile` over [fromMs, toMs] at the rule group's `interval` against VictoriaMetrics at `url`; resolves when vmalert exits. */
+/**
+ * Replays `ruleFiles` over [fromMs, toMs] at the rule group's `interval` against VictoriaMetrics at `url`;
+ * resolves when vmalert exits. Groups are replayed in order, each writing its results before the next
+ * starts: recording rules go first, so the alerts read what they recorded.
+ */
 export function replayRules(
-  ruleFile: string,
+  ruleFiles: readonly string[],
   url: string,
   range: { fromMs: number; toMs: number; interval: string },
 ): Promise<string> {
@@ -18,7 +22,7 @@ export function replayRules(
     // vmalert 1.79 queries with a 5m step by default; with a step longer than the group's interval, replay
     // sees gaps between points and never lets a pending alert (one with `for`) reach firing.
     `-datasource.queryStep=${range.interval}`,
-    `-rule=${ruleFile}`,
+    ...ruleFiles.map((file) => `-rule=${file}`),
     `-datasource.url=${url}`,
     `-remoteWrite.url=${url}`,
     `-replay.timeFrom=${new Date(range.fromMs).toISOString()}`,

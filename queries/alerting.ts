@@ -19,13 +19,10 @@ import {
   sum,
   unless,
 } from "@grafana/promql-builder";
-import { scrapeLabels } from "../config";
 import type { Metric, SeriesPart } from "./catalogue";
 import { Query, add, combine, ratio } from "./query";
-import { type Matchers, type Scope, series } from "./selectors";
+import { type JobScope as Scope, type Matchers, series, targetLabelsOf } from "./selectors";
 import { type Unit, countUnit, noUnit, perSecondUnit, sameUnit, shareUnit, valueUnit } from "./units";
-
-const targetLabels = [scrapeLabels.job, scrapeLabels.instance];
 
 type ScopedOptions<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
 
@@ -39,8 +36,8 @@ const scoped = <L extends string>(metric: Metric<L>, part: SeriesPart | undefine
 const rangeOf = (query: Query, fn: (expr: Builder<Expr>) => Builder<Expr>, window: string, unit: Unit) =>
   combine(fn((query.expr as VectorExprBuilder).range(window)), unit, query);
 
-const perTarget = (query: Query, by: readonly string[] = []): Query =>
-  new Query(sum(query.expr).by([...targetLabels, ...by]), query.reads, query.unit).usingLabels(by);
+const perTarget = (query: Query, scope: Scope, by: readonly string[] = []): Query =>
+  new Query(sum(query.expr).by([...targetLabelsOf(scope), ...by]), query.reads, query.unit).usingLabels(by);
 
 /** A series as exported, every instance of the scope's job. */
 export const seriesIn = <L extends string>(metric: Metric<L>, scope: Scope, where?: Matchers<L>): Query =>
@@ -60,7 +57,11 @@ export const rateIn = <L extends string>(
   scope: Scope,
   options: ScopedOptions<L> = {},
 ): Query =>
-  perTarget(rangeOf(scoped(metric, part, scope, options.where), rate, window, perSecondUnit(metric, part)), options.by);
+  perTarget(
+    rangeOf(scoped(metric, part, scope, options.where), rate, window, perSecondUnit(metric, part)),
+    scope,
+    options.by,
+  );
 
 /** Average of Akkoma's polled value over a window, per target: growth of the sum over growth of the polls. */
 export const pollAverageIn = (metric: Metric<string, "sumCountPair">, window: string, scope: Scope): Query =>
@@ -84,7 +85,7 @@ export const eventsInWindow = <L extends string>(
   const now = scoped(metric, undefined, scope, options.where);
   const before = series(metric, undefined, options.where, scope).offset(window);
   const grown = rangeOf(scoped(metric, undefined, scope, options.where), increase, window, countUnit);
-  return perTarget(combine(or(unless(now.expr, before), grown.expr), countUnit, now, grown), options.by);
+  return perTarget(combine(or(unless(now.expr, before), grown.expr), countUnit, now, grown), scope, options.by);
 };
 
 /** The lowest and the trend (per second) of a gauge over a window, per series. */

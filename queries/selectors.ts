@@ -23,9 +23,59 @@ export const otherJobs = { worker: noneOf(federationWorkers) };
  * Which targets a selector reads: the dashboard's variables (one instance of one scrape job), or every
  * instance of a fixed scrape job, as rule files need (they have no variables; alerts keep `instance`).
  */
-export type Scope = { readonly kind: "dashboard" } | { readonly kind: "job"; readonly job: string };
+export type Scope = { readonly kind: "dashboard" } | JobScope;
 export const dashboardScope: Scope = { kind: "dashboard" };
-export const jobScope = (job: string): Scope => ({ kind: "job", job });
+
+/** How a rule file finds its targets: the job label's name and value, and any further equality matchers. */
+export interface TargetSelector {
+  /** The label the scraper names the job with (`job`, unless relabelled, e.g. to `service`). */
+  readonly jobLabel?: string;
+  /** More matchers on every selector, e.g. `{ cluster: "eu1" }`: kept on every recorded series and alert. */
+  readonly matchers?: Readonly<Record<string, string>>;
+}
+
+export interface JobScope {
+  readonly kind: "job";
+  readonly job: string;
+  readonly jobLabel: string;
+  readonly matchers: Readonly<Record<string, string>>;
+}
+
+export const jobScope = (job: string, target: TargetSelector = {}): JobScope => ({
+  kind: "job",
+  job,
+  jobLabel: target.jobLabel ?? scrapeLabels.job,
+  matchers: target.matchers ?? {},
+});
+
+/** The labels that tell targets apart in a job scope: aggregations keep them, so every alert names its target. */
+export const targetLabelsOf = (scope: JobScope): string[] => [
+  scope.jobLabel,
+  scrapeLabels.instance,
+  ...Object.keys(scope.matchers),
+];
+
+/** The scope's own matchers (job and extra), on any selector. */
+function scopeMatchers(selector: VectorExprBuilder, scope: JobScope): VectorExprBuilder {
+  selector.label(scope.jobLabel, scope.job);
+  for (const [label, value] of Object.entries(scope.matchers)) selector.label(label, value);
+  return selector;
+}
+
+/**
+ * A recorded series (rules/) in a job scope, filtered by `where`. A one-value regex of a literal is
+ * written as equality: the alert is read by people.
+ */
+export function recordedSeries(name: string, scope: JobScope, where: Matchers<string> = {}): VectorExprBuilder {
+  const selector = scopeMatchers(vector(name), scope);
+  for (const [label, matcher] of Object.entries(where) as [string, LabelMatcher][]) {
+    if (matcher.op === "=~" && matcher.values.length === 1) selector.label(label, matcher.values[0] as string);
+    else if (matcher.op === "!~" && "values" in matcher && matcher.values.length === 1)
+      selector.labelNeq(label, matcher.values[0] as string);
+    else addMatcher(selector, label, matcher);
+  }
+  return selector;
+}
 
 /** The one regex escape: label values in `=~` matchers are literals. */
 export const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -49,7 +99,7 @@ export function series<L extends string>(
     );
   }
   const selector = vector(seriesName(metric.name, part));
-  if (scope.kind === "job") selector.label(scrapeLabels.job, scope.job);
+  if (scope.kind === "job") scopeMatchers(selector, scope);
   else
     selector.label(scrapeLabels.job, `\${${variables.job}}`).label(scrapeLabels.instance, `\${${variables.instance}}`);
   for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {
@@ -60,25 +110,29 @@ export function series<L extends string>(
         `labels: ${metric.labels.join(", ")}`,
       );
     }
-    switch (matcher.op) {
-      case "=":
-        selector.label(label, matcher.value);
-        break;
-      case "!=":
-        selector.labelNeq(label, matcher.value);
-        break;
-      case "=~":
-        selector.labelMatchRegexp(label, matcher.values.map(escapeRegex).join("|"));
-        break;
-      case "!~":
-        selector.labelNotMatchRegexp(
-          label,
-          "variable" in matcher ? `\${${matcher.variable}}` : matcher.values.map(escapeRegex).join("|"),
-        );
-        break;
-    }
+    addMatcher(selector, label, matcher);
   }
   return selector;
+}
+
+function addMatcher(selector: VectorExprBuilder, label: string, matcher: LabelMatcher): void {
+  switch (matcher.op) {
+    case "=":
+      selector.label(label, matcher.value);
+      break;
+    case "!=":
+      selector.labelNeq(label, matcher.value);
+      break;
+    case "=~":
+      selector.labelMatchRegexp(label, matcher.values.map(escapeRegex).join("|"));
+      break;
+    case "!~":
+      selector.labelNotMatchRegexp(
+        label,
+        "variable" in matcher ? `\${${matcher.variable}}` : matcher.values.map(escapeRegex).join("|"),
+      );
+      break;
+  }
 }
 
 /**

@@ -95,6 +95,14 @@ describe("the import file", () => {
   });
 });
 
+const kubernetesKinds = [
+  ["prometheus-rule.yaml", "PrometheusRule"],
+  ["vmrule.yaml", "VMRule"],
+  ["service-monitor.yaml", "ServiceMonitor"],
+  ["vm-service-scrape.yaml", "VMServiceScrape"],
+  ["grafana-dashboard.yaml", "GrafanaDashboard"],
+] as const;
+
 describe("akkoma-dashboards build with deployment values", () => {
   const folder = useTempFolder("akkoma-deploy-");
   const values = {
@@ -163,18 +171,22 @@ describe("akkoma-dashboards build with deployment values", () => {
   });
 
   it("writes to out/rendered/<uid>.json and its rules without --out, never over the committed files", () => {
+    const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
     const uid = `test-render-${process.pid}`;
     const base = join(outputs.renderedFolder, uid);
-    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`];
+    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`, `${base}.recording-rules.yml`];
     try {
       const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
         `wrote ${files[1]} (its alert rules for Prometheus)`,
+        `wrote ${files[3]} (the recording rules its alerts read)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
+        ...kubernetesKinds.map(([file, kind]) => `wrote ${base}.kubernetes/${file} (${kind} for Kubernetes)`),
       ]);
-      const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
+      expect(read(files[3]!)).toContain('job="social"');
+      expect(read(files[3]!)).not.toContain('job="akkoma"');
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
       expect(read(files[1]!)).toContain('job="social"');
       expect(read(files[1]!)).not.toContain('job="akkoma"');
@@ -188,7 +200,8 @@ describe("akkoma-dashboards build with deployment values", () => {
         });
       }
     } finally {
-      for (const file of files) rmSync(join(projectRoot, file), { force: true });
+      for (const file of [...files, `${base}.kubernetes`])
+        rmSync(join(projectRoot, file), { force: true, recursive: true });
     }
   });
 
@@ -204,7 +217,9 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [`${base}.json`, `${base}.alerts.yml`]) rmSync(join(projectRoot, file), { force: true });
+      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.recording-rules.yml`, `${base}.kubernetes`]) {
+        rmSync(join(projectRoot, file), { force: true, recursive: true });
+      }
     }
   });
 
@@ -215,6 +230,32 @@ describe("akkoma-dashboards build with deployment values", () => {
     ["not YAML", "job: [unclosed\n", /: not valid JSON or YAML at line \d+: /],
     ["not a mapping", "- a\n- b\n", /: must be a mapping of field: value/],
     ["a relative runbook address", "runbookBaseUrl: docs/runbook.md\n", /: runbookBaseUrl: must match pattern/],
+    [
+      "a misspelt alert",
+      "alerts:\n  AkkomaDwn: { for: 5m }\n",
+      /: alerts\.AkkomaDwn: unknown field \(known: AkkomaDown, /,
+    ],
+    [
+      "a threshold on an alert without one",
+      "alerts:\n  AkkomaDown: { threshold: 1 }\n",
+      /: alerts\.AkkomaDown\.threshold: unknown field \(known: enabled, severity, for\)/,
+    ],
+    [
+      "a duration Prometheus cannot read",
+      "alerts:\n  AkkomaDown: { for: soon }\n",
+      /: alerts\.AkkomaDown\.for: must match/,
+    ],
+    ["a label the rules set themselves", "alertLabels:\n  severity: page\n", /: alertLabels\.severity: is not a label/],
+    [
+      "a matcher on a bad label name",
+      "selector:\n  matchers:\n    my-cluster: eu1\n",
+      /: selector\.matchers\.my-cluster: /,
+    ],
+    [
+      "an unknown selector field",
+      "selector:\n  job_label: service\n",
+      /: selector\.job_label: unknown field \(known: jobLabel, matchers\)/,
+    ],
   ];
   it.each(badConfigs)("refuses a config file with %s in one line naming it, exit 2", (_, text, message) => {
     const config = join(folder(), "deploy.yaml");

@@ -1,93 +1,111 @@
-// The same rule file on VictoriaMetrics: vmalert replays it over a calm synthetic history with the
-// incidents appended (each on an instance of its own); every incident raises its alert, nothing else fires.
+// The same rule files on VictoriaMetrics: vmalert replays the recording rules, then the alerts over what
+// they recorded, over a calm synthetic history with the incidents appended (each on an instance of its
+// own); every incident raises its alert, nothing else fires.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { prometheusRulesFile } from "../../build/rules";
+import { prometheusRulesFile, recordingRulesFile } from "../../build/rules";
 import { alerts as settings } from "../../config";
 import { type Engines, startEngines } from "../../harness/engines";
 import { type Incident, incidents } from "../../harness/incidents";
 import { type SyntheticHistory, generateHistory, scrapeIntervalMs } from "../../harness/synthetic";
 import { type FiredAlert, firedAlerts, replayRules } from "../../harness/vmalert";
 import { requireCommand } from "../support/build";
+import { relabelled } from "../support/promtool";
+import type { RuleRendering } from "../../build/rules";
 
 const minuteMs = 60_000;
 const incidentMinutes = 90;
 /** Replay this long past the last scrape: every target is gone then, which is AkkomaTargetMissing's incident. */
 const afterEndMs = 30 * minuteMs;
 
-let folder = "";
-let engines: Engines | undefined;
-let history: SyntheticHistory;
-let incidentList: Incident[];
-let incidentStartMs = 0;
-let fired: FiredAlert[] = [];
+const renderings: { name: string; rules: RuleRendering; jobLabel: string; targetLabels: Record<string, string> }[] = [
+  { name: "default values", rules: {}, jobLabel: "job", targetLabels: {} },
+  {
+    name: "a relabelled job and a cluster matcher",
+    rules: { job: "social", target: { jobLabel: "service", matchers: { cluster: "eu1" } }, labels: { team: "ops" } },
+    jobLabel: "service",
+    targetLabels: { cluster: "eu1" },
+  },
+];
 
-beforeAll(async () => {
-  requireCommand("vmalert", "victoria-metrics");
-  folder = mkdtempSync(join(tmpdir(), "akkoma-vmalert-"));
-  // Eight hours: lazy series born mid-way, hourly dead-host failures, a 30-minute outage and a restart.
-  // It ends an hour ago: VictoriaMetrics answers nothing about the future, where TargetMissing's incident would be.
-  const endMs = Date.now() - 60 * minuteMs;
-  const calm = generateHistory({ seed: 7, hours: 8, endMs, job: settings.job, outageStartsBeforeEndMs: 4 * 3_600_000 });
-  incidentList = incidents(settings.job, incidentMinutes);
-  const offset = calm.scrapes - incidentMinutes;
-  incidentStartMs = calm.startMs + offset * scrapeIntervalMs;
-  const padded = incidentList.flatMap((incident) =>
-    incident.series.map((series) => {
-      const values = new Float64Array(calm.scrapes).fill(Number.NaN);
-      values.set(series.values, offset);
-      return { ...series, values };
-    }),
-  );
-  history = { ...calm, series: [...calm.series, ...padded] };
-  engines = await startEngines(history);
-  const ruleFile = join(folder, "akkoma-alerts.yml");
-  writeFileSync(ruleFile, prometheusRulesFile());
-  const range = { fromMs: history.startMs, toMs: history.endMs + afterEndMs, interval: settings.interval };
-  await replayRules(ruleFile, engines.victoriaMetrics.url, range);
-  fired = await firedAlerts(engines.victoriaMetrics.url);
-}, 180_000);
+describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
+  const job = rules.job ?? settings.job;
+  let folder = "";
+  let engines: Engines | undefined;
+  let history: SyntheticHistory;
+  let incidentList: Incident[];
+  let incidentStartMs = 0;
+  let fired: FiredAlert[] = [];
 
-afterAll(async () => {
-  await engines?.stop();
-  rmSync(folder, { recursive: true, force: true });
-}, 30_000);
+  beforeAll(async () => {
+    requireCommand("vmalert", "victoria-metrics");
+    folder = mkdtempSync(join(tmpdir(), "akkoma-vmalert-"));
+    // Eight hours: lazy series born mid-way, hourly dead-host failures, a 30-minute outage and a restart.
+    // It ends an hour ago: VictoriaMetrics answers nothing about the future, where TargetMissing's incident would be.
+    const endMs = Date.now() - 60 * minuteMs;
+    const calm = generateHistory({ seed: 7, hours: 8, endMs, job: job, outageStartsBeforeEndMs: 4 * 3_600_000 });
+    incidentList = incidents(job, incidentMinutes);
+    const offset = calm.scrapes - incidentMinutes;
+    incidentStartMs = calm.startMs + offset * scrapeIntervalMs;
+    const padded = incidentList.flatMap((incident) =>
+      incident.series.map((series) => {
+        const values = new Float64Array(calm.scrapes).fill(Number.NaN);
+        values.set(series.values, offset);
+        return { ...series, values };
+      }),
+    );
+    history = { ...calm, series: relabelled([...calm.series, ...padded], jobLabel, targetLabels) };
+    engines = await startEngines(history);
+    const recordings = join(folder, "akkoma-recording-rules.yml");
+    const alertFile = join(folder, "akkoma-alerts.yml");
+    writeFileSync(recordings, recordingRulesFile(rules));
+    writeFileSync(alertFile, prometheusRulesFile(rules));
+    const range = { fromMs: history.startMs, toMs: history.endMs + afterEndMs, interval: settings.interval };
+    await replayRules([recordings, alertFile], engines.victoriaMetrics.url, range);
+    fired = await firedAlerts(engines.victoriaMetrics.url);
+  }, 180_000);
 
-const firing = (alertname: string, instance?: string) =>
-  fired.filter((alert) => alert.labels.alertname === alertname && alert.labels.instance === instance);
+  afterAll(async () => {
+    await engines?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  }, 30_000);
 
-it("each incident raises its alert in time, with its labels", () => {
-  for (const incident of incidentList) {
-    const found = firing(incident.alert, incident.instance);
-    expect({ alert: incident.alert, found: found.length }).toEqual({ alert: incident.alert, found: 1 });
-    expect(found[0]?.labels).toMatchObject(incident.labels);
-    const first = found[0]?.firingAtMs[0] ?? Infinity;
-    // vmalert steps by the group interval, so allow one more step than the promtool test.
-    expect((first - incidentStartMs) / minuteMs).toBeLessThanOrEqual(incident.firingAfterMinutes + 1);
-  }
-});
+  const firing = (alertname: string, instance?: string) =>
+    fired.filter((alert) => alert.labels.alertname === alertname && alert.labels.instance === instance);
 
-it("Akkoma's outage raises AkkomaDown only while it lasts, and losing every target AkkomaTargetMissing", () => {
-  const down = firing("AkkomaDown", history.instance);
-  expect(down).toHaveLength(1);
-  for (const at of down[0]?.firingAtMs ?? []) {
-    expect(at).toBeGreaterThanOrEqual(history.outage.startMs);
-    expect(at).toBeLessThanOrEqual(history.outage.endMs);
-  }
-  const missing = firing("AkkomaTargetMissing");
-  expect(missing).toHaveLength(1);
-  expect(Math.min(...(missing[0]?.firingAtMs ?? []))).toBeGreaterThan(history.endMs);
-});
+  it("each incident raises its alert in time, with its labels", () => {
+    for (const incident of incidentList) {
+      const found = firing(incident.alert, incident.instance);
+      expect({ alert: incident.alert, found: found.length }).toEqual({ alert: incident.alert, found: 1 });
+      expect(found[0]?.labels).toMatchObject({ ...incident.labels, ...targetLabels, [jobLabel]: job });
+      const first = found[0]?.firingAtMs[0] ?? Infinity;
+      // vmalert steps by the group interval, so allow one more step than the promtool test.
+      expect((first - incidentStartMs) / minuteMs).toBeLessThanOrEqual(incident.firingAfterMinutes + 1);
+    }
+  });
 
-it("nothing else fires: zero false alerts over the calm history", () => {
-  const expected = new Set([
-    ...incidentList.map((incident) => `${incident.alert} ${incident.instance}`),
-    `AkkomaDown ${history.instance}`,
-    "AkkomaTargetMissing undefined",
-  ]);
-  const unexpected = fired
-    .map((alert) => `${alert.labels.alertname} ${alert.labels.instance}`)
-    .filter((key) => !expected.has(key));
-  expect(unexpected).toEqual([]);
+  it("Akkoma's outage raises AkkomaDown only while it lasts, and losing every target AkkomaTargetMissing", () => {
+    const down = firing("AkkomaDown", history.instance);
+    expect(down).toHaveLength(1);
+    for (const at of down[0]?.firingAtMs ?? []) {
+      expect(at).toBeGreaterThanOrEqual(history.outage.startMs);
+      expect(at).toBeLessThanOrEqual(history.outage.endMs);
+    }
+    const missing = firing("AkkomaTargetMissing");
+    expect(missing).toHaveLength(1);
+    expect(Math.min(...(missing[0]?.firingAtMs ?? []))).toBeGreaterThan(history.endMs);
+  });
+
+  it("nothing else fires: zero false alerts over the calm history", () => {
+    const expected = new Set([
+      ...incidentList.map((incident) => `${incident.alert} ${incident.instance}`),
+      `AkkomaDown ${history.instance}`,
+      "AkkomaTargetMissing undefined",
+    ]);
+    const unexpected = fired
+      .map((alert) => `${alert.labels.alertname} ${alert.labels.instance}`)
+      .filter((key) => !expected.has(key));
+    expect(unexpected).toEqual([]);
+  });
 });

@@ -1,0 +1,117 @@
+// Recording rules: what the alerts compute, each named `level:metric:operations` (Prometheus' naming
+// convention), so an alert reads as one line over recorded series. The alerts are built over the same
+// inputs twice: raw for Grafana-managed rules (which cannot rely on a Prometheus recording them), recorded
+// for the Prometheus rule files.
+import type { Builder, Expr } from "@grafana/promql-builder";
+import {
+  type Metric,
+  deliveryFailures,
+  jobCompletions,
+  jobExceptions,
+  seriesName,
+  vmMemory,
+} from "../queries/catalogue";
+import { attempts, eventsInWindow, failedShare, meanDurationIn, pollAverageIn, rateIn } from "../queries/alerting";
+import { Query } from "../queries/query";
+import { type JobScope, type Matchers, noneOf, oneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
+
+type WorkerMatchers = Matchers<"worker">;
+
+/** What the alerts compute from Akkoma's series, per target (and worker, reason, target host). */
+export interface AlertInputs {
+  /** Akkoma's polls per second (each poll adds one to every pcount). */
+  pollRate(window: string): Query;
+  /** Share of a worker's jobs that raised. */
+  jobFailedShare(window: string, workers: WorkerMatchers): Query;
+  /** A worker's jobs per second, failed or not. */
+  jobAttempts(window: string, workers: WorkerMatchers): Query;
+  /** Final delivery failures per reason within the window, dead-instance reasons and `except` left out. */
+  deliveryFailuresByReason(window: string, except: readonly string[]): Query;
+  /** Final delivery failures with `reason` per remote host within the window. */
+  deliveryFailuresByTarget(window: string, reason: string): Query;
+  /** Mean of a polled value over the window. */
+  pollAverage(pair: Metric<string, "sumCountPair">, window: string): Query;
+  /** Mean duration of one event over the window. */
+  meanDuration(histogram: Metric<string, "histogram">, window: string): Query;
+}
+
+/** The inputs as raw PromQL over Akkoma's series. */
+export function rawInputs(
+  scope: JobScope,
+  deadInstanceReasons: readonly string[],
+): AlertInputs & { allDeliveryFailuresByTarget(window: string): Query } {
+  const jobRate = (metric: typeof jobExceptions, window: string, where: WorkerMatchers) =>
+    rateIn(metric, "count", window, scope, { by: ["worker"], where });
+  const allDeliveryFailuresByTarget = (window: string, where: Matchers<"target" | "reason"> = {}) =>
+    eventsInWindow(deliveryFailures, window, scope, { by: ["target", "reason"], where });
+  return {
+    allDeliveryFailuresByTarget,
+    pollRate: (window) => rateIn(vmMemory, "pcount", window, scope),
+    jobFailedShare: (window, where) =>
+      failedShare(jobRate(jobExceptions, window, where), jobRate(jobCompletions, window, where)),
+    jobAttempts: (window, where) =>
+      attempts(jobRate(jobExceptions, window, where), jobRate(jobCompletions, window, where)),
+    deliveryFailuresByReason: (window, except) =>
+      eventsInWindow(deliveryFailures, window, scope, {
+        by: ["reason"],
+        where: { reason: noneOf([...deadInstanceReasons, ...except]) },
+      }),
+    deliveryFailuresByTarget: (window, reason) => allDeliveryFailuresByTarget(window, { reason: oneOf([reason]) }),
+    pollAverage: (pair, window) => pollAverageIn(pair, window, scope),
+    meanDuration: (histogram, window) => meanDurationIn(histogram, window, scope),
+  };
+}
+
+/** A recording rule: the series' name, and the raw query it records. */
+export interface RecordingRule {
+  readonly record: string;
+  readonly query: Query;
+}
+
+/**
+ * The inputs over recorded series, and the recording rules they need (filled as the alerts ask for
+ * inputs). Each rule records the unfiltered aggregate; the alert's own filter (a worker, a reason) stays
+ * in the alert, so one recorded series serves every alert that reads it.
+ */
+export function recordedInputs(
+  scope: JobScope,
+  deadInstanceReasons: readonly string[],
+): { inputs: AlertInputs; rules: () => RecordingRule[] } {
+  const raw = rawInputs(scope, deadInstanceReasons);
+  const rules = new Map<string, RecordingRule>();
+  const level = (...by: string[]) => [...targetLabelsOf(scope), ...by].join("_");
+  const recorded = (record: string, query: Query, where: Matchers<string> = {}): Query => {
+    if (!rules.has(record)) rules.set(record, { record, query });
+    return new Query(recordedSeries(record, scope, where) as Builder<Expr>, query.reads, query.unit);
+  };
+  const jobs = seriesName(jobExceptions.name);
+  const failures = deliveryFailures.name;
+  return {
+    inputs: {
+      pollRate: (window) =>
+        recorded(`${level()}:${seriesName(vmMemory.name, "pcount")}:rate${window}`, raw.pollRate(window)),
+      jobFailedShare: (window, where) =>
+        recorded(`${level("worker")}:${jobs}:share_rate${window}`, raw.jobFailedShare(window, {}), where),
+      jobAttempts: (window, where) =>
+        recorded(`${level("worker")}:oban_job_attempts:rate${window}`, raw.jobAttempts(window, {}), where),
+      // The dead-instance reasons are left out here: their list is long, and no alert counts them.
+      deliveryFailuresByReason: (window, except) =>
+        recorded(
+          `${level("reason")}:${failures}:increase${window}_without_dead_hosts`,
+          raw.deliveryFailuresByReason(window, []),
+          { reason: noneOf(except) },
+        ),
+      deliveryFailuresByTarget: (window, reason) =>
+        recorded(
+          `${level("target", "reason")}:${failures}:increase${window}`,
+          raw.allDeliveryFailuresByTarget(window),
+          { reason: oneOf([reason]) },
+        ),
+      pollAverage: (pair, window) =>
+        recorded(`${level()}:${pair.name}:poll_mean${window}`, raw.pollAverage(pair, window)),
+      meanDuration: (histogram, window) =>
+        recorded(`${level()}:${histogram.name}:mean${window}`, raw.meanDuration(histogram, window)),
+    },
+    rules: () => [...rules.values()],
+  };
+}

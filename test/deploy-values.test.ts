@@ -1,0 +1,57 @@
+// The values file end to end: docs/values.example.yaml (the README's full example) renders a dashboard,
+// recording rules and alerts for those values, and promtool accepts the rule files.
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { akkomaAlerts } from "../alerts/akkoma";
+import { outputs } from "../config";
+import schema from "../deploy/values.schema.json";
+import { projectRoot, runCli } from "./support/build";
+import { promtool } from "./support/promtool";
+
+const example = join(projectRoot, "docs", "values.example.yaml");
+
+it("the full example renders every file for its values, and promtool checks its rule files", () => {
+  const values = parse(readFileSync(example, "utf8")) as { uid: string; alerts: object };
+  const base = join(projectRoot, outputs.renderedFolder, values.uid);
+  const files = ["json", "alerts.yml", "recording-rules.yml", "alert-rules.json"].map((ext) => `${base}.${ext}`);
+  try {
+    const result = runCli(["build", "--config", example]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    const [dashboard, alerts, recordings, grafana] = files.map((file) => readFileSync(file, "utf8")) as string[];
+    const check = promtool(["check", "rules", files[2]!, files[1]!], projectRoot);
+    expect(check.output).toContain("SUCCESS");
+    expect(check.status).toBe(0);
+
+    const rules = (
+      parse(alerts!) as {
+        groups: {
+          rules: { alert: string; expr: string; labels: object; for: string; annotations: Record<string, string> }[];
+        }[];
+      }
+    ).groups[0]!.rules;
+    expect(rules.map((rule) => rule.alert)).not.toContain("AkkomaBeamIoRunQueueHigh");
+    const pool = rules.find((rule) => rule.alert === "AkkomaDatabasePoolSaturated")!;
+    expect(pool.expr).toMatch(/> \(30\)$/);
+    expect(pool.labels).toEqual({ team: "fediverse-ops", environment: "production", severity: "critical" });
+    expect(rules.find((rule) => rule.alert === "AkkomaDown")!.for).toBe("10m");
+    for (const rule of rules) {
+      expect(rule.expr).toContain('cluster="eu1"');
+      expect(rule.annotations.dashboard_url).toMatch(/^https:\/\/grafana\.example\.org\/d\/akkoma-eu1\?viewPanel=\d+$/);
+    }
+    expect(recordings).toContain('reason!~"http_410|http_502|');
+    expect(recordings).not.toContain("http_525");
+    expect(JSON.parse(grafana!).groups[0].rules[0].labels).toMatchObject({ team: "fediverse-ops" });
+    const monitor = parse(readFileSync(`${base}.kubernetes/service-monitor.yaml`, "utf8"));
+    expect(monitor.metadata.name).toBe(values.uid);
+    expect(monitor.spec.endpoints[0].relabelings).toEqual([{ targetLabel: "job", replacement: "akkoma" }]);
+    expect(readFileSync(`${base}.kubernetes/prometheus-rule.yaml`, "utf8")).toContain("team: fediverse-ops");
+    expect(dashboard).toContain("http_410|http_502|http_520|http_521|http_522|http_523|http_524|econnrefused");
+  } finally {
+    for (const file of [...files, `${base}.kubernetes`]) rmSync(file, { force: true, recursive: true });
+  }
+});
+
+it("the values schema lists every alert by name, so each can be tuned", () => {
+  expect(Object.keys(schema.properties.alerts.properties)).toEqual(akkomaAlerts().map((alert) => alert.name));
+});

@@ -1,0 +1,55 @@
+// promtool as the rule tests use it: the rule files written to a folder (annotations left out: they are
+// templated with values), series in promtool's notation, and `promtool test rules` run there.
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { type RuleRendering, prometheusRulesFile, recordingRulesFile } from "../../build/rules";
+import type { SyntheticSeries } from "../../harness/synthetic";
+import { requireCommand } from "./build";
+
+export function promtool(args: string[], cwd: string) {
+  const result = spawnSync(requireCommand("promtool", "prometheus"), args, { encoding: "utf8", cwd });
+  return { status: result.status, output: result.stdout + result.stderr };
+}
+
+/** promtool's series notation: one value a minute, `_` where the scrape did not see it. */
+export const inputSeries = (series: readonly SyntheticSeries[]) =>
+  series.map(({ name, labels, values }) => ({
+    series: `${name}{${Object.entries(labels)
+      .map(([label, value]) => `${label}=${JSON.stringify(value)}`)
+      .join(",")}}`,
+    values: Array.from(values, (value) => (Number.isNaN(value) ? "_" : String(value))).join(" "),
+  }));
+
+/** Series as a scraper relabelled them: the job label renamed, and further target labels added. */
+export const relabelled = (
+  series: readonly SyntheticSeries[],
+  jobLabel: string,
+  extra: Readonly<Record<string, string>>,
+): SyntheticSeries[] =>
+  series.map((one) => {
+    const { job, ...labels } = one.labels as Record<string, string>;
+    return { ...one, labels: { ...labels, ...(job === undefined ? {} : { [jobLabel]: job }), ...extra } };
+  });
+
+/** Writes the recording and alert rule files for `rendering` into `folder`; returns their names, recordings first. */
+export function writeRuleFiles(folder: string, rendering: RuleRendering = {}): string[] {
+  const alerts = parse(prometheusRulesFile(rendering)) as { groups: { rules: { annotations?: unknown }[] }[] };
+  for (const rule of alerts.groups.flatMap((group) => group.rules)) delete rule.annotations;
+  writeFileSync(join(folder, "recording-rules.yml"), recordingRulesFile(rendering));
+  writeFileSync(join(folder, "alerts.yml"), stringify(alerts, { lineWidth: 0 }));
+  return ["recording-rules.yml", "alerts.yml"];
+}
+
+/** Runs `promtool test rules` on a test file for the given rule files and tests. */
+export function testRules(folder: string, ruleFiles: readonly string[], tests: readonly object[]) {
+  const file = join(folder, "tests.yml");
+  const spec = {
+    rule_files: ruleFiles,
+    evaluation_interval: "1m",
+    tests: tests.map((t) => ({ interval: "1m", ...t })),
+  };
+  writeFileSync(file, stringify(spec, { lineWidth: 0 }));
+  return promtool(["test", "rules", file], folder);
+}
