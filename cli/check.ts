@@ -53,6 +53,8 @@ export interface MetricsOptions {
 /** Why the flags cannot work together, if they cannot. */
 function flagProblem(args: CheckOptions): string | undefined {
   if (args.json && !args.list) return "--json: only used with --list (or run `metrics --json`)";
+  if (args.list && (args.telemetry !== undefined || args.metrics !== undefined))
+    return "--list: lists what the dashboard reads and checks nothing; run the check without --list";
   if (args.list) return undefined;
   if (args.telemetry === undefined && args.metrics === undefined)
     return (

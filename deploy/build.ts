@@ -2,6 +2,8 @@
 // values. Returns one line per file written, for the CLI to print.
 
 import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/outputs";
+import { outputs } from "../config";
+import { DashboardError } from "../errors";
 import { type DeploymentField, deploymentValues, flagOf } from "./values";
 
 export interface BuildRequest {
@@ -14,6 +16,12 @@ export interface BuildRequest {
 const lines = (written: readonly Written[]) => written.map(({ path, purpose }) => `wrote ${path} (${purpose})`);
 
 export async function buildForDeployment(request: BuildRequest): Promise<string[]> {
+  if (request.apiBody && request.out === undefined)
+    throw new DashboardError(
+      "--api-body",
+      "needs --out FILE",
+      `the request body is no dashboard; ${outputs.renderedFolder}/<uid>.json is, and Terraform may read it`,
+    );
   const values = deploymentValues(request.flags, request.config);
   if (!values && !request.apiBody) {
     return lines(request.out === undefined ? await buildAllFiles() : await buildDashboardFile(request.out));
@@ -21,7 +29,7 @@ export async function buildForDeployment(request: BuildRequest): Promise<string[
   const { folder, ...settings } = values ?? {};
   const written = await renderDashboardFile(settings, { out: request.out, folder, apiBody: request.apiBody });
   const unused =
-    folder !== undefined && !request.apiBody
+    request.flags.folder !== undefined && !request.apiBody
       ? [`note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body); set Terraform's folder itself`]
       : [];
   return [...lines(written), ...unused];

@@ -246,6 +246,17 @@ describe("the README's recipes", () => {
     expect(readme).toContain(`label configmap ${configMap} grafana_dashboard=1`);
   });
 
+  it("the example config file's folder (for --api-body) brings no note about a flag never given", () => {
+    const example = yamlBlocks.find((b) => b.startsWith("# social.yaml"));
+    const config = join(folder(), "social.yaml");
+    writeFileSync(config, example ?? "");
+    const out = join(folder(), "social.json");
+    const result = runCli(["build", "--config", config, "--out", out]);
+    expect(result).toEqual({ status: 0, stdout: expect.stringMatching(/^wrote [^\n]*\n$/), stderr: "" });
+    const withFlag = runCli(["build", "--uid", "social", "--folder", "akkoma", "--out", out]);
+    expect(withFlag.stdout).toMatch(/\nnote: --folder goes into the HTTP API body only/);
+  });
+
   it("the example config file renders, carrying its values", () => {
     const example = yamlBlocks.find((b) => b.startsWith("# social.yaml"));
     if (!example) throw new Error("the README has no social.yaml example");
