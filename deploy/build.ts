@@ -22,7 +22,7 @@ export async function buildForDeployment(request: BuildRequest): Promise<string[
       "needs --out FILE",
       `the request body is no dashboard; ${outputs.renderedFolder}/<uid>.json is, and Terraform may read it`,
     );
-  const values = deploymentValues(request.flags, request.config);
+  const values = await deploymentValues(request.flags, request.config);
   if (!values && !request.apiBody) {
     return lines(request.out === undefined ? await buildAllFiles() : await buildDashboardFile(request.out));
   }

@@ -2,8 +2,8 @@
 // checked against values.schema.json so a typo is named instead of silently ignored.
 
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
+import { defaultLimits, readSource } from "../check/sources";
 import type { DashboardSettings } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
@@ -24,24 +24,27 @@ export const flagOf = (field: DeploymentField) => `--${field.replace(/[A-Z]/g, (
  * The values a build renders with: the config file's, overridden field by field by flags; undefined
  * when neither gives any (then the build writes the import and provisioning files).
  */
-export function deploymentValues(
+export async function deploymentValues(
   flags: Partial<Record<DeploymentField, string>>,
   configFile?: string,
-): DeploymentValues | undefined {
-  const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
+): Promise<DeploymentValues | undefined> {
+  const fromFile = configFile === undefined ? {} : await readConfigFile(configFile);
   const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
   checkValues(given, (field) => flagOf(field as DeploymentField));
   const values = { ...fromFile, ...given };
   return Object.keys(values).length > 0 ? values : undefined;
 }
 
-function readConfigFile(file: string): DeploymentValues {
+async function readConfigFile(file: string): Promise<DeploymentValues> {
   const culprit = `--config ${file}`;
+  // The same size and time bounds as every other input: a FIFO fed by `yes` must not fill memory.
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = await readSource(file, "--config expects a JSON or YAML file of deployment values", defaultLimits, true);
   } catch (error) {
-    throw new DashboardError(culprit, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+    if (!(error instanceof DashboardError)) throw error;
+    const hint = error.problem.startsWith("larger than") ? "deployment values take a few lines" : error.hint;
+    throw new DashboardError(`--config ${error.culprit}`, error.problem, hint);
   }
   // JSON is YAML too, so one parser reads both.
   const document = parseDocument(text);
@@ -50,7 +53,13 @@ function readConfigFile(file: string): DeploymentValues {
     const where = error.linePos ? ` at line ${error.linePos[0].line}` : "";
     throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${firstLine(error.message)}`);
   }
-  const values: unknown = document.toJS();
+  let values: unknown;
+  try {
+    values = document.toJS();
+  } catch (error) {
+    // yaml refuses to expand more aliases than it has nodes' worth (an "alias bomb"): bad input, not a bug.
+    throw new DashboardError(culprit, `cannot be read: ${firstLine((error as Error).message)}`);
+  }
   checkValues(values, (field) => `${culprit}: ${field}`, culprit);
   return values as DeploymentValues;
 }
@@ -58,7 +67,13 @@ function readConfigFile(file: string): DeploymentValues {
 /** Throws for the first problem, naming the field as `culpritOf(field)` puts it. */
 function checkValues(values: unknown, culpritOf: (field: string) => string, whole = "deployment values"): void {
   const validate = validator();
-  if (validate(values)) return;
+  if (validate(values)) {
+    for (const [field, value] of Object.entries(values as Record<string, string>)) {
+      const problem = textProblem(value);
+      if (problem) throw new DashboardError(culpritOf(field), problem);
+    }
+    return;
+  }
   const error = validate.errors?.[0] as ErrorObject;
   if (error.instancePath === "" && error.keyword === "additionalProperties") {
     const field = String(error.params.additionalProperty);
@@ -68,6 +83,20 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
   throw new DashboardError(culpritOf(error.instancePath.slice(1)), error.message ?? `fails "${error.keyword}"`);
+}
+
+/**
+ * What makes a value unfit for the files it reaches: rule files must be UTF-8 (promtool refuses a lone
+ * surrogate), U+FFFD is what bytes that were not UTF-8 became, and `${NAME}` is an import placeholder
+ * that nothing but Grafana's import screen fills in.
+ */
+function textProblem(value: string): string | undefined {
+  if (/[\ud800-\udfff]/u.test(value)) return "holds a lone UTF-16 surrogate, which is not text";
+  if (value.includes("\ufffd")) return "holds U+FFFD, the mark of bytes that were not UTF-8; write it in UTF-8";
+  const placeholder = /\$\{[A-Z][A-Z0-9_]*\}/.exec(value);
+  if (placeholder) return `${placeholder[0]} is an import placeholder, which only Grafana's import screen fills in`;
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "holds a control character";
+  return undefined;
 }
 
 const firstLine = (text: string) => text.split("\n")[0]?.trim() ?? text;

@@ -214,7 +214,9 @@ describe("akkoma-dashboards build with deployment values", () => {
     const config = join(folder(), "missing.yaml");
     const result = runCli(["build", "--config", config]);
     expect(result).toMatchObject({ status: 2, stdout: "" });
-    expect(result.stderr).toBe(`akkoma-dashboards: --config ${config}: cannot read the file (ENOENT)\n`);
+    expect(result.stderr).toBe(
+      `akkoma-dashboards: --config ${config}: no such file (--config expects a JSON or YAML file of deployment values)\n`,
+    );
   });
 
   it("names a bad flag value by its flag", () => {
