@@ -35,6 +35,7 @@ import type { Query } from "../queries/query";
 import { type Matchers, type Scope, jobScope, noneOf, oneOf } from "../queries/selectors";
 import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";
+import { templateLiteral } from "./templates";
 
 export type Severity = "critical" | "warning";
 
@@ -97,6 +98,7 @@ function jobsFailing(scope: Scope): AlertDefinition {
 /** Every alert, selecting every instance of `job`. */
 export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
   const scope = jobScope(job);
+  const jobText = templateLiteral(job);
   const { stale, outboundFederation: outbound, deliveryFailures: failures, queueBacklog } = settings;
   const unauthorized = settings.unauthorizedDeliveries;
   const beamRunQueue = (name: string, pair: typeof cpuRunQueue, kind: string): AlertDefinition => ({
@@ -128,8 +130,8 @@ export function akkomaAlerts(job: string = settings.job): AlertDefinition[] {
       for: settings.targetMissing.for,
       condition: absentIn(up, scope),
       // absent() returns one series without an instance label: it fires only when every target is gone.
-      summary: `No target of scrape job ${job} is scraped`,
-      description: () => `The scraper has had no target in job "${job}" for ${settings.targetMissing.for}.`,
+      summary: `No target of scrape job ${jobText} is scraped`,
+      description: () => `The scraper has had no target in job "${jobText}" for ${settings.targetMissing.for}.`,
       runbook: "akkomatargetmissing",
       panel: titles.up,
     },

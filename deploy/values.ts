@@ -2,7 +2,7 @@
 // checked against values.schema.json so a typo is named instead of silently ignored.
 
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { parseDocument } from "yaml";
+import { parseDocument, visit } from "yaml";
 import { defaultLimits, readSource } from "../check/sources";
 import type { DashboardSettings } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
@@ -53,13 +53,20 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
     const where = error.linePos ? ` at line ${error.linePos[0].line}` : "";
     throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${firstLine(error.message)}`);
   }
-  let values: unknown;
-  try {
-    values = document.toJS();
-  } catch (error) {
-    // yaml refuses to expand more aliases than it has nodes' worth (an "alias bomb"): bad input, not a bug.
-    throw new DashboardError(culprit, `cannot be read: ${firstLine((error as Error).message)}`);
+  // Values are a few scalars: an alias has no use there, and resolving many (yaml looks each one up
+  // through the document; an "alias bomb" multiplies them) takes time and memory beyond the file's size.
+  let alias: number | undefined;
+  visit(document, {
+    Alias: (_, node) => {
+      alias = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  if (alias !== undefined) {
+    const line = text.slice(0, alias).split("\n").length;
+    throw new DashboardError(`${culprit}:${line}`, "a YAML alias (*name)", "write the value itself");
   }
+  const values: unknown = document.toJS();
   checkValues(values, (field) => `${culprit}: ${field}`, culprit);
   return values as DeploymentValues;
 }
