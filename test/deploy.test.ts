@@ -272,3 +272,31 @@ describe("the README's recipes", () => {
     expect(variablesOf(dashboard).instance?.current?.value).toBe(values.instance);
   });
 });
+
+// The README followed to the letter, on a fresh machine: commands that work outside a published package,
+// a CI that pins a commit on a supported Node, HTTP errors that stop curl.
+describe("the README's commands", () => {
+  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```(?:sh|yaml)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+
+  it("never runs npx akkoma-dashboards: no such package is published", () => {
+    expect(blocks.join("\n")).not.toMatch(/npx akkoma-dashboards/);
+    expect(blocks.join("\n")).toMatch(/node dist\/akkoma-dashboards\.js build --config social\.yaml/);
+  });
+
+  it("CI snippets pin a commit (fetched, as clone --branch cannot) on Node 22 or 24", () => {
+    const ci = blocks.filter((block) => block.includes("check --telemetry") && block.includes("image:"));
+    expect(ci.length).toBeGreaterThan(0);
+    for (const block of ci) {
+      expect(block).toMatch(/image: node:(22|24)\n/);
+      expect(block).toMatch(/git fetch -q --depth 1 \S.* <commit id> && git checkout -q FETCH_HEAD/);
+      expect(block).not.toMatch(/--branch/);
+    }
+  });
+
+  it("every curl fails on an HTTP error (-f)", () => {
+    const curls = blocks.flatMap((block) => block.split("\n")).filter((line) => /\bcurl\b/.test(line));
+    expect(curls.length).toBeGreaterThan(0);
+    for (const line of curls) expect(line).toMatch(/curl -f/);
+  });
+});
