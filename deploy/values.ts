@@ -43,7 +43,12 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
     text = await readSource(file, "--config expects a JSON or YAML file of deployment values", defaultLimits, true);
   } catch (error) {
     if (!(error instanceof DashboardError)) throw error;
-    const hint = error.problem.startsWith("larger than") ? "deployment values take a few lines" : error.hint;
+    // build has no --max-size or --timeout: the check's hints about raising them do not apply.
+    const hint = error.problem.startsWith("larger than")
+      ? "deployment values take a few lines"
+      : error.problem.startsWith("nothing complete")
+        ? "is anything writing to it?"
+        : error.hint;
     throw new DashboardError(`--config ${error.culprit}`, error.problem, hint);
   }
   // JSON is YAML too, so one parser reads both.

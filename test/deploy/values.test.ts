@@ -60,6 +60,23 @@ describe("deployment values that would break what they reach", () => {
   });
 
   describe("a config FIFO", () => {
+    const build = (path: string) =>
+      new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cliPath, "build", "--config", path, "--out", out()]);
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("close", (status) => resolve({ status, stderr }));
+      });
+
+    it("nobody writes to stops after the 15 s every input is given, exit 2", async () => {
+      const path = join(folder(), "waiting.yaml");
+      spawnSync("mkfifo", [path]);
+      expect(await build(path)).toEqual({
+        status: 2,
+        stderr: `akkoma-dashboards: --config ${path}: nothing complete within 15 s; stopped reading (is anything writing to it?)\n`,
+      });
+    }, 40_000);
+
     let writer: ChildProcess | undefined;
     afterEach(() => writer?.kill());
 
@@ -67,12 +84,7 @@ describe("deployment values that would break what they reach", () => {
       const path = join(folder(), "endless.yaml");
       spawnSync("mkfifo", [path]);
       writer = spawn("sh", ["-c", 'exec yes > "$0"', path], { stdio: "ignore" });
-      const result = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [cliPath, "build", "--config", path, "--out", out()]);
-        let stderr = "";
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on("close", (status) => resolve({ status, stderr }));
-      });
+      const result = await build(path);
       expect(result).toEqual({
         status: 2,
         stderr: `akkoma-dashboards: --config ${path}: larger than the 16 MiB limit; stopped reading (deployment values take a few lines)\n`,
