@@ -22,6 +22,7 @@ import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";
 import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
 import { federationWorkers } from "../queries/catalogue";
+import { templateLiteral } from "./templates";
 
 export type Severity = "critical" | "warning" | "info";
 
@@ -107,7 +108,7 @@ function jobFailure(inputs: AlertInputs, window: string, bars: readonly [Query, 
 function specs(scope: JobScope): AlertSpec[] {
   const { stale, outboundFederation: outbound, deliveryFailures: failures, queueBacklog, jobExceptions } = settings;
   const unauthorized = settings.unauthorizedDeliveries;
-  const job = scope.job;
+  const jobText = templateLiteral(scope.job);
   const beamRunQueue = (name: AlertName, pair: typeof cpuRunQueue, kind: string): AlertSpec => ({
     name,
     defaults: { severity: "warning", for: settings.runQueue.for, threshold: settings.runQueue.mean },
@@ -136,8 +137,8 @@ function specs(scope: JobScope): AlertSpec[] {
       defaults: { severity: "critical", for: settings.targetMissing.for },
       condition: () => absentIn(up, scope),
       // absent() returns one series without an instance label: it fires only when every target is gone.
-      summary: `No target of scrape job ${job} is scraped`,
-      description: (_value, tuned) => `The scraper has had no target in job "${job}" for ${tuned.for}.`,
+      summary: `No target of scrape job ${jobText} is scraped`,
+      description: (_value, tuned) => `The scraper has had no target in job "${jobText}" for ${tuned.for}.`,
       runbook: "akkomatargetmissing",
       panel: titles.up,
     },

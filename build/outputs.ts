@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { alerts as alertSettings, dashboard as settings, outputs } from "../config";
@@ -11,7 +11,7 @@ import { scrapeLabels } from "../config";
 import { kubernetesFiles } from "./kubernetes";
 import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, recordingRulesFile, ruleGroups } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
-import { writeOutput } from "./write";
+import { type OutputFile, writeFiles } from "./write";
 
 /** The dashboard as Grafana imports it: enveloped, checked against Grafana's schemas, formatted. */
 export async function importFileText(dashboard = akkomaDashboard(sections(), importDefaults)): Promise<string> {
@@ -73,19 +73,50 @@ export interface Written {
 }
 
 /**
- * Writes each file (a FIFO or device such as /dev/stdout directly, never replacing it) and returns
- * the files written, without streams: a line saying so would land in the stream itself.
+ * Writes the files all or none (a FIFO or device such as /dev/stdout directly, never replacing it) and
+ * returns the files written, without streams: a line saying so would land in the stream itself.
  */
-function writeAll(files: readonly (Written & { readonly content: string })[], makeFolders = false): Written[] {
-  if (makeFolders) for (const { path } of files) mkdirSync(dirname(path), { recursive: true });
+function writeAll(files: readonly (Written & OutputFile)[], makeFolders = false): Written[] {
+  if (makeFolders) {
+    requireOutFolder();
+    for (const { path } of files) makeFolder(dirname(path));
+  }
+  const written = writeFiles(files);
   return files
-    .filter(({ path, content }) => writeOutput(path, content) === "file")
+    .filter(({ path }) => written.some((file) => file.path === path && file.kind === "file"))
     .map(({ path, purpose }) => ({ path, purpose }));
+}
+
+const outFolder = dirname(outputs.importFile);
+
+/** The committed outputs live in a clone's out/: run elsewhere, a build would scatter a new out/ there. */
+function requireOutFolder(): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(outFolder).isDirectory();
+  } catch {
+    throw new DashboardError(
+      `${outFolder}/`,
+      "no such folder here",
+      "run build in the akkoma-dashboards clone, or name the file with --out",
+    );
+  }
+  if (!isFolder) throw new DashboardError(`${outFolder}/`, "is not a folder");
+}
+
+function makeFolder(folder: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new DashboardError(`${folder}/`, `cannot create the folder (${code})`);
+  }
 }
 
 /** The import file alone, to `out` (`-`: standard output). */
 export async function buildDashboardFile(out: string): Promise<Written[]> {
-  return writeAll([{ path: out, purpose: "for Grafana's import screen", content: await importFileText() }]);
+  const content = await importFileText();
+  return writeAll([{ path: out, purpose: "for Grafana's import screen", content, culprit: `--out ${out}` }]);
 }
 
 /** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
@@ -147,7 +178,8 @@ export async function renderDashboardFile(
   const purpose = options.apiBody
     ? "body for POST /api/dashboards/db"
     : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
-  if (options.out !== undefined) return writeAll([{ path: options.out, purpose, content }]);
+  if (options.out !== undefined)
+    return writeAll([{ path: options.out, purpose, content, culprit: `--out ${options.out}` }]);
   const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
   const rendering = { ...rules, job: values.job, runbookBaseUrl, dashboard: built };
   const { datasourceUid } = values;

@@ -13,56 +13,110 @@ import {
   writeSync,
   type Stats,
 } from "node:fs";
+import { constants } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { DashboardError } from "../errors";
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
 
-function statOrUndefined(stat: (path: string) => Stats, path: string): Stats | undefined {
+/** A file to write, and how an error names it: `--out FILE` when the user named it, else its path. */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+  readonly culprit?: string;
+  /** The file's mode whether new or replaced (0600 for a secret, which no reader may see in between). */
+  readonly mode?: number;
+}
+
+const culpritOf = (file: { path: string; culprit?: string }) => file.culprit ?? file.path;
+
+function statOrUndefined(stat: (path: string) => Stats, path: string, culprit: string): Stats | undefined {
   try {
     return stat(path);
   } catch (error) {
     if (errorCode(error) === "ENOENT") return undefined;
-    throw new DashboardError(`--out ${path}`, `cannot write the file (${errorCode(error)})`);
+    throw new DashboardError(culprit, `cannot write the file (${errorCode(error)})`);
   }
 }
 
+/** A file ready to be put in place: a regular file's temp file waits for its rename, a stream for its write. */
+interface Staged {
+  readonly path: string;
+  readonly kind: "file" | "stream";
+  commit(): void;
+  discard(): void;
+}
+
 /**
- * Writes `content` to `path` the way its kind allows, never replacing anything but a regular file:
- * a regular file (or a new one) all or nothing, through a temp file and a rename, keeping its mode and
- * owner; a symbolic link's target the same way; a FIFO or character device (`/dev/stdout`) directly, as
- * `tee` would; `-` is standard output. A folder, socket or block device is refused.
+ * Writes each file the way its kind allows, never replacing anything but a regular file: regular files
+ * (new ones, or a symbolic link's target) all or none, each to a temp file beside it first and renamed
+ * into place only when all are complete, keeping the mode and owner of the file replaced; a FIFO or
+ * character device (`/dev/stdout`) directly, as `tee` would, before the rest; `-` is standard output.
+ * A folder, socket or block device is refused. Returns what was written, streams first.
  */
-export function writeOutput(path: string, content: string): "file" | "stream" {
-  if (path === "-") {
-    writeDirectly(path, content, 1);
-    return "stream";
+export function writeFiles(files: readonly OutputFile[]): { path: string; kind: "file" | "stream" }[] {
+  const planned = files.map((file) => ({ file, stream: streamOf(file) }));
+  const streams = planned.flatMap(({ stream }) => (stream ? [stream] : []));
+  for (const stream of streams) stream.commit();
+  const regular = planned.filter(({ stream }) => !stream).map(({ file }) => file);
+  if (regular.length > 0) guardAgainstSignals();
+  const staged: Staged[] = [];
+  try {
+    for (const file of regular) staged.push(stage(file));
+  } catch (error) {
+    for (const file of staged) file.discard();
+    throw error;
   }
-  const target = statOrUndefined(statSync, path);
-  if (target && isStandardOutput(target)) {
-    // `/dev/stdout` may be a socket or pipe that open() refuses; it is fd 1 either way.
-    writeDirectly(path, content, 1);
-    return "stream";
+  const renamed: string[] = [];
+  for (const [index, file] of staged.entries()) {
+    try {
+      file.commit();
+    } catch (error) {
+      for (const rest of staged.slice(index)) rest.discard();
+      if (!(error instanceof DashboardError) || renamed.length === 0) throw error;
+      throw new DashboardError(error.culprit, error.problem, `already written: ${renamed.join(", ")}`);
+    }
+    renamed.push(file.path);
+    writtenSoFar.push(file.path);
   }
+  return [...streams, ...staged].map(({ path, kind }) => ({ path, kind }));
+}
+
+/** `file` as a stream written on commit, when it is one (`-`, a FIFO, a device); undefined for a regular file. */
+function streamOf(file: OutputFile): Staged | undefined {
+  const culprit = culpritOf(file);
+  const direct = (fd?: number): Staged => ({
+    path: file.path,
+    kind: "stream",
+    commit: () => writeDirectly(file.path, file.content, culprit, fd),
+    discard: () => undefined,
+  });
+  if (file.path === "-") return direct(1);
+  const target = statOrUndefined(statSync, file.path, culprit);
+  // `/dev/stdout` may be a socket or pipe that open() refuses; it is fd 1 either way.
+  if (target && isStandardOutput(target)) return direct(1);
+  if (target && (target.isFIFO() || target.isCharacterDevice())) return direct();
+  return undefined;
+}
+
+/** A regular file's content in a temp file beside it, renamed into place on commit. */
+function stage(file: OutputFile): Staged {
+  const culprit = culpritOf(file);
+  const target = statOrUndefined(statSync, file.path, culprit);
   if (!target) {
-    if (statOrUndefined(lstatSync, path)?.isSymbolicLink())
-      throw new DashboardError(`--out ${path}`, "a symbolic link to a file that does not exist", "create it first");
-    writeAtomically(path, content);
-    return "file";
-  } else if (target.isFile()) {
-    const real = statOrUndefined(lstatSync, path)?.isSymbolicLink() ? realpathSync(path) : path;
-    writeAtomically(real, content, target);
-    return "file";
-  } else if (target.isFIFO() || target.isCharacterDevice()) {
-    writeDirectly(path, content);
-    return "stream";
-  } else {
-    const kind = target.isDirectory() ? "a folder" : target.isSocket() ? "a socket" : "a block device";
-    throw new DashboardError(
-      `--out ${path}`,
-      `cannot write the file (${target.isDirectory() ? "EISDIR" : "EINVAL"}): it is ${kind}`,
-    );
+    if (statOrUndefined(lstatSync, file.path, culprit)?.isSymbolicLink())
+      throw new DashboardError(culprit, "a symbolic link to a file that does not exist", "create it first");
+    return stageAtomically(file.path, file.content, culprit, undefined, file.mode);
   }
+  if (target.isFile()) {
+    const real = statOrUndefined(lstatSync, file.path, culprit)?.isSymbolicLink() ? realpathSync(file.path) : file.path;
+    return { ...stageAtomically(real, file.content, culprit, target, file.mode), path: file.path };
+  }
+  const kind = target.isDirectory() ? "a folder" : target.isSocket() ? "a socket" : "a block device";
+  throw new DashboardError(
+    culprit,
+    `cannot write the file (${target.isDirectory() ? "EISDIR" : "EINVAL"}): it is ${kind}`,
+  );
 }
 
 function isStandardOutput(target: Stats): boolean {
@@ -76,64 +130,116 @@ function isStandardOutput(target: Stats): boolean {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-function writeDirectly(path: string, content: string, open?: number): void {
+/** Writes every byte or throws: a full disk or `ulimit -f` makes write() take less than it was given. */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let written = 0; written < bytes.length;) {
+    let taken: number;
+    try {
+      taken = writeSync(fd, bytes, written);
+    } catch (error) {
+      if (errorCode(error) !== "EAGAIN") throw error;
+      Atomics.wait(pause, 0, 0, 5); // a pipe's reader is behind: wait for it rather than spin
+      continue;
+    }
+    if (taken === 0) throw Object.assign(new Error("ENOSPC"), { code: "ENOSPC" });
+    written += taken;
+  }
+}
+
+function writeDirectly(path: string, content: string, culprit: string, open?: number): void {
   let fd = open;
   try {
     fd ??= openSync(path, "w");
-    const bytes = Buffer.from(content);
-    // A pipe or socket may take part of it at a time, or none for a moment (EAGAIN on a non-blocking fd).
-    for (let written = 0; written < bytes.length;) {
-      try {
-        written += writeSync(fd, bytes, written);
-      } catch (error) {
-        if (errorCode(error) !== "EAGAIN") throw error;
-        Atomics.wait(pause, 0, 0, 5); // the reader is behind: wait for it rather than spin
-      }
-    }
+    writeAll(fd, Buffer.from(content));
   } catch (error) {
     // `build --out - | head`: the reader has what it wanted; like `cat`, stop without a complaint.
     if (fd === 1 && errorCode(error) === "EPIPE") return;
-    throw new DashboardError(`--out ${path}`, `cannot write the file (${errorCode(error)})`);
+    throw new DashboardError(culprit, `cannot write the file (${errorCode(error)})`);
   } finally {
     if (fd !== undefined && fd !== open) closeSync(fd);
   }
 }
 
+/** Temp files not yet renamed or removed: a signal removes them before the process ends. */
+const tempFiles = new Set<string>();
+/** Files renamed into place by this process, for the line a signal prints. */
+const writtenSoFar: string[] = [];
+let guarded = false;
+
 /**
- * Writes all of `content` or nothing: a temp file beside the target, then a rename, so a reader
- * (or Grafana's provisioning) never sees half a dashboard. `existing`: the file replaced, whose mode
- * and owner the new one keeps; a new file gets `mode` (0600 for a secret, which no reader may see in between).
+ * Node runs a signal's listeners only between synchronous steps, and every write here is synchronous:
+ * with listeners installed, SIGINT or SIGTERM waits until every file is renamed or none is, instead of
+ * cutting the build between two renames; they then remove any temp file left and say what was written.
  */
-export function writeAtomically(path: string, content: string, existing?: Stats, mode = 0o644): void {
+function guardAgainstSignals(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      for (const temp of tempFiles) rmSync(temp, { force: true });
+      const written = writtenSoFar.length > 0 ? `wrote ${writtenSoFar.join(", ")}` : "nothing written";
+      process.stderr.write(`akkoma-dashboards: interrupted by ${signal}; ${written}\n`);
+      process.exit(128 + constants.signals[signal]);
+    });
+  }
+}
+
+function stageAtomically(path: string, content: string, culprit: string, existing?: Stats, mode?: number): Staged {
   const folder = dirname(path);
   let folderStat;
   try {
     folderStat = statSync(folder);
   } catch {
-    throw new DashboardError(`--out ${path}`, `folder ${folder} does not exist`, "create it first");
+    throw new DashboardError(culprit, `folder ${folder} does not exist`, "create it first");
   }
-  if (!folderStat.isDirectory()) throw new DashboardError(`--out ${path}`, `${folder} is not a folder`);
+  if (!folderStat.isDirectory()) throw new DashboardError(culprit, `${folder} is not a folder`);
 
   const temp = join(folder, `.${basename(path)}.${process.pid}.tmp`);
+  const discard = () => {
+    rmSync(temp, { force: true });
+    tempFiles.delete(temp);
+  };
+  const failed = (error: unknown) => {
+    discard();
+    const reason = errorCode(error);
+    const hint =
+      reason === "EPERM" && existing ? `it belongs to uid ${existing.uid}; write it as that user` : undefined;
+    return new DashboardError(culprit, `cannot write the file (${reason})`, hint);
+  };
   try {
-    const fd = openSync(temp, "wx", mode);
+    const fd = openSync(temp, "wx", mode ?? 0o644);
+    tempFiles.add(temp);
     try {
       if (existing) {
-        fchmodSync(fd, existing.mode & 0o7777);
+        fchmodSync(fd, mode ?? existing.mode & 0o7777);
         if (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.())
           fchownSync(fd, existing.uid, existing.gid);
       }
-      writeSync(fd, content);
+      writeAll(fd, Buffer.from(content));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
-    renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
-    const reason = errorCode(error);
-    const hint =
-      reason === "EPERM" && existing ? `it belongs to uid ${existing.uid}; write it as that user` : undefined;
-    throw new DashboardError(`--out ${path}`, `cannot write the file (${reason})`, hint);
+    throw failed(error);
   }
+  const commit = () => {
+    try {
+      renameSync(temp, path);
+      tempFiles.delete(temp);
+    } catch (error) {
+      throw failed(error);
+    }
+  };
+  return { path, kind: "file", commit, discard };
+}
+
+/**
+ * Writes all of `content` or nothing: a temp file beside the target, then a rename, so a reader
+ * (or Grafana's provisioning) never sees half a dashboard. `existing`: the file replaced, whose mode
+ * and owner the new one keeps.
+ */
+export function writeAtomically(path: string, content: string, existing?: Stats, culprit = `--out ${path}`): void {
+  guardAgainstSignals();
+  stageAtomically(path, content, culprit, existing).commit();
 }

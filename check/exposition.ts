@@ -14,7 +14,8 @@ interface Sample {
 
 const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const wholeMetricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
-const labelName = /^[a-zA-Z_][a-zA-Z0-9_]*/;
+// Sticky (y): matched where the parse stands, so a line of many labels is read in one pass.
+const labelName = /[a-zA-Z_][a-zA-Z0-9_]*/y;
 const number = /^(?:[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)|[+-]?Inf|NaN)$/i;
 const timestamp = /^-?\d+(?:\.\d+)?$/;
 const types = new Set([
@@ -90,10 +91,10 @@ function parseSample(line: string): Sample {
   const name = metricName.exec(line)?.[0];
   if (!name) throw new LineError('expected a sample "name{labels} value"');
   let rest = line.slice(name.length);
-  const labels: string[] = [];
+  let labels: string[] = [];
   if (rest.startsWith("{")) {
     const parsed = parseLabels(rest);
-    labels.push(...parsed.names);
+    labels = parsed.names;
     rest = rest.slice(parsed.length);
   }
   // OpenMetrics exemplars follow " # "
@@ -113,7 +114,8 @@ function parseLabels(text: string): { names: string[]; length: number } {
   for (;;) {
     skipSpaces();
     if (text[pos] === "}") return { names, length: pos + 1 };
-    const name = labelName.exec(text.slice(pos))?.[0];
+    labelName.lastIndex = pos;
+    const name = labelName.exec(text)?.[0];
     if (!name) throw new LineError("expected a label name");
     pos += name.length;
     skipSpaces();

@@ -15,7 +15,7 @@ import {
   readerList,
 } from "./compare";
 import { parseExposition } from "./exposition";
-import { type FetchOptions, fetchExposition, isUrl, readSource, redactUrl } from "./sources";
+import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "./sources";
 import { type TelemetryReport, readTelemetry } from "./telemetry";
 
 export interface Verdict {
@@ -71,9 +71,7 @@ function describeTelemetryFinding(telemetry: TelemetryReport): (finding: Finding
   };
 }
 
-export interface ReadOptions {
-  readonly maxBytes: number;
-}
+export type ReadOptions = ReadLimits;
 
 /** Checks Akkoma's telemetry.ex (a path, or `-` for standard input). */
 export async function checkTelemetry(
@@ -82,7 +80,7 @@ export async function checkTelemetry(
   readers: readonly Reader[],
   options: ReadOptions,
 ): Promise<Verdict> {
-  const source = await readSource(path, "--telemetry expects Akkoma's lib/pleroma/web/telemetry.ex", options.maxBytes);
+  const source = await readSource(path, "--telemetry expects Akkoma's lib/pleroma/web/telemetry.ex", options);
   const telemetry = readTelemetry(source, path === "-" ? "standard input" : path);
   const file = telemetry.file;
   const notes: string[] = [];
@@ -116,11 +114,7 @@ export async function checkScrape(
   const url = isUrl(source);
   const text = url
     ? await fetchExposition(source, options)
-    : await readSource(
-        source,
-        "--metrics expects a saved scrape of /api/v1/akkoma/metrics or an http(s) URL",
-        options.maxBytes,
-      );
+    : await readSource(source, "--metrics expects a saved scrape of /api/v1/akkoma/metrics or an http(s) URL", options);
   const shown = url ? redactUrl(source) : source === "-" ? "standard input" : source;
   const exported = exportedByExposition(parseExposition(text, shown));
   const comparison = compare(needs(catalogue, readers), exported, { lazyMayBeAbsent: true });

@@ -1,12 +1,27 @@
 // Where check reads from: a file, standard input (`-`), or a live instance's URL with a token from a file.
 // Every read is capped (an endless stream must not fill memory), and every URL shown is redacted.
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, createReadStream, open, openSync, readFileSync, statSync } from "node:fs";
+import { Socket } from "node:net";
 import { DashboardError } from "../errors";
 
 export const defaultMaxMiB = 16;
+export const defaultTimeoutSeconds = 15;
 const MiB = 1024 * 1024;
+/**
+ * What --max-size may say: a read is decoded into one string, and V8's longest (2^29 - 24 characters
+ * on 64-bit) is the hard wall; half of it leaves room for the copies a parse makes on the way.
+ */
+export const maxMaxMiB = 256;
 /** Node's timers hold at most 2^31-1 ms; a longer timeout would fire at once. */
 export const maxTimeoutSeconds = Math.floor((2 ** 31 - 1) / 1000);
+
+/** How much a read may take, in bytes and in time; every input goes through them. */
+export interface ReadLimits {
+  readonly maxBytes: number;
+  readonly timeoutSeconds: number;
+}
+
+export const defaultLimits: ReadLimits = { maxBytes: defaultMaxMiB * MiB, timeoutSeconds: defaultTimeoutSeconds };
 
 export const isUrl = (source: string) => /^https?:\/\//i.test(source);
 
@@ -47,7 +62,7 @@ const sizeLimit = (source: string, maxBytes: number) =>
   );
 
 /** Reads a stream up to `maxBytes`; past that it stops and throws. */
-async function readCapped(chunks: AsyncIterable<Uint8Array>, maxBytes: number, source: string): Promise<string> {
+async function readCapped(chunks: AsyncIterable<Uint8Array>, maxBytes: number, source: string): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of chunks) {
@@ -55,7 +70,55 @@ async function readCapped(chunks: AsyncIterable<Uint8Array>, maxBytes: number, s
     if (size > maxBytes) throw sizeLimit(source, maxBytes);
     parts.push(Buffer.from(chunk));
   }
-  return Buffer.concat(parts).toString("utf8");
+  return Buffer.concat(parts);
+}
+
+const tooSlow = (source: string, seconds: number) =>
+  new DashboardError(source, `nothing complete within ${seconds} s; stopped reading`, "raise --timeout if it is slow");
+
+/** `read()`'s result, unless the deadline passes first: then `stop()` ends the read and it throws. */
+async function withDeadline<T>(read: Promise<T>, limits: ReadLimits, source: string, stop: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      stop();
+      reject(tooSlow(source, limits.timeoutSeconds));
+    }, limits.timeoutSeconds * 1000);
+  });
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A FIFO's or device's bytes, within the limits. Opening a FIFO waits for a writer inside Node's thread
+ * pool, where nothing can cancel it: on time-out the reader opens it for writing itself, which lets that
+ * open return, so the process can end. A FIFO is then read as a socket, which can be closed mid-read.
+ */
+async function readSpecial(path: string, fifo: boolean, limits: ReadLimits): Promise<Buffer> {
+  if (!fifo) {
+    const stream = createReadStream(path);
+    return withDeadline(readCapped(stream, limits.maxBytes, path), limits, path, () => stream.destroy());
+  }
+  const opened = new Promise<number>((resolve, reject) =>
+    open(path, constants.O_RDONLY, (error, fd) => (error ? reject(error) : resolve(fd))),
+  );
+  const fd = await withDeadline(opened, limits, path, () => {
+    try {
+      closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+    } catch {
+      // the open returned meanwhile
+    }
+    void opened.then(closeSync, () => undefined);
+  });
+  const socket = new Socket({ fd, readable: true, writable: false });
+  try {
+    return await withDeadline(readCapped(socket, limits.maxBytes, path), limits, path, () => socket.destroy());
+  } finally {
+    socket.destroy();
+  }
 }
 
 function unreadable(path: string, error: unknown, what: string): DashboardError {
@@ -69,33 +132,59 @@ function unreadable(path: string, error: unknown, what: string): DashboardError 
   return new DashboardError(path, problem, what);
 }
 
-/** A file's text, or standard input's for `-`; a FIFO or device is read as a stream, up to the cap. */
-export async function readSource(path: string, what: string, maxBytes = defaultMaxMiB * MiB): Promise<string> {
-  if (path === "-") return readCapped(process.stdin, maxBytes, "standard input");
+/**
+ * A file's text, or standard input's for `-`, within `limits`; a FIFO or device is read as a stream.
+ * `strict`: bytes that are not UTF-8 are an error instead of U+FFFD.
+ */
+export async function readSource(
+  path: string,
+  what: string,
+  limits: ReadLimits = defaultLimits,
+  strict = false,
+): Promise<string> {
+  const shown = path === "-" ? "standard input" : path;
+  let bytes: Buffer;
   try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
-    if (!stat.isFile()) return await readCapped(createReadStream(path), maxBytes, path);
-    if (stat.size > maxBytes) throw sizeLimit(path, maxBytes);
-    return readFileSync(path, "utf8");
+    if (path === "-") {
+      bytes = await withDeadline(readCapped(process.stdin, limits.maxBytes, shown), limits, shown, () =>
+        process.stdin.destroy(),
+      );
+    } else {
+      const stat = statSync(path);
+      if (stat.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+      if (!stat.isFile()) bytes = await readSpecial(path, stat.isFIFO(), limits);
+      else if (stat.size > limits.maxBytes) throw sizeLimit(path, limits.maxBytes);
+      else bytes = readFileSync(path);
+    }
   } catch (error) {
     if (error instanceof DashboardError) throw error;
     throw unreadable(path, error, what);
+  }
+  return strict ? decodeStrictly(bytes, shown) : bytes.toString("utf8");
+}
+
+function decodeStrictly(bytes: Buffer, source: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const text = bytes.toString("utf8");
+    const line = text.slice(0, text.indexOf("\ufffd")).split("\n").length;
+    throw new DashboardError(`${source}:${line}`, "not UTF-8 text", "save it as UTF-8");
   }
 }
 
 const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
-/** The token in `path`; a file others may read gets a warning, as ssh gives for keys. */
-export function readToken(path: string, warn: (line: string) => void): string {
-  let text: string;
+/** The token in `path`, read within `limits`; a file others may read gets a warning, as ssh gives for keys. */
+export async function readToken(path: string, warn: (line: string) => void, limits: ReadLimits): Promise<string> {
+  const what = "--token-file expects a file holding an access token with the admin:metrics scope";
   let mode: number;
   try {
     mode = statSync(path).mode;
-    text = readFileSync(path, "utf8");
   } catch (error) {
-    throw unreadable(path, error, "--token-file expects a file holding an access token with the admin:metrics scope");
+    throw unreadable(path, error, what);
   }
+  const text = await readSource(path, what, limits);
   if ((mode & 0o077) !== 0) {
     const octal = (mode & 0o777).toString(8).padStart(4, "0");
     warn(`warning: ${path}: permissions ${octal} let others read the token (chmod 600 ${path})`);
@@ -111,12 +200,10 @@ export function readToken(path: string, warn: (line: string) => void): string {
   return token;
 }
 
-export interface FetchOptions {
+export interface FetchOptions extends ReadLimits {
   readonly tokenFile?: string;
   /** A token held in memory (setup proves one before writing it anywhere); wins over tokenFile. */
   readonly token?: string;
-  readonly timeoutSeconds: number;
-  readonly maxBytes: number;
   /** Prints a warning line. */
   readonly warn: (line: string) => void;
 }
@@ -135,7 +222,8 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
   if (username || password)
     throw new DashboardError(shown, "credentials in the URL are not supported", "put an access token in --token-file");
   const headers: Record<string, string> = { Accept: "text/plain;version=0.0.4;q=1,*/*;q=0.1" };
-  const token = options.token ?? (options.tokenFile ? readToken(options.tokenFile, options.warn) : undefined);
+  const token =
+    options.token ?? (options.tokenFile ? await readToken(options.tokenFile, options.warn, options) : undefined);
   if (token !== undefined) {
     headers.Authorization = `Bearer ${token}`;
     if (protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) {
@@ -156,7 +244,8 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
   }
   try {
     if (!response.body) return "";
-    return await readCapped(response.body as unknown as AsyncIterable<Uint8Array>, options.maxBytes, shown);
+    const body = response.body as unknown as AsyncIterable<Uint8Array>;
+    return (await readCapped(body, options.maxBytes, shown)).toString("utf8");
   } catch (error) {
     await response.body?.cancel().catch(() => undefined);
     if (error instanceof DashboardError) throw error;

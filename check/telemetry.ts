@@ -4,6 +4,7 @@
 // Anything it cannot evaluate (a name built at runtime, an unknown helper) is reported with its line.
 import { DashboardError } from "../errors";
 import type { SkippedStatement } from "./elixir/ast";
+import { EvaluationLimit, budgetFor } from "./elixir/budget";
 import { Evaluator } from "./elixir/evaluator";
 import { ElixirSyntaxError } from "./elixir/lexer";
 import { parseElixir } from "./elixir/parser";
@@ -47,8 +48,21 @@ export function readTelemetry(source: string, file: string): TelemetryReport {
     const column = error.column === undefined ? "" : `:${error.column}`;
     throw new DashboardError(`${file}:${error.line}${column}`, `syntax error: ${error.message}`);
   }
-  const evaluator = new Evaluator(parsed, telemetryMetrics);
+  const evaluator = new Evaluator(parsed, telemetryMetrics, budgetFor(source.length));
   if (!hasDefinitions(evaluator.module)) throw notTelemetry(file);
+  try {
+    return evaluate(evaluator, file, parsed.skipped);
+  } catch (error) {
+    if (!(error instanceof EvaluationLimit)) throw error;
+    throw new DashboardError(
+      `${file}:${error.line}`,
+      `evaluation stopped: ${error.message}`,
+      "a telemetry.ex defines a few dozen metrics; this one computes far more",
+    );
+  }
+}
+
+function evaluate(evaluator: Evaluator, file: string, skipped: TelemetryReport["skipped"]): TelemetryReport {
   const sites = exporterSites(evaluator);
   const exported: MetricDefinition[] = [];
   const dropped: Registered["dropped"] = [];
@@ -72,7 +86,7 @@ export function readTelemetry(source: string, file: string): TelemetryReport {
     dropped,
     problems: dedupeProblems(problems),
     incomplete: dedupeProblems(incomplete),
-    skipped: parsed.skipped,
+    skipped,
   };
 }
 

@@ -11,7 +11,14 @@ import { annotationReaders } from "../dashboards/annotations";
 import { panelReaders } from "../dashboards/reads";
 import type { Reader } from "../queries/query";
 import { checkScrape, checkTelemetry, dependencies, dependencyLines } from "../check/report";
-import { defaultMaxMiB, isUrl, maxTimeoutSeconds, redactUrls } from "../check/sources";
+import {
+  defaultMaxMiB,
+  defaultTimeoutSeconds,
+  isUrl,
+  maxMaxMiB,
+  maxTimeoutSeconds,
+  redactUrls,
+} from "../check/sources";
 import { exitCodes, program, single } from "./flags";
 
 /** Where the handlers write, and what they check against; tests substitute their own. */
@@ -53,6 +60,8 @@ export interface MetricsOptions {
 /** Why the flags cannot work together, if they cannot. */
 function flagProblem(args: CheckOptions): string | undefined {
   if (args.json && !args.list) return "--json: only used with --list (or run `metrics --json`)";
+  if (args.list && (args.telemetry !== undefined || args.metrics !== undefined))
+    return "--list: lists what the dashboard reads and checks nothing; run the check without --list";
   if (args.list) return undefined;
   if (args.telemetry === undefined && args.metrics === undefined)
     return (
@@ -63,8 +72,8 @@ function flagProblem(args: CheckOptions): string | undefined {
   if (args.tokenFile && !(args.metrics && isUrl(args.metrics))) return "--token-file: only used with --metrics URL";
   if (!(args.timeout > 0 && args.timeout <= maxTimeoutSeconds))
     return `--timeout: expected a number of seconds above 0 and at most ${maxTimeoutSeconds}`;
-  if (!(args.maxSize > 0 && args.maxSize <= 4096))
-    return "--max-size: expected a number of MiB above 0 and at most 4096";
+  if (!(args.maxSize > 0 && args.maxSize <= maxMaxMiB))
+    return `--max-size: expected a number of MiB above 0 and at most ${maxMaxMiB}`;
   return undefined;
 }
 
@@ -81,17 +90,18 @@ async function runCheck(args: CheckOptions, context: CheckContext): Promise<void
     runMetrics(args, context);
     return;
   }
-  const maxBytes = args.maxSize * 1024 * 1024;
+  const maxBytes = Math.floor(args.maxSize * 1024 * 1024);
+  const timeoutSeconds = args.timeout;
   // Both sources: check both (the source code and a live instance can disagree); the worst result wins.
   const sources: (() => ReturnType<typeof checkTelemetry>)[] = [];
   if (args.telemetry !== undefined) {
     const path = args.telemetry;
-    sources.push(() => checkTelemetry(path, context.metrics(), context.readers(), { maxBytes }));
+    sources.push(() => checkTelemetry(path, context.metrics(), context.readers(), { maxBytes, timeoutSeconds }));
   }
   if (args.metrics !== undefined) {
     const source = args.metrics;
     const options = {
-      timeoutSeconds: args.timeout,
+      timeoutSeconds,
       maxBytes,
       warn,
       ...(args.tokenFile ? { tokenFile: args.tokenFile } : {}),
@@ -143,17 +153,17 @@ const checkOptions = (yargs: Argv) =>
     })
     .option("timeout", {
       type: "number",
-      default: 15,
+      default: defaultTimeoutSeconds,
       requiresArg: true,
       coerce: single<number>("timeout"),
-      describe: "Seconds to wait for --metrics URL's whole answer",
+      describe: "Seconds to wait for a whole input: --metrics URL's answer, a FIFO, standard input, --token-file",
     })
     .option("max-size", {
       type: "number",
       default: defaultMaxMiB,
       requiresArg: true,
       coerce: single<number>("max-size"),
-      describe: "MiB to read at most from --metrics or --telemetry; reading stops there with an error",
+      describe: `MiB to read at most from --metrics, --telemetry or --token-file (at most ${maxMaxMiB}); reading stops there with an error`,
     })
     .option("list", { type: "boolean", default: false, describe: "List the series the dashboard reads (as `metrics`)" })
     .option("json", { type: "boolean", default: false, describe: "With --list: as JSON" })

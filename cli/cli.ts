@@ -4,7 +4,8 @@ import { checkCommand, metricsCommand } from "./check";
 import { setupCommand } from "./setup";
 import { outputs } from "../config";
 import { buildForDeployment } from "../deploy/build";
-import { exitCodes, program, single } from "./flags";
+import { exitCodes, program, refuseBooleanValues, single } from "./flags";
+import { version } from "../package.json";
 
 /** One line on stderr and a non-zero exit: bad input is the user's to fix, not a stack trace to read. */
 function fail(message: string, code: number = exitCodes.badInput): never {
@@ -30,6 +31,7 @@ const isBadInput = (error: Error) => error instanceof DashboardError || error.na
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes("--debug");
+  refuseBooleanValues(argv, ["api-body", "list", "json", "force", "register-only", "debug", "help", "version"]);
   await yargs(argv)
     .scriptName(program)
     .usage("$0 <command> [options]\n\nAkkoma's Grafana dashboard, built from typed code.")
@@ -73,15 +75,19 @@ export async function main(argv: string[]): Promise<void> {
     .command(setupCommand)
     .option("debug", { type: "boolean", default: false, describe: "On an internal error, print its stack trace" })
     .demandCommand(1, "Name a command: build, check, metrics or setup")
+    .recommendCommands()
     .strict()
     .help()
     .alias("help", "h")
-    .version(false)
+    .version(version)
+    .alias("version", "v")
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error && !isBadInput(error)) internalError(error, debug);
       if (error) fail(error.message);
-      fail(`${message} (see ${program} --help)`);
+      // recommendCommands' message alone would not say what was wrong.
+      const said = message.startsWith("Did you mean") ? `Unknown command: ${argv[0]}. ${message}` : message;
+      fail(`${said} (see ${program} --help)`);
     })
     .parseAsync();
 }

@@ -15,3 +15,16 @@ export const single =
     if (typeof value === "number" && Number.isNaN(value)) throw new DashboardError(`--${flag}`, "expected a number");
     return value;
   };
+
+/**
+ * yargs reads `--flag=anything` of a boolean flag as false unless it says "true": `--api-body=maybe`
+ * would quietly mean no. Refuses any value but true or false.
+ */
+export function refuseBooleanValues(argv: readonly string[], flags: readonly string[]): void {
+  for (const arg of argv) {
+    if (arg === "--") return;
+    const given = /^--([^=]+)=(.*)$/s.exec(arg);
+    if (given && flags.includes(given[1] as string) && !["true", "false"].includes(given[2] as string))
+      throw new DashboardError(`--${given[1]}`, `takes no value, or true or false; got ${JSON.stringify(given[2])}`);
+  }
+}

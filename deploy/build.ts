@@ -2,6 +2,8 @@
 // values. Returns one line per file written, for the CLI to print.
 
 import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/outputs";
+import { outputs } from "../config";
+import { DashboardError } from "../errors";
 import { type DeploymentField, deploymentValues, flagOf, renderValuesOf } from "./values";
 
 export interface BuildRequest {
@@ -14,7 +16,13 @@ export interface BuildRequest {
 const lines = (written: readonly Written[]) => written.map(({ path, purpose }) => `wrote ${path} (${purpose})`);
 
 export async function buildForDeployment(request: BuildRequest): Promise<string[]> {
-  const values = deploymentValues(request.flags, request.config);
+  if (request.apiBody && request.out === undefined)
+    throw new DashboardError(
+      "--api-body",
+      "needs --out FILE",
+      `the request body is no dashboard; ${outputs.renderedFolder}/<uid>.json is, and Terraform may read it`,
+    );
+  const values = await deploymentValues(request.flags, request.config);
   if (!values && !request.apiBody) {
     return lines(request.out === undefined ? await buildAllFiles() : await buildDashboardFile(request.out));
   }
@@ -26,7 +34,7 @@ export async function buildForDeployment(request: BuildRequest): Promise<string[
     apiBody: request.apiBody,
   });
   const notes = [
-    ...(folder !== undefined && !request.apiBody
+    ...(request.flags.folder !== undefined && !request.apiBody
       ? [`note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body); set Terraform's folder itself`]
       : []),
     ...(request.out === undefined && settings.datasourceUid === undefined

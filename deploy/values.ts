@@ -4,10 +4,10 @@
 // instead of silently ignored.
 
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { parseDocument, visit } from "yaml";
 import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
+import { defaultLimits, readSource } from "../check/sources";
 import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
@@ -48,24 +48,32 @@ export const flagOf = (field: DeploymentField) => `--${field.replace(/[A-Z]/g, (
  * The values a build renders with: the config file's, overridden field by field by flags; undefined
  * when neither gives any (then the build writes the import and provisioning files).
  */
-export function deploymentValues(
+export async function deploymentValues(
   flags: Partial<Record<DeploymentField, string>>,
   configFile?: string,
-): DeploymentValues | undefined {
-  const fromFile = configFile === undefined ? {} : readConfigFile(configFile);
+): Promise<DeploymentValues | undefined> {
+  const fromFile = configFile === undefined ? {} : await readConfigFile(configFile);
   const given = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
   checkValues(given, (field) => flagOf(field as DeploymentField));
   const values = { ...fromFile, ...given };
   return Object.keys(values).length > 0 ? values : undefined;
 }
 
-function readConfigFile(file: string): DeploymentValues {
+async function readConfigFile(file: string): Promise<DeploymentValues> {
   const culprit = `--config ${file}`;
+  // The same size and time bounds as every other input: a FIFO fed by `yes` must not fill memory.
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = await readSource(file, "--config expects a JSON or YAML file of deployment values", defaultLimits, true);
   } catch (error) {
-    throw new DashboardError(culprit, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? error})`);
+    if (!(error instanceof DashboardError)) throw error;
+    // build has no --max-size or --timeout: the check's hints about raising them do not apply.
+    const hint = error.problem.startsWith("larger than")
+      ? "deployment values take a few lines"
+      : error.problem.startsWith("nothing complete")
+        ? "is anything writing to it?"
+        : error.hint;
+    throw new DashboardError(`--config ${error.culprit}`, error.problem, hint);
   }
   // JSON is YAML too, so one parser reads both.
   const document = parseDocument(text);
@@ -73,6 +81,19 @@ function readConfigFile(file: string): DeploymentValues {
   if (error) {
     const where = error.linePos ? ` at line ${error.linePos[0].line}` : "";
     throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${firstLine(error.message)}`);
+  }
+  // Values are a few scalars: an alias has no use there, and resolving many (yaml looks each one up
+  // through the document; an "alias bomb" multiplies them) takes time and memory beyond the file's size.
+  let alias: number | undefined;
+  visit(document, {
+    Alias: (_, node) => {
+      alias = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  if (alias !== undefined) {
+    const line = text.slice(0, alias).split("\n").length;
+    throw new DashboardError(`${culprit}:${line}`, "a YAML alias (*name)", "write the value itself");
   }
   const values: unknown = document.toJS();
   checkValues(values, (field) => `${culprit}: ${field}`, culprit);
@@ -82,7 +103,13 @@ function readConfigFile(file: string): DeploymentValues {
 /** Throws for the first problem, naming the field as `culpritOf(field)` puts it. */
 function checkValues(values: unknown, culpritOf: (field: string) => string, whole = "deployment values"): void {
   const validate = validator();
-  if (validate(values)) return;
+  if (validate(values)) {
+    for (const [field, value] of textsOf(values)) {
+      const problem = textProblem(value);
+      if (problem) throw new DashboardError(culpritOf(field), problem);
+    }
+    return;
+  }
   const error = validate.errors?.[0] as ErrorObject;
   // A nested field is named by its path, as a user writes it in YAML: `alerts.AkkomaDown.for`.
   const path = error.instancePath.split("/").slice(1).join(".");
@@ -110,6 +137,32 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
   throw new DashboardError(culpritOf(path), error.message ?? `fails "${error.keyword}"`);
+}
+
+/**
+ * What makes a value unfit for the files it reaches: rule files must be UTF-8 (promtool refuses a lone
+ * surrogate), U+FFFD is what bytes that were not UTF-8 became, and `${NAME}` is an import placeholder
+ * that nothing but Grafana's import screen fills in.
+ */
+function textProblem(value: string): string | undefined {
+  if (/[\ud800-\udfff]/u.test(value)) return "holds a lone UTF-16 surrogate, which is not text";
+  if (value.includes("\ufffd")) return "holds U+FFFD, the mark of bytes that were not UTF-8; write it in UTF-8";
+  const placeholder = /\$\{[A-Z][A-Z0-9_]*\}/.exec(value);
+  if (placeholder) return `${placeholder[0]} is an import placeholder, which only Grafana's import screen fills in`;
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "holds a control character";
+  return undefined;
+}
+
+/** Every string in `value` (keys included), with the path a user writes it by: `alertLabels.team`. */
+function* textsOf(value: unknown, path = ""): Generator<[string, string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (value !== null && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      const at = Array.isArray(value) ? `${path}[${key}]` : path === "" ? key : `${path}.${key}`;
+      if (!Array.isArray(value)) yield [at, key];
+      yield* textsOf(inner, at);
+    }
+  }
 }
 
 const firstLine = (text: string) => text.split("\n")[0]?.trim() ?? text;

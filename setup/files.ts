@@ -1,8 +1,8 @@
-// Where setup writes: every file whole or not at all (build/write.ts's temp file and rename), nothing
-// replaced without --force, and a failed run leaves none of the files it was creating.
-import { lstatSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+// Where setup writes: all files or none (build/write.ts's temp files and renames), nothing replaced
+// without --force.
+import { lstatSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeAtomically } from "../build/write";
+import { writeFiles as writeOutputs } from "../build/write";
 import { DashboardError } from "../errors";
 import type { RegisteredApp } from "./oauth";
 
@@ -44,19 +44,9 @@ export function makeFolder(folder: string): void {
   }
 }
 
-/** Writes every file atomically; when one fails, those this run created are removed again. */
+/** Writes every file or none (build/write.ts: each to a temp file, renamed once all are complete). */
 export function writeFiles(files: readonly PlannedFile[]): void {
-  const created: string[] = [];
-  try {
-    for (const file of files) {
-      const isNew = !exists(file.path);
-      writeAtomically(file.path, file.content, undefined, file.mode);
-      if (isNew) created.push(file.path);
-    }
-  } catch (error) {
-    for (const path of created) rmSync(path, { force: true });
-    throw error;
-  }
+  writeOutputs(files.map(({ path, content, mode }) => ({ path, content, mode, culprit: path })));
 }
 
 // The registered app is kept (0600) so that a later run with --code, or a retry after a wrong code,

@@ -80,3 +80,47 @@ describe("the CLI bundle", () => {
     expect(inputs.filter((path) => /node_modules\/@grafana\/data\/|^dist\/harness\//.test(path))).toEqual([]);
   });
 });
+
+describe("careless flags", () => {
+  const folder = useTempFolder("careless-flags-");
+  const version = (JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string })
+    .version;
+
+  it.each([["--version"], ["-v"]])("%s prints the version", (flag) => {
+    expect(runCli([flag])).toEqual({ status: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
+  it("a mistyped command gets a suggestion, exit 2", () => {
+    const result = runCli(["chek"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "akkoma-dashboards: Unknown command: chek. Did you mean check? (see akkoma-dashboards --help)\n",
+    );
+  });
+
+  it("check --telemetry with --list is refused: a CI job written so would never check", () => {
+    const result = runCli(["check", "--telemetry", join(folder(), "telemetry.ex"), "--list"]);
+    expect(result).toEqual({
+      status: 2,
+      stdout: "",
+      stderr:
+        "akkoma-dashboards: --list: lists what the dashboard reads and checks nothing; run the check without --list\n",
+    });
+  });
+
+  it("--api-body=maybe is refused, naming the flag, and writes nothing", () => {
+    const out = join(folder(), "body.json");
+    const result = runCli(["build", "--uid", "social", "--api-body=maybe", "--out", out]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('akkoma-dashboards: --api-body: takes no value, or true or false; got "maybe"\n');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("--api-body without --out is refused: the body would replace the rendered dashboard", () => {
+    const uid = `test-api-body-${process.pid}`;
+    const result = runCli(["build", "--uid", uid, "--api-body"]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^akkoma-dashboards: --api-body: needs --out FILE \(/);
+    expect(existsSync(join(__dirname, "..", "out", "rendered", `${uid}.json`))).toBe(false);
+  });
+});

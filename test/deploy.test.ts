@@ -272,7 +272,9 @@ describe("akkoma-dashboards build with deployment values", () => {
     const config = join(folder(), "missing.yaml");
     const result = runCli(["build", "--config", config]);
     expect(result).toMatchObject({ status: 2, stdout: "" });
-    expect(result.stderr).toBe(`akkoma-dashboards: --config ${config}: cannot read the file (ENOENT)\n`);
+    expect(result.stderr).toBe(
+      `akkoma-dashboards: --config ${config}: no such file (--config expects a JSON or YAML file of deployment values)\n`,
+    );
   });
 
   it("names a bad flag value by its flag", () => {
@@ -304,6 +306,17 @@ describe("the README's recipes", () => {
     expect(readme).toContain(`label configmap ${configMap} grafana_dashboard=1`);
   });
 
+  it("the example config file's folder (for --api-body) brings no note about a flag never given", () => {
+    const example = yamlBlocks.find((b) => b.startsWith("# social.yaml"));
+    const config = join(folder(), "social.yaml");
+    writeFileSync(config, example ?? "");
+    const out = join(folder(), "social.json");
+    const result = runCli(["build", "--config", config, "--out", out]);
+    expect(result).toEqual({ status: 0, stdout: expect.stringMatching(/^wrote [^\n]*\n$/), stderr: "" });
+    const withFlag = runCli(["build", "--uid", "social", "--folder", "akkoma", "--out", out]);
+    expect(withFlag.stdout).toMatch(/\nnote: --folder goes into the HTTP API body only/);
+  });
+
   it("the example config file renders, carrying its values", () => {
     const example = yamlBlocks.find((b) => b.startsWith("# social.yaml"));
     if (!example) throw new Error("the README has no social.yaml example");
@@ -315,5 +328,33 @@ describe("the README's recipes", () => {
     const dashboard = JSON.parse(readFileSync(out, "utf8"));
     expect({ uid: dashboard.uid, title: dashboard.title }).toEqual({ uid: values.uid, title: values.title });
     expect(variablesOf(dashboard).instance?.current?.value).toBe(values.instance);
+  });
+});
+
+// The README followed to the letter, on a fresh machine: commands that work outside a published package,
+// a CI that pins a commit on a supported Node, HTTP errors that stop curl.
+describe("the README's commands", () => {
+  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```(?:sh|yaml)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+
+  it("never runs npx akkoma-dashboards: no such package is published", () => {
+    expect(blocks.join("\n")).not.toMatch(/npx akkoma-dashboards/);
+    expect(blocks.join("\n")).toMatch(/node dist\/akkoma-dashboards\.js build --config social\.yaml/);
+  });
+
+  it("CI snippets pin a commit (fetched, as clone --branch cannot) on Node 22 or 24", () => {
+    const ci = blocks.filter((block) => block.includes("check --telemetry") && block.includes("image:"));
+    expect(ci.length).toBeGreaterThan(0);
+    for (const block of ci) {
+      expect(block).toMatch(/image: node:(22|24)\n/);
+      expect(block).toMatch(/git fetch -q --depth 1 \S.* <commit id> && git checkout -q FETCH_HEAD/);
+      expect(block).not.toMatch(/--branch/);
+    }
+  });
+
+  it("every curl fails on an HTTP error (-f)", () => {
+    const curls = blocks.flatMap((block) => block.split("\n")).filter((line) => /\bcurl\b/.test(line));
+    expect(curls.length).toBeGreaterThan(0);
+    for (const line of curls) expect(line).toMatch(/curl -f/);
   });
 });

@@ -3,6 +3,7 @@
 // case, for, and a few list helpers. What it cannot know statically is an Unknown value saying why, with
 // the line. A library's functions (e.g. Telemetry.Metrics' constructors) come from a Host.
 import type { Node, ParsedFile } from "./ast";
+import { type Budget, budgetFor } from "./budget";
 import { ModuleDefinitions, type FunctionDef } from "./module";
 import { conditional, caseOf, comprehension } from "./forms";
 import { matchPattern } from "./patterns";
@@ -44,6 +45,7 @@ export class Evaluator {
   constructor(
     parsed: ParsedFile,
     private readonly host: Host,
+    private readonly budget: Budget = budgetFor(0),
   ) {
     this.module = new ModuleDefinitions(parsed.statements, parsed.skipped);
   }
@@ -59,7 +61,13 @@ export class Evaluator {
     }
   }
 
+  /** `node`'s value; past the budget, throws EvaluationLimit. */
   evaluate(node: Node, env: Env): Value {
+    this.budget.step(node.line);
+    return this.budget.check(this.evaluateNode(node, env), node.line);
+  }
+
+  private evaluateNode(node: Node, env: Env): Value {
     switch (node.type) {
       case "number":
         return { t: "number", v: node.value };
@@ -128,7 +136,7 @@ export class Evaluator {
         return unknown(`its #{} interpolation is not understood: ${value.why}`, value.line);
       else return unknown(`interpolates ${show(value)}`, line);
     }
-    return { t: "string", v: text };
+    return { t: "string", v: this.budget.built(text, line) };
   }
 
   private sigil(node: Extract<Node, { type: "sigil" }>, env: Env): Value {
@@ -203,7 +211,8 @@ export class Evaluator {
     if (node.op === "++") return concatLists(left, right, node.line);
     if (left.t === "unknown") return left;
     if (right.t === "unknown") return right;
-    if (node.op === "<>" && left.t === "string" && right.t === "string") return { t: "string", v: left.v + right.v };
+    if (node.op === "<>" && left.t === "string" && right.t === "string")
+      return { t: "string", v: this.budget.built(left.v + right.v, node.line) };
     if (node.op === "==" || node.op === "!=") {
       const same = equal(left, right);
       return same === undefined

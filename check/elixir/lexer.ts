@@ -236,7 +236,17 @@ class Lexer {
     const startColumn = this.startColumn;
     let text = "";
     let nesting = 0;
+    // Runs of ordinary characters are taken as one slice: appended one by one, a long text would make
+    // a chain of a million tiny strings, and the garbage collector's time grows faster than the text.
+    const special = [close, open ?? close, "\n", "\\", "#"].map((c) => c.replace(/[\\^\]-]/g, "\\$&"));
+    const ordinary = new RegExp(`[^${special.join("")}]+`, "y");
     for (;;) {
+      ordinary.lastIndex = this.pos;
+      const run = ordinary.exec(this.src)?.[0];
+      if (run) {
+        text += run;
+        this.pos += run.length;
+      }
       if (this.pos >= this.src.length)
         throw new ElixirSyntaxError(startLine, `missing closing ${close} of the text starting here`, startColumn);
       const c = this.src[this.pos];

@@ -1,0 +1,79 @@
+// Every parse and evaluation is bounded: a line of 130,000 labels is read without deep recursion, and
+// telemetry.ex that doubles a string or a list, or calls two functions that each call two more, stops
+// with a clear error naming the file and line instead of running for minutes at gigabytes.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseExposition } from "../../check/exposition";
+import { readTelemetry } from "../../check/telemetry";
+import { DashboardError } from "../../errors";
+import { runCli, useTempFolder } from "../support/build";
+import { lineOf, telemetryEx, variant } from "./fixtures";
+
+const metricsDefinition = "  def prometheus_metrics,\n    do: gauges() ++ histograms() ++ vm_pairs()";
+const withMetrics = (definition: string) => variant(metricsDefinition, definition);
+
+describe("an exposition line with 130,000 labels", () => {
+  it("is read, every label name kept", () => {
+    const labels = Array.from({ length: 130_000 }, (_, i) => `l${i}="v"`).join(",");
+    const parsed = parseExposition(`wide{${labels}} 1\n`, "scrape.txt");
+    expect(parsed.series.get("wide")?.size).toBe(130_000);
+  });
+});
+
+describe("telemetry.ex that computes without bound", () => {
+  // `at`: the lines where the bound may be hit (a step budget runs out wherever evaluation then is).
+  const cases: [string, string, string[], RegExp][] = [
+    [
+      "a string doubled with <>",
+      '  defp grow(s, 0), do: s\n  defp grow(s, n), do: grow(s <> s, n - 1)\n  def prometheus_metrics, do: [counter(grow("a", 40))]',
+      ["grow(s <> s"],
+      /^evaluation stopped: a string longer than 65536 characters/,
+    ],
+    [
+      "a string doubled by interpolation",
+      '  defp grow(s, 0), do: s\n  defp grow(s, n), do: grow("#{s}#{s}", n - 1)\n  def prometheus_metrics, do: [counter(grow("a", 40))]',
+      ['grow("#{s}#{s}"'],
+      /^evaluation stopped: a string longer than 65536 characters/,
+    ],
+    [
+      "a function calling itself twice",
+      '  defp f(0), do: 1\n  defp f(n), do: f(n - 1) + f(n - 1)\n  def prometheus_metrics, do: [counter("a.b", x: f(40))]',
+      ["defp f(0)", "defp f(n)"],
+      /^evaluation stopped: more than \d+ evaluation steps/,
+    ],
+    [
+      "a list doubled with ++",
+      '  defp f(0), do: [counter("a.b")]\n  defp f(n), do: f(n - 1) ++ f(n - 1)\n  def prometheus_metrics, do: f(40)',
+      ["defp f(0)", "defp f(n)"],
+      /^evaluation stopped: more than \d+ evaluation steps|^evaluation stopped: a list of more than/,
+    ],
+  ];
+
+  it.each(cases)("%s stops with an error naming file and line", (_, definition, at, message) => {
+    const source = withMetrics(definition);
+    let error: unknown;
+    try {
+      readTelemetry(source, "telemetry.ex");
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(DashboardError);
+    const { culprit, problem } = error as DashboardError;
+    expect(at.map((text) => `telemetry.ex:${lineOf(source, text)}`)).toContain(culprit);
+    expect(problem).toMatch(message);
+  });
+
+  const folder = useTempFolder("bounds-");
+  it("check --telemetry on such a file: one line, exit 2", () => {
+    const file = join(folder(), "telemetry.ex");
+    writeFileSync(file, withMetrics(cases[2]![1]));
+    const result = runCli(["check", "--telemetry", file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(new RegExp(`^akkoma-dashboards: ${file}:\\d+: evaluation stopped: `));
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("the ordinary file is well within the bounds", () => {
+    expect(readTelemetry(telemetryEx, "telemetry.ex").exported.length).toBeGreaterThan(0);
+  });
+});

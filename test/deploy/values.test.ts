@@ -1,0 +1,112 @@
+// Deployment values that would break what they reach are refused, naming the field or the file:
+// oversized, not UTF-8, import placeholders, YAML alias bombs, endless config files.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cliPath, runCli, useTempFolder } from "../support/build";
+
+describe("deployment values that would break what they reach", () => {
+  const folder = useTempFolder("deploy-values-");
+  const out = () => join(folder(), "never.json");
+  const refused = (args: string[], stderr: string) => {
+    const result = runCli([...args, "--out", out()]);
+    expect(result).toEqual({ status: 2, stdout: "", stderr: `akkoma-dashboards: ${stderr}\n` });
+    expect(existsSync(out())).toBe(false);
+  };
+  const config = (name: string, content: string | Buffer) => {
+    const path = join(folder(), name);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  it("a 50 kB title is refused, naming the title", () => {
+    refused(["build", "--title", "x".repeat(50_000)], "--title: must NOT have more than 189 characters");
+  });
+
+  it("an import placeholder in the title names the title, not the dashboard", () => {
+    const path = config("social.yaml", 'title: "Akkoma ${DATASOURCE}"\n');
+    refused(
+      ["build", "--config", path],
+      `--config ${path}: title: \${DATASOURCE} is an import placeholder, which only Grafana's import screen fills in`,
+    );
+  });
+
+  it("a nested value is checked as closely, and named by its path", () => {
+    const labels = config("labels.yaml", 'alertLabels:\n  team: "ops\\u0007"\n');
+    refused(["build", "--config", labels], `--config ${labels}: alertLabels.team: holds a control character`);
+    const reasons = config("reasons.yaml", 'deadInstanceReasons: [http_410, "${INSTANCE}"]\n');
+    refused(
+      ["build", "--config", reasons],
+      `--config ${reasons}: deadInstanceReasons[1]: \${INSTANCE} is an import placeholder, which only Grafana's import screen fills in`,
+    );
+  });
+
+  it("a values file cannot grow every output: long label values and many labels are refused", () => {
+    const long = config("long.yaml", `alertLabels:\n  team: ${"x".repeat(2000)}\n`);
+    refused(["build", "--config", long], `--config ${long}: alertLabels.team: must NOT have more than 1024 characters`);
+    const many = Array.from({ length: 40 }, (_, i) => `  l${i}: v`).join("\n");
+    const wide = config("wide.yaml", `alertLabels:\n${many}\n`);
+    refused(["build", "--config", wide], `--config ${wide}: alertLabels: must NOT have more than 32 properties`);
+  });
+
+  it("Latin-1 bytes in a config file are refused as not UTF-8, naming the file and line", () => {
+    const path = config("latin1.yaml", Buffer.from("job: akkoma\ntitle: caf\xe9\n", "latin1"));
+    refused(["build", "--config", path], `--config ${path}:2: not UTF-8 text (save it as UTF-8)`);
+  });
+
+  it("a lone surrogate (a JSON escape) is refused, naming the field", () => {
+    const path = config("social.json", '{"job": "akkoma\\ud800"}');
+    refused(["build", "--config", path], `--config ${path}: job: holds a lone UTF-16 surrogate, which is not text`);
+  });
+
+  it("a flag whose bytes were not UTF-8 is refused, naming the flag", () => {
+    // Node turns invalid bytes in argv into U+FFFD.
+    refused(
+      ["build", "--job", "caf\ufffd"],
+      "--job: holds U+FFFD, the mark of bytes that were not UTF-8; write it in UTF-8",
+    );
+  });
+
+  it("a YAML alias bomb is bad input naming where its first alias is, exit 2, not an internal error", () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) {
+      const [previous, name] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      lines.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(", ")}]`);
+    }
+    const path = config("bomb.yaml", `${lines.join("\n")}\n`);
+    refused(["build", "--config", path], `--config ${path}:2: a YAML alias (*name) (write the value itself)`);
+  });
+
+  describe("a config FIFO", () => {
+    const build = (path: string) =>
+      new Promise<{ status: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [cliPath, "build", "--config", path, "--out", out()]);
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("close", (status) => resolve({ status, stderr }));
+      });
+
+    it("nobody writes to stops after the 15 s every input is given, exit 2", async () => {
+      const path = join(folder(), "waiting.yaml");
+      spawnSync("mkfifo", [path]);
+      expect(await build(path)).toEqual({
+        status: 2,
+        stderr: `akkoma-dashboards: --config ${path}: nothing complete within 15 s; stopped reading (is anything writing to it?)\n`,
+      });
+    }, 40_000);
+
+    let writer: ChildProcess | undefined;
+    afterEach(() => writer?.kill());
+
+    it("fed endlessly stops at the size limit, exit 2", async () => {
+      const path = join(folder(), "endless.yaml");
+      spawnSync("mkfifo", [path]);
+      writer = spawn("sh", ["-c", 'exec yes > "$0"', path], { stdio: "ignore" });
+      const result = await build(path);
+      expect(result).toEqual({
+        status: 2,
+        stderr: `akkoma-dashboards: --config ${path}: larger than the 16 MiB limit; stopped reading (deployment values take a few lines)\n`,
+      });
+    });
+  });
+});
