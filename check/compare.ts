@@ -20,6 +20,8 @@ export interface ExportedLabels {
   /** Undefined when the source could not tell (e.g. tags telemetry.ex builds at runtime). */
   readonly labels: ReadonlySet<string> | undefined;
   readonly unknownBecause?: string;
+  /** Label name → values seen, where the source shows values (a scrape). */
+  readonly values?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Series name → its labels, as a source exports them. */
@@ -137,5 +139,10 @@ export function exportedByTelemetry(report: TelemetryReport): Exported {
 
 /** What a scrape shows. */
 export function exportedByExposition(exposition: Exposition): Exported {
-  return new Map([...exposition.series].map(([name, labels]) => [name, { labels }]));
+  return new Map(
+    [...exposition.series].map(([name, labels]) => [
+      name,
+      { labels, values: exposition.values.get(name) ?? new Map() },
+    ]),
+  );
 }
