@@ -39,7 +39,7 @@ export interface PromqlReads {
   readonly syntaxError?: string;
 }
 
-/** Stands for a variable's value inside names and strings; never a real metric or label value. */
+/** Stands for a variable's value outside strings; never a real metric name. */
 export const variableMarker = "__grafana_variable__";
 
 // `$__range_s`, `$__interval_ms`...: numbers; every other built-in interval is a duration.
@@ -48,9 +48,9 @@ const durationBuiltins = /^__(?:interval|rate_interval|range|auto)$/;
 const variable = /^(?:\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+))/;
 
 /**
- * The expression with Grafana's variables replaced by something PromQL accepts in their place: a
- * duration inside `[...]` or after `offset`, a number for `$__range_s` and the like, the marker anywhere
- * else (so a matcher's value or a metric name holding one is known to be a variable's).
+ * The expression with Grafana's variables outside strings replaced by something PromQL accepts in their
+ * place: a duration inside `[...]` or after `offset`, a number for `$__range_s` and the like, the marker
+ * anywhere else (so a metric name holding one is known to be a variable's).
  */
 export function withoutGrafanaVariables(expr: string, variables?: ReadonlySet<string>): string {
   let out = "";
@@ -66,7 +66,8 @@ export function withoutGrafanaVariables(expr: string, variables?: ReadonlySet<st
     const found = char === "$" || char === "[" ? variable.exec(expr.slice(at)) : null;
     const name = found ? ((found[1] ?? found[2] ?? found[3]) as string) : "";
     if (found && isVariable(name, variables)) {
-      out += quote !== undefined ? variableMarker : replacement(name, out, expr.slice(at + found[0].length));
+      // inside a string the variable parses as it is; the matcher reading it knows it for one
+      out += quote !== undefined ? found[0] : replacement(name, out, expr.slice(at + found[0].length));
       at += found[0].length;
       continue;
     }
@@ -86,6 +87,14 @@ export function withoutGrafanaVariables(expr: string, variables?: ReadonlySet<st
 /** `$1` in label_replace is a backreference; with the dashboard's variable names known, only those count. */
 const isVariable = (name: string, variables: ReadonlySet<string> | undefined) =>
   name.startsWith("__") || (variables ? variables.has(name) : !/^\d/.test(name));
+
+function holdsVariable(value: string, variables: ReadonlySet<string> | undefined): boolean {
+  for (let at = value.indexOf("$"); at >= 0; at = value.indexOf("$", at + 1)) {
+    const found = variable.exec(value.slice(at));
+    if (found && isVariable((found[1] ?? found[2] ?? found[3]) as string, variables)) return true;
+  }
+  return /\[\[\w+(?::[^\]]*)?\]\]/.test(value);
+}
 
 function replacement(name: string, before: string, after: string): string {
   if (numericBuiltins.test(name)) return "60";
@@ -182,7 +191,7 @@ export function readPromql(expr: string, variables?: ReadonlySet<string>): Promq
       const valueNode = item.getChild("StringLiteral");
       if (!labelNode || !op || !valueNode) continue;
       const value = stringValue(source(valueNode));
-      const matcher = { label: labelName(labelNode), op, value, variable: value.includes(variableMarker) };
+      const matcher = { label: labelName(labelNode), op, value, variable: holdsVariable(value, variables) };
       if (matcher.label === "__name__" && op === "=" && !matcher.variable) name = value;
       else matchers.push(matcher);
     }

@@ -1,0 +1,101 @@
+// Our dashboard and alerts record what they read as they are built; `check --dashboard/--rules` reads any
+// file by parsing its PromQL. On our own outputs the two must agree, series for series and label for label.
+import { readDashboardFile } from "../../check/dashboard-file";
+import { readPromql } from "../../check/promql";
+import { readRulesFile } from "../../check/rules-file";
+import { alertReaders } from "../../alerts/reads";
+import { importDefaults } from "../../build/envelope";
+import { importFileText } from "../../build/outputs";
+import { prometheusRulesFile } from "../../build/rules";
+import { akkomaDashboard, sections } from "../../dashboards/akkoma";
+import { panelReaders } from "../../dashboards/reads";
+import type { QueryReader } from "../../check/dashboard-file";
+import { seriesName } from "../../queries/catalogue";
+import type { Reader } from "../../queries/query";
+
+/** Reader name → series → labels relied on (job and instance aside: the scraper adds them). */
+type Reads = Map<string, Map<string, Set<string>>>;
+const scraperLabels = new Set(["job", "instance"]);
+
+function recorded(readers: readonly Reader[]): Reads {
+  const reads: Reads = new Map();
+  for (const reader of readers) {
+    const series = reads.get(reader.name) ?? new Map<string, Set<string>>();
+    for (const read of reader.reads) {
+      const name = seriesName(read.metric.name, read.part);
+      const labels = series.get(name) ?? new Set<string>();
+      read.labels.filter((l) => !scraperLabels.has(l)).forEach((l) => labels.add(l));
+      series.set(name, labels);
+    }
+    reads.set(reader.name, series);
+  }
+  return reads;
+}
+
+/** What parsing finds; `legends` adds the labels a panel's legends name, which PromQL does not show. */
+function parsed(readers: readonly QueryReader[], legends: ReadonlyMap<string, readonly string[]> = new Map()): Reads {
+  const reads: Reads = new Map();
+  for (const reader of readers) {
+    const series = reads.get(reader.name) ?? new Map<string, Set<string>>();
+    for (const query of reader.queries) {
+      const found = readPromql(query);
+      expect({ query, error: found.syntaxError }).toEqual({ query, error: undefined });
+      found.selectors.forEach((selector, index) => {
+        const labels = series.get(selector.name ?? "?") ?? new Set<string>();
+        selector.matchers.forEach((m) => labels.add(m.label));
+        found.labelUses.filter((u) => u.selectors.includes(index)).forEach((u) => labels.add(u.label));
+        series.set(selector.name ?? "?", labels);
+      });
+    }
+    reads.set(reader.name, series);
+  }
+  return reads;
+}
+
+const asObject = (reads: Reads) =>
+  Object.fromEntries(
+    [...reads].map(([name, series]) => [name, Object.fromEntries([...series].map(([s, l]) => [s, [...l].sort()]))]),
+  );
+
+describe("parsing our outputs finds what their queries recorded", () => {
+  test("every panel of the import file: the same series, and labels the recorded reads hold", async () => {
+    const file = readDashboardFile(JSON.parse(await importFileText()), "grafana_dashboard.json");
+    const panels = file.readers.filter((r) => r.kind === "panel");
+    const byParsing = parsed(panels);
+    const byRecord = recorded(panelReaders(akkomaDashboard(sections(), importDefaults)));
+    expect(panels.length).toBeGreaterThan(10);
+    for (const [panel, series] of byParsing) {
+      const record = byRecord.get(panel);
+      expect({ panel, series: [...series.keys()].sort() }).toEqual({
+        panel,
+        series: [...(record?.keys() ?? [])].sort(),
+      });
+      for (const [name, labels] of series) {
+        // Recorded reads also hold legend labels; every label the query itself relies on must be among them.
+        const held = record?.get(name) ?? new Set();
+        expect({ panel, name, labels: [...labels].filter((l) => !scraperLabels.has(l) && !held.has(l)) }).toEqual({
+          panel,
+          name,
+          labels: [],
+        });
+      }
+    }
+    expect([...byRecord.keys()].filter((name) => !byParsing.has(name) && name !== "Restart annotations")).toEqual([]);
+  });
+
+  test("every alert of the rule file: the same series and labels", () => {
+    const byParsing = parsed(readRulesFile(prometheusRulesFile(), "akkoma-alerts.yml"));
+    const byRecord = recorded(alertReaders());
+    expect(byParsing.size).toBe(byRecord.size);
+    const withoutScraperLabels = (reads: Reads) =>
+      asObject(
+        new Map(
+          [...reads].map(([n, s]) => [
+            n,
+            new Map([...s].map(([k, l]) => [k, new Set([...l].filter((x) => !scraperLabels.has(x)))])),
+          ]),
+        ),
+      );
+    expect(withoutScraperLabels(byParsing)).toEqual(withoutScraperLabels(byRecord));
+  });
+});
