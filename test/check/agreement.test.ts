@@ -32,8 +32,8 @@ function recorded(readers: readonly Reader[]): Reads {
   return reads;
 }
 
-/** What parsing finds; `legends` adds the labels a panel's legends name, which PromQL does not show. */
-function parsed(readers: readonly QueryReader[], legends: ReadonlyMap<string, readonly string[]> = new Map()): Reads {
+/** What parsing finds (a legend's labels are not in PromQL: the recorded reads hold more). */
+function parsed(readers: readonly QueryReader[]): Reads {
   const reads: Reads = new Map();
   for (const reader of readers) {
     const series = reads.get(reader.name) ?? new Map<string, Set<string>>();
