@@ -4,6 +4,7 @@ import { checkCommand, metricsCommand } from "./check";
 import { outputs } from "../config";
 import { buildForDeployment } from "../deploy/build";
 import { exitCodes, program, single } from "./flags";
+import { version } from "../package.json";
 
 /** One line on stderr and a non-zero exit: bad input is the user's to fix, not a stack trace to read. */
 function fail(message: string, code: number = exitCodes.badInput): never {
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<void> {
     .strict()
     .help()
     .alias("help", "h")
-    .version(false)
+    .version(version)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .fail((message, error) => {
       if (error && !isBadInput(error)) internalError(error, debug);
