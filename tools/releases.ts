@@ -4,7 +4,9 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { format, resolveConfig } from "prettier";
+import * as markdown from "prettier/plugins/markdown";
+import { format } from "prettier/standalone";
+import prettierConfig from "../.prettierrc.json";
 import { alertReaders } from "../alerts/reads";
 import { type Finding, compare, exportedByTelemetry, namesOf, needs } from "../check/compare";
 import { readTelemetry } from "../check/telemetry";
@@ -97,8 +99,7 @@ if (require.main === module) {
   const head = git(clone, "rev-parse", "--short=12", "HEAD").trim();
   const table = releaseTable(releaseRows(clone), `a clone of Akkoma at ${head}`);
   // formatted as the repository's prettier check wants it
-  resolveConfig(out)
-    .then((config) => format(table, { ...config, parser: "markdown" }))
+  format(table, { ...prettierConfig, parser: "markdown", plugins: [markdown] })
     .then((text) => {
       writeFileSync(out, text);
       process.stdout.write(`wrote ${out}\n`);
