@@ -18,7 +18,7 @@ export interface Judgement {
   readonly problems: readonly Problem[];
   /** Readers with at least one failure (not a warning). */
   readonly failing: readonly QueryReader[];
-  readonly judged: number;
+  readonly readers: readonly QueryReader[];
 }
 
 export interface JudgeOptions {
@@ -125,7 +125,7 @@ export function judge(readers: readonly QueryReader[], exported: Exported, optio
     });
   }
   const failing = readers.filter((reader) => problems.some((p) => p.reader === reader && !p.warning));
-  return { problems: dedupe(problems), failing, judged: readers.length };
+  return { problems: dedupe(problems), failing, readers };
 }
 
 function dedupe(problems: readonly Problem[]): Problem[] {
@@ -146,7 +146,19 @@ const readerNoun: Record<QueryReader["kind"], string> = {
   record: "recording rule",
 };
 
-/** One line a problem, then the verdict: `FAIL: FILE against SOURCE: 3 of 40 panels would go blank...`. */
+/** "24 panels, 2 variables and 1 annotation": what a file holds, by kind. */
+function counted(readers: readonly QueryReader[]): string {
+  const kinds = Object.keys(readerNoun) as QueryReader["kind"][];
+  const parts = kinds.flatMap((kind) => {
+    const count = readers.filter((r) => r.kind === kind).length;
+    return count === 0 ? [] : [`${count} ${readerNoun[kind]}${count === 1 ? "" : "s"}`];
+  });
+  return parts.length <= 1
+    ? (parts[0] ?? "nothing")
+    : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
+}
+
+/** One line a problem, then the verdict: `FAIL: FILE: 3 of 40 would go blank or silent against SOURCE: ...`. */
 export function judgementLines(judgement: Judgement, file: string, source: string): string[] {
   const lines = judgement.problems.map(
     (p) => `${p.warning ? "warning: " : ""}${readerNoun[p.reader.kind]} "${p.reader.name}": ${p.why}`,
@@ -154,8 +166,8 @@ export function judgementLines(judgement: Judgement, file: string, source: strin
   const count = judgement.failing.length;
   lines.push(
     count === 0
-      ? `ok: ${file}: all ${judgement.judged} panels, variables and rules read what ${source} exports`
-      : `FAIL: ${file}: ${count} of ${judgement.judged} would go blank or silent against ${source}: ${judgement.failing.map((r) => `${readerNoun[r.kind]} "${r.name}"`).join(", ")}`,
+      ? `ok: ${file}: ${counted(judgement.readers)}, all reading what ${source} exports`
+      : `FAIL: ${file}: ${count} of ${judgement.readers.length} would go blank or silent against ${source}: ${judgement.failing.map((r) => `${readerNoun[r.kind]} "${r.name}"`).join(", ")}`,
   );
   return lines;
 }

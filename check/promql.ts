@@ -116,8 +116,13 @@ function stringValue(literal: string): string {
 
 const matchOps: Record<string, MatchOp> = { EqlSingle: "=", Neq: "!=", EqlRegex: "=~", NeqRegex: "!~" };
 
+/** Longer queries are not read: no real one comes near, and parsing time grows with the text. */
+export const maxQueryLength = 64 * 1024;
+
 /** Every selector and every label use in `expr`; `variables`: the dashboard's variable names, if known. */
 export function readPromql(expr: string, variables?: ReadonlySet<string>): PromqlReads {
+  if (expr.length > maxQueryLength)
+    return { selectors: [], labelUses: [], syntaxError: `longer than ${maxQueryLength} characters, not read` };
   const text = withoutGrafanaVariables(expr, variables);
   const tree = parser.parse(text);
   const selectors: Selector[] = [];

@@ -51,9 +51,7 @@ describe("check --dashboard", () => {
       "--telemetry",
       telemetryFile(),
     ]);
-    expect(result.out).toEqual([
-      expect.stringMatching(/^ok: .*dashboard\.json: all 8 panels, variables and rules read/),
-    ]);
+    expect(result.out).toEqual([expect.stringMatching(/^ok: .*dashboard\.json: 8 panels, all reading what/)]);
     expect(result.exitCode).toBe(0);
   });
 
@@ -200,7 +198,7 @@ describe("check --rules", () => {
     ]);
     expect(alone.out[0]).toBe('panel "Failing": akkoma:deliveries_failed:rate5m: not exported');
     const together = await runCheckInProcess([...args, "--dashboard", dashboardFile(dashboard)]);
-    expect(together.out).toContainEqual(expect.stringMatching(/^ok: .*dashboard\.json: all 1 panels/));
+    expect(together.out).toContainEqual(expect.stringMatching(/^ok: .*dashboard\.json: 1 panel, all reading/));
   });
 
   test("a file without rules: exit 2 naming it", async () => {

@@ -1,4 +1,4 @@
-import { readPromql, withoutGrafanaVariables } from "../../check/promql";
+import { maxQueryLength, readPromql, withoutGrafanaVariables } from "../../check/promql";
 
 const names = (expr: string) => readPromql(expr).selectors.map((s) => s.name);
 const uses = (expr: string) => readPromql(expr).labelUses.map((u) => `${u.clause}:${u.label}`);
@@ -56,6 +56,17 @@ describe("reading PromQL with Prometheus' grammar", () => {
 
   test("a query that does not parse says where", () => {
     expect(readPromql("rate(x{a=}[5m]").syntaxError).toMatch(/^syntax error at character \d+$/);
+  });
+
+  test("nesting past the grammar's depth is a syntax error, and a huge query is not read", () => {
+    const deep = `${"sum(".repeat(5000)}x${")".repeat(5000)}`;
+    expect(readPromql(deep).syntaxError).toMatch(/^syntax error/);
+    const huge = `x${" + x".repeat(maxQueryLength / 4)}`;
+    expect(readPromql(huge)).toEqual({
+      selectors: [],
+      labelUses: [],
+      syntaxError: expect.stringMatching(/^longer than/),
+    });
   });
 });
 
