@@ -53,6 +53,18 @@ const variable = /^(?:\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+))/
  * anywhere else (so a metric name holding one is known to be a variable's).
  */
 export function withoutGrafanaVariables(expr: string, variables?: ReadonlySet<string>): string {
+  return substituted(expr, variables).text;
+}
+
+/** A substituted text, and where each of its positions was in the original. */
+interface Substituted {
+  readonly text: string;
+  original(position: number): number;
+}
+
+function substituted(expr: string, variables?: ReadonlySet<string>): Substituted {
+  // [position in the text, shift to the original] at each substitution, in order
+  const shifts: [number, number][] = [];
   let out = "";
   let quote: string | undefined;
   for (let at = 0; at < expr.length;) {
@@ -69,6 +81,7 @@ export function withoutGrafanaVariables(expr: string, variables?: ReadonlySet<st
       // inside a string the variable parses as it is; the matcher reading it knows it for one
       out += quote !== undefined ? found[0] : replacement(name, out, expr.slice(at + found[0].length));
       at += found[0].length;
+      shifts.push([out.length, at - out.length]);
       continue;
     }
     if (quote !== undefined && char === "\\" && quote !== "`") {
@@ -81,7 +94,21 @@ export function withoutGrafanaVariables(expr: string, variables?: ReadonlySet<st
     out += char;
     at++;
   }
-  return out;
+  const original = (position: number) => {
+    let shift = 0;
+    for (const [from, by] of shifts) if (position >= from) shift = by;
+    return position + shift;
+  };
+  return { text: out, original };
+}
+
+/**
+ * The syntax tree of a query with Grafana's variables, for tools that rewrite queries: node positions
+ * are in the substituted text; `original` maps one back into `expr`.
+ */
+export function parsePromql(expr: string, variables?: ReadonlySet<string>) {
+  const { text, original } = substituted(expr, variables);
+  return { text, tree: parser.parse(text), original };
 }
 
 /** `$1` in label_replace is a backreference; with the dashboard's variable names known, only those count. */
