@@ -1,4 +1,4 @@
-import { maxQueryLength, readPromql, withoutGrafanaVariables } from "../../check/promql";
+import { maxQueryLength, parsePromql, readPromql, withoutGrafanaVariables } from "../../check/promql";
 
 const names = (expr: string) => readPromql(expr).selectors.map((s) => s.name);
 const uses = (expr: string) => readPromql(expr).labelUses.map((u) => `${u.clause}:${u.label}`);
@@ -99,5 +99,25 @@ describe("Grafana variables in PromQL", () => {
     const reads = readPromql('label_replace(x{a=~"$q"}, "b", "$1", "c", "(.*)")', new Set(["job"]));
     expect(reads.selectors[0]?.matchers[0]?.variable).toBe(false);
     expect(withoutGrafanaVariables("x offset $1", new Set(["job"]))).toBe("x offset $1");
+  });
+});
+
+describe("rewriting queries", () => {
+  test("a node's range maps back to the query as written, variables and all", () => {
+    const expr = 'avg_over_time(rate(x{job="${job}"}[$__rate_interval])[24h]) * 60 + up{instance="$instance"}';
+    const { tree, original } = parsePromql(expr);
+    const ranges: string[] = [];
+    tree.iterate({
+      enter: (node) => {
+        if (node.name === "FunctionCall" || node.name === "VectorSelector")
+          ranges.push(expr.slice(original(node.from), original(node.to)));
+      },
+    });
+    expect(ranges).toEqual([
+      'avg_over_time(rate(x{job="${job}"}[$__rate_interval])[24h])',
+      'rate(x{job="${job}"}[$__rate_interval])',
+      'x{job="${job}"}',
+      'up{instance="$instance"}',
+    ]);
   });
 });
