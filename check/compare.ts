@@ -109,12 +109,15 @@ export function readerList(readers: readonly Reader[]): string {
   return `(${parts.join("; ")})`;
 }
 
+/** For a series from a recent release: an older Akkoma is the likely reason. */
+const since = (metric: Metric) => (metric.since ? ` [Akkoma ${metric.since} or newer exports it]` : "");
+
 /** One line per finding, e.g. `akkoma_job_queue_available: not exported (panels: Pending Jobs)`. */
 export function describeFinding(finding: Finding): string {
   const { need } = finding;
   switch (finding.kind) {
     case "series":
-      return `${need.series}: not exported ${readerList(need.readers)}`;
+      return `${need.series}: not exported ${readerList(need.readers)}${since(need.metric)}`;
     case "label":
       return `${need.series}: label "${finding.label}" not exported ${readerList(finding.readers)}`;
     case "unverifiable":
