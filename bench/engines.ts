@@ -14,6 +14,7 @@ import { type TrendWindow, minutesIn } from "../queries/promql";
 import { type Engines, startEngines } from "../harness/engines";
 import { type DashboardLoad, type LoadOptions, loadDashboard } from "../harness/evaluate";
 import { selectorsIn } from "../harness/selectors";
+import { parsePromql } from "../check/promql";
 import { type SyntheticHistory, generateHistory } from "../harness/synthetic";
 import { monthHistory, seriesRead, withRange } from "./month";
 
@@ -156,32 +157,46 @@ function cheapTrends(reference: DashboardJson, options: { trendStep: boolean }):
   return copy;
 }
 
+/** Rewrites each trend with the PromQL parser: node ranges, not parenthesis counting. */
 function cheapTrendQuery(expr: string): { expr: string; window: TrendWindow } | undefined {
-  // The reference keeps alternative queries in comments; they are not part of what runs.
-  let query = expr.replace(/#.*$/gm, "").trim();
+  const { text, tree, original } = parsePromql(expr);
+  const edits: { from: number; to: number; text: string }[] = [];
   let window: TrendWindow | undefined;
-  for (let start = query.indexOf("avg_over_time("); start >= 0; start = query.indexOf("avg_over_time(")) {
-    const end = closingParen(query, start + "avg_over_time".length);
-    const inner = query.slice(start, end + 1);
-    const innerWindow = windowOf(inner.slice(inner.lastIndexOf("[")));
-    const [found] = selectorsIn(inner);
-    if (!innerWindow || !found) return undefined;
-    const selector = `${found.series}{${found.matchers}}`;
-    const times60 = /^\s*\*\s*60/.exec(query.slice(end + 1))?.[0] ?? "";
-    const cheap = `sum(increase(${selector}[${innerWindow}])) / ${minutesIn(innerWindow)}`;
-    query = query.slice(0, start) + cheap + query.slice(end + 1 + times60.length);
-    window = innerWindow;
-  }
-  return window ? { expr: query, window } : undefined;
-}
-
-function closingParen(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    if (text[i] === "(") depth++;
-    if (text[i] === ")" && --depth === 0) return i;
-  }
-  throw new Error(`unbalanced parentheses in: ${text}`);
+  let unreadable = false;
+  tree.iterate({
+    enter: (node) => {
+      // The reference keeps alternative queries in comments; they are not part of what runs.
+      if (node.name === "LineComment") edits.push({ from: node.from, to: node.to, text: "" });
+      if (node.name !== "FunctionCall") return undefined;
+      const call = node.node;
+      if (call.getChild("FunctionIdentifier")?.firstChild?.name !== "AvgOverTime") return undefined;
+      const argument = call.getChild("FunctionCallBody")?.firstChild;
+      const range = argument?.getChild("DurationExpr");
+      const innerWindow = range ? windowOf(`[${text.slice(range.from, range.to)}]`) : undefined;
+      const [found] = selectorsIn(text.slice(call.from, call.to));
+      if (!innerWindow || !found) {
+        unreadable = true;
+        return false;
+      }
+      const parent = call.parent;
+      const timesSixty =
+        parent?.name === "BinaryExpr" &&
+        parent.getChild("Mul") !== null &&
+        text.slice(parent.lastChild?.from ?? 0, parent.lastChild?.to ?? 0) === "60";
+      const replaced = timesSixty && parent ? parent : call;
+      const cheap = `sum(increase(${found.series}{${found.matchers}}[${innerWindow}])) / ${minutesIn(innerWindow)}`;
+      edits.push({ from: replaced.from, to: replaced.to, text: cheap });
+      window = innerWindow;
+      return false;
+    },
+  });
+  if (unreadable || !window) return undefined;
+  const inside = (edit: (typeof edits)[number]) =>
+    edits.some((other) => other !== edit && other.from <= edit.from && edit.to <= other.to);
+  let query = expr;
+  for (const edit of edits.filter((e) => !inside(e)).sort((a, b) => b.from - a.from))
+    query = query.slice(0, original(edit.from)) + edit.text + query.slice(original(edit.to));
+  return { expr: query.trim(), window };
 }
 
 const number = (n: number | undefined) => (n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));

@@ -89,7 +89,10 @@ function writeAll(files: readonly (Written & OutputFile)[], makeFolders = false)
 
 const outFolder = dirname(outputs.importFile);
 
-/** The committed outputs live in a clone's out/: run elsewhere, a build would scatter a new out/ there. */
+/**
+ * The committed outputs live in a clone's out/: run elsewhere by mistake, a build would scatter a new out/
+ * there. Anywhere else (an installed package), the user makes out/ first to say they want it.
+ */
 function requireOutFolder(): void {
   let isFolder: boolean;
   try {
@@ -98,7 +101,7 @@ function requireOutFolder(): void {
     throw new DashboardError(
       `${outFolder}/`,
       "no such folder here",
-      "run build in the akkoma-dashboards clone, or name the file with --out",
+      "run build in the akkoma-dashboards clone, create out/ here first, or name the file with --out",
     );
   }
   if (!isFolder) throw new DashboardError(`${outFolder}/`, "is not a folder");

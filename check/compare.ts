@@ -20,6 +20,8 @@ export interface ExportedLabels {
   /** Undefined when the source could not tell (e.g. tags telemetry.ex builds at runtime). */
   readonly labels: ReadonlySet<string> | undefined;
   readonly unknownBecause?: string;
+  /** Label name → values seen, where the source shows values (a scrape). */
+  readonly values?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** Series name → its labels, as a source exports them. */
@@ -107,12 +109,15 @@ export function readerList(readers: readonly Reader[]): string {
   return `(${parts.join("; ")})`;
 }
 
+/** For a series from a recent release: an older Akkoma is the likely reason. */
+const since = (metric: Metric) => (metric.since ? ` [Akkoma ${metric.since} or newer exports it]` : "");
+
 /** One line per finding, e.g. `akkoma_job_queue_available: not exported (panels: Pending Jobs)`. */
 export function describeFinding(finding: Finding): string {
   const { need } = finding;
   switch (finding.kind) {
     case "series":
-      return `${need.series}: not exported ${readerList(need.readers)}`;
+      return `${need.series}: not exported ${readerList(need.readers)}${since(need.metric)}`;
     case "label":
       return `${need.series}: label "${finding.label}" not exported ${readerList(finding.readers)}`;
     case "unverifiable":
@@ -137,5 +142,10 @@ export function exportedByTelemetry(report: TelemetryReport): Exported {
 
 /** What a scrape shows. */
 export function exportedByExposition(exposition: Exposition): Exported {
-  return new Map([...exposition.series].map(([name, labels]) => [name, { labels }]));
+  return new Map(
+    [...exposition.series].map(([name, labels]) => [
+      name,
+      { labels, values: exposition.values.get(name) ?? new Map() },
+    ]),
+  );
 }

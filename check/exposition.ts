@@ -5,11 +5,17 @@ import { DashboardError } from "../errors";
 export interface Exposition {
   /** Sample name → label names seen on any of its samples (label-less samples add none). */
   readonly series: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Sample name → label name → the values seen (at most `maxValuesKept` of each), for `check --dashboard`. */
+  readonly values: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
 }
+
+/** Enough to tell a matcher no value satisfies, bounded for scrapes with a label of unbounded values. */
+const maxValuesKept = 200;
 
 interface Sample {
   readonly name: string;
   readonly labels: readonly string[];
+  readonly values: readonly string[];
 }
 
 const metricName = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
@@ -41,6 +47,7 @@ export function parseExposition(text: string, source: string): Exposition {
       "save it as UTF-8 without one",
     );
   const series = new Map<string, Set<string>>();
+  const values = new Map<string, Map<string, Set<string>>>();
   const lines = text.split("\n");
   lines.forEach((raw, index) => {
     const line = raw.replace(/\r$/, "");
@@ -54,6 +61,13 @@ export function parseExposition(text: string, source: string): Exposition {
       const labels = series.get(sample.name) ?? new Set<string>();
       for (const label of sample.labels) labels.add(label);
       series.set(sample.name, labels);
+      const seen = values.get(sample.name) ?? new Map<string, Set<string>>();
+      sample.labels.forEach((label, i) => {
+        const set = seen.get(label) ?? new Set<string>();
+        if (set.size < maxValuesKept) set.add(sample.values[i] as string);
+        seen.set(label, set);
+      });
+      values.set(sample.name, seen);
     } catch (error) {
       if (!(error instanceof LineError)) throw error;
       throw new DashboardError(
@@ -66,7 +80,7 @@ export function parseExposition(text: string, source: string): Exposition {
   if (series.size === 0) {
     throw new DashboardError(source, "not a Prometheus text exposition: it holds no samples");
   }
-  return { series };
+  return { series, values };
 }
 
 /** The line as a JSON string, shortened, invisible characters (format, control) as \uXXXX escapes. */
@@ -92,9 +106,11 @@ function parseSample(line: string): Sample {
   if (!name) throw new LineError('expected a sample "name{labels} value"');
   let rest = line.slice(name.length);
   let labels: string[] = [];
+  let values: string[] = [];
   if (rest.startsWith("{")) {
     const parsed = parseLabels(rest);
     labels = parsed.names;
+    values = parsed.values;
     rest = rest.slice(parsed.length);
   }
   // OpenMetrics exemplars follow " # "
@@ -102,18 +118,19 @@ function parseSample(line: string): Sample {
   if (!number.test(fields[0])) throw new LineError(`expected a number after ${name}`);
   if (fields.length > 2 || (fields.length === 2 && !timestamp.test(fields[1])))
     throw new LineError("unexpected text after the value");
-  return { name, labels };
+  return { name, labels, values };
 }
 
-function parseLabels(text: string): { names: string[]; length: number } {
+function parseLabels(text: string): { names: string[]; values: string[]; length: number } {
   const names: string[] = [];
+  const values: string[] = [];
   let pos = 1;
   const skipSpaces = () => {
     while (text[pos] === " " || text[pos] === "\t") pos++;
   };
   for (;;) {
     skipSpaces();
-    if (text[pos] === "}") return { names, length: pos + 1 };
+    if (text[pos] === "}") return { names, values, length: pos + 1 };
     labelName.lastIndex = pos;
     const name = labelName.exec(text)?.[0];
     if (!name) throw new LineError("expected a label name");
@@ -123,8 +140,10 @@ function parseLabels(text: string): { names: string[]; length: number } {
     pos++;
     skipSpaces();
     if (text[pos] !== '"') throw new LineError(`expected a quoted value for label ${name}`);
-    pos = endOfQuoted(text, pos + 1, name);
+    const start = pos + 1;
+    pos = endOfQuoted(text, start, name);
     names.push(name);
+    values.push(text.slice(start, pos - 1).replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c)));
     skipSpaces();
     if (text[pos] === ",") pos++;
     else if (text[pos] !== "}") throw new LineError(`expected , or } after label ${name}`);

@@ -11,6 +11,7 @@ import { annotationReaders } from "../dashboards/annotations";
 import { panelReaders } from "../dashboards/reads";
 import type { Reader } from "../queries/query";
 import { checkScrape, checkTelemetry, dependencies, dependencyLines } from "../check/report";
+import { checkForeign, scrapeSource, telemetrySource } from "../check/foreign";
 import {
   defaultMaxMiB,
   defaultTimeoutSeconds,
@@ -42,6 +43,8 @@ export const processContext: CheckContext = {
 };
 
 export interface CheckOptions {
+  dashboard?: string;
+  rules?: string;
   telemetry?: string;
   metrics?: string;
   "token-file"?: string;
@@ -62,13 +65,18 @@ function flagProblem(args: CheckOptions): string | undefined {
   if (args.json && !args.list) return "--json: only used with --list (or run `metrics --json`)";
   if (args.list && (args.telemetry !== undefined || args.metrics !== undefined))
     return "--list: lists what the dashboard reads and checks nothing; run the check without --list";
-  if (args.list) return undefined;
+  if (args.list)
+    return args.dashboard || args.rules
+      ? "--list: lists this project's series; not with --dashboard or --rules"
+      : undefined;
   if (args.telemetry === undefined && args.metrics === undefined)
     return (
       "check: nothing to check against: pass --telemetry PATH (Akkoma's lib/pleroma/web/telemetry.ex) " +
       "or --metrics FILE|URL (a scrape of /api/v1/akkoma/metrics; add --token-file for a URL)"
     );
   if (args.telemetry === "-" && args.metrics === "-") return "--telemetry - and --metrics -: standard input is one";
+  if ([args.telemetry, args.metrics, args.dashboard, args.rules].filter((a) => a === "-").length > 1)
+    return "standard input (-) can be given to one flag only";
   if (args.tokenFile && !(args.metrics && isUrl(args.metrics))) return "--token-file: only used with --metrics URL";
   if (!(args.timeout > 0 && args.timeout <= maxTimeoutSeconds))
     return `--timeout: expected a number of seconds above 0 and at most ${maxTimeoutSeconds}`;
@@ -92,11 +100,22 @@ async function runCheck(args: CheckOptions, context: CheckContext): Promise<void
   }
   const maxBytes = Math.floor(args.maxSize * 1024 * 1024);
   const timeoutSeconds = args.timeout;
+  const limits = { maxBytes, timeoutSeconds };
   // Both sources: check both (the source code and a live instance can disagree); the worst result wins.
   const sources: (() => ReturnType<typeof checkTelemetry>)[] = [];
+  // --dashboard / --rules: judge those files, read by parsing their PromQL, instead of our own outputs.
+  const foreign = args.dashboard !== undefined || args.rules !== undefined;
+  const files = {
+    ...(args.dashboard ? { dashboard: args.dashboard } : {}),
+    ...(args.rules ? { rules: args.rules } : {}),
+  };
   if (args.telemetry !== undefined) {
     const path = args.telemetry;
-    sources.push(() => checkTelemetry(path, context.metrics(), context.readers(), { maxBytes, timeoutSeconds }));
+    sources.push(() =>
+      foreign
+        ? telemetrySource(path, limits).then((source) => checkForeign(files, source, context.metrics(), limits))
+        : checkTelemetry(path, context.metrics(), context.readers(), limits),
+    );
   }
   if (args.metrics !== undefined) {
     const source = args.metrics;
@@ -106,7 +125,11 @@ async function runCheck(args: CheckOptions, context: CheckContext): Promise<void
       warn,
       ...(args.tokenFile ? { tokenFile: args.tokenFile } : {}),
     };
-    sources.push(() => checkScrape(source, context.metrics(), context.readers(), options));
+    sources.push(() =>
+      foreign
+        ? scrapeSource(source, options).then((scrape) => checkForeign(files, scrape, context.metrics(), limits))
+        : checkScrape(source, context.metrics(), context.readers(), options),
+    );
   }
   const codes: number[] = [];
   for (const check of sources) {
@@ -132,6 +155,19 @@ function runMetrics(args: MetricsOptions, context: CheckContext): void {
 
 const checkOptions = (yargs: Argv) =>
   yargs
+    .option("dashboard", {
+      type: "string",
+      requiresArg: true,
+      coerce: single("dashboard"),
+      describe:
+        "Check any Grafana dashboard JSON (yours, Akkoma's installation/grafana_dashboard.json) instead of ours",
+    })
+    .option("rules", {
+      type: "string",
+      requiresArg: true,
+      coerce: single("rules"),
+      describe: "Check a Prometheus rule file or a PrometheusRule/VMRule resource instead of our alerts",
+    })
     .option("telemetry", {
       type: "string",
       requiresArg: true,
@@ -168,6 +204,7 @@ const checkOptions = (yargs: Argv) =>
     .option("list", { type: "boolean", default: false, describe: "List the series the dashboard reads (as `metrics`)" })
     .option("json", { type: "boolean", default: false, describe: "With --list: as JSON" })
     .example("$0 check --telemetry ../akkoma/lib/pleroma/web/telemetry.ex", "")
+    .example("$0 check --dashboard grafana_dashboard.json --rules alerts.yml --telemetry telemetry.ex", "")
     .example("$0 check --metrics https://example.social/api/v1/akkoma/metrics --token-file token", "");
 
 const metricsOptions = (yargs: Argv) => yargs.option("json", { type: "boolean", default: false, describe: "As JSON" });

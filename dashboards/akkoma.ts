@@ -9,6 +9,7 @@ import { trendPanels } from "../panels/trends";
 import { restartAnnotation } from "./annotations";
 import { placeSection } from "./layout";
 import { unitsFromQueries } from "./units";
+import { explainNoData } from "./no-data";
 import { PanelIds } from "./ids";
 import { deadReasonsVariable } from "./toggles";
 import { type VariableDefaults, dashboardVariables } from "./variables";
@@ -127,6 +128,7 @@ function nameTargetsAndSetUnits(built: dashboard.Dashboard): dashboard.Dashboard
     const free = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("").filter((letter) => !taken.has(letter));
     for (const target of targets) target.refId ??= free.shift();
     unitsFromQueries(panel);
+    explainNoData(panel);
   }
   return built;
 }

@@ -19,6 +19,10 @@ export interface Metric<L extends string = string, K extends MetricKind = Metric
   readonly lazy: boolean;
   /** `scraper`: written by Prometheus/VictoriaMetrics, not by Akkoma. */
   readonly source: "akkoma" | "scraper";
+  /** The first Akkoma release exporting it, when that is recent (docs/releases.md): older ones show no data. */
+  readonly since?: string;
+  /** What no data means for a lazy series on a healthy instance ("No failed deliveries"). */
+  readonly whenEmpty?: string;
 }
 
 interface MetricOptions<L extends string> {
@@ -26,6 +30,8 @@ interface MetricOptions<L extends string> {
   unit?: MetricUnit;
   requests?: boolean;
   lazy?: boolean;
+  since?: string;
+  whenEmpty?: string;
   help: string;
 }
 
@@ -40,6 +46,8 @@ const declare =
     requests: options.requests ?? false,
     lazy: options.lazy ?? false,
     source: "akkoma",
+    ...(options.since ? { since: options.since } : {}),
+    ...(options.whenEmpty ? { whenEmpty: options.whenEmpty } : {}),
   });
 
 export const counter = declare("counter");
@@ -83,6 +91,8 @@ export const up: Metric<never, "gauge"> = {
 export const deliveryFailures = counter("akkoma_ap_delivery_fail_final", {
   labels: ["target", "reason"],
   lazy: true, // appears only after the first failed delivery
+  whenEmpty: "No failed deliveries",
+  since: "3.16.0",
   help: "ActivityPub deliveries that exhausted all retries",
 });
 export const localUsers = gauge("pleroma_local_users_total", { help: "Local user accounts" });
@@ -115,14 +125,17 @@ export const jobExceptions = histogram("oban_job_exception", {
   labels: ["worker"],
   unit: "seconds",
   lazy: true, // appears only after the first job that raised
+  whenEmpty: "No failed jobs",
   help: "Oban jobs that raised, by worker, with their duration",
 });
 export const pendingJobs = gauge("akkoma_job_queue_available", {
   labels: ["queue_name"],
+  since: "3.16.0",
   help: "Jobs waiting to run, per Oban queue",
 });
 export const scheduledJobs = gauge("akkoma_job_queue_scheduled", {
   labels: ["queue_name"],
+  since: "3.16.0",
   help: "Jobs scheduled for later, per Oban queue",
 });
 

@@ -160,7 +160,7 @@ describe("an output folder that cannot be made", () => {
     const result = cliIn(folder(), ["build"]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
-      "akkoma-dashboards: out/: no such folder here (run build in the akkoma-dashboards clone, or name the file with --out)\n",
+      "akkoma-dashboards: out/: no such folder here (run build in the akkoma-dashboards clone, create out/ here first, or name the file with --out)\n",
     );
     expect(readdirSync(folder())).toEqual([]);
   });

@@ -2,7 +2,7 @@
 import { alertReaders } from "../../alerts/reads";
 import { akkomaDashboard } from "../../dashboards/akkoma";
 import { panelReaders } from "../../dashboards/reads";
-import { catalogue, exportedSeries } from "../../queries/catalogue";
+import { catalogue, exportedSeries, pendingJobs } from "../../queries/catalogue";
 import { runCheckInProcess, writeFixture } from "./fixtures";
 
 /** A scrape exporting every catalogue series (with every label) but `missing`. */
@@ -31,7 +31,8 @@ test("a series panels and alerts read: both are named", async () => {
   const scrape = writeFixture("scrape.txt", `${scrapeWithout("akkoma_job_queue_available")}\n`);
   const result = await runCheckInProcess(["check", "--metrics", scrape], catalogue, readers);
   expect(result.out[0]).toBe(
-    "akkoma_job_queue_available: not exported (panels: Pending Jobs; alerts: AkkomaJobQueueBackingUp)",
+    "akkoma_job_queue_available: not exported (panels: Pending Jobs; alerts: AkkomaJobQueueBackingUp)" +
+      ` [Akkoma ${pendingJobs.since} or newer exports it]`,
   );
   expect(result.exitCode).toBe(1);
 });

@@ -1,7 +1,7 @@
 import { akkomaDashboard } from "../../dashboards/akkoma";
 import { panelReaders } from "../../dashboards/reads";
 import { catalogue, exportedSeries } from "../../queries/catalogue";
-import { type Exported, compare, describeFinding, exportedByTelemetry, needs } from "../../check/compare";
+import { type Exported, type Need, compare, describeFinding, exportedByTelemetry, needs } from "../../check/compare";
 import { readTelemetry } from "../../check/telemetry";
 import { fixtureCatalogue, fixturePanels, telemetryEx, variant } from "./fixtures";
 
@@ -36,6 +36,16 @@ describe("compare", () => {
   test("a renamed metric: the old series is reported with the panels it would blank", () => {
     const exported = fromTelemetry(variant('"#{@prefix}.job.queue.available"', '"#{@prefix}.job.queue.pending"'));
     expect(lines(exported).failures).toEqual(["akkoma_job_queue_available: not exported (panels: Pending Jobs)"]);
+  });
+
+  test("a series from a recent Akkoma release names that release", () => {
+    const exported = fromTelemetry(variant('"#{@prefix}.job.queue.available"', '"#{@prefix}.job.queue.pending"'));
+    const [finding] = compare(all, exported, { lazyMayBeAbsent: false }).failures;
+    const need = finding?.need as Need;
+    const recent = { ...need, metric: { ...need.metric, since: "3.16.0" } };
+    expect(describeFinding({ kind: "series", need: recent })).toBe(
+      "akkoma_job_queue_available: not exported (panels: Pending Jobs) [Akkoma 3.16.0 or newer exports it]",
+    );
   });
 
   test("a dropped tag: the label is reported for the panels that use it, and only there", () => {

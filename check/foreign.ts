@@ -1,0 +1,77 @@
+// `check --dashboard FILE` and `check --rules FILE`: anyone's dashboard or rules against telemetry.ex or a
+// scrape. Rules checked together with a dashboard make the series they record available to it.
+import { DashboardError } from "../errors";
+import type { Metric } from "../queries/catalogue";
+import { type Exported, exportedByExposition, exportedByTelemetry } from "./compare";
+import { type QueryReader, readDashboardFile } from "./dashboard-file";
+import { parseExposition } from "./exposition";
+import { judge, judgementLines } from "./judge";
+import type { Verdict } from "./report";
+import { readRulesFile } from "./rules-file";
+import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "./sources";
+import { readTelemetry } from "./telemetry";
+
+export interface ForeignFiles {
+  readonly dashboard?: string;
+  readonly rules?: string;
+}
+
+/** What a source exports, and its name for messages. */
+export interface Source {
+  readonly shown: string;
+  readonly exported: Exported;
+  readonly scrape: boolean;
+}
+
+export async function telemetrySource(path: string, limits: ReadLimits): Promise<Source> {
+  const text = await readSource(path, "--telemetry expects Akkoma's lib/pleroma/web/telemetry.ex", limits);
+  const telemetry = readTelemetry(text, path === "-" ? "standard input" : path);
+  return { shown: telemetry.file, exported: exportedByTelemetry(telemetry), scrape: false };
+}
+
+export async function scrapeSource(source: string, options: FetchOptions): Promise<Source> {
+  const url = isUrl(source);
+  const text = url
+    ? await fetchExposition(source, options)
+    : await readSource(source, "--metrics expects a saved scrape of /api/v1/akkoma/metrics or an http(s) URL", options);
+  const shown = url ? redactUrl(source) : source === "-" ? "standard input" : source;
+  return { shown, exported: exportedByExposition(parseExposition(text, shown)), scrape: true };
+}
+
+/** Judges the files against one source: each file's problems, then its verdict. */
+export async function checkForeign(
+  files: ForeignFiles,
+  source: Source,
+  catalogue: readonly Metric[],
+  limits: ReadLimits,
+): Promise<Verdict> {
+  const lines: string[] = [];
+  let missing = false;
+  const rules = files.rules
+    ? readRulesFile(await readSource(files.rules, "--rules expects a Prometheus rule file", limits), files.rules)
+    : [];
+  const recorded = new Set(rules.filter((r) => r.kind === "record").map((r) => r.name));
+  const judged = (file: string, readers: readonly QueryReader[], variables?: ReadonlySet<string>) => {
+    const judgement = judge(readers, source.exported, {
+      catalogue,
+      recorded,
+      scrape: source.scrape,
+      ...(variables ? { variables } : {}),
+    });
+    lines.push(...judgementLines(judgement, file, source.shown));
+    missing ||= judgement.failing.length > 0;
+  };
+  if (files.rules) judged(files.rules, rules);
+  if (files.dashboard) {
+    const text = await readSource(files.dashboard, "--dashboard expects a Grafana dashboard JSON file", limits);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new DashboardError(files.dashboard, `not JSON: ${(error as Error).message}`);
+    }
+    const dashboard = readDashboardFile(json, files.dashboard);
+    judged(files.dashboard, dashboard.readers, dashboard.variables);
+  }
+  return { lines, missing };
+}

@@ -1,0 +1,240 @@
+// What any PromQL expression reads, found with the Prometheus project's own grammar (the parser its web UI
+// uses, @prometheus-io/lezer-promql): every selector with its matchers, and the labels that groupings,
+// joins and label_replace/label_join rely on. Grafana's variables are replaced before parsing, since a
+// dashboard's queries hold `$instance`, `${job}`, `[[var]]` and `$__rate_interval` where PromQL has values.
+import type { SyntaxNode } from "@lezer/common" with { "resolution-mode": "import" };
+
+// The package is an ES module that also ships CommonJS; its types are declared for `import` only.
+type LezerPromql = typeof import("@prometheus-io/lezer-promql", { with: { "resolution-mode": "import" } });
+const { parser } = require("@prometheus-io/lezer-promql") as LezerPromql;
+
+export type MatchOp = "=" | "!=" | "=~" | "!~";
+
+export interface Matcher {
+  readonly label: string;
+  readonly op: MatchOp;
+  readonly value: string;
+  /** The value holds a Grafana variable: it is known only when the dashboard is shown. */
+  readonly variable: boolean;
+}
+
+export interface Selector {
+  /** Undefined when the name is not fixed (`{__name__=~"..."}`, a name holding a variable). */
+  readonly name: string | undefined;
+  readonly matchers: readonly Matcher[];
+}
+
+/** A label some clause relies on finding on at least one of `selectors` (indices into `selectors`). */
+export interface LabelUse {
+  readonly label: string;
+  /** `by`, `on`, `group_left`, `group_right`, `label_replace`, `label_join`. */
+  readonly clause: string;
+  readonly selectors: readonly number[];
+}
+
+export interface PromqlReads {
+  readonly selectors: readonly Selector[];
+  readonly labelUses: readonly LabelUse[];
+  /** Set when the expression does not parse: what it reads is then unknown. */
+  readonly syntaxError?: string;
+}
+
+/** Stands for a variable's value outside strings; never a real metric name. */
+export const variableMarker = "__grafana_variable__";
+
+// `$__range_s`, `$__interval_ms`...: numbers; every other built-in interval is a duration.
+const numericBuiltins = /^__(?:range|interval|rate_interval)_(?:s|ms)$/;
+const durationBuiltins = /^__(?:interval|rate_interval|range|auto)$/;
+const variable = /^(?:\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)(?::[^\]]*)?\]\]|\$(\w+))/;
+
+/**
+ * The expression with Grafana's variables outside strings replaced by something PromQL accepts in their
+ * place: a duration inside `[...]` or after `offset`, a number for `$__range_s` and the like, the marker
+ * anywhere else (so a metric name holding one is known to be a variable's).
+ */
+export function withoutGrafanaVariables(expr: string, variables?: ReadonlySet<string>): string {
+  return substituted(expr, variables).text;
+}
+
+/** A substituted text, and where each of its positions was in the original. */
+interface Substituted {
+  readonly text: string;
+  original(position: number): number;
+}
+
+function substituted(expr: string, variables?: ReadonlySet<string>): Substituted {
+  // [position in the text, shift to the original] at each substitution, in order
+  const shifts: [number, number][] = [];
+  let out = "";
+  let quote: string | undefined;
+  for (let at = 0; at < expr.length;) {
+    const char = expr[at] as string;
+    if (quote === undefined && char === "#") {
+      const end = expr.indexOf("\n", at);
+      out += end < 0 ? expr.slice(at) : expr.slice(at, end);
+      at = end < 0 ? expr.length : end;
+      continue;
+    }
+    const found = char === "$" || char === "[" ? variable.exec(expr.slice(at)) : null;
+    const name = found ? ((found[1] ?? found[2] ?? found[3]) as string) : "";
+    if (found && isVariable(name, variables)) {
+      // inside a string the variable parses as it is; the matcher reading it knows it for one
+      out += quote !== undefined ? found[0] : replacement(name, out, expr.slice(at + found[0].length));
+      at += found[0].length;
+      shifts.push([out.length, at - out.length]);
+      continue;
+    }
+    if (quote !== undefined && char === "\\" && quote !== "`") {
+      out += expr.slice(at, at + 2);
+      at += 2;
+      continue;
+    }
+    if (quote === undefined && (char === '"' || char === "'" || char === "`")) quote = char;
+    else if (char === quote) quote = undefined;
+    out += char;
+    at++;
+  }
+  const original = (position: number) => {
+    let shift = 0;
+    for (const [from, by] of shifts) if (position >= from) shift = by;
+    return position + shift;
+  };
+  return { text: out, original };
+}
+
+/**
+ * The syntax tree of a query with Grafana's variables, for tools that rewrite queries: node positions
+ * are in the substituted text; `original` maps one back into `expr`.
+ */
+export function parsePromql(expr: string, variables?: ReadonlySet<string>) {
+  const { text, original } = substituted(expr, variables);
+  return { text, tree: parser.parse(text), original };
+}
+
+/** `$1` in label_replace is a backreference; with the dashboard's variable names known, only those count. */
+const isVariable = (name: string, variables: ReadonlySet<string> | undefined) =>
+  name.startsWith("__") || (variables ? variables.has(name) : !/^\d/.test(name));
+
+function holdsVariable(value: string, variables: ReadonlySet<string> | undefined): boolean {
+  for (let at = value.indexOf("$"); at >= 0; at = value.indexOf("$", at + 1)) {
+    const found = variable.exec(value.slice(at));
+    if (found && isVariable((found[1] ?? found[2] ?? found[3]) as string, variables)) return true;
+  }
+  return /\[\[\w+(?::[^\]]*)?\]\]/.test(value);
+}
+
+function replacement(name: string, before: string, after: string): string {
+  if (numericBuiltins.test(name)) return "60";
+  if (durationBuiltins.test(name)) return "5m";
+  const inDuration = /(?:\[|:|\boffset)\s*$/.test(before) || /^\s*[\]:]/.test(after);
+  return inDuration ? "5m" : variableMarker;
+}
+
+/** Go's string literals: "..." and '...' with escapes, `...` raw. */
+function stringValue(literal: string): string {
+  if (literal.startsWith("`")) return literal.slice(1, -1);
+  const body = literal.slice(1, -1);
+  try {
+    return JSON.parse(`"${body.replace(/\\'/g, "'").replace(/(^|[^\\])"/g, '$1\\"')}"`) as string;
+  } catch {
+    return body;
+  }
+}
+
+const matchOps: Record<string, MatchOp> = { EqlSingle: "=", Neq: "!=", EqlRegex: "=~", NeqRegex: "!~" };
+
+/** Longer queries are not read: no real one comes near, and parsing time grows with the text. */
+export const maxQueryLength = 64 * 1024;
+
+/** Every selector and every label use in `expr`; `variables`: the dashboard's variable names, if known. */
+export function readPromql(expr: string, variables?: ReadonlySet<string>): PromqlReads {
+  if (expr.length > maxQueryLength)
+    return { selectors: [], labelUses: [], syntaxError: `longer than ${maxQueryLength} characters, not read` };
+  const text = withoutGrafanaVariables(expr, variables);
+  const tree = parser.parse(text);
+  const selectors: Selector[] = [];
+  const labelUses: LabelUse[] = [];
+  let syntaxError: string | undefined;
+  tree.iterate({
+    enter: (node) => {
+      if (node.type.isError && syntaxError === undefined) syntaxError = `syntax error at character ${node.from + 1}`;
+    },
+  });
+  const source = (node: SyntaxNode) => text.slice(node.from, node.to);
+  const labelName = (node: SyntaxNode) =>
+    node.name === "QuotedLabelName" ? stringValue(source(node.firstChild ?? node)) : source(node);
+  const groupingLabels = (node: SyntaxNode | null) =>
+    node ? node.getChildren("LabelName").concat(node.getChildren("QuotedLabelName")).map(labelName) : [];
+
+  /** Visits `node`; returns the selectors under it and the labels created under it. */
+  const visit = (node: SyntaxNode): { under: number[]; created: Set<string> } => {
+    if (node.name === "VectorSelector") {
+      selectors.push(selectorOf(node));
+      return { under: [selectors.length - 1], created: new Set() };
+    }
+    const under: number[] = [];
+    const created = new Set<string>();
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      const found = visit(child);
+      under.push(...found.under);
+      found.created.forEach((label) => created.add(label));
+    }
+    const use = (labels: readonly string[], clause: string) => {
+      for (const label of labels) if (!created.has(label)) labelUses.push({ label, clause, selectors: under });
+    };
+    if (node.name === "AggregateExpr") {
+      const modifier = node.getChild("AggregateModifier");
+      if (modifier?.firstChild?.name === "By") use(groupingLabels(modifier.getChild("GroupingLabels")), "by");
+    }
+    const matching = node.name === "BinaryExpr" ? node.getChild("MatchingModifierClause") : null;
+    if (matching) {
+      const parts = [...childrenOf(matching)];
+      parts.forEach((part, index) => {
+        const next = parts[index + 1];
+        if (next?.name !== "GroupingLabels") return;
+        const clause = { On: "on", GroupLeft: "group_left", GroupRight: "group_right" }[part.name];
+        if (clause) use(groupingLabels(next), clause);
+      });
+    }
+    if (node.name === "FunctionCall") {
+      const fn = node.getChild("FunctionIdentifier")?.firstChild?.name;
+      const args = [...childrenOf(node.getChild("FunctionCallBody"))].filter((a) => a.name === "StringLiteral");
+      const strings = args.map((a) => stringValue(source(a)));
+      if (fn === "LabelReplace" && strings.length >= 3) {
+        use([strings[2] as string].filter(Boolean), "label_replace");
+        created.add(strings[0] as string);
+      }
+      if (fn === "LabelJoin" && strings.length >= 2) {
+        use(strings.slice(2).filter(Boolean), "label_join");
+        created.add(strings[0] as string);
+      }
+    }
+    return { under, created };
+  };
+
+  const selectorOf = (node: SyntaxNode): Selector => {
+    const matchers: Matcher[] = [];
+    let name = node.getChild("Identifier") ? source(node.getChild("Identifier") as SyntaxNode) : undefined;
+    for (const item of childrenOf(node.getChild("LabelMatchers"))) {
+      if (item.name === "QuotedLabelName") name = labelName(item);
+      if (item.name !== "UnquotedLabelMatcher" && item.name !== "QuotedLabelMatcher") continue;
+      const labelNode = item.getChild("LabelName") ?? item.getChild("QuotedLabelName");
+      const op = matchOps[item.getChild("MatchOp")?.firstChild?.name ?? ""];
+      const valueNode = item.getChild("StringLiteral");
+      if (!labelNode || !op || !valueNode) continue;
+      const value = stringValue(source(valueNode));
+      const matcher = { label: labelName(labelNode), op, value, variable: holdsVariable(value, variables) };
+      if (matcher.label === "__name__" && op === "=" && !matcher.variable) name = value;
+      else matchers.push(matcher);
+    }
+    const fixed = name !== undefined && !name.includes(variableMarker);
+    return { name: fixed ? name : undefined, matchers };
+  };
+
+  visit(tree.topNode);
+  return { selectors, labelUses, ...(syntaxError ? { syntaxError } : {}) };
+}
+
+function* childrenOf(node: SyntaxNode | null): Generator<SyntaxNode> {
+  for (let child = node?.firstChild; child; child = child.nextSibling) yield child;
+}

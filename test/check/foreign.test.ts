@@ -1,0 +1,223 @@
+import { readDashboardFile } from "../../check/dashboard-file";
+import { readRulesFile } from "../../check/rules-file";
+import { readTelemetry } from "../../check/telemetry";
+import { expositionFrom, runCheckInProcess, telemetryEx, variant, writeFixture } from "./fixtures";
+import { prometheusRules, referenceDashboard, ruleResources } from "./foreign-fixtures";
+
+const dashboardFile = (json: unknown = referenceDashboard) => writeFixture("dashboard.json", JSON.stringify(json));
+const telemetryFile = (source = telemetryEx) => writeFixture("telemetry.ex", source);
+
+describe("check --dashboard", () => {
+  test("names each panel of Akkoma's reference dashboard that would go blank, and why", async () => {
+    const result = await runCheckInProcess(["check", "--dashboard", dashboardFile(), "--telemetry", telemetryFile()]);
+    expect(result.out).toEqual([
+      'panel "Single DB Query (95% quantiles)": query 1: pleroma_repo_query_queue_time_bucket: not exported',
+      'panel "Outgoing Requests": tesla_request_completed_count: not exported',
+      expect.stringMatching(
+        /^FAIL: .*dashboard\.json: 2 of 10 would go blank or silent against .*telemetry\.ex: panel "Single DB Query \(95% quantiles\)", panel "Outgoing Requests"$/,
+      ),
+    ]);
+    expect(result.exitCode).toBe(1);
+  });
+
+  test("a label a matcher needs: =~ fails without it, !~ does not", async () => {
+    const source = variant("tags: [:worker],", "");
+    const result = await runCheckInProcess([
+      "check",
+      "--dashboard",
+      dashboardFile(),
+      "--telemetry",
+      telemetryFile(source),
+    ]);
+    expect(result.out).toContain(
+      `panel "Receive, Fetch, Publish Events": oban_job_completion_count: label "worker" not exported (worker=~${JSON.stringify(
+        "Pleroma.Workers.RemoteFetcherWorker|Pleroma.Workers.ReceiverWorker|Pleroma.Workers.PublisherWorker",
+      )})`,
+    );
+    expect(result.out.filter((line) => line.includes("Job Completions"))).toEqual([]);
+  });
+
+  test("exit 0 when every panel reads what is exported", async () => {
+    const healthy = {
+      ...referenceDashboard,
+      panels: referenceDashboard.panels.filter(
+        (p) => !["Single DB Query (95% quantiles)", "Outgoing Requests"].includes(p.title),
+      ),
+    };
+    const result = await runCheckInProcess([
+      "check",
+      "--dashboard",
+      dashboardFile(healthy),
+      "--telemetry",
+      telemetryFile(),
+    ]);
+    expect(result.out).toEqual([expect.stringMatching(/^ok: .*dashboard\.json: 8 panels, all reading what/)]);
+    expect(result.exitCode).toBe(0);
+  });
+
+  test("against a scrape: a value no sample has, and a lazy series not seen yet, are warnings", async () => {
+    const scrape = expositionFrom(readTelemetry(telemetryEx, "telemetry.ex"))
+      .split("\n")
+      .filter((line) => !line.startsWith("akkoma_ap_delivery_fail_final"))
+      .join("\n");
+    const dashboard = {
+      panels: [
+        {
+          title: "Pending federator",
+          type: "stat",
+          targets: [{ expr: 'akkoma_job_queue_available{queue_name="federator_outgoing"}' }],
+        },
+        { title: "Failed", type: "stat", targets: [{ expr: "akkoma_ap_delivery_fail_final" }] },
+      ],
+    };
+    const result = await runCheckInProcess([
+      "check",
+      "--dashboard",
+      dashboardFile(dashboard),
+      "--metrics",
+      writeFixture("scrape.txt", scrape),
+    ]);
+    expect(result.out).toEqual([
+      'warning: panel "Pending federator": akkoma_job_queue_available: no exported value of label "queue_name" matches queue_name="federator_outgoing"',
+      'warning: panel "Failed": akkoma_ap_delivery_fail_final: not seen yet (lazy: appears after its first event)',
+      expect.stringMatching(/^ok: /),
+    ]);
+    expect(result.exitCode).toBe(0);
+  });
+
+  test("a matcher asking for a label telemetry.ex always sets to be empty matches nothing", async () => {
+    const dashboard = {
+      panels: [
+        {
+          title: "Unrouted",
+          type: "stat",
+          targets: [{ expr: 'phoenix_router_dispatch_stop_duration_count{route=""}' }],
+        },
+      ],
+    };
+    const result = await runCheckInProcess([
+      "check",
+      "--dashboard",
+      dashboardFile(dashboard),
+      "--telemetry",
+      telemetryFile(),
+    ]);
+    expect(result.out[0]).toBe(
+      'panel "Unrouted": phoenix_router_dispatch_stop_duration_count: route="" is impossible: every sample has label "route"',
+    );
+    expect(result.exitCode).toBe(1);
+  });
+
+  test("not a dashboard, or not JSON: exit 2 naming the file", async () => {
+    for (const text of ['{"groups": []}', "{ not json"]) {
+      const path = writeFixture("x.json", text);
+      const result = await runCheckInProcess(["check", "--dashboard", path, "--telemetry", telemetryFile()]);
+      expect(result.err).toEqual([expect.stringContaining(`${path}: not`)]);
+      expect(result.exitCode).toBe(2);
+    }
+  });
+});
+
+describe("reading dashboard files", () => {
+  test("rows' nested panels and inline library panels are read; a library panel not in the file is said to be", () => {
+    const read = readDashboardFile(referenceDashboard, "reference.json");
+    expect(read.readers.map((r) => r.name)).toContain("Pending Jobs");
+    expect(read.readers.find((r) => r.name === "Up" && r.queries.length > 0)?.queries).toEqual([
+      'up{job="${SCRAPE_JOB}", instance="${INSTANCE}"}',
+    ]);
+    const { __elements: _elements, ...withoutElements } = referenceDashboard;
+    const missing = readDashboardFile(withoutElements, "reference.json").readers.find((r) => r.name === "Up");
+    expect(missing?.problem).toBe('library panel "lib-uptime" is not in the file');
+  });
+
+  test("the HTTP API's body, the old rows layout, query variables and annotations", () => {
+    const read = readDashboardFile(
+      {
+        dashboard: {
+          rows: [{ panels: [{ title: "Users", targets: [{ expr: "pleroma_local_users_total" }] }] }],
+          templating: {
+            list: [{ name: "job", type: "query", query: { query: "label_values(pleroma_local_users_total, job)" } }],
+          },
+          annotations: { list: [{ name: "Restarts", expr: "resets(vm_memory_total_pcount[5m]) > 0" }] },
+        },
+        overwrite: true,
+      },
+      "api.json",
+    );
+    expect(read.readers.map((r) => [r.kind, r.name, r.queries])).toEqual([
+      ["panel", "Users", ["pleroma_local_users_total"]],
+      ["variable", "$job", ["group by (job) (pleroma_local_users_total)"]],
+      ["annotation", "Restarts", ["resets(vm_memory_total_pcount[5m]) > 0"]],
+    ]);
+    expect(read.variables).toEqual(new Set(["job"]));
+  });
+
+  test("queries of other data sources (Loki, Tempo) are not PromQL", () => {
+    const read = readDashboardFile(
+      { panels: [{ title: "Logs", targets: [{ datasource: { type: "loki" }, expr: '{app="akkoma"}' }] }] },
+      "logs.json",
+    );
+    expect(read.readers[0]?.queries).toEqual([]);
+  });
+});
+
+describe("check --rules", () => {
+  test("names each alert that would stay silent; recorded series feed the rules reading them", async () => {
+    const rules = writeFixture("rules.yml", prometheusRules);
+    const result = await runCheckInProcess(["check", "--rules", rules, "--telemetry", telemetryFile()]);
+    expect(result.out).toEqual([
+      'alert "AkkomaHttpErrors": label "status" (by) is on none of phoenix_router_dispatch_stop_duration_count',
+      expect.stringMatching(
+        /^FAIL: .*rules\.yml: 1 of 4 would go blank or silent against .*: alert "AkkomaHttpErrors"$/,
+      ),
+    ]);
+    expect(result.exitCode).toBe(1);
+  });
+
+  test("PrometheusRule and VMRule resources in one YAML stream", async () => {
+    const rules = writeFixture("resources.yaml", ruleResources);
+    const result = await runCheckInProcess(["check", "--rules", rules, "--telemetry", telemetryFile()]);
+    expect(result.out[0]).toBe('alert "AkkomaOutgoingRequestsFailing": tesla_request_completed_count: not exported');
+    expect(readRulesFile(ruleResources, "resources.yaml").map((r) => r.name)).toEqual([
+      "AkkomaDown",
+      "AkkomaOutgoingRequestsFailing",
+    ]);
+  });
+
+  test("a dashboard reading a series the rule file records is judged with the rules", async () => {
+    const dashboard = {
+      panels: [{ title: "Failing", type: "stat", targets: [{ expr: "akkoma:deliveries_failed:rate5m" }] }],
+    };
+    const args = ["check", "--rules", writeFixture("rules.yml", prometheusRules), "--telemetry", telemetryFile()];
+    const alone = await runCheckInProcess([
+      "check",
+      "--dashboard",
+      dashboardFile(dashboard),
+      "--telemetry",
+      telemetryFile(),
+    ]);
+    expect(alone.out[0]).toBe('panel "Failing": akkoma:deliveries_failed:rate5m: not exported');
+    const together = await runCheckInProcess([...args, "--dashboard", dashboardFile(dashboard)]);
+    expect(together.out).toContainEqual(expect.stringMatching(/^ok: .*dashboard\.json: 1 panel, all reading/));
+  });
+
+  test("a YAML alias bomb is bad input naming the file, exit 2, not an internal error", async () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (let level = 1; level < 9; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(", ")}]`);
+    }
+    const path = writeFixture("bomb.yml", `${levels.join("\n")}\ngroups: []\n`);
+    const result = await runCheckInProcess(["check", "--rules", path, "--telemetry", telemetryFile()]);
+    expect(result.err).toEqual([expect.stringMatching(new RegExp(`^akkoma-dashboards: ${path}: cannot be read: `))]);
+    expect(result.exitCode).toBe(2);
+  });
+
+  test("a file without rules: exit 2 naming it", async () => {
+    const path = writeFixture("empty.yml", "groups: []\n");
+    const result = await runCheckInProcess(["check", "--rules", path, "--telemetry", telemetryFile()]);
+    expect(result.err).toEqual([expect.stringContaining(`${path}: no rules found`)]);
+    expect(result.exitCode).toBe(2);
+  });
+});

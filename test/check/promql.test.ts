@@ -1,0 +1,123 @@
+import { maxQueryLength, parsePromql, readPromql, withoutGrafanaVariables } from "../../check/promql";
+
+const names = (expr: string) => readPromql(expr).selectors.map((s) => s.name);
+const uses = (expr: string) => readPromql(expr).labelUses.map((u) => `${u.clause}:${u.label}`);
+
+describe("reading PromQL with Prometheus' grammar", () => {
+  test("every selector, however deep, with its matchers", () => {
+    const reads = readPromql(
+      'sum(rate(a_total{queue="x", le=~"0.1|1"}[5m])) / ignoring(q) (b{"dotted.label"!="y"} or {__name__="c"}) + {"d.e"}',
+    );
+    expect(reads.selectors).toEqual([
+      {
+        name: "a_total",
+        matchers: [
+          { label: "queue", op: "=", value: "x", variable: false },
+          { label: "le", op: "=~", value: "0.1|1", variable: false },
+        ],
+      },
+      { name: "b", matchers: [{ label: "dotted.label", op: "!=", value: "y", variable: false }] },
+      { name: "c", matchers: [] },
+      { name: "d.e", matchers: [] },
+    ]);
+    expect(reads.syntaxError).toBeUndefined();
+  });
+
+  test("a name that is not fixed is no series", () => {
+    expect(names('{__name__=~"akkoma_.*"} + count_values("v", x)')).toEqual([undefined, "x"]);
+  });
+
+  test("by, on, group_left and label_replace/label_join sources are labels relied on; without and ignoring are not", () => {
+    expect(uses("sum by (route) (x) / on(instance) group_left(worker) y")).toEqual([
+      "by:route",
+      "on:instance",
+      "group_left:worker",
+    ]);
+    expect(uses("sum(x) by (route)")).toEqual(["by:route"]);
+    expect(uses("sum without (le) (x) / ignoring(a) y")).toEqual([]);
+    expect(uses('label_replace(x, "short", "$1", "worker", "Pleroma.Workers.(.*)")')).toEqual(["label_replace:worker"]);
+    expect(uses('label_join(x, "both", "-", "a", "b")')).toEqual(["label_join:a", "label_join:b"]);
+  });
+
+  test("a label made by label_replace is not asked of the series under it", () => {
+    expect(uses('sum by (short) (label_replace(x, "short", "$1", "worker", "(.*)"))')).toEqual([
+      "label_replace:worker",
+    ]);
+  });
+
+  test("a label use names the selectors it groups", () => {
+    const reads = readPromql("sum by (a) (x + y) * z");
+    expect(reads.labelUses).toEqual([{ label: "a", clause: "by", selectors: [0, 1] }]);
+  });
+
+  test("comments are no queries", () => {
+    expect(names('up{job="a"}\n# or: avg_over_time(other[5m])')).toEqual(["up"]);
+  });
+
+  test("a query that does not parse says where", () => {
+    expect(readPromql("rate(x{a=}[5m]").syntaxError).toMatch(/^syntax error at character \d+$/);
+  });
+
+  test("nesting past the grammar's depth is a syntax error, and a huge query is not read", () => {
+    const deep = `${"sum(".repeat(5000)}x${")".repeat(5000)}`;
+    expect(readPromql(deep).syntaxError).toMatch(/^syntax error/);
+    const huge = `x${" + x".repeat(maxQueryLength / 4)}`;
+    expect(readPromql(huge)).toEqual({
+      selectors: [],
+      labelUses: [],
+      syntaxError: expect.stringMatching(/^longer than/),
+    });
+  });
+});
+
+describe("Grafana variables in PromQL", () => {
+  test("durations, numbers and names stand in for them so the query parses", () => {
+    expect(withoutGrafanaVariables("rate(x[$__rate_interval]) offset $shift")).toBe("rate(x[5m]) offset 5m");
+    expect(withoutGrafanaVariables("increase(x[${window}]) / $__range_s")).toBe("increase(x[5m]) / 60");
+    expect(withoutGrafanaVariables("topk($n, x) + [[metric]]")).toBe(
+      "topk(__grafana_variable__, x) + __grafana_variable__",
+    );
+  });
+
+  test("inside strings they stay, and the matcher knows it holds one", () => {
+    const [selector] = readPromql(
+      'x{job="${job}", instance=~"$instance", queue="[[queue]]", a="b"}[$__interval]',
+    ).selectors;
+    expect(selector?.matchers.map((m) => [m.label, m.value, m.variable])).toEqual([
+      ["job", "${job}", true],
+      ["instance", "$instance", true],
+      ["queue", "[[queue]]", true],
+      ["a", "b", false],
+    ]);
+  });
+
+  test("a metric name holding a variable is not fixed", () => {
+    expect(names('${prefix}_total{a="b"} + akkoma_$kind')).toEqual([undefined, undefined]);
+  });
+
+  test("with the dashboard's variable names known, $1 is a backreference, not a variable", () => {
+    const reads = readPromql('label_replace(x{a=~"$q"}, "b", "$1", "c", "(.*)")', new Set(["job"]));
+    expect(reads.selectors[0]?.matchers[0]?.variable).toBe(false);
+    expect(withoutGrafanaVariables("x offset $1", new Set(["job"]))).toBe("x offset $1");
+  });
+});
+
+describe("rewriting queries", () => {
+  test("a node's range maps back to the query as written, variables and all", () => {
+    const expr = 'avg_over_time(rate(x{job="${job}"}[$__rate_interval])[24h]) * 60 + up{instance="$instance"}';
+    const { tree, original } = parsePromql(expr);
+    const ranges: string[] = [];
+    tree.iterate({
+      enter: (node) => {
+        if (node.name === "FunctionCall" || node.name === "VectorSelector")
+          ranges.push(expr.slice(original(node.from), original(node.to)));
+      },
+    });
+    expect(ranges).toEqual([
+      'avg_over_time(rate(x{job="${job}"}[$__rate_interval])[24h])',
+      'rate(x{job="${job}"}[$__rate_interval])',
+      'x{job="${job}"}',
+      'up{instance="$instance"}',
+    ]);
+  });
+});

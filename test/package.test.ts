@@ -1,0 +1,94 @@
+// The package as Akkoma's CI would get it: packed, installed offline into an empty folder, run from there.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type InstalledPackage, healthyScrape, packAndInstall } from "../harness/installed-package";
+import { dashboard as settings } from "../config";
+import { projectRoot } from "./support/build";
+import { referenceDashboard } from "./check/foreign-fixtures";
+
+jest.setTimeout(240_000);
+
+describe("the packed package, installed into an empty folder", () => {
+  // packed once: packing compiles the project, half a minute
+  const folder = mkdtempSync(join(tmpdir(), "akkoma-package-"));
+  let installed: InstalledPackage;
+  const run = (args: string[], cwd = installed.app) => spawnSync(installed.bin, args, { cwd, encoding: "utf8" });
+
+  beforeAll(() => {
+    installed = packAndInstall(folder);
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  test("installs alone, runs check, build and --version, and carries the committed outputs", () => {
+    // runtime dependencies only: none at all, so no TypeScript, jest, esbuild or engines
+    expect(readdirSync(join(installed.app, "node_modules")).filter((name) => !name.startsWith("."))).toEqual([
+      "akkoma-dashboards",
+    ]);
+    const version = (JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string })
+      .version;
+    expect(run(["--version"]).stdout.trim()).toBe(version);
+
+    const scrape = join(installed.app, "scrape.txt");
+    writeFileSync(scrape, healthyScrape());
+    const check = run(["check", "--metrics", scrape]);
+    expect({ status: check.status, stdout: check.stdout }).toEqual({
+      status: 0,
+      stdout: expect.stringMatching(/^ok: .*scrape\.txt exports all \d+ series the dashboard reads/m),
+    });
+    const reference = join(installed.app, "reference.json");
+    writeFileSync(reference, JSON.stringify(referenceDashboard));
+    const foreign = run(["check", "--dashboard", reference, "--metrics", scrape]);
+    expect({ status: foreign.status, stdout: foreign.stdout, stderr: foreign.stderr }).toEqual({
+      status: 0,
+      stdout: expect.stringMatching(/^ok: .*reference\.json: \d+ panels, all reading what .*scrape\.txt exports$/m),
+      stderr: expect.not.stringMatching(/^akkoma-dashboards: /m),
+    });
+
+    // Outside a clone, build writes out/ only where the user made one.
+    expect(run(["build", "--out", "dashboard.json"]).status).toBe(0);
+    expect(readFileSync(join(installed.app, "dashboard.json"), "utf8")).toBe(
+      readFileSync(join(projectRoot, "out", "grafana_dashboard.json"), "utf8"),
+    );
+    mkdirSync(join(installed.app, "out"));
+    const build = run(["build"]);
+    expect({ status: build.status, stderr: build.stderr }).toEqual({ status: 0, stderr: "" });
+    for (const file of ["grafana_dashboard.json", "provisioning/akkoma.json", "prometheus/akkoma-alerts.yml"]) {
+      const committed = readFileSync(join(projectRoot, "out", file), "utf8");
+      expect({ file, shipped: readFileSync(join(installed.root, "out", file), "utf8") === committed }).toEqual({
+        file,
+        shipped: true,
+      });
+      expect({ file, built: readFileSync(join(installed.app, "out", file), "utf8") === committed }).toEqual({
+        file,
+        built: true,
+      });
+    }
+  });
+
+  test("the library entry point: the dashboard, its alert and recording rules and the catalogue, with types", () => {
+    const program = `const lib = require("akkoma-dashboards");
+console.log(JSON.stringify([lib.dashboard().uid, lib.alertRules().groups[0].rules.length > 0, lib.recordingRules().groups[0].rules.length > 0, lib.catalogue.length > 0]));`;
+    const result = spawnSync(process.execPath, ["-e", program], { cwd: installed.app, encoding: "utf8" });
+    expect(JSON.parse(result.stdout)).toEqual([settings.uid, true, true, true]);
+
+    const typed = join(installed.app, "typed.ts");
+    writeFileSync(
+      typed,
+      `import { catalogue, dashboard, type Metric } from "akkoma-dashboards";
+const first: Metric | undefined = catalogue[0];
+const uid: string | undefined = dashboard({ uid: "second" }).uid;
+const wrong: number = catalogue[0]?.name;
+export { first, uid, wrong };
+`,
+    );
+    const tsc = join(projectRoot, "node_modules", "typescript", "bin", "tsc");
+    const flags = ["--noEmit", "--strict", "--skipLibCheck", "--module", "node16", typed];
+    const checked = spawnSync(process.execPath, [tsc, ...flags], { cwd: installed.app, encoding: "utf8" });
+    // the one error is the deliberate one: the declarations are found and typed
+    expect(checked.stdout.trim().split("\n")).toEqual([
+      expect.stringMatching(/typed\.ts\(4,7\): error TS2322: Type 'string.*' is not assignable to type 'number'/),
+    ]);
+  });
+});
