@@ -342,13 +342,15 @@ describe("the README's commands", () => {
     expect(blocks.join("\n")).toMatch(/node dist\/akkoma-dashboards\.js build --config social\.yaml/);
   });
 
-  it("CI snippets pin a commit (fetched, as clone --branch cannot) on Node 22 or 24", () => {
+  it("CI snippets pin this package's version on Node 22 or 24, and one checks Akkoma's own dashboard", () => {
+    const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
     const ci = blocks.filter((block) => block.includes("check --telemetry") && block.includes("image:"));
     expect(ci.length).toBeGreaterThan(0);
     for (const block of ci) {
       expect(block).toMatch(/image: node:(22|24)\n/);
-      expect(block).toMatch(/git fetch -q --depth 1 \S.* <commit id> && git checkout -q FETCH_HEAD/);
-      expect(block).not.toMatch(/--branch/);
+      const runs = block.split("\n").filter((line) => line.includes("akkoma-dashboards"));
+      for (const line of runs) expect(line).toContain(`npx --yes akkoma-dashboards@${version} check `);
+      expect(block).toMatch(/check --dashboard installation\/grafana_dashboard\.json /);
     }
   });
 
