@@ -66,6 +66,9 @@ beforeAll(async () => {
       await runCliAsync(["setup", "--instance", fake.url, "--out", out, ...flags, "--engine-url", engineUrl]),
     );
   }
+  // A failed setup leaves no scrape file: say why here rather than as the engine's missing config.
+  for (const [name, run] of runs)
+    if (run.status !== 0) throw new Error(`setup for ${name} exited with ${run.status}: ${run.stderr.trim()}`);
   for (const { name, scrapeFile } of engines) {
     started.push(await startScrapingEngine(name, join(folderOf(name), scrapeFile), ports.get(name) as number));
   }
