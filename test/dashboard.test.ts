@@ -16,7 +16,8 @@ import { akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 import { importEnvelope } from "../build/envelope";
 import { PanelIds } from "../dashboards/ids";
-import { readsOfTarget, timeseries } from "../panels/common";
+import { timeseries } from "../panels/common";
+import { panel as declare } from "../panels/panel";
 import { panelReaders } from "../dashboards/reads";
 import { catalogue } from "../queries/catalogue";
 import { overrideMatches, referencePanels } from "./support/panels";
@@ -25,8 +26,15 @@ import { selectorsIn } from "../harness/selectors";
 import { restartAnnotationName } from "../dashboards/annotations";
 
 type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean; legendFormat?: string };
+const declared = sections().flatMap((section) => section.panels);
 const readsOf = (panel: Panel) =>
-  [...new Set((panel.targets ?? []).flatMap((t) => readsOfTarget(t).map((r) => r.metric.name)))].sort();
+  [
+    ...new Set(
+      (declared.find((d) => d.title === panel.title)?.targets ?? []).flatMap((t) =>
+        t.query.reads.map((r) => r.metric.name),
+      ),
+    ),
+  ].sort();
 const topLevelPanels = (dashboard: Dashboard) => (dashboard.panels ?? []) as Panel[];
 const visiblePanels = (dashboard: Dashboard) => topLevelPanels(dashboard).filter((panel) => panel.type !== "row");
 const flatPanels = (dashboard: Dashboard): Panel[] =>
@@ -149,7 +157,7 @@ describe("panels", () => {
   });
 
   it("every series of the catalogue is read by some panel", () => {
-    const read = new Set(panelReaders(dashboard).flatMap((r) => r.reads.map((x) => x.metric.name)));
+    const read = new Set(panelReaders(sections()).flatMap((r) => r.reads.map((x) => x.metric.name)));
     expect(catalogue.map((m) => m.name).filter((name) => !read.has(name))).toEqual([]);
   });
 
@@ -258,7 +266,10 @@ describe("panels", () => {
       index === 0
         ? {
             ...section,
-            panels: [timeseries("An Inserted Panel", 6, 4).description("x").unit("short"), ...section.panels],
+            panels: [
+              declare(timeseries("An Inserted Panel", 6, 4).description("x").unit("short"), []),
+              ...section.panels,
+            ],
           }
         : section,
     );
@@ -343,17 +354,15 @@ describe("the dead-instance reasons toggle", () => {
 
 describe("bad panels are named", () => {
   it("a panel without a title", () => {
-    const [status] = sections();
-    const untitled = { title: "Broken", panels: [...(status?.panels ?? []).slice(0, 1)] };
-    untitled.panels[0]?.title("  ");
+    const untitled = { title: "Broken", panels: [declare(timeseries("  ", 6, 4).description("x"), [])] };
     expect(() => akkomaDashboard([untitled])).toThrow(new DashboardError('section "Broken"', "a panel has no title"));
   });
 
   it("two panels with the same title", () => {
-    const [status] = sections();
-    const twice = { title: "Twice", panels: [...(status?.panels ?? []).slice(0, 2)] };
-    twice.panels[1]?.title("Up");
-    twice.panels[0]?.title("Up");
+    const twice = {
+      title: "Twice",
+      panels: [declare(timeseries("Up", 6, 4), []), declare(timeseries("Up", 6, 4), [])],
+    };
     expect(() => akkomaDashboard([twice])).toThrow(/panel "Up": the title is used twice/);
   });
 });

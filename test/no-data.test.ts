@@ -1,19 +1,20 @@
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaDashboard } from "../dashboards/akkoma";
-import { explainNoData, noDataText } from "../dashboards/no-data";
-import { panelsOf } from "../dashboards/reads";
-import { prom, timeseries } from "../panels/common";
+import { panelsIn } from "../dashboards/rows";
+import { timeseries } from "../panels/common";
+import { panel, target } from "../panels/panel";
 import { titles } from "../panels/titles";
 import { currentValue } from "../queries/promql";
 import { deliveryFailures, jobExceptions, localUsers, pendingJobs } from "../queries/catalogue";
 
-const built = panelsOf(akkomaDashboard());
-const noValueOf = (title: string) => built.find((panel) => panel.title === title)?.fieldConfig?.defaults.noValue;
-const panelReading = (...metrics: (typeof pendingJobs | typeof localUsers)[]) =>
-  timeseries("Probe", 6, 6)
-    .withTarget(prom(currentValue(metrics[0] as typeof pendingJobs), ""))
-    .withTarget(prom(currentValue((metrics[1] ?? metrics[0]) as typeof pendingJobs), ""))
-    .build() as Panel;
+const built = panelsIn(akkomaDashboard().panels as Panel[]);
+const noValueOf = (title: string) => built.find((panel) => panel.title === title)?.fieldConfig?.defaults?.noValue;
+const reading = (builder: ReturnType<typeof timeseries>, ...metrics: (typeof pendingJobs)[]) =>
+  panel(
+    builder,
+    metrics.map((metric) => target(currentValue(metric), "")),
+  ).builder.build().fieldConfig?.defaults?.noValue;
+const noDataText = (...metrics: (typeof pendingJobs)[]) => reading(timeseries("Probe", 6, 6), ...metrics);
 
 describe("what a panel says instead of No data", () => {
   test("a series from a recent release names the release it needs", () => {
@@ -28,14 +29,12 @@ describe("what a panel says instead of No data", () => {
   });
 
   test("a panel also reading a series that should always be there keeps Grafana's text", () => {
-    expect(noDataText(panelReading(pendingJobs, localUsers))).toBeUndefined();
-    expect(noDataText(panelReading(localUsers))).toBeUndefined();
-    expect(noDataText(panelReading(pendingJobs))).toMatch(/^Needs Akkoma/);
+    expect(noDataText(pendingJobs, localUsers)).toBeUndefined();
+    expect(noDataText(localUsers)).toBeUndefined();
+    expect(noDataText(pendingJobs)).toMatch(/^Needs Akkoma/);
   });
 
   test("a panel's own noValue is kept", () => {
-    const panel = panelReading(pendingJobs);
-    panel.fieldConfig = { defaults: { noValue: "stated" }, overrides: [] };
-    expect(explainNoData(panel).fieldConfig?.defaults.noValue).toBe("stated");
+    expect(reading(timeseries("Probe", 6, 6).noValue("stated"), pendingJobs)).toBe("stated");
   });
 });
