@@ -19,6 +19,7 @@ import { PanelIds } from "../dashboards/ids";
 import { timeseries } from "../panels/common";
 import { panel as declare } from "../panels/panel";
 import { panelReaders } from "../dashboards/reads";
+import { panelsIn } from "../dashboards/rows";
 import { catalogue } from "../queries/catalogue";
 import { overrideMatches, referencePanels } from "./support/panels";
 import { projectRoot } from "./support/build";
@@ -36,11 +37,11 @@ const readsOf = (panel: Panel) =>
     ),
   ].sort();
 const topLevelPanels = (dashboard: Dashboard) => (dashboard.panels ?? []) as Panel[];
-const visiblePanels = (dashboard: Dashboard) => topLevelPanels(dashboard).filter((panel) => panel.type !== "row");
-const flatPanels = (dashboard: Dashboard): Panel[] =>
-  topLevelPanels(dashboard).flatMap((p) =>
-    p.type === "row" ? [p, ...(((p as { panels?: Panel[] }).panels ?? []) as Panel[])] : [p],
-  );
+const visiblePanels = (dashboard: Dashboard) => panelsIn(topLevelPanels(dashboard));
+const rowsAndPanels = (dashboard: Dashboard): Panel[] => [
+  ...topLevelPanels(dashboard).filter((p) => p.type === "row"),
+  ...visiblePanels(dashboard),
+];
 const targetsOf = (panel: Panel) => (panel.targets ?? []) as Target[];
 
 describe("the emitted dashboard", () => {
@@ -260,7 +261,7 @@ describe("panels", () => {
 
   // viewPanel= links and alert links name a panel by id: inserting a panel must not move the others'.
   it("inserting a panel changes no other panel's id", () => {
-    const idsByTitle = (built: Dashboard) => new Map(flatPanels(built).map((p) => [p.title, p.id]));
+    const idsByTitle = (built: Dashboard) => new Map(rowsAndPanels(built).map((p) => [p.title, p.id]));
     const before = idsByTitle(dashboard);
     const withExtra = sections().map((section, index) =>
       index === 0
