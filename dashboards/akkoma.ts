@@ -102,12 +102,11 @@ export function akkomaDashboard(
       if (titles.has(title)) throw new DashboardError(`panel "${title}"`, "the title is used twice");
       titles.add(title);
     }
-    const { positions, bottom } = placeSection(
-      panels.map(({ builder }) => builder.build().gridPos ?? { w: 0, h: 0 }),
-      top + 1,
-    );
-    panels.forEach(({ title, builder: panel }, index) => {
-      builder.withPanel(panel.id(ids.of(title)).gridPos(positions[index] as dashboard.GridPos));
+    // The SDK's span() and height() set each panel's size; the place follows from the order.
+    const sizes = panels.map((panel) => panel.builder.build().gridPos ?? { w: 0, h: 0 });
+    const { positions, bottom } = placeSection(sizes, top + 1);
+    panels.forEach((panel, index) => {
+      builder.withPanel(panel.builder.id(ids.of(panel.title)).gridPos(positions[index] as dashboard.GridPos));
     });
     top = bottom;
   }
@@ -116,7 +115,7 @@ export function akkomaDashboard(
 
 /** A section's panel as `panel()` declares it; an SDK builder put in a section directly is refused, by name. */
 function declared(panel: DeclaredPanel, section: string): DeclaredPanel {
-  if (!("targets" in panel && "builder" in panel)) {
+  if (!("builder" in panel)) {
     const built = (panel as { build?: () => dashboard.Panel }).build?.();
     throw new DashboardError(
       built?.title ? `panel "${built.title}"` : `a panel of section "${section}"`,
