@@ -7,7 +7,7 @@ import { DashboardError } from "../errors";
 import type { Query } from "../queries/query";
 import { datasource } from "./common";
 import { noDataText } from "./no-data";
-import { setUnits } from "./units";
+import { unitSettings } from "./units";
 
 /** One query of a panel, as a section writes it; a refId left out is the next free letter. */
 export interface TargetDeclaration {
@@ -90,10 +90,25 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
     instant: t.instant ?? singleValuePanels.has(type),
   }));
   builder.targets(targets.map(dataquery));
-  setUnits(builder, targets);
+  const units = unitSettings(title, builder.build().fieldConfig, targets);
+  if (units.unit !== undefined) unitFirst(builder.unit(units.unit));
+  if (units.overrides !== undefined) builder.overrides(units.overrides);
   const text = noDataText(targets);
   if (text !== undefined && builder.build().fieldConfig?.defaults?.noValue === undefined) builder.noValue(text);
   return { title: title ?? "", targets, builder };
+}
+
+/**
+ * The unit first among the field defaults (after a panel type's `custom` block), where the SDK's unit()
+ * puts it when a panel sets it before anything else, so the file reads as if the panel had. Only the
+ * order of keys changes, in the state the SDK's build() hands out.
+ */
+function unitFirst(builder: PanelBuilder): void {
+  const defaults = builder.build().fieldConfig?.defaults;
+  if (!defaults) return;
+  const { custom, unit, ...rest } = defaults;
+  for (const key of Object.keys(defaults)) delete defaults[key as keyof typeof defaults];
+  Object.assign(defaults, custom === undefined ? { unit, ...rest } : { custom, unit, ...rest });
 }
 
 /** The SDK's Prometheus query for a target. */
