@@ -83,6 +83,10 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
   const twice = named.find((refId, index) => named.indexOf(refId) !== index);
   if (twice !== undefined) throw new DashboardError(name, `two queries have the refId "${twice}"`);
   const free = letters.filter((letter) => !named.includes(letter));
+  if (declared.length - named.length > free.length) {
+    const unnamed = declared.length - named.length;
+    throw new DashboardError(name, `${unnamed} queries without a refId, more than the letters A to Z left`);
+  }
   const targets = declared.map((t): Target => ({
     refId: t.refId ?? (free.shift() as string),
     query: t.query.usingLabels(legendLabels(t.legend)),

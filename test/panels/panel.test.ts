@@ -36,6 +36,13 @@ describe("a panel's targets", () => {
     ]);
   });
 
+  it("refuse more unnamed queries than letters, naming the panel", () => {
+    const many = Array.from({ length: 27 }, (_, i) => target(currentValue(localUsers), `${i}`));
+    expect(() => panel(timeseries("Crowded", 6, 4), many)).toThrow(
+      new DashboardError('panel "Crowded"', "27 queries without a refId, more than the letters A to Z left"),
+    );
+  });
+
   it("refuse one refId twice, naming the panel", () => {
     expect(() =>
       panel(timeseries("Twice", 6, 4), [
