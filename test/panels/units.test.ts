@@ -1,11 +1,11 @@
 // The catalogue's unit sets each panel's unit. A ms histogram drawn as seconds, a per-minute rate
 // labelled per second, or an override that contradicts its query fails here.
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { akkomaDashboard, sections } from "../dashboards/akkoma";
-import { panelsIn } from "../dashboards/rows";
-import { timeseries } from "../panels/common";
-import { type DeclaredPanel, panel as declare, target } from "../panels/panel";
-import { type Metric, dbQueryTime, dbTotalTime, inboundRequests, jobCompletions, vmMemory } from "../queries/catalogue";
+import { akkomaDashboard, sections } from "../../dashboards/akkoma";
+import { panelsIn } from "../../dashboards/rows";
+import { timeseries } from "../../panels/common";
+import { type DeclaredPanel, panel as declare, target } from "../../panels/panel";
+import { type Metric, dbQueryTime, dbTotalTime, inboundRequests, jobCompletions, vmMemory } from "../../queries/catalogue";
 import {
   averagePerMinuteOver,
   averagePerPoll,
@@ -13,8 +13,8 @@ import {
   eventsPerMinute,
   meanDuration,
   timeSpentPerSecond,
-} from "../queries/promql";
-import { type SeriesRead, add } from "../queries/query";
+} from "../../queries/promql";
+import { type SeriesRead, add } from "../../queries/query";
 
 const declared = sections().flatMap((section) => section.panels);
 const panels = panelsIn(akkomaDashboard(sections()).panels as Panel[]);

@@ -1,11 +1,11 @@
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { akkomaDashboard } from "../dashboards/akkoma";
-import { panelsIn } from "../dashboards/rows";
-import { timeseries } from "../panels/common";
-import { panel, target } from "../panels/panel";
-import { titles } from "../panels/titles";
-import { currentValue } from "../queries/promql";
-import { deliveryFailures, jobExceptions, localUsers, pendingJobs } from "../queries/catalogue";
+import { akkomaDashboard } from "../../dashboards/akkoma";
+import { panelsIn } from "../../dashboards/rows";
+import { timeseries } from "../../panels/common";
+import { panel, target } from "../../panels/panel";
+import { titles } from "../../panels/titles";
+import { currentValue } from "../../queries/promql";
+import { deliveryFailures, jobExceptions, localUsers, pendingJobs } from "../../queries/catalogue";
 
 const built = panelsIn(akkomaDashboard().panels as Panel[]);
 const noValueOf = (title: string) => built.find((panel) => panel.title === title)?.fieldConfig?.defaults?.noValue;
