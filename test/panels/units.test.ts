@@ -5,7 +5,14 @@ import { akkomaDashboard, sections } from "../../dashboards/akkoma";
 import { panelsIn } from "../../dashboards/rows";
 import { timeseries } from "../../panels/common";
 import { type DeclaredPanel, panel as declare, target } from "../../panels/panel";
-import { type Metric, dbQueryTime, dbTotalTime, inboundRequests, jobCompletions, vmMemory } from "../../queries/catalogue";
+import {
+  type Metric,
+  dbQueryTime,
+  dbTotalTime,
+  inboundRequests,
+  jobCompletions,
+  vmMemory,
+} from "../../queries/catalogue";
 import {
   averagePerMinuteOver,
   averagePerPoll,
