@@ -1,5 +1,5 @@
 // akkoma-dashboards as a library, for people who compose their own dashboards with Grafana's foundation
-// SDK: our dashboard (or its sections' panel builders, to place in yours), our alert rules, and the
+// SDK: our dashboard (or its sections' panels, their SDK builders to place in yours), our alert rules, and the
 // catalogue of Akkoma's metrics the queries are built from. What counts as a breaking change: CHANGELOG.md.
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import {
@@ -10,9 +10,10 @@ import {
 } from "./alerts/prometheus";
 import { type DashboardSettings, type Section, akkomaDashboard, sections } from "./dashboards/akkoma";
 import { panelLinks } from "./dashboards/links";
+import type { DeclaredPanel, Target } from "./panels/panel";
 import { type Metric, catalogue } from "./queries/catalogue";
 
-export type { DashboardSettings, Metric, PrometheusRuleFile, RuleOptions, Section };
+export type { DashboardSettings, DeclaredPanel, Metric, PrometheusRuleFile, RuleOptions, Section, Target };
 export { catalogue };
 
 /** The dashboard as Grafana's JSON model (what `build` writes, before its import envelope). */
@@ -20,7 +21,10 @@ export function dashboard(settings: DashboardSettings = {}): Dashboard {
   return akkomaDashboard(sections(), settings);
 }
 
-/** The dashboard's sections, each a title and its panels as foundation-SDK builders. */
+/**
+ * The dashboard's sections, each a title and its panels: each panel's title, its queries (refId, PromQL
+ * with the series it reads and its unit, legend) and the foundation-SDK builder that draws it.
+ */
 export const dashboardSections = (): Section[] => sections();
 
 /**

@@ -13,6 +13,8 @@ import { importFileText } from "../build/outputs";
 import { type TrendWindow, minutesIn } from "../queries/promql";
 import { type Engines, startEngines } from "../harness/engines";
 import { type DashboardLoad, type LoadOptions, loadDashboard } from "../harness/evaluate";
+import { panelsIn } from "../dashboards/rows";
+import type { DashboardJson } from "../harness/dashboard-json";
 import { selectorsIn } from "../harness/selectors";
 import { parsePromql } from "../check/promql";
 import { type SyntheticHistory, generateHistory } from "../harness/synthetic";
@@ -27,18 +29,6 @@ const referenceImported = {
   through: "import API",
   answers: { DATASOURCE: answers.datasource, SCRAPE_JOB: answers.scrapeJob, INSTANCE: answers.instance },
 } as const;
-
-interface PanelJson {
-  type: string;
-  title?: string;
-  timeFrom?: string;
-  interval?: string;
-  targets?: { expr?: string }[];
-  panels?: PanelJson[];
-}
-interface DashboardJson {
-  panels?: PanelJson[];
-}
 
 export async function benchEngines(): Promise<void> {
   const referencePath = argument("--reference") ?? defaultReference;
@@ -131,8 +121,6 @@ async function loadOnAll(
 const trendInterval = "1h";
 const windowOf = (expr: string): TrendWindow | undefined =>
   (/\[(24h|48h)\]/.exec(expr)?.[1] as TrendWindow) ?? undefined;
-const allPanels = (panels: readonly PanelJson[]): PanelJson[] =>
-  panels.flatMap((p) => (p.type === "row" ? allPanels(p.panels ?? []) : [p]));
 
 /**
  * The reference with each `avg_over_time(<anything over x>[24h]) * 60` replaced by
@@ -142,7 +130,7 @@ const allPanels = (panels: readonly PanelJson[]): PanelJson[] =>
 function cheapTrends(reference: DashboardJson, options: { trendStep: boolean }): DashboardJson {
   const copy = JSON.parse(JSON.stringify(reference)) as DashboardJson;
   let rewritten = 0;
-  for (const panel of allPanels(copy.panels ?? [])) {
+  for (const panel of panelsIn(copy.panels)) {
     let trend = false;
     for (const target of panel.targets ?? []) {
       const cheap = cheapTrendQuery(target.expr ?? "");

@@ -1,27 +1,19 @@
 // A 30-day history for the bench only: the long range is where a trend or a lookback costs most.
+import { panelsIn } from "../dashboards/rows";
+import type { DashboardJson } from "../harness/dashboard-json";
 import { selectorsIn } from "../harness/selectors";
 import { type SyntheticHistory, generateHistory } from "../harness/synthetic";
 
 export const monthHours = 30 * 24;
 
-interface PanelJson {
-  type?: string;
-  targets?: { expr?: string }[];
-  panels?: PanelJson[];
-}
-interface DashboardJson {
-  panels?: PanelJson[];
-  annotations?: { list?: { target?: { expr?: string }; expr?: string }[] };
-}
-
 /** Every series a dashboard's panels and annotations name. */
 export function seriesRead(...dashboards: readonly DashboardJson[]): Set<string> {
-  const exprs = (panels: readonly PanelJson[]): string[] =>
-    panels.flatMap((p) => [...(p.targets ?? []).map((t) => t.expr ?? ""), ...exprs(p.panels ?? [])]);
+  const exprs = (panels: DashboardJson["panels"]): string[] =>
+    panelsIn(panels).flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ""));
   return new Set(
     dashboards.flatMap((d) =>
-      [...exprs(d.panels ?? []), ...(d.annotations?.list ?? []).map((a) => a.target?.expr ?? a.expr ?? "")].flatMap(
-        (expr) => selectorsIn(expr).map((found) => found.series),
+      [...exprs(d.panels), ...(d.annotations?.list ?? []).map((a) => a.target?.expr ?? a.expr ?? "")].flatMap((expr) =>
+        selectorsIn(expr).map((found) => found.series),
       ),
     ),
   );

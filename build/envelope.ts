@@ -1,6 +1,7 @@
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { importInputs, importPlaceholder } from "../config";
 import type { DashboardSettings } from "../dashboards/akkoma";
+import { panelsIn } from "../dashboards/rows";
 import { DashboardError } from "../errors";
 
 /**
@@ -60,8 +61,7 @@ export interface ImportFile extends Dashboard {
 /** Wraps the dashboard the way Grafana's "Export for sharing externally" does. */
 export function importEnvelope(dashboard: Dashboard): ImportFile {
   const panelTypes = new Set<string>();
-  for (const panel of (dashboard.panels ?? []) as Panel[]) {
-    if (panel.type === "row") continue;
+  for (const panel of panelsIn(dashboard.panels as Panel[] | undefined)) {
     if (!(panel.type in panelPlugins)) {
       throw new DashboardError(
         `panel "${panel.title}"`,

@@ -2,6 +2,7 @@
 // `__elements`), the plain or provisioning form, the HTTP API's `{ dashboard: ... }` body; rows with their
 // nested panels, the old `rows: [...]` layout, library panels whose model the file carries inline
 // (Grafana's export puts them in `__elements`), query variables and annotations.
+import { panelsIn } from "../dashboards/rows";
 import { DashboardError } from "../errors";
 
 /** Something that goes blank or silent when what its queries read is not exported. */
@@ -43,7 +44,7 @@ export function readDashboardFile(json: unknown, file: string): DashboardFile {
   const variables = list(isObject(dashboard.templating) ? dashboard.templating.list : []);
   const readers: QueryReader[] = [];
   const panels = [...list(dashboard.panels), ...list(dashboard.rows).flatMap((row) => list(row.panels))];
-  for (const panel of panels.flatMap((p) => (p.type === "row" ? list(p.panels) : [p]))) {
+  for (const panel of panelsIn(panels)) {
     readers.push(panelReader(panel, elements));
   }
   for (const variable of variables) {

@@ -3,7 +3,7 @@
 // wrong token...). Handlers print their own one-line errors and set the exit code, so the CLI's other
 // output stays intact; every line printed has its URLs redacted.
 import type { Argv, CommandModule } from "yargs";
-import { akkomaDashboard } from "../dashboards/akkoma";
+import { sections } from "../dashboards/akkoma";
 import { type Metric, catalogue } from "../queries/catalogue";
 import { DashboardError } from "../errors";
 import { alertReaders } from "../alerts/reads";
@@ -38,7 +38,7 @@ export const processContext: CheckContext = {
   setExitCode: (code) => {
     process.exitCode = code;
   },
-  readers: () => [...panelReaders(akkomaDashboard()), ...annotationReaders(), ...alertReaders()],
+  readers: () => [...panelReaders(sections()), ...annotationReaders(), ...alertReaders()],
   metrics: () => catalogue,
 };
 

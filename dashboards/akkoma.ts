@@ -1,22 +1,20 @@
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { DashboardError } from "../errors";
 import { dashboard as settings, links, variables } from "../config";
 import { activityPanels } from "../panels/activity";
-import type { AnyPanelBuilder } from "../panels/common";
+import type { DeclaredPanel } from "../panels/panel";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
 import { restartAnnotation } from "./annotations";
 import { placeSection } from "./layout";
-import { unitsFromQueries } from "./units";
-import { explainNoData } from "./no-data";
 import { PanelIds } from "./ids";
 import { deadReasonsVariable } from "./toggles";
 import { type VariableDefaults, dashboardVariables } from "./variables";
 
 export interface Section {
   readonly title: string;
-  readonly panels: readonly AnyPanelBuilder[];
+  /** Each made by `panel(builder, [target(...), ...])`, which gives it its queries and their units. */
+  readonly panels: readonly DeclaredPanel[];
 }
 
 export const sections = (): Section[] => [
@@ -98,37 +96,32 @@ export function akkomaDashboard(
     builder.withRow(
       new dashboard.RowBuilder(section.title).id(ids.of(`row ${section.title}`)).gridPos({ x: 0, y: top, w: 24, h: 1 }),
     );
-    const built = section.panels.map((panel) => panel.build() as Panel);
-    for (const panel of built) {
-      if (!panel.title?.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
-      if (titles.has(panel.title)) throw new DashboardError(`panel "${panel.title}"`, "the title is used twice");
-      titles.add(panel.title);
+    const panels = section.panels.map((panel) => declared(panel, section.title));
+    for (const { title } of panels) {
+      if (!title.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
+      if (titles.has(title)) throw new DashboardError(`panel "${title}"`, "the title is used twice");
+      titles.add(title);
     }
-    const { positions, bottom } = placeSection(
-      built.map((panel) => ({ w: panel.gridPos?.w ?? 0, h: panel.gridPos?.h ?? 0 })),
-      top + 1,
-    );
-    section.panels.forEach((panel, index) => {
-      const title = built[index]?.title as string;
-      builder.withPanel(panel.id(ids.of(title)).gridPos(positions[index] as dashboard.GridPos));
+    // The SDK's span() and height() set each panel's size; the place follows from the order.
+    const sizes = panels.map((panel) => panel.builder.build().gridPos ?? { w: 0, h: 0 });
+    const { positions, bottom } = placeSection(sizes, top + 1);
+    panels.forEach((panel, index) => {
+      builder.withPanel(panel.builder.id(ids.of(panel.title)).gridPos(positions[index] as dashboard.GridPos));
     });
     top = bottom;
   }
-  return nameTargetsAndSetUnits(builder.build());
+  return builder.build();
 }
 
-/**
- * Grafana needs a refId per target; panels name only those that overrides refer to. Then each target's
- * unit can be set by its refId.
- */
-function nameTargetsAndSetUnits(built: dashboard.Dashboard): dashboard.Dashboard {
-  for (const panel of (built.panels ?? []) as Panel[]) {
-    const targets = (panel.targets ?? []) as { refId?: string }[];
-    const taken = new Set(targets.map((target) => target.refId).filter(Boolean));
-    const free = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("").filter((letter) => !taken.has(letter));
-    for (const target of targets) target.refId ??= free.shift();
-    unitsFromQueries(panel);
-    explainNoData(panel);
+/** A section's panel as `panel()` declares it; an SDK builder put in a section directly is refused, by name. */
+function declared(panel: DeclaredPanel, section: string): DeclaredPanel {
+  if (!("builder" in panel)) {
+    const built = (panel as { build?: () => dashboard.Panel }).build?.();
+    throw new DashboardError(
+      built?.title ? `panel "${built.title}"` : `a panel of section "${section}"`,
+      "is an SDK builder, not a declared panel: its queries' series and units are unknown",
+      "declare it as panel(builder, [target(query, legend), ...]) (panels/panel.ts)",
+    );
   }
-  return built;
+  return panel;
 }

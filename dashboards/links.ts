@@ -1,12 +1,12 @@
 // Alerts name their panel by title; the built dashboard knows its uid and the panel's id.
-import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { PanelLinks } from "../alerts/links";
 import { DashboardError } from "../errors";
-import { panelsOf } from "./reads";
+import { panelsIn } from "./rows";
 
 /** Finds panels by title in the built dashboard, so ids are never typed in alerts (they follow the panels). */
 export function panelLinks(dashboard: Dashboard): PanelLinks {
-  const panels = panelsOf(dashboard);
+  const panels = panelsIn(dashboard.panels as Panel[] | undefined);
   return (alert) => {
     const panel = panels.find((candidate) => candidate.title === alert.panel);
     if (panel?.id === undefined || dashboard.uid === undefined) {

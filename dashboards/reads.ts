@@ -1,18 +1,12 @@
-import type { Dashboard, Panel, RowPanel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { readsOfTarget } from "../panels/common";
 import type { Reader } from "../queries/query";
+import type { Section } from "./akkoma";
 
-/** Every panel of a built dashboard, rows' nested panels too, rows themselves left out. */
-export const panelsOf = (dashboard: Dashboard): Panel[] =>
-  (dashboard.panels ?? []).flatMap((panel): Panel[] =>
-    panel.type === "row" ? ((panel as RowPanel).panels ?? []) : [panel as Panel],
+/** Every panel of the sections, with what its queries read: read from the declarations, nothing rendered. */
+export const panelReaders = (sections: readonly Section[]): Reader[] =>
+  sections.flatMap((section) =>
+    section.panels.map((panel) => ({
+      kind: "panel" as const,
+      name: panel.title,
+      reads: panel.targets.flatMap((target) => target.query.reads),
+    })),
   );
-
-/** Every panel of a built dashboard, with what its targets read. */
-export function panelReaders(dashboard: Dashboard): Reader[] {
-  return panelsOf(dashboard).map((panel) => ({
-    kind: "panel",
-    name: panel.title ?? `untitled ${panel.type} panel${panel.id !== undefined ? ` #${panel.id}` : ""}`,
-    reads: (panel.targets ?? []).flatMap((target) => readsOfTarget(target)),
-  }));
-}

@@ -17,6 +17,7 @@ import { type ImportAnswers, type ImportFlow, importDashboard } from "./import";
 import { expressionEvaluator, expressionRefs } from "./expressions";
 import type { DashboardLoad, Frame, PanelResult, Point, TargetResult } from "./results";
 import { markHiddenSeries } from "./frames";
+import { panelsIn } from "../dashboards/rows";
 import { selectorsIn } from "./selectors";
 import { isDatasource, resolveVariables } from "./variables";
 
@@ -53,7 +54,7 @@ export async function loadDashboard(
   const totalsBefore = await engine.queryTotals?.();
   const started = performance.now();
   const panels: PanelResult[] = [];
-  for (const panel of visiblePanels(dashboard.panels ?? [])) {
+  for (const panel of panelsIn(dashboard.panels)) {
     panels.push(await loadPanel(panel, dashboard, variables, engine, nowMs, { ...options, datasourceUid }));
   }
   const range = panelTimeRange(dashboard.time ?? defaultTime, {}, nowMs);
@@ -113,11 +114,6 @@ function loadedJson(json: string, imported: LoadOptions["imported"]): DashboardJ
     throw new Error(`the dashboard asks on import for ${names}: load it with \`imported\``);
   }
   return importDashboard(json, imported.through, imported.answers) as DashboardJson;
-}
-
-/** Rows are layout, not panels; a collapsed row keeps its panels inside itself. */
-function visiblePanels(panels: readonly PanelJson[]): PanelJson[] {
-  return panels.flatMap((panel) => (panel.type === "row" ? visiblePanels(panel.panels ?? []) : [panel]));
 }
 
 async function loadPanel(

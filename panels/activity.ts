@@ -28,7 +28,8 @@ import {
 } from "../queries/promql";
 import { topN } from "../config";
 import { federationJobs, otherJobs } from "../queries/selectors";
-import { colourByName, fixedColor, hiddenLegend, prom, stackedTimeseries, timeseries, unstackedLine } from "./common";
+import { colourByName, fixedColor, hiddenLegend, stackedTimeseries, timeseries, unstackedLine } from "./common";
+import { panel, target } from "./panel";
 import { titles } from "./titles";
 
 /** Every worker is an Elixir module under this namespace: the legend leaves it out. */
@@ -42,72 +43,88 @@ const federationColours: Record<(typeof federationWorkers)[number], [completions
 };
 
 export const federationEventsPanel = () => {
-  const panel = timeseries(titles.federationJobs, 10, 8)
-    .description("Federation jobs finished and failed per minute: receiving, fetching and publishing activities.")
-    .withTarget(
-      prom(eventsPerMinute(jobCompletions, { ...byWorker, where: federationJobs }), "Completions: {{worker}}"),
-    )
-    .withTarget(prom(eventsPerMinute(jobExceptions, { ...byWorker, where: federationJobs }), "Exceptions: {{worker}}"));
+  const builder = timeseries(titles.federationJobs, 10, 8).description(
+    "Federation jobs finished and failed per minute: receiving, fetching and publishing activities.",
+  );
   for (const [worker, [completions, exceptions]] of Object.entries(federationColours)) {
     const shown = worker.slice(workerPrefix.length);
-    panel.overrideByName(`Completions: ${shown}`, [fixedColor(completions)]);
-    panel.overrideByName(`Exceptions: ${shown}`, [fixedColor(exceptions)]);
+    builder.overrideByName(`Completions: ${shown}`, [fixedColor(completions)]);
+    builder.overrideByName(`Exceptions: ${shown}`, [fixedColor(exceptions)]);
   }
-  return panel;
+  return panel(builder, [
+    target(eventsPerMinute(jobCompletions, { ...byWorker, where: federationJobs }), "Completions: {{worker}}"),
+    target(eventsPerMinute(jobExceptions, { ...byWorker, where: federationJobs }), "Exceptions: {{worker}}"),
+  ]);
 };
 
 export const dbQueryQuantilesPanel = () =>
-  timeseries(titles.dbQueryQuantiles, 8, 8)
-    .description("95 % of database queries spent less than this waiting for a connection, executing and decoding.")
-    .withTarget(prom(durationQuantile(0.95, dbQueueTime), "Queue"))
-    .withTarget(prom(durationQuantile(0.95, dbDecodeTime), "Decode"))
-    .withTarget(prom(durationQuantile(0.95, dbQueryTime), "Query"))
-    .withTarget(prom(meanDuration(dbTotalTime), "Average total time per query", "totalavg"))
-    .overrideByQuery("totalavg", [{ id: "custom.fillOpacity", value: 0 }]);
+  panel(
+    timeseries(titles.dbQueryQuantiles, 8, 8)
+      .description("95 % of database queries spent less than this waiting for a connection, executing and decoding.")
+      .overrideByQuery("totalavg", [{ id: "custom.fillOpacity", value: 0 }]),
+    [
+      target(durationQuantile(0.95, dbQueueTime), "Queue"),
+      target(durationQuantile(0.95, dbDecodeTime), "Decode"),
+      target(durationQuantile(0.95, dbQueryTime), "Query"),
+      target("totalavg", meanDuration(dbTotalTime), "Average total time per query"),
+    ],
+  );
 
 export const dbTimePerSecondPanel = () =>
-  stackedTimeseries("DB Time per Second", 6, 8)
-    .description("Milliseconds of database time spent per second, by phase, and in total.")
-    .withTarget(prom(timeSpentPerSecond(dbQueueTime), "Queue"))
-    .withTarget(prom(timeSpentPerSecond(dbDecodeTime), "Decode"))
-    .withTarget(prom(timeSpentPerSecond(dbQueryTime), "Query"))
-    .withTarget(prom(timeSpentPerSecond(dbTotalTime), "Total", "total"))
-    .overrideByQuery("total", unstackedLine);
+  panel(
+    stackedTimeseries("DB Time per Second", 6, 8)
+      .description("Milliseconds of database time spent per second, by phase, and in total.")
+      .overrideByQuery("total", unstackedLine),
+    [
+      target(timeSpentPerSecond(dbQueueTime), "Queue"),
+      target(timeSpentPerSecond(dbDecodeTime), "Decode"),
+      target(timeSpentPerSecond(dbQueryTime), "Query"),
+      target("total", timeSpentPerSecond(dbTotalTime), "Total"),
+    ],
+  );
 
 /** Tesla's response_code is empty when no response came back. */
 const noResponse = "no response";
 
 export const outgoingRequestsPanel = () =>
-  timeseries("Outgoing Requests per Minute", 10, 7)
-    .description(
-      `HTTP requests Akkoma made to other servers per minute, by response code; "${noResponse}": the request ` +
-        "failed before any response (refused, timed out, no such host).",
-    )
-    .withTarget(
-      prom(
+  panel(
+    timeseries("Outgoing Requests per Minute", 10, 7)
+      .description(
+        `HTTP requests Akkoma made to other servers per minute, by response code; "${noResponse}": the request ` +
+          "failed before any response (refused, timed out, no such host).",
+      )
+      .overrideByName("200", [fixedColor("yellow")])
+      .overrideByName("401", [fixedColor("super-light-red")])
+      .overrideByName("410", [fixedColor("light-red")]),
+    [
+      target(
         eventsPerMinute(outgoingRequests, { by: ["response_code"], emptyAs: { response_code: noResponse } }),
         "{{response_code}}",
       ),
-    )
-    .overrideByName("200", [fixedColor("yellow")])
-    .overrideByName("401", [fixedColor("super-light-red")])
-    .overrideByName("410", [fixedColor("light-red")]);
+    ],
+  );
 
 export const jobCompletionsPanel = () =>
-  timeseries("Job Completions per Minute", 4, 9)
-    .description("Non-federation jobs finished per minute, by worker.")
-    .withTarget(prom(eventsPerMinute(jobCompletions, { ...byWorker, where: otherJobs }), "{{worker}}"));
+  panel(
+    timeseries("Job Completions per Minute", 4, 9).description("Non-federation jobs finished per minute, by worker."),
+    [target(eventsPerMinute(jobCompletions, { ...byWorker, where: otherJobs }), "{{worker}}")],
+  );
 
 export const jobExceptionsPanel = () =>
-  timeseries(titles.jobExceptions, 4, 9)
-    .description("Non-federation jobs that raised per minute, by worker.")
-    .withTarget(prom(eventsPerMinute(jobExceptions, { ...byWorker, where: otherJobs }), "{{worker}}"));
+  panel(timeseries(titles.jobExceptions, 4, 9).description("Non-federation jobs that raised per minute, by worker."), [
+    target(eventsPerMinute(jobExceptions, { ...byWorker, where: otherJobs }), "{{worker}}"),
+  ]);
 
 export const jobTimePerSecondPanel = () =>
-  stackedTimeseries("Job Processing Time per Second", 6, 9)
-    .description("Seconds of job processing per second, by worker: (c) finished jobs, (e) jobs that raised.")
-    .withTarget(prom(timeSpentPerSecond(jobCompletions, byWorker), "{{worker}} (c)"))
-    .withTarget(prom(timeSpentPerSecond(jobExceptions, byWorker), "{{worker}} (e)"));
+  panel(
+    stackedTimeseries("Job Processing Time per Second", 6, 9).description(
+      "Seconds of job processing per second, by worker: (c) finished jobs, (e) jobs that raised.",
+    ),
+    [
+      target(timeSpentPerSecond(jobCompletions, byWorker), "{{worker}} (c)"),
+      target(timeSpentPerSecond(jobExceptions, byWorker), "{{worker}} (e)"),
+    ],
+  );
 
 const byRoute = { by: ["route"] as const };
 const otherRoutes = "other routes";
@@ -115,15 +132,19 @@ const otherRoutes = "other routes";
 const topRoutesCaveat = "(chosen again at every point, so a line may stop where its route quietens)";
 
 export const httpTimePerSecondPanel = () =>
-  stackedTimeseries("Inbound HTTP Processing Time per Second", 10, 10)
-    .description(
-      `Seconds spent handling inbound HTTP requests per second: the ${topN.routes} busiest routes ${topRoutesCaveat}, ` +
-        "the others as one, and the total.",
-    )
-    .withTarget(prom(top(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), "{{route}}"))
-    .withTarget(prom(restBeyondTop(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), otherRoutes))
-    .withTarget(prom(timeSpentPerSecond(inboundRequests), "Total", "total"))
-    .overrideByQuery("total", unstackedLine);
+  panel(
+    stackedTimeseries("Inbound HTTP Processing Time per Second", 10, 10)
+      .description(
+        `Seconds spent handling inbound HTTP requests per second: the ${topN.routes} busiest routes ${topRoutesCaveat}, ` +
+          "the others as one, and the total.",
+      )
+      .overrideByQuery("total", unstackedLine),
+    [
+      target(top(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), "{{route}}"),
+      target(restBeyondTop(topN.routes, timeSpentPerSecond(inboundRequests, byRoute)), otherRoutes),
+      target("total", timeSpentPerSecond(inboundRequests), "Total"),
+    ],
+  );
 
 /**
  * Akkoma exports every Oban queue (about 23), most of them at 0: a queue whose every point in the shown
@@ -138,12 +159,14 @@ const hideQueuesAlwaysEmpty = {
 
 /** One line per Oban queue that held jobs in the range; a queue keeps its colour on both queue panels. */
 const jobQueuePanel = (title: string, description: string, metric: typeof pendingJobs) =>
-  timeseries(title, 7, 8)
-    .description(`${description} Queues empty throughout the range are not shown.`)
-    .min(0)
-    .colorScheme(colourByName())
-    .withTarget(prom(currentValue(metric), "{{queue_name}}"))
-    .withOverride(hideQueuesAlwaysEmpty);
+  panel(
+    timeseries(title, 7, 8)
+      .description(`${description} Queues empty throughout the range are not shown.`)
+      .min(0)
+      .colorScheme(colourByName())
+      .withOverride(hideQueuesAlwaysEmpty),
+    [target(currentValue(metric), "{{queue_name}}")],
+  );
 
 export const pendingJobsPanel = () => jobQueuePanel(titles.pendingJobs, "Jobs waiting to run, per queue.", pendingJobs);
 
@@ -151,24 +174,31 @@ export const scheduledJobsPanel = () =>
   jobQueuePanel("Scheduled Jobs", "Jobs scheduled to run later (including retries), per queue.", scheduledJobs);
 
 export const inboundRequestsPanel = () =>
-  timeseries("Inbound Requests per Minute", 10, 10)
-    .description(
+  panel(
+    timeseries("Inbound Requests per Minute", 10, 10).description(
       `HTTP requests handled per minute: the ${topN.routes} busiest routes ${topRoutesCaveat}, the others as one.`,
-    )
-    .withTarget(prom(top(topN.routes, eventsPerMinute(inboundRequests, byRoute)), "{{route}}"))
-    .withTarget(prom(restBeyondTop(topN.routes, eventsPerMinute(inboundRequests, byRoute)), otherRoutes));
+    ),
+    [
+      target(top(topN.routes, eventsPerMinute(inboundRequests, byRoute)), "{{route}}"),
+      target(restBeyondTop(topN.routes, eventsPerMinute(inboundRequests, byRoute)), otherRoutes),
+    ],
+  );
 
 export const memoryOverTimePanel = () =>
-  timeseries(titles.beamMemory, 10, 6)
-    .description("Memory used by the BEAM VM, averaged over Akkoma's polls.")
-    .legend(hiddenLegend())
-    .withTarget(prom(averagePerPoll(vmMemory), "BEAM VM memory"));
+  panel(
+    timeseries(titles.beamMemory, 10, 6)
+      .description("Memory used by the BEAM VM, averaged over Akkoma's polls.")
+      .legend(hiddenLegend()),
+    [target(averagePerPoll(vmMemory), "BEAM VM memory")],
+  );
 
 export const portIoPanel = () =>
-  timeseries("BEAM Port IO per Second", 4, 6)
-    .description("Bytes per second through BEAM ports: mostly network, not disk.")
-    .withTarget(prom(growthPerSecond(portIoIn), "in"))
-    .withTarget(prom(growthPerSecond(portIoOut), "out"));
+  panel(
+    timeseries("BEAM Port IO per Second", 4, 6).description(
+      "Bytes per second through BEAM ports: mostly network, not disk.",
+    ),
+    [target(growthPerSecond(portIoIn), "in"), target(growthPerSecond(portIoOut), "out")],
+  );
 
 export const activityPanels = () => [
   federationEventsPanel(),

@@ -1,51 +1,18 @@
-// Shared panel defaults, so each section file only says what its panels show.
+// Shared panel defaults, so each section file only says what its panels show; `panel()` (panel.ts) adds
+// the queries.
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
 import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
 import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { steps, variables } from "../config";
-import type { Query, SeriesRead } from "../queries/query";
-import type { Unit } from "../queries/units";
 
 /** The data source the dashboard's `datasource` variable holds, so one file serves any Grafana. */
 export const datasource: dashboard.DataSourceRef = {
   type: "prometheus",
   uid: `\${${variables.datasource}}`,
 };
-
-export type AnyPanelBuilder = BarGaugeBuilder | GaugeBuilder | StateTimelineBuilder | TimeseriesBuilder;
-
-// Each target's query (legend labels included), keyed by the target object the SDK puts in the panel
-// (its builder's `build()`): what it reads, and the unit its values are in.
-const queryByTarget = new WeakMap<object, Query>();
-
-/** The series a built target reads, as its query recorded them (legend labels included). */
-export const readsOfTarget = (target: object): readonly SeriesRead[] => queryByTarget.get(target)?.reads ?? [];
-
-/** The unit a built target's values are in; undefined for a target not made by `prom`. */
-export const unitOfTarget = (target: object): Unit | undefined => queryByTarget.get(target)?.unit;
-
-/** `{{label}}` placeholders: a legend that names a label needs the series to have it. */
-const legendLabels = (legend: string) =>
-  [...legend.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] as string);
-
-/** A Prometheus target over the panel's time range. */
-export const prom = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder => {
-  const target = new prometheus.DataqueryBuilder()
-    .datasource(datasource)
-    .expr(query.toString())
-    .legendFormat(legend)
-    .range();
-  queryByTarget.set(target.build(), query.usingLabels(legendLabels(legend)));
-  return refId ? target.refId(refId) : target;
-};
-
-/** A Prometheus target evaluated once, at the end of the panel's time range. */
-export const promInstant = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder =>
-  prom(query, legend, refId).instant();
 
 export const thresholdSteps = (steps: dashboard.Threshold[]) =>
   new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);

@@ -24,17 +24,8 @@ import {
 } from "../queries/catalogue";
 import { averagePerPoll, currentValue, eventsCountedOver, fractionUp, largest } from "../queries/promql";
 import { noneOfVariable } from "../queries/selectors";
-import {
-  barGauge,
-  fixedColor,
-  gauge,
-  prom,
-  promInstant,
-  stateTimeline,
-  thresholdColours,
-  thresholdSteps,
-  timeseries,
-} from "./common";
+import { barGauge, fixedColor, gauge, stateTimeline, thresholdColours, thresholdSteps, timeseries } from "./common";
+import { panel, target } from "./panel";
 import { titles } from "./titles";
 
 /** A delivery failure whose remote host is unknown (Akkoma exports an empty `target`). */
@@ -51,31 +42,33 @@ export const failedDeliveriesQuery = () =>
   );
 
 export const failedDeliveriesPanel = () =>
-  barGauge(titles.failedDeliveries, 9, 8)
-    .description(
-      `ActivityPub deliveries that exhausted all retries in the last 7 days, per remote host and reason; the ` +
-        `${topN.failedDeliveries} largest, largest first. A host's first failure counts too, and so does every ` +
-        `failure after an Akkoma restart. Limits: after a restart, a host whose count comes back within the ` +
-        `hour at or above its count before the restart is counted from that earlier count; a scrape gap of over ` +
-        `an hour without a restart counts the host's whole total again. ` +
-        `${alarmingDeliveryReasons.join(", ")} (the remote server refused our signature) is drawn in purple: ` +
-        `always worth a look. Failures of dead instances (gone, down, unreachable) are expected noise: the ` +
-        `"${deadReasonsToggle.label}" toggle above hides them.`,
-    )
-    .timeFrom(windows.week)
-    .decimals(0)
-    // Bars from 0 to the largest count: Grafana's default min is the smallest count, whose bar is empty.
-    .min(0)
-    .colorScheme(thresholdColours())
-    .thresholds(
-      thresholdSteps([
-        { value: null, color: "light-yellow" },
-        { value: thresholds.deliveryFailures.orange, color: "orange" },
-        { value: thresholds.deliveryFailures.red, color: "red" },
-      ]),
-    )
-    .withTarget(promInstant(failedDeliveriesQuery(), "{{target}}: {{reason}}"))
-    .overrideByRegexp(`.*: (${alarmingDeliveryReasons.join("|")})$`, [fixedColor("purple")]);
+  panel(
+    barGauge(titles.failedDeliveries, 9, 8)
+      .description(
+        `ActivityPub deliveries that exhausted all retries in the last 7 days, per remote host and reason; the ` +
+          `${topN.failedDeliveries} largest, largest first. A host's first failure counts too, and so does every ` +
+          `failure after an Akkoma restart. Limits: after a restart, a host whose count comes back within the ` +
+          `hour at or above its count before the restart is counted from that earlier count; a scrape gap of over ` +
+          `an hour without a restart counts the host's whole total again. ` +
+          `${alarmingDeliveryReasons.join(", ")} (the remote server refused our signature) is drawn in purple: ` +
+          `always worth a look. Failures of dead instances (gone, down, unreachable) are expected noise: the ` +
+          `"${deadReasonsToggle.label}" toggle above hides them.`,
+      )
+      .timeFrom(windows.week)
+      .decimals(0)
+      // Bars from 0 to the largest count: Grafana's default min is the smallest count, whose bar is empty.
+      .min(0)
+      .colorScheme(thresholdColours())
+      .thresholds(
+        thresholdSteps([
+          { value: null, color: "light-yellow" },
+          { value: thresholds.deliveryFailures.orange, color: "orange" },
+          { value: thresholds.deliveryFailures.red, color: "red" },
+        ]),
+      )
+      .overrideByRegexp(`.*: (${alarmingDeliveryReasons.join("|")})$`, [fixedColor("purple")]),
+    [target(failedDeliveriesQuery(), "{{target}}: {{reason}}")],
+  );
 
 /** 1 is "up", 0 is "down", anything between is a window with some failed scrapes. */
 const upStates: dashboard.ValueMapping[] = [
@@ -97,45 +90,49 @@ const scraperDowntime = countScraperDowntime
   : " Time when the scraper itself was down is left out (set countScraperDowntime in config.ts if it runs on the Akkoma machine).";
 
 export const upTimelinePanel = () =>
-  stateTimeline(titles.up, 4, 4)
-    .description(
-      'Whether the scraper reached Akkoma\'s metrics endpoint: green "up" when every scrape of the last four ' +
-        '(or of the point\'s step, if longer) succeeded, red "down" when none did, orange when some did.' +
-        scraperDowntime,
-    )
-    .interval(steps.upTimeline)
-    .min(0)
-    .max(1)
-    .colorScheme(thresholdColours())
-    .thresholds(
-      thresholdSteps([
-        { value: null, color: "red" },
-        { value: 0.01, color: "orange" },
-        { value: 1, color: "green" },
-      ]),
-    )
-    .mappings(upStates)
-    .mergeValues(true)
-    .showValue(common.VisibilityMode.Never)
-    .rowHeight(0.9)
+  panel(
+    stateTimeline(titles.up, 4, 4)
+      .description(
+        'Whether the scraper reached Akkoma\'s metrics endpoint: green "up" when every scrape of the last four ' +
+          '(or of the point\'s step, if longer) succeeded, red "down" when none did, orange when some did.' +
+          scraperDowntime,
+      )
+      .interval(steps.upTimeline)
+      .min(0)
+      .max(1)
+      .colorScheme(thresholdColours())
+      .thresholds(
+        thresholdSteps([
+          { value: null, color: "red" },
+          { value: 0.01, color: "orange" },
+          { value: 1, color: "green" },
+        ]),
+      )
+      .mappings(upStates)
+      .mergeValues(true)
+      .showValue(common.VisibilityMode.Never)
+      .rowHeight(0.9),
     // Four scrapes a point: a window of one scrape can miss it and leave a gap.
-    .withTarget(prom(fractionUp(up, "$__rate_interval", { scraperDowntimeIsDowntime: countScraperDowntime }), "Up"));
+    [target(fractionUp(up, "$__rate_interval", { scraperDowntimeIsDowntime: countScraperDowntime }), "Up")],
+  );
 
 export const uptimeGaugePanel = () =>
-  gauge("Uptime (7 days)", 2, 4)
-    .description("Share of successful scrapes over the last 7 days." + scraperDowntime)
-    .timeFrom(windows.week)
-    .decimals(1)
-    .min(0)
-    .max(1)
-    .thresholds(
-      thresholdSteps([
-        { value: null, color: "red" },
-        { value: thresholds.uptime.orange, color: "orange" },
-        { value: thresholds.uptime.green, color: "green" },
-      ]),
-    )
-    .withTarget(promInstant(fractionUp(up, "$__range", { scraperDowntimeIsDowntime: countScraperDowntime }), "Uptime"));
+  panel(
+    gauge("Uptime (7 days)", 2, 4)
+      .description("Share of successful scrapes over the last 7 days." + scraperDowntime)
+      .timeFrom(windows.week)
+      .decimals(1)
+      .min(0)
+      .max(1)
+      .thresholds(
+        thresholdSteps([
+          { value: null, color: "red" },
+          { value: thresholds.uptime.orange, color: "orange" },
+          { value: thresholds.uptime.green, color: "green" },
+        ]),
+      ),
+    [target(fractionUp(up, "$__range", { scraperDowntimeIsDowntime: countScraperDowntime }), "Uptime")],
+  );
 
 interface AxisSeries {
   metric: typeof localUsers;
@@ -145,19 +142,20 @@ interface AxisSeries {
 
 /** Two counts of very different size, each on its own axis so neither flattens the other. */
 const twoAxisPanel = (title: string, description: string, width: number, left: AxisSeries, right: AxisSeries) =>
-  timeseries(title, width, 8)
-    .description(description)
-    .decimals(0)
-    .withTarget(prom(currentValue(left.metric), left.legend))
-    .withTarget(prom(currentValue(right.metric), right.legend))
-    .overrideByName(left.legend, [
-      { id: "custom.axisPlacement", value: "left" },
-      { id: "custom.axisLabel", value: left.axisLabel },
-    ])
-    .overrideByName(right.legend, [
-      { id: "custom.axisPlacement", value: "right" },
-      { id: "custom.axisLabel", value: right.axisLabel },
-    ]);
+  panel(
+    timeseries(title, width, 8)
+      .description(description)
+      .decimals(0)
+      .overrideByName(left.legend, [
+        { id: "custom.axisPlacement", value: "left" },
+        { id: "custom.axisLabel", value: left.axisLabel },
+      ])
+      .overrideByName(right.legend, [
+        { id: "custom.axisPlacement", value: "right" },
+        { id: "custom.axisLabel", value: right.axisLabel },
+      ]),
+    [target(currentValue(left.metric), left.legend), target(currentValue(right.metric), right.legend)],
+  );
 
 export const localResourcesPanel = () =>
   twoAxisPanel(
@@ -191,40 +189,44 @@ const gib = (bytes: number) => `${bytes / 1024 ** 3} GiB`;
 const arcEnd = (limits: { orange: number; red: number }) => 2 * limits.red - limits.orange;
 
 export const beamLoadPanel = () =>
-  gauge(titles.beamLoad, 6, 4)
-    .description(
-      "Average of Akkoma's polls since the previous scrape. A run queue counts processes waiting for one of " +
-        `the BEAM's schedulers (one a CPU core; config.ts assumes ${schedulers}): orange from ` +
-        `${runQueueLimits.orange} (one waiting per scheduler), red from ${runQueueLimits.red}. Memory: orange ` +
-        `from ${gib(thresholds.beamMemory.orange)}, red from ${gib(thresholds.beamMemory.red)}, well above the ` +
-        "0.5-1.5 GB a mid-sized instance settles at: growth to there is worth a look.",
-    )
-    .min(0)
-    .max(arcEnd(runQueueLimits))
-    .thresholds(
-      thresholdSteps([
-        { value: null, color: "green" },
-        { value: runQueueLimits.orange, color: "orange" },
-        { value: runQueueLimits.red, color: "red" },
-      ]),
-    )
-    .withTarget(promInstant(averagePerPoll(vmMemory), "Memory", "memory"))
-    .withTarget(promInstant(averagePerPoll(cpuRunQueue), "CPU run queue", "cpu"))
-    .withTarget(promInstant(averagePerPoll(ioRunQueue), "IO run queue", "io"))
-    .overrideByQuery("memory", [
-      { id: "max", value: arcEnd(thresholds.beamMemory) },
-      {
-        id: "thresholds",
-        value: {
-          mode: "absolute",
-          steps: [
-            { value: null, color: "green" },
-            { value: thresholds.beamMemory.orange, color: "orange" },
-            { value: thresholds.beamMemory.red, color: "red" },
-          ],
+  panel(
+    gauge(titles.beamLoad, 6, 4)
+      .description(
+        "Average of Akkoma's polls since the previous scrape. A run queue counts processes waiting for one of " +
+          `the BEAM's schedulers (one a CPU core; config.ts assumes ${schedulers}): orange from ` +
+          `${runQueueLimits.orange} (one waiting per scheduler), red from ${runQueueLimits.red}. Memory: orange ` +
+          `from ${gib(thresholds.beamMemory.orange)}, red from ${gib(thresholds.beamMemory.red)}, well above the ` +
+          "0.5-1.5 GB a mid-sized instance settles at: growth to there is worth a look.",
+      )
+      .min(0)
+      .max(arcEnd(runQueueLimits))
+      .thresholds(
+        thresholdSteps([
+          { value: null, color: "green" },
+          { value: runQueueLimits.orange, color: "orange" },
+          { value: runQueueLimits.red, color: "red" },
+        ]),
+      )
+      .overrideByQuery("memory", [
+        { id: "max", value: arcEnd(thresholds.beamMemory) },
+        {
+          id: "thresholds",
+          value: {
+            mode: "absolute",
+            steps: [
+              { value: null, color: "green" },
+              { value: thresholds.beamMemory.orange, color: "orange" },
+              { value: thresholds.beamMemory.red, color: "red" },
+            ],
+          },
         },
-      },
-    ]);
+      ]),
+    [
+      target("memory", averagePerPoll(vmMemory), "Memory"),
+      target("cpu", averagePerPoll(cpuRunQueue), "CPU run queue"),
+      target("io", averagePerPoll(ioRunQueue), "IO run queue"),
+    ],
+  );
 
 export const statusPanels = () => [
   failedDeliveriesPanel(),

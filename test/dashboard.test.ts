@@ -16,8 +16,10 @@ import { akkomaDashboard, sections } from "../dashboards/akkoma";
 import { DashboardError } from "../errors";
 import { importEnvelope } from "../build/envelope";
 import { PanelIds } from "../dashboards/ids";
-import { readsOfTarget, timeseries } from "../panels/common";
+import { timeseries } from "../panels/common";
+import { panel as declare } from "../panels/panel";
 import { panelReaders } from "../dashboards/reads";
+import { panelsIn } from "../dashboards/rows";
 import { catalogue } from "../queries/catalogue";
 import { overrideMatches, referencePanels } from "./support/panels";
 import { projectRoot } from "./support/build";
@@ -25,14 +27,21 @@ import { selectorsIn } from "../harness/selectors";
 import { restartAnnotationName } from "../dashboards/annotations";
 
 type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean; legendFormat?: string };
+const declared = sections().flatMap((section) => section.panels);
 const readsOf = (panel: Panel) =>
-  [...new Set((panel.targets ?? []).flatMap((t) => readsOfTarget(t).map((r) => r.metric.name)))].sort();
+  [
+    ...new Set(
+      (declared.find((d) => d.title === panel.title)?.targets ?? []).flatMap((t) =>
+        t.query.reads.map((r) => r.metric.name),
+      ),
+    ),
+  ].sort();
 const topLevelPanels = (dashboard: Dashboard) => (dashboard.panels ?? []) as Panel[];
-const visiblePanels = (dashboard: Dashboard) => topLevelPanels(dashboard).filter((panel) => panel.type !== "row");
-const flatPanels = (dashboard: Dashboard): Panel[] =>
-  topLevelPanels(dashboard).flatMap((p) =>
-    p.type === "row" ? [p, ...(((p as { panels?: Panel[] }).panels ?? []) as Panel[])] : [p],
-  );
+const visiblePanels = (dashboard: Dashboard) => panelsIn(topLevelPanels(dashboard));
+const rowsAndPanels = (dashboard: Dashboard): Panel[] => [
+  ...topLevelPanels(dashboard).filter((p) => p.type === "row"),
+  ...visiblePanels(dashboard),
+];
 const targetsOf = (panel: Panel) => (panel.targets ?? []) as Target[];
 
 describe("the emitted dashboard", () => {
@@ -149,7 +158,7 @@ describe("panels", () => {
   });
 
   it("every series of the catalogue is read by some panel", () => {
-    const read = new Set(panelReaders(dashboard).flatMap((r) => r.reads.map((x) => x.metric.name)));
+    const read = new Set(panelReaders(sections()).flatMap((r) => r.reads.map((x) => x.metric.name)));
     expect(catalogue.map((m) => m.name).filter((name) => !read.has(name))).toEqual([]);
   });
 
@@ -252,13 +261,16 @@ describe("panels", () => {
 
   // viewPanel= links and alert links name a panel by id: inserting a panel must not move the others'.
   it("inserting a panel changes no other panel's id", () => {
-    const idsByTitle = (built: Dashboard) => new Map(flatPanels(built).map((p) => [p.title, p.id]));
+    const idsByTitle = (built: Dashboard) => new Map(rowsAndPanels(built).map((p) => [p.title, p.id]));
     const before = idsByTitle(dashboard);
     const withExtra = sections().map((section, index) =>
       index === 0
         ? {
             ...section,
-            panels: [timeseries("An Inserted Panel", 6, 4).description("x").unit("short"), ...section.panels],
+            panels: [
+              declare(timeseries("An Inserted Panel", 6, 4).description("x").unit("short"), []),
+              ...section.panels,
+            ],
           }
         : section,
     );
@@ -343,17 +355,15 @@ describe("the dead-instance reasons toggle", () => {
 
 describe("bad panels are named", () => {
   it("a panel without a title", () => {
-    const [status] = sections();
-    const untitled = { title: "Broken", panels: [...(status?.panels ?? []).slice(0, 1)] };
-    untitled.panels[0]?.title("  ");
+    const untitled = { title: "Broken", panels: [declare(timeseries("  ", 6, 4).description("x"), [])] };
     expect(() => akkomaDashboard([untitled])).toThrow(new DashboardError('section "Broken"', "a panel has no title"));
   });
 
   it("two panels with the same title", () => {
-    const [status] = sections();
-    const twice = { title: "Twice", panels: [...(status?.panels ?? []).slice(0, 2)] };
-    twice.panels[1]?.title("Up");
-    twice.panels[0]?.title("Up");
+    const twice = {
+      title: "Twice",
+      panels: [declare(timeseries("Up", 6, 4), []), declare(timeseries("Up", 6, 4), [])],
+    };
     expect(() => akkomaDashboard([twice])).toThrow(/panel "Up": the title is used twice/);
   });
 });

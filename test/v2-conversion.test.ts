@@ -5,6 +5,7 @@
 import { importInputs } from "../config";
 import { importFileText, plainDashboard } from "../build/outputs";
 import { type JsonObject, convertToV2, convertedFieldDefaults } from "../harness/conversion";
+import { panelsIn } from "../dashboards/rows";
 import { importDashboard } from "../harness/import";
 import { v2Validators, v2Versions } from "../harness/v2-schemas";
 
@@ -12,7 +13,6 @@ type Obj = Record<string, any>;
 const validators = v2Validators();
 
 const rowsOf = (panels: Obj[]) => panels.filter((p) => p.type === "row");
-const panelsOf = (panels: Obj[]): Obj[] => panels.flatMap((p) => (p.type === "row" ? panelsOf(p.panels ?? []) : [p]));
 const strip = ({ refId: _r, hide: _h, datasource: _d, ...spec }: Obj) => spec;
 
 /** v1 panel keys the v2 panel carries, and those whose value means nothing to v2 (so dropping them changes nothing). */
@@ -59,11 +59,11 @@ describe.each(files)("%s, converted to Grafana's v2 schema", (_, load) => {
   it("is at schemaVersion 42, and has nothing the later schema migrations rewrite", () => {
     // schemaversion/v43.go rewrites formatTime transformations, the only migration after 42.
     expect(v1.schemaVersion).toBe(42);
-    expect(panelsOf(v1.panels).filter((p) => (p.transformations ?? []).length > 0)).toEqual([]);
+    expect(panelsIn<Obj>(v1.panels).filter((p) => (p.transformations ?? []).length > 0)).toEqual([]);
   });
 
   it("keeps every panel as its own element, under its row, below the row's header", () => {
-    const panels = panelsOf(v1.panels);
+    const panels = panelsIn<Obj>(v1.panels);
     expect(Object.keys(v2.elements).sort()).toEqual(panels.map((p) => `panel-${p.id}`).sort());
     const rows = v2.layout.spec.rows as Obj[];
     expect(rows.map((r) => [r.spec.title, r.spec.collapse, r.spec.hideHeader])).toEqual(
@@ -77,7 +77,7 @@ describe.each(files)("%s, converted to Grafana's v2 schema", (_, load) => {
   });
 
   it("keeps nothing of a panel out of its element, but values that mean nothing to v2", () => {
-    const lost = panelsOf(v1.panels).flatMap((p) =>
+    const lost = panelsIn<Obj>(v1.panels).flatMap((p) =>
       Object.keys(p)
         .filter((key) => !carriedPanelKeys.has(key) && !(queryOptionKeys as readonly string[]).includes(key))
         .filter((key) => !meaninglessPanelValues[key]?.(p))
@@ -87,7 +87,7 @@ describe.each(files)("%s, converted to Grafana's v2 schema", (_, load) => {
   });
 
   it("keeps each panel's title, type, options, field config defaults and overrides as they are", () => {
-    for (const panel of panelsOf(v1.panels)) {
+    for (const panel of panelsIn<Obj>(v1.panels)) {
       const spec = element(panel);
       expect({ title: panel.title, got: [spec.title, spec.description, spec.vizConfig.group] }).toEqual({
         title: panel.title,
@@ -102,7 +102,7 @@ describe.each(files)("%s, converted to Grafana's v2 schema", (_, load) => {
   });
 
   it("keeps each panel's queries, their data source, and its time override, interval and max data points", () => {
-    for (const panel of panelsOf(v1.panels)) {
+    for (const panel of panelsIn<Obj>(v1.panels)) {
       const spec = element(panel);
       const options = Object.fromEntries(
         queryOptionKeys.filter((k) => panel[k] !== undefined).map((k) => [k, panel[k]]),

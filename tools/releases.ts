@@ -11,7 +11,7 @@ import { alertReaders } from "../alerts/reads";
 import { type Finding, compare, exportedByTelemetry, namesOf, needs } from "../check/compare";
 import { readTelemetry } from "../check/telemetry";
 import { annotationReaders } from "../dashboards/annotations";
-import { akkomaDashboard } from "../dashboards/akkoma";
+import { sections } from "../dashboards/akkoma";
 import { panelReaders } from "../dashboards/reads";
 import { catalogue } from "../queries/catalogue";
 
@@ -47,7 +47,7 @@ export function releaseRows(clone: string): Row[] {
   const tags = git(clone, "tag", "--sort=creatordate")
     .split("\n")
     .filter((tag) => releaseTag.test(tag));
-  const readers = [...panelReaders(akkomaDashboard()), ...annotationReaders(), ...alertReaders()];
+  const readers = [...panelReaders(sections()), ...annotationReaders(), ...alertReaders()];
   const rows: Row[] = [];
   for (const ref of [...tags, "HEAD"]) {
     const source = show(clone, ref, telemetryPath);

@@ -1,6 +1,6 @@
 // `check` names the alerts a missing series would silence, as it names the panels it would blank.
 import { alertReaders } from "../../alerts/reads";
-import { akkomaDashboard } from "../../dashboards/akkoma";
+import { sections } from "../../dashboards/akkoma";
 import { panelReaders } from "../../dashboards/reads";
 import { catalogue, exportedSeries, pendingJobs } from "../../queries/catalogue";
 import { runCheckInProcess, writeFixture } from "./fixtures";
@@ -18,7 +18,7 @@ const scrapeWithout = (missing: string) =>
     .filter((line) => !line.startsWith(`${missing}{`))
     .join("\n");
 
-const readers = [...panelReaders(akkomaDashboard()), ...alertReaders()];
+const readers = [...panelReaders(sections()), ...alertReaders()];
 
 test("a series an alert reads: the alert is named", async () => {
   const scrape = writeFixture("scrape.txt", `${scrapeWithout("pleroma_repo_query_queue_time_sum")}\n`);

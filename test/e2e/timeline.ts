@@ -73,7 +73,7 @@ export function describeUpTimeline(engines: readonly EngineName[], context: E2eC
     it("has a value at every step of 7 days, down through the first instance's outage", async () => {
       const load = await context.loadVariant(engine, (dashboard) => {
         keepPanels(dashboard, titles.up);
-        dashboard.time.from = "now-7d";
+        dashboard.time = { from: "now-7d", to: dashboard.time?.to ?? "now" };
       });
       expectTruthful(load, context.history().instances[0] as InstanceHistory, context.history().startMs);
     });

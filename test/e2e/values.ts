@@ -1,4 +1,4 @@
-// Issue 9: every panel's numbers against what the synthetic history holds, on both engines and for
+// Every panel's numbers against what the synthetic history holds, on both engines and for
 // both instances (the second one has its outage and restart inside the dashboard's 3 hours).
 import { federationWorkers } from "../../queries/catalogue";
 import type { EngineName } from "../../harness/engines";
@@ -11,9 +11,10 @@ type Labels = Readonly<Record<string, string>>;
 /** What a frame's point should be, given the scrapes its engine counts, (fromMs, toMs]; undefined: not checkable. */
 type Truth = (truth: Expectations, frame: Labels, fromMs: number, toMs: number) => number | undefined;
 
+/** A panel's series by its title and its query's legend, as the dashboard shows them; never by refId. */
 interface Check {
   title: string;
-  refId: string;
+  series: string;
   truth: Truth;
   /** Largest accepted |shown - expected| / expected, with the reason it is not 0. */
   tolerance: number;
@@ -87,178 +88,178 @@ const federationWorker =
 
 const checks: Check[] = [
   ...[
-    ["Receive, Fetch, Publish Jobs per Minute", "A", "oban_job_completion_count"],
-    ["Receive, Fetch, Publish Jobs per Minute", "B", "oban_job_exception_count"],
-    ["Job Completions per Minute", "A", "oban_job_completion_count"],
-    ["Job Exceptions per Minute", "A", "oban_job_exception_count"],
-  ].map(([title, refId, name]) => ({
+    ["Receive, Fetch, Publish Jobs per Minute", "Completions: {{worker}}", "oban_job_completion_count"],
+    ["Receive, Fetch, Publish Jobs per Minute", "Exceptions: {{worker}}", "oban_job_exception_count"],
+    ["Job Completions per Minute", "{{worker}}", "oban_job_completion_count"],
+    ["Job Exceptions per Minute", "{{worker}}", "oban_job_exception_count"],
+  ].map(([title, series, name]) => ({
     title: title as string,
-    refId: refId as string,
+    series: series as string,
     truth: perWindow(name as string, minuteMs, byWorker),
     tolerance: exact,
   })),
   {
     title: "Job Processing Time per Second",
-    refId: "A",
+    series: "{{worker}} (c)",
     truth: perWindow("oban_job_completion_sum", 1000, byWorker),
     tolerance: exact,
   },
   {
     title: "Job Processing Time per Second",
-    refId: "B",
+    series: "{{worker}} (e)",
     truth: perWindow("oban_job_exception_sum", 1000, byWorker),
     tolerance: exact,
   },
   {
     title: "Outgoing Requests per Minute",
-    refId: "A",
+    series: "{{response_code}}",
     truth: perWindow("tesla_request_completed_count", minuteMs, byLabel("response_code")),
     tolerance: exact,
   },
   {
     title: "Inbound Requests per Minute",
-    refId: "A",
+    series: "{{route}}",
     truth: perWindow("phoenix_router_dispatch_stop_duration_count", minuteMs, byLabel("route")),
     tolerance: exact,
   },
   // Six routes, all among the eight busiest: nothing is left for "other routes".
-  { title: "Inbound Requests per Minute", refId: "B", truth: none, tolerance: exact },
+  { title: "Inbound Requests per Minute", series: "other routes", truth: none, tolerance: exact },
   {
     title: "Inbound HTTP Processing Time per Second",
-    refId: "A",
+    series: "{{route}}",
     truth: perWindow("phoenix_router_dispatch_stop_duration_sum", 1000, byLabel("route")),
     tolerance: exact,
   },
-  { title: "Inbound HTTP Processing Time per Second", refId: "B", truth: none, tolerance: exact },
+  { title: "Inbound HTTP Processing Time per Second", series: "other routes", truth: none, tolerance: exact },
   {
     title: "Inbound HTTP Processing Time per Second",
-    refId: "total",
+    series: "Total",
     truth: perWindow("phoenix_router_dispatch_stop_duration_sum", 1000),
     tolerance: exact,
   },
   {
     title: "DB Time per Second",
-    refId: "A",
+    series: "Queue",
     truth: perWindow("pleroma_repo_query_queue_time_sum", 1000),
     tolerance: exact,
   },
   {
     title: "DB Time per Second",
-    refId: "B",
+    series: "Decode",
     truth: perWindow("pleroma_repo_query_decode_time_fdist_sum", 1000),
     tolerance: exact,
   },
   {
     title: "DB Time per Second",
-    refId: "C",
+    series: "Query",
     truth: perWindow("pleroma_repo_query_query_time_fdist_sum", 1000),
     tolerance: exact,
   },
   {
     title: "DB Time per Second",
-    refId: "total",
+    series: "Total",
     truth: perWindow("pleroma_repo_query_total_time_sum", 1000),
     tolerance: exact,
   },
   {
     title: "DB Query Time (95th Percentile)",
-    refId: "A",
+    series: "Queue",
     truth: quantile(0.95, "pleroma_repo_query_queue_time_bucket"),
     tolerance: exact,
   },
   {
     title: "DB Query Time (95th Percentile)",
-    refId: "B",
+    series: "Decode",
     truth: quantile(0.95, "pleroma_repo_query_decode_time_fdist_bucket"),
     tolerance: exact,
   },
   {
     title: "DB Query Time (95th Percentile)",
-    refId: "C",
+    series: "Query",
     truth: quantile(0.95, "pleroma_repo_query_query_time_fdist_bucket"),
     tolerance: exact,
   },
   {
     title: "DB Query Time (95th Percentile)",
-    refId: "totalavg",
+    series: "Average total time per query",
     truth: ratioOver("pleroma_repo_query_total_time_sum", "pleroma_repo_query_total_time_count"),
     tolerance: exact,
   },
-  { title: "BEAM Port IO per Second", refId: "A", truth: perWindow("vm_portio_in_total", 1000), tolerance: exact },
-  { title: "BEAM Port IO per Second", refId: "B", truth: perWindow("vm_portio_out_total", 1000), tolerance: exact },
+  { title: "BEAM Port IO per Second", series: "in", truth: perWindow("vm_portio_in_total", 1000), tolerance: exact },
+  { title: "BEAM Port IO per Second", series: "out", truth: perWindow("vm_portio_out_total", 1000), tolerance: exact },
   {
     title: "BEAM System Load",
-    refId: "cpu",
+    series: "CPU run queue",
     truth: ratioOver("vm_total_run_queue_lengths_cpu_psum", "vm_total_run_queue_lengths_cpu_pcount"),
     tolerance: exact,
   },
   {
     title: "BEAM System Load",
-    refId: "io",
+    series: "IO run queue",
     truth: ratioOver("vm_total_run_queue_lengths_io_fsum_psum", "vm_total_run_queue_lengths_io_fsum_pcount"),
     tolerance: exact,
   },
-  { title: "Local Resources", refId: "A", truth: gauge("pleroma_local_users_total"), tolerance: exact },
-  { title: "Local Resources", refId: "B", truth: gauge("pleroma_local_statuses_total"), tolerance: exact },
-  { title: "Remote Resource Estimates", refId: "A", truth: gauge("pleroma_remote_users_total"), tolerance: exact },
-  { title: "Remote Resource Estimates", refId: "B", truth: gauge("pleroma_domains_total"), tolerance: exact },
+  { title: "Local Resources", series: "Users", truth: gauge("pleroma_local_users_total"), tolerance: exact },
+  { title: "Local Resources", series: "Posts", truth: gauge("pleroma_local_statuses_total"), tolerance: exact },
+  { title: "Remote Resource Estimates", series: "Users", truth: gauge("pleroma_remote_users_total"), tolerance: exact },
+  { title: "Remote Resource Estimates", series: "Domains", truth: gauge("pleroma_domains_total"), tolerance: exact },
   {
     title: "Jobs per Minute (24 h average)",
-    refId: "A",
+    series: "Completions",
     truth: trend(["oban_job_completion_count"], otherWorker),
     tolerance: trendTolerance,
   },
   {
     title: "Jobs per Minute (24 h average)",
-    refId: "B",
+    series: "Exceptions",
     truth: trend(["oban_job_exception_count"], otherWorker),
     tolerance: trendTolerance,
   },
   {
     title: "Jobs per Minute (24 h average)",
-    refId: "C",
+    series: "RFP Completions",
     truth: trend(["oban_job_completion_count"], federationWorker),
     tolerance: trendTolerance,
   },
   {
     title: "Jobs per Minute (24 h average)",
-    refId: "D",
+    series: "RFP Exceptions",
     truth: trend(["oban_job_exception_count"], federationWorker),
     tolerance: trendTolerance,
   },
   {
     title: "Inbound Requests per Minute (24 h average)",
-    refId: "A",
+    series: "Inbound requests per minute",
     truth: trend(["phoenix_router_dispatch_stop_duration_count"]),
     tolerance: trendTolerance,
   },
   {
     title: "Outgoing Requests per Minute (24 h average)",
-    refId: "A",
+    series: "Outgoing requests per minute",
     truth: trend(["tesla_request_completed_count"]),
     tolerance: trendTolerance,
   },
   {
     title: "HTTP Processing Time per Minute (24 h average)",
-    refId: "A",
+    series: "HTTP processing time per minute",
     truth: trend(["phoenix_router_dispatch_stop_duration_sum"]),
     tolerance: trendTolerance,
   },
   {
     title: "DB and Job Time per Minute (48 h average)",
-    refId: "A",
+    series: "DB Query",
     truth: trend(["pleroma_repo_query_query_time_fdist_sum"]),
     tolerance: trendTolerance,
   },
   {
     title: "DB and Job Time per Minute (48 h average)",
-    refId: "B",
+    series: "DB Total",
     truth: trend(["pleroma_repo_query_total_time_sum"]),
     tolerance: trendTolerance,
   },
   {
     title: "DB and Job Time per Minute (48 h average)",
-    refId: "jobs",
+    series: "Job Total",
     truth: trend(["oban_job_completion_sum", "oban_job_exception_sum"]),
     tolerance: trendTolerance,
   },
@@ -275,8 +276,8 @@ const countedFromMs = (engine: EngineName, atMs: number, windowMs: number) =>
 /** Every point of the target that the history can tell, compared; mismatches described. */
 function compare(engine: EngineName, load: DashboardLoad, instance: InstanceHistory, check: Check) {
   const panel = panelTitled(load, check.title);
-  const target = panel.targets.find((t) => t.refId === check.refId);
-  if (!target) throw new Error(`panel "${check.title}" has no query ${check.refId}`);
+  const target = panel.targets.find((t) => t.legend === check.series);
+  if (!target) throw new Error(`panel "${check.title}" has no query with the legend "${check.series}"`);
   const windowMs =
     target.kind === "instant" || /\[/.test(target.query) ? rangeWindowMs(target.query, target.inputs) : 0;
   let checked = 0;
@@ -296,7 +297,7 @@ function compare(engine: EngineName, load: DashboardLoad, instance: InstanceHist
 
 export function describeValues(engines: readonly EngineName[], context: E2eContext): void {
   describe.each(engines)("every panel's values against the history, on %s", (engine) => {
-    it.each(checks.map((c) => [c.title, c.refId, c] as const))("%s, query %s", (_title, _refId, check) => {
+    it.each(checks.map((c) => [c.title, c.series, c] as const))("%s, series %s", (_title, _series, check) => {
       for (const { instance, load } of context.shown(engine)) {
         const { checked, wrong } = compare(engine, load, instance, check);
         expect({ instance: instance.instance, wrong: wrong.slice(0, 5) }).toEqual({

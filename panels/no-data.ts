@@ -1,8 +1,7 @@
 // What a panel shows instead of Grafana's bare "No data" when its series are absent for a known reason:
 // they arrived in a recent Akkoma release (docs/releases.md), or they are lazy and nothing happened yet.
-import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { readsOfTarget } from "../panels/common";
 import type { Metric } from "../queries/catalogue";
+import type { Query } from "../queries/query";
 
 const releaseOf = (version: string) => version.replace(/\.0$/, "");
 
@@ -16,21 +15,12 @@ function noDataOf(metric: Metric): string | undefined {
 }
 
 /**
- * The panel's "No data" text, when every series it reads shares one reason to be absent; a panel that
- * also reads a series that should always be there keeps Grafana's own text.
+ * The panel's "No data" text, when every series its queries read shares one reason to be absent; a
+ * panel that also reads a series that should always be there keeps Grafana's own text.
  */
-export function noDataText(panel: Panel): string | undefined {
-  const metrics = (panel.targets ?? []).flatMap((target) => readsOfTarget(target).map((read) => read.metric));
+export function noDataText(targets: readonly { readonly query: Query }[]): string | undefined {
+  const metrics = targets.flatMap((target) => target.query.reads.map((read) => read.metric));
   const texts = new Set(metrics.map(noDataOf));
   const [text] = texts;
   return metrics.length > 0 && texts.size === 1 ? text : undefined;
-}
-
-/** Sets the panel's `noValue`, unless the panel states one itself. */
-export function explainNoData(panel: Panel): Panel {
-  const text = noDataText(panel);
-  if (text === undefined) return panel;
-  panel.fieldConfig ??= { defaults: {}, overrides: [] };
-  panel.fieldConfig.defaults.noValue ??= text;
-  return panel;
 }

@@ -1,9 +1,18 @@
-// Issue 8: the catalogue's unit sets each panel's unit. A ms histogram drawn as seconds, a per-minute
-// rate labelled per second, or an override that contradicts its query fails here.
+// The catalogue's unit sets each panel's unit. A ms histogram drawn as seconds, a per-minute rate
+// labelled per second, or an override that contradicts its query fails here.
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { akkomaDashboard } from "../dashboards/akkoma";
-import { timeseries, prom, readsOfTarget, unitOfTarget } from "../panels/common";
-import { type Metric, dbQueryTime, dbTotalTime, inboundRequests, jobCompletions, vmMemory } from "../queries/catalogue";
+import { akkomaDashboard, sections } from "../../dashboards/akkoma";
+import { panelsIn } from "../../dashboards/rows";
+import { timeseries } from "../../panels/common";
+import { type DeclaredPanel, panel as declare, target } from "../../panels/panel";
+import {
+  type Metric,
+  dbQueryTime,
+  dbTotalTime,
+  inboundRequests,
+  jobCompletions,
+  vmMemory,
+} from "../../queries/catalogue";
 import {
   averagePerMinuteOver,
   averagePerPoll,
@@ -11,14 +20,11 @@ import {
   eventsPerMinute,
   meanDuration,
   timeSpentPerSecond,
-} from "../queries/promql";
-import { type SeriesRead, add } from "../queries/query";
+} from "../../queries/promql";
+import { type SeriesRead, add } from "../../queries/query";
 
-type Target = { refId?: string; expr?: string };
-
-const panels = (akkomaDashboard().panels ?? [])
-  .flatMap((panel) => (panel.type === "row" ? ((panel as { panels?: Panel[] }).panels ?? []) : [panel as Panel]))
-  .filter((panel) => panel.type !== "row");
+const declared = sections().flatMap((section) => section.panels);
+const panels = panelsIn(akkomaDashboard(sections()).panels as Panel[]);
 
 /** The unit Grafana applies to a target's values: an override by its refId, else the panel's. */
 const unitInEffect = (panel: Panel, refId: string) =>
@@ -27,8 +33,12 @@ const unitInEffect = (panel: Panel, refId: string) =>
     .flatMap((o) => o.properties)
     .find((p) => p.id === "unit")?.value ?? panel.fieldConfig?.defaults?.unit;
 
+/** Each declared query, with the panel the dashboard built for it: named by panel title and legend. */
 const eachTarget = () =>
-  panels.flatMap((panel) => ((panel.targets ?? []) as Target[]).map((target) => ({ panel, target })));
+  declared.flatMap((declaration) => {
+    const panel = panels.find((p) => p.title === declaration.title) as Panel;
+    return declaration.targets.map((target) => ({ panel, target, name: `${panel.title} / ${target.legend}` }));
+  });
 
 // Written from what Akkoma's series measure, not from the query builders: a builder deriving the
 // wrong unit is caught here too.
@@ -48,19 +58,19 @@ function unitFromReads(panel: Panel, reads: readonly SeriesRead[]): string {
 
 describe("units", () => {
   it("every target's values are shown in its query's unit (the panel's, or an override by refId)", () => {
-    const wrong = eachTarget().flatMap(({ panel, target }) => {
-      const unit = unitInEffect(panel, target.refId as string);
-      const expected = unitOfTarget(target);
-      return expected !== undefined && unit === expected ? [] : [`${panel.title} / ${target.refId}: ${unit}`];
+    expect(eachTarget().length).toBeGreaterThan(30);
+    const wrong = eachTarget().flatMap(({ panel, target, name }) => {
+      const unit = unitInEffect(panel, target.refId);
+      return unit === target.query.unit ? [] : [`${name}: ${unit}, its query's is ${target.query.unit}`];
     });
     expect(wrong).toEqual([]);
   });
 
   it("every target's unit follows from the catalogue's unit of what it reads", () => {
-    const wrong = eachTarget().flatMap(({ panel, target }) => {
-      const expected = unitFromReads(panel, readsOfTarget(target));
-      const shown = unitInEffect(panel, target.refId as string);
-      return shown === expected ? [] : [`${panel.title} / ${target.refId}: ${shown}, expected ${expected}`];
+    const wrong = eachTarget().flatMap(({ panel, target, name }) => {
+      const expected = unitFromReads(panel, target.query.reads);
+      const shown = unitInEffect(panel, target.refId);
+      return shown === expected ? [] : [`${name}: ${shown}, expected ${expected}`];
     });
     expect(wrong).toEqual([]);
   });
@@ -94,30 +104,47 @@ describe("units", () => {
     ).toThrow(/combines values in ms and s/);
   });
 
-  const composed = (...built: ReturnType<typeof timeseries>[]) =>
-    (akkomaDashboard([{ title: "Test", panels: built }]).panels ?? []).filter((p) => p.type !== "row") as Panel[];
+  /** The unit Grafana shows each series of the panel in, by legend. */
+  const unitsBySeries = (declaration: DeclaredPanel) => {
+    const [built] = panelsIn(akkomaDashboard([{ title: "Test", panels: [declaration] }]).panels as Panel[]);
+    return Object.fromEntries(
+      declaration.targets.map((target) => [target.legend, unitInEffect(built as Panel, target.refId)]),
+    );
+  };
+  const unitOverrides = (declaration: DeclaredPanel) =>
+    (declaration.builder.build().fieldConfig?.overrides ?? []).filter((o) => o.properties.some((p) => p.id === "unit"));
 
   it("gives a panel the unit most of its targets share, and the others an override by refId", () => {
-    const [panel] = composed(
-      timeseries("Mixed", 6, 4)
-        .description("x")
-        .withTarget(prom(timeSpentPerSecond(jobCompletions), "jobs"))
-        .withTarget(prom(timeSpentPerSecond(dbQueryTime), "query"))
-        .withTarget(prom(timeSpentPerSecond(dbTotalTime), "total")),
-    );
-    expect(panel?.fieldConfig?.defaults?.unit).toBe("ms");
-    expect(panel?.fieldConfig?.overrides).toEqual([
-      { matcher: { id: "byFrameRefID", options: "A" }, properties: [{ id: "unit", value: "s" }] },
+    const mixed = declare(timeseries("Mixed", 6, 4).description("x"), [
+      target(timeSpentPerSecond(jobCompletions), "jobs"),
+      target(timeSpentPerSecond(dbQueryTime), "query"),
+      target(timeSpentPerSecond(dbTotalTime), "total"),
     ]);
+    expect(unitsBySeries(mixed)).toEqual({ jobs: "s", query: "ms", total: "ms" });
+    expect(mixed.builder.build().fieldConfig?.defaults?.unit).toBe("ms");
+    expect(unitOverrides(mixed)).toHaveLength(1);
+  });
+
+  it("adds a query's unit to the panel's own override of that query", () => {
+    const overridden = declare(
+      timeseries("Overridden", 6, 4)
+        .description("x")
+        .overrideByQuery("jobs", [{ id: "custom.fillOpacity", value: 0 }]),
+      [target(timeSpentPerSecond(dbQueryTime), "query"), target("jobs", timeSpentPerSecond(jobCompletions), "jobs")],
+    );
+    expect(unitsBySeries(overridden)).toEqual({ query: "ms", jobs: "s" });
+    expect(unitOverrides(overridden)).toHaveLength(1);
+    expect(unitOverrides(overridden)[0]?.properties.map((p) => p.id)).toEqual(["custom.fillOpacity", "unit"]);
   });
 
   it("refuses an override that shows a query in another unit than its own", () => {
-    const contradicting = timeseries("Contradicting", 6, 4)
-      .description("x")
-      .withTarget(prom(timeSpentPerSecond(dbQueryTime), "query", "query"))
-      .overrideByQuery("query", [{ id: "unit", value: "s" }]);
-    expect(() => composed(contradicting)).toThrow(
-      'panel "Contradicting", query query: an override shows it in s, but its values are in ms',
-    );
+    expect(() =>
+      declare(
+        timeseries("Contradicting", 6, 4)
+          .description("x")
+          .overrideByQuery("query", [{ id: "unit", value: "s" }]),
+        [target("query", timeSpentPerSecond(dbQueryTime), "query")],
+      ),
+    ).toThrow('panel "Contradicting", query query: an override shows it in s, but its values are in ms');
   });
 });
