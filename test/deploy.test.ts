@@ -1,4 +1,4 @@
-// Issue 10: the dashboard loads without the import screen (file provisioning, the Helm sidecar, the
+// The dashboard loads without the import screen (file provisioning, the Helm sidecar, the
 // Operator) and renders with a deployment's values (Terraform, the HTTP API, a second instance).
 
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Issue 8: the catalogue's unit sets each panel's unit. A ms histogram drawn as seconds, a per-minute
+// The catalogue's unit sets each panel's unit. A ms histogram drawn as seconds, a per-minute
 // rate labelled per second, or an override that contradicts its query fails here.
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaDashboard } from "../dashboards/akkoma";

@@ -1,5 +1,5 @@
-// Issue 4: every panel shows data on real Prometheus and real VictoriaMetrics, and the numbers that
-// can be known from the synthetic history are right. Issue 10: so does the provisioning file, which
+// Every panel shows data on real Prometheus and real VictoriaMetrics, and the numbers that
+// can be known from the synthetic history are right. So does the provisioning file, which
 // Grafana loads without its import screen, and its instance variable switches every panel.
 
 import { defaultScrapeJob, importInputs, importPlaceholder, variables } from "../../config";

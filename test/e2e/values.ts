@@ -1,4 +1,4 @@
-// Issue 9: every panel's numbers against what the synthetic history holds, on both engines and for
+// Every panel's numbers against what the synthetic history holds, on both engines and for
 // both instances (the second one has its outage and restart inside the dashboard's 3 hours).
 import { federationWorkers } from "../../queries/catalogue";
 import type { EngineName } from "../../harness/engines";
