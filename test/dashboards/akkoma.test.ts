@@ -6,23 +6,23 @@ import {
   importInputs,
   importPlaceholder,
   variables as variableNames,
-} from "../config";
+} from "../../config";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { importFileText } from "../build/outputs";
-import { validateDashboard } from "../build/validate";
-import { akkomaDashboard, sections } from "../dashboards/akkoma";
-import { DashboardError } from "../errors";
-import { importEnvelope } from "../build/envelope";
-import { PanelIds } from "../dashboards/ids";
-import { readsOfTarget, timeseries } from "../panels/common";
-import { panelReaders } from "../dashboards/reads";
-import { catalogue } from "../queries/catalogue";
-import { overrideMatches, referencePanels } from "./support/panels";
-import { projectRoot } from "./support/build";
-import { selectorsIn } from "../harness/selectors";
-import { restartAnnotationName } from "../dashboards/annotations";
+import { importFileText } from "../../build/outputs";
+import { validateDashboard } from "../../build/validate";
+import { akkomaDashboard, sections } from "../../dashboards/akkoma";
+import { DashboardError } from "../../errors";
+import { importEnvelope } from "../../build/envelope";
+import { PanelIds } from "../../dashboards/ids";
+import { readsOfTarget, timeseries } from "../../panels/common";
+import { panelReaders } from "../../dashboards/reads";
+import { catalogue } from "../../queries/catalogue";
+import { overrideMatches, referencePanels } from "../support/panels";
+import { projectRoot } from "../support/build";
+import { selectorsIn } from "../../harness/selectors";
+import { restartAnnotationName } from "../../dashboards/annotations";
 
 type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean; legendFormat?: string };
 const readsOf = (panel: Panel) =>

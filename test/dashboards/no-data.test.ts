@@ -1,11 +1,11 @@
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { akkomaDashboard } from "../dashboards/akkoma";
-import { explainNoData, noDataText } from "../dashboards/no-data";
-import { panelsOf } from "../dashboards/reads";
-import { prom, timeseries } from "../panels/common";
-import { titles } from "../panels/titles";
-import { currentValue } from "../queries/promql";
-import { deliveryFailures, jobExceptions, localUsers, pendingJobs } from "../queries/catalogue";
+import { akkomaDashboard } from "../../dashboards/akkoma";
+import { explainNoData, noDataText } from "../../dashboards/no-data";
+import { panelsOf } from "../../dashboards/reads";
+import { prom, timeseries } from "../../panels/common";
+import { titles } from "../../panels/titles";
+import { currentValue } from "../../queries/promql";
+import { deliveryFailures, jobExceptions, localUsers, pendingJobs } from "../../queries/catalogue";
 
 const built = panelsOf(akkomaDashboard());
 const noValueOf = (title: string) => built.find((panel) => panel.title === title)?.fieldConfig?.defaults.noValue;

@@ -1,7 +1,7 @@
-import { dbTotalTime, jobCompletions, localUsers, vmMemory } from "../queries/catalogue";
-import type { Metric } from "../queries/catalogue";
-import { averagePerMinuteOver, averagePerPoll, eventsPerMinute } from "../queries/promql";
-import { noneOf, oneOf, series } from "../queries/selectors";
+import { dbTotalTime, jobCompletions, localUsers, vmMemory } from "../../queries/catalogue";
+import type { Metric } from "../../queries/catalogue";
+import { averagePerMinuteOver, averagePerPoll, eventsPerMinute } from "../../queries/promql";
+import { noneOf, oneOf, series } from "../../queries/selectors";
 
 describe("typed PromQL", () => {
   it("reads a histogram's events from its _count series, per minute", () => {

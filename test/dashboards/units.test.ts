@@ -1,9 +1,16 @@
 // The catalogue's unit sets each panel's unit. A ms histogram drawn as seconds, a per-minute
 // rate labelled per second, or an override that contradicts its query fails here.
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { akkomaDashboard } from "../dashboards/akkoma";
-import { timeseries, prom, readsOfTarget, unitOfTarget } from "../panels/common";
-import { type Metric, dbQueryTime, dbTotalTime, inboundRequests, jobCompletions, vmMemory } from "../queries/catalogue";
+import { akkomaDashboard } from "../../dashboards/akkoma";
+import { timeseries, prom, readsOfTarget, unitOfTarget } from "../../panels/common";
+import {
+  type Metric,
+  dbQueryTime,
+  dbTotalTime,
+  inboundRequests,
+  jobCompletions,
+  vmMemory,
+} from "../../queries/catalogue";
 import {
   averagePerMinuteOver,
   averagePerPoll,
@@ -11,8 +18,8 @@ import {
   eventsPerMinute,
   meanDuration,
   timeSpentPerSecond,
-} from "../queries/promql";
-import { type SeriesRead, add } from "../queries/query";
+} from "../../queries/promql";
+import { type SeriesRead, add } from "../../queries/query";
 
 type Target = { refId?: string; expr?: string };
 
