@@ -2,8 +2,8 @@
 import { type Node, isKeywordNode, keywordValue } from "./ast";
 import { type Env, type Match, type Value, list, nil, truthy, unknown, type Unknown, show } from "./values";
 
-/** What the special forms need of the evaluator that runs them. */
-export interface Evaluator {
+/** What the special forms need of the evaluator that runs them (check/elixir/evaluator.ts's Evaluator). */
+export interface FormRunner {
   evaluate(node: Node, env: Env): Value;
   block(statements: readonly Node[], env: Env): Value;
   match(pattern: Node, value: Value, scope: Env, pins: Env): Match;
@@ -11,7 +11,7 @@ export interface Evaluator {
 
 type Call = Extract<Node, { type: "call" }>;
 
-export function conditional(ev: Evaluator, negate: boolean, node: Call, env: Env): Value {
+export function conditional(ev: FormRunner, negate: boolean, node: Call, env: Env): Value {
   const condition = truthy(ev.evaluate(node.args[0], env));
   if (condition === undefined) return unknown(`depends on a runtime condition (line ${node.line})`, node.line);
   const branch = condition !== negate ? "do" : "else";
@@ -21,7 +21,7 @@ export function conditional(ev: Evaluator, negate: boolean, node: Call, env: Env
   return inline ? ev.evaluate(inline, env) : nil;
 }
 
-export function caseOf(ev: Evaluator, node: Call, env: Env): Value {
+export function caseOf(ev: FormRunner, node: Call, env: Env): Value {
   const subject = ev.evaluate(node.args[0], env);
   const body = node.block?.do;
   if (body?.kind !== "clauses") return unknown("case without clauses", node.line);
@@ -34,7 +34,7 @@ export function caseOf(ev: Evaluator, node: Call, env: Env): Value {
   return unknown(`no case clause matches (line ${node.line})`, node.line);
 }
 
-export function comprehension(ev: Evaluator, node: Call, env: Env): Value {
+export function comprehension(ev: FormRunner, node: Call, env: Env): Value {
   const last = node.args[node.args.length - 1];
   const options = last && isKeywordNode(last) ? last : undefined;
   const qualifiers = options ? node.args.slice(0, -1) : node.args;
