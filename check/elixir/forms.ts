@@ -6,7 +6,7 @@ import { type Env, type Match, type Value, list, nil, truthy, unknown, type Unkn
 export interface FormRunner {
   evaluate(node: Node, env: Env): Value;
   block(statements: readonly Node[], env: Env): Value;
-  match(pattern: Node, value: Value, scope: Env, pins: Env): Match;
+  match(pattern: Node, value: Value, scope: Env): Match;
 }
 
 type Call = Extract<Node, { type: "call" }>;
@@ -27,7 +27,7 @@ export function caseOf(ev: FormRunner, node: Call, env: Env): Value {
   if (body?.kind !== "clauses") return unknown("case without clauses", node.line);
   for (const clause of body.clauses) {
     const scope: Env = new Map(env);
-    const matched = ev.match(clause.heads[0], subject, scope, env);
+    const matched = ev.match(clause.heads[0], subject, scope);
     if (matched === "unknown") return unknown(`depends on a runtime value (case at line ${node.line})`, node.line);
     if (matched === "yes") return ev.block(clause.body, scope);
   }
@@ -54,7 +54,7 @@ export function comprehension(ev: FormRunner, node: Call, env: Env): Value {
       if (items.t !== "list") return items.t === "unknown" ? items : unknown(`for over ${show(items)}`, node.line);
       for (const item of items.items) {
         const inner: Env = new Map(scope);
-        const matched = ev.match(qualifier.left, item, inner, scope);
+        const matched = ev.match(qualifier.left, item, inner);
         if (matched === "unknown") return unknown("for pattern depends on runtime values", node.line);
         if (matched === "no") continue;
         const failure = run(index + 1, inner);
@@ -62,9 +62,7 @@ export function comprehension(ev: FormRunner, node: Call, env: Env): Value {
       }
       return undefined;
     }
-    const passes = truthy(ev.evaluate(qualifier, scope));
-    if (passes === undefined) return unknown("for filter depends on runtime values", node.line);
-    return passes ? run(index + 1, scope) : undefined;
+    return unknown("filters in for are not evaluated", node.line);
   };
   return run(0, env) ?? list(results);
 }
