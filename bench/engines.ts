@@ -1,8 +1,8 @@
 // What one full load of the dashboard costs on real Prometheus and VictoriaMetrics, next to a yardstick:
 // Akkoma's reference dashboard with its five trend panels rewritten into the cheapest valid PromQL.
 //
-// The harness lives in test/support (the end-to-end tests use it too); tsc compiles what this file
-// imports from there into dist/test/support, and nothing else from test/.
+// The engines, the synthetic history and the dashboard loader come from harness/, which the end-to-end
+// tests use too.
 //
 //   npm run bench -- [--reference <reference dashboard json>]
 

@@ -1,4 +1,4 @@
-// `check` and `metrics`: flags, and what to print. The checking itself is check/report.ts's. Exit codes:
+// `check` and `metrics`: flags, and what to print. The checking itself is check/run.ts's. Exit codes:
 // 0 all there, 1 something the dashboard reads is missing, 2 bad input (unreadable file, unreachable URL,
 // wrong token...). Handlers print their own one-line errors and set the exit code, so the CLI's other
 // output stays intact; every line printed has its URLs redacted.
@@ -10,7 +10,8 @@ import { alertReaders } from "../alerts/reads";
 import { annotationReaders } from "../dashboards/annotations";
 import { panelReaders } from "../dashboards/reads";
 import type { Reader } from "../queries/query";
-import { checkScrape, checkTelemetry, dependencies, dependencyLines } from "../check/report";
+import { checkScrape, checkTelemetry } from "../check/run";
+import { dependencies, dependencyLines } from "../check/dependencies";
 import { checkForeign, scrapeSource, telemetrySource } from "../check/foreign";
 import {
   defaultMaxMiB,

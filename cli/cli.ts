@@ -3,7 +3,7 @@ import { DashboardError } from "../errors";
 import { checkCommand, metricsCommand } from "./check";
 import { setupCommand } from "./setup";
 import { outputs } from "../config";
-import { buildForDeployment } from "../deploy/build";
+import { runBuild } from "../build/run";
 import { exitCodes, program, refuseBooleanValues, single } from "./flags";
 import { version } from "../package.json";
 
@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<void> {
       async (args) => {
         const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder, runbookBaseUrl } = args;
         const flags = { datasourceUid, job, instance, uid, title, folder, runbookBaseUrl };
-        for (const line of await buildForDeployment({ out, config, apiBody, flags })) process.stdout.write(`${line}\n`);
+        for (const line of await runBuild({ out, config, apiBody, flags })) process.stdout.write(`${line}\n`);
       },
     )
     .command(checkCommand)

@@ -9,7 +9,6 @@ import {
   dbQueueTime,
   dbTotalTime,
   deliveryFailures,
-  federationWorkers,
   inboundRequests,
   ioRunQueue,
   jobCompletions,
@@ -25,6 +24,7 @@ import {
   scheduledJobs,
   up,
   vmMemory,
+  type Example,
   type Metric,
 } from "../queries/catalogue";
 import {
@@ -104,79 +104,33 @@ export interface InstanceHistory {
   readonly expected: Expectations;
 }
 
-// Worker mix of a small federating instance: the federation workers dominate.
-const workers: readonly { worker: string; perMinute: number; medianSeconds: number; exceptionsPerMinute: number }[] = [
-  { worker: federationWorkers[0], perMinute: 60, medianSeconds: 0.05, exceptionsPerMinute: 0.3 },
-  { worker: federationWorkers[1], perMinute: 8, medianSeconds: 0.4, exceptionsPerMinute: 0.2 },
-  { worker: federationWorkers[2], perMinute: 30, medianSeconds: 0.25, exceptionsPerMinute: 0.4 },
-  { worker: "Pleroma.Workers.BackgroundWorker", perMinute: 3, medianSeconds: 0.03, exceptionsPerMinute: 0.05 },
-  { worker: "Pleroma.Workers.SearchIndexingWorker", perMinute: 12, medianSeconds: 0.02, exceptionsPerMinute: 0 },
-  { worker: "Pleroma.Workers.WebPusherWorker", perMinute: 2, medianSeconds: 0.15, exceptionsPerMinute: 0 },
-  { worker: "Pleroma.Workers.NodeInfoFetcherWorker", perMinute: 0.3, medianSeconds: 0.8, exceptionsPerMinute: 0.08 },
-];
-/** Jobs start failing this long into the history, so oban_job_exception appears mid-history. */
-const exceptionsBeginAfterMs = 4 * hourMs;
-
-const routes: readonly { route: string; perMinute: number; medianSeconds: number }[] = [
-  { route: "/inbox", perMinute: 40, medianSeconds: 0.004 },
-  { route: "/users/:nickname/inbox", perMinute: 25, medianSeconds: 0.005 },
-  { route: "/api/v1/timelines/home", perMinute: 6, medianSeconds: 0.12 },
-  { route: "/api/v1/notifications", perMinute: 4, medianSeconds: 0.06 },
-  { route: "/objects/:uuid", perMinute: 10, medianSeconds: 0.02 },
-  { route: "/.well-known/webfinger", perMinute: 5, medianSeconds: 0.008 },
-];
-
-const responseCodes: readonly { code: string; perMinute: number; medianSeconds: number; sinceMs: number }[] = [
-  { code: "200", perMinute: 35, medianSeconds: 0.15, sinceMs: 0 },
-  { code: "202", perMinute: 20, medianSeconds: 0.3, sinceMs: 0 },
-  { code: "404", perMinute: 2, medianSeconds: 0.1, sinceMs: 0 },
-  { code: "410", perMinute: 0.5, medianSeconds: 0.1, sinceMs: 6 * hourMs },
-  { code: "500", perMinute: 0.2, medianSeconds: 1.5, sinceMs: 10 * hourMs },
-];
-
-// Remote servers that keep refusing deliveries; each pair's series appears with its first failure.
-const failingTargets: readonly { target: string; reason: string; perHour: number; sinceMs: number }[] = [
-  { target: "dead.example", reason: "http_410", perHour: 3, sinceMs: 5 * hourMs },
-  { target: "gone.example", reason: "nxdomain", perHour: 1.5, sinceMs: 8 * hourMs },
-  { target: "slow.example", reason: "timeout", perHour: 2, sinceMs: 12 * hourMs },
-  { target: "closed.example", reason: "econnrefused", perHour: 0.5, sinceMs: 3 * hourMs },
-  { target: "buggy.example", reason: "crash", perHour: 0.3, sinceMs: 15 * hourMs },
-  // First fails after the restart, so its series exists only in the last part of the history.
-  { target: "new.example", reason: "cause_unknown", perHour: 1, sinceMs: 38 * hourMs },
-  // Refuses our signatures: the one reason always worth a look.
-  { target: "strict.example", reason: "http_401", perHour: 0.4, sinceMs: 20 * hourMs },
-  // Akkoma sometimes cannot tell the host, and exports an empty target.
-  { target: "", reason: "cause_unknown", perHour: 0.3, sinceMs: 26 * hourMs },
-];
-
-/** A queue's length at one scrape, given how long after the history's start it is. */
-type QueueLength = (draw: Draw, elapsedMs: number) => number;
-const queues: readonly { queue: string; available: QueueLength; scheduled: QueueLength }[] = [
-  { queue: "federator_incoming", available: (d) => d.poisson(2), scheduled: (d) => d.poisson(1) },
-  { queue: "federator_outgoing", available: (d) => d.poisson(4), scheduled: (d) => 40 + d.poisson(10) },
-  { queue: "remote_fetcher", available: (d) => d.poisson(1), scheduled: () => 0 },
-  { queue: "background", available: (d) => d.poisson(0.5), scheduled: (d) => d.poisson(0.2) },
-  { queue: "search_indexing", available: (d) => d.poisson(3), scheduled: () => 0 },
-  { queue: "web_push", available: (d) => d.poisson(0.1), scheduled: () => 0 },
-  { queue: "activity_expiration", available: () => 0, scheduled: (d) => 1500 + d.poisson(20) },
-  { queue: "scheduled_activities", available: () => 0, scheduled: (d) => d.poisson(3) },
-  // Busy for two hours a day and a half ago, empty since: shown only when the range reaches back there.
-  { queue: "mailer", available: (_, ms) => (busyEarly(ms) ? 4 : 0), scheduled: (_, ms) => (busyEarly(ms) ? 2 : 0) },
-];
-
-function busyEarly(elapsedMs: number): boolean {
-  return elapsedMs >= 12 * hourMs && elapsedMs < 14 * hourMs;
+/** The example label sets and traffic the catalogue declares for `metric`. */
+function examplesOf<L extends string>(metric: Metric<L>): readonly Example<L>[] {
+  if (!metric.examples) throw new Error(`${metric.name} declares no examples in queries/catalogue.ts`);
+  return metric.examples;
 }
 
-// Bucket boundaries exactly as telemetry.ex declares them.
-const routerBuckets = [0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 15];
-const jobBuckets = [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10];
-const dbTotalBuckets = [0.1, 0.2, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000];
-const dbQueueBuckets = [0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2.5, 5, 10];
-const dbDecodeBuckets = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.5];
-const dbQueryBuckets = [0.1, 0.2, 0.5, 1, 1.5, 3, 5, 10, 25, 50];
+/** The one example of a metric without labels. */
+function onlyExampleOf(metric: Metric): Example {
+  const [only, ...more] = examplesOf(metric);
+  if (!only || more.length > 0) throw new Error(`${metric.name} should declare one example in queries/catalogue.ts`);
+  return only;
+}
 
-const dbQueriesPerMinute = 900;
+function bucketsOf(metric: Metric): readonly number[] {
+  if (!metric.buckets) throw new Error(`${metric.name} declares no buckets in queries/catalogue.ts`);
+  return metric.buckets;
+}
+
+/** Whether the example's series has begun this long into the history. */
+const begun = (example: Example, elapsedMs: number) => elapsedMs >= (example.sinceHours ?? 0) * hourMs;
+
+/** A queue's length at one scrape, this long after the history's start. */
+function queueLength(example: Example, draw: Draw, elapsedMs: number): number {
+  const [from, to] = example.onlyHours ?? [0, Infinity];
+  if (elapsedMs < from * hourMs || elapsedMs >= to * hourMs) return 0;
+  return (example.floor ?? 0) + (example.noise ? draw.poisson(example.noise) : 0);
+}
 
 export function generateHistory(options: SyntheticOptions = {}): SyntheticHistory {
   const endMs = Math.floor((options.endMs ?? Date.now()) / scrapeIntervalMs) * scrapeIntervalMs;
@@ -204,7 +158,7 @@ export function generateHistory(options: SyntheticOptions = {}): SyntheticHistor
     scrapes,
     series: instances.flatMap((recorded) => recorded.series),
     outage: first.outage,
-    queues: queues.map((q) => q.queue),
+    queues: examplesOf(pendingJobs).map((example) => example.labels.queue_name),
     expected: first.expected,
     instances: instances.map(({ instance, outage, expected }) => ({ instance, outage, expected })),
   };
@@ -230,11 +184,12 @@ function recordInstance(timeline: Timeline, labels: { job: string; instance: str
 }
 
 function recordDeliveryFailures(recorder: Recorder, timeline: Timeline, draw: Draw) {
-  return failingTargets.map(({ target, reason, perHour, sinceMs }) => {
+  return examplesOf(deliveryFailures).map((example) => {
+    const { target, reason } = example.labels;
     const increments = new Float64Array(timeline.scrapes);
     for (let i = 0; i < increments.length; i++) {
-      const failing = timeline.elapsedMs(i) >= sinceMs;
-      increments[i] = failing && timeline.alive(i) ? draw.poisson(perHour / 60) : 0;
+      const failing = begun(example, timeline.elapsedMs(i));
+      increments[i] = failing && timeline.alive(i) ? draw.poisson(example.perMinute ?? 0) : 0;
     }
     const values = recorder.counter(deliveryFailures.name, { target, reason }, increments);
     return { target, reason, increments, values };
@@ -248,14 +203,15 @@ function recordInstanceStats(recorder: Recorder, timeline: Timeline, draw: Draw)
     for (let i = 0; i < values.length; i++) values[i] = value += draw.poisson(perMinute * timeline.size);
     return (i: number) => values[i] as number;
   };
-  recorder.gauge(localUsers, {}, growing(120, 1 / 600));
-  recorder.gauge(localPosts, {}, growing(25_000, 0.25));
-  recorder.gauge(remoteUsers, {}, growing(48_000, 0.8));
-  recorder.gauge(knownDomains, {}, growing(3_100, 0.02));
+  for (const metric of [localUsers, localPosts, remoteUsers, knownDomains]) {
+    const { floor = 0, perMinute = 0 } = onlyExampleOf(metric);
+    recorder.gauge(metric, {}, growing(floor, perMinute));
+  }
 }
 
 /** Akkoma's poller adds each 60 s reading to `_psum` and 1 to `_pcount`; both restart at boot. */
 function recordBeamPolls(recorder: Recorder, timeline: Timeline, draw: Draw): Float64Array {
+  const typicalMemory = onlyExampleOf(vmMemory).floor ?? 0;
   const memory = new Float64Array(timeline.scrapes);
   let sinceBoot = 0;
   for (let i = 0; i < memory.length; i++) {
@@ -263,7 +219,7 @@ function recordBeamPolls(recorder: Recorder, timeline: Timeline, draw: Draw): Fl
     // A fresh BEAM starts small and grows back to its working set within a couple of hours.
     const warmUp = 1 - 0.4 * Math.exp(-sinceBoot / 40);
     const wave = 1 + 0.08 * Math.sin((2 * Math.PI * timeline.timeOf(i)) / (24 * hourMs));
-    memory[i] = Math.round(380e6 * timeline.size * warmUp * wave * (1 + 0.01 * draw.normal()));
+    memory[i] = Math.round(typicalMemory * timeline.size * warmUp * wave * (1 + 0.01 * draw.normal()));
   }
   const polls = new Float64Array(timeline.scrapes).fill(1);
   const pair = (metric: Metric, readings: Float64Array) => {
@@ -271,14 +227,13 @@ function recordBeamPolls(recorder: Recorder, timeline: Timeline, draw: Draw): Fl
     recorder.counter(`${metric.name}_pcount`, {}, polls, { fromBoot: true });
   };
   pair(vmMemory, memory);
-  pair(
-    cpuRunQueue,
-    Float64Array.from(memory, () => draw.poisson(0.4)),
-  );
-  pair(
-    ioRunQueue,
-    Float64Array.from(memory, () => draw.poisson(0.05)),
-  );
+  for (const queue of [cpuRunQueue, ioRunQueue]) {
+    const noise = onlyExampleOf(queue).noise ?? 0;
+    pair(
+      queue,
+      Float64Array.from(memory, () => draw.poisson(noise)),
+    );
+  }
   return memory;
 }
 
@@ -294,32 +249,47 @@ function recordPortIo(recorder: Recorder, timeline: Timeline, draw: Draw): void 
     }
     return (i: number) => values[i] as number;
   };
-  recorder.gauge(portIoIn, {}, cumulative(3e6));
-  recorder.gauge(portIoOut, {}, cumulative(5e6));
+  for (const metric of [portIoIn, portIoOut])
+    recorder.gauge(metric, {}, cumulative(onlyExampleOf(metric).perMinute ?? 0));
 }
 
+/** A histogram's events for one example: its rate over the day, from when its series begins. */
+const eventsOf = (timeline: Timeline, draw: Draw, example: Example) =>
+  histogramEvents(
+    timeline,
+    draw,
+    (i) => (begun(example, timeline.elapsedMs(i)) ? (example.perMinute ?? 0) * timeline.daily(i) : 0),
+    example.median ?? 0,
+  );
+
 function recordJobs(recorder: Recorder, timeline: Timeline, draw: Draw): void {
-  for (const { worker, perMinute, medianSeconds, exceptionsPerMinute } of workers) {
-    const completions = (i: number) => perMinute * timeline.daily(i);
-    recorder.histogram(
-      jobCompletions,
-      { worker },
-      jobBuckets,
-      histogramEvents(timeline, draw, completions, medianSeconds),
-    );
-    if (exceptionsPerMinute === 0) continue;
-    const exceptions = (i: number) => (timeline.elapsedMs(i) >= exceptionsBeginAfterMs ? exceptionsPerMinute : 0);
-    const failing = histogramEvents(timeline, draw, exceptions, medianSeconds * 3);
-    recorder.histogram(jobExceptions, { worker }, jobBuckets, failing);
+  const raising = examplesOf(jobExceptions);
+  for (const completions of examplesOf(jobCompletions)) {
+    const { worker } = completions.labels;
+    recorder.histogram(jobCompletions, { worker }, bucketsOf(jobCompletions), eventsOf(timeline, draw, completions));
+    const exceptions = raising.find((example) => example.labels.worker === worker);
+    // Jobs that raise do so at a steady rate, whatever the day's traffic.
+    if (exceptions) {
+      const rate = (i: number) => (begun(exceptions, timeline.elapsedMs(i)) ? (exceptions.perMinute ?? 0) : 0);
+      const failing = histogramEvents(timeline, draw, rate, exceptions.median ?? 0);
+      recorder.histogram(jobExceptions, { worker }, bucketsOf(jobExceptions), failing);
+    }
   }
 }
 
 function recordQueues(recorder: Recorder, timeline: Timeline, draw: Draw) {
-  const lengths = (queueLength: QueueLength) =>
-    Float64Array.from({ length: timeline.scrapes }, (_, i) => queueLength(draw, timeline.elapsedMs(i)) * timeline.size);
-  return queues.map(({ queue, available, scheduled }) => {
+  const lengths = (example: Example) =>
+    Float64Array.from(
+      { length: timeline.scrapes },
+      (_, i) => queueLength(example, draw, timeline.elapsedMs(i)) * timeline.size,
+    );
+  const scheduled = examplesOf(scheduledJobs);
+  return examplesOf(pendingJobs).map((available) => {
+    const queue = available.labels.queue_name;
+    const later = scheduled.find((example) => example.labels.queue_name === queue);
+    if (!later) throw new Error(`queue ${queue} has no example in ${scheduledJobs.name}`);
     const availableValues = lengths(available);
-    const scheduledValues = lengths(scheduled);
+    const scheduledValues = lengths(later);
     recorder.gauge(pendingJobs, { queue_name: queue }, (i) => availableValues[i] as number);
     recorder.gauge(scheduledJobs, { queue_name: queue }, (i) => scheduledValues[i] as number);
     return { queue, available: availableValues, scheduled: scheduledValues };
@@ -327,29 +297,27 @@ function recordQueues(recorder: Recorder, timeline: Timeline, draw: Draw) {
 }
 
 function recordHttp(recorder: Recorder, timeline: Timeline, draw: Draw): void {
-  for (const { route, perMinute, medianSeconds } of routes) {
-    const rate = (i: number) => perMinute * timeline.daily(i);
-    recorder.histogram(inboundRequests, { route }, routerBuckets, histogramEvents(timeline, draw, rate, medianSeconds));
+  for (const example of examplesOf(inboundRequests)) {
+    recorder.histogram(inboundRequests, example.labels, bucketsOf(inboundRequests), eventsOf(timeline, draw, example));
   }
-  for (const { code, perMinute, medianSeconds, sinceMs } of responseCodes) {
-    const rate = (i: number) => (timeline.elapsedMs(i) >= sinceMs ? perMinute * timeline.daily(i) : 0);
+  for (const example of examplesOf(outgoingRequests)) {
     recorder.histogram(
       outgoingRequests,
-      { response_code: code },
-      jobBuckets,
-      histogramEvents(timeline, draw, rate, medianSeconds),
+      example.labels,
+      bucketsOf(outgoingRequests),
+      eventsOf(timeline, draw, example),
     );
   }
 }
 
 /** One query event feeds all four database distributions, so they share their counts. */
 function recordDatabase(recorder: Recorder, timeline: Timeline, draw: Draw): void {
-  const rate = (i: number) => dbQueriesPerMinute * timeline.daily(i);
-  const total = histogramEvents(timeline, draw, rate, 1.2);
-  recorder.histogram(dbTotalTime, {}, dbTotalBuckets, total);
-  recorder.histogram(dbQueueTime, {}, dbQueueBuckets, withDurations(total.counts, draw, 0.05));
-  recorder.histogram(dbQueryTime, {}, dbQueryBuckets, withDurations(total.counts, draw, 0.8));
-  recorder.histogram(dbDecodeTime, {}, dbDecodeBuckets, withDurations(total.counts, draw, 0.01));
+  const events = eventsOf(timeline, draw, onlyExampleOf(dbTotalTime));
+  recorder.histogram(dbTotalTime, {}, bucketsOf(dbTotalTime), events);
+  for (const part of [dbQueueTime, dbQueryTime, dbDecodeTime]) {
+    const median = onlyExampleOf(part).median ?? 0;
+    recorder.histogram(part, {}, bucketsOf(part), withDurations(events.counts, draw, median));
+  }
 }
 
 function expectationsOf(

@@ -10,19 +10,17 @@ import {
   eq,
   gt,
   gte,
-  increase,
   minOverTime,
   mul,
   n,
   or,
   rate,
   sum,
-  unless,
 } from "@grafana/promql-builder";
 import type { Metric, SeriesPart } from "./catalogue";
 import { Query, add, combine, ratio } from "./query";
 import { type JobScope as Scope, type Matchers, series, targetLabelsOf } from "./selectors";
-import { type Unit, countUnit, noUnit, perSecondUnit, sameUnit, shareUnit, valueUnit } from "./units";
+import { type Unit, noUnit, perSecondUnit, sameUnit, shareUnit, valueUnit } from "./units";
 
 type ScopedOptions<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
 
@@ -70,23 +68,6 @@ export const pollAverageIn = (metric: Metric<string, "sumCountPair">, window: st
 /** Mean duration of one event over a window, per target (in the histogram's unit). */
 export const meanDurationIn = (metric: Metric<string, "histogram">, window: string, scope: Scope): Query =>
   ratio(rateIn(metric, "sum", window, scope), rateIn(metric, "count", window, scope), valueUnit(metric));
-
-/**
- * Events of a lazy counter within a window, per target and `by` labels. A series born inside the window
- * counts its whole value: increase() has no sample before the first and would miss that first event.
- */
-export const eventsInWindow = <L extends string>(
-  metric: Metric<L, "counter">,
-  window: string,
-  scope: Scope,
-  options: ScopedOptions<L> = {},
-): Query => {
-  // Selector builders are mutable (range, offset): each use gets its own.
-  const now = scoped(metric, undefined, scope, options.where);
-  const before = series(metric, undefined, options.where, scope).offset(window);
-  const grown = rangeOf(scoped(metric, undefined, scope, options.where), increase, window, countUnit);
-  return perTarget(combine(or(unless(now.expr, before), grown.expr), countUnit, now, grown), scope, options.by);
-};
 
 /** The lowest and the trend (per second) of a gauge over a window, per series. */
 export const lowestIn = <L extends string>(metric: Metric<L, "gauge">, window: string, scope: Scope): Query =>

@@ -28,12 +28,25 @@ import {
 import { windows } from "../config";
 import type { Metric, SeriesPart } from "./catalogue";
 import { Query, type SeriesRead, combine, ratio } from "./query";
-import { type Matchers, escapeRegex, series } from "./selectors";
+import {
+  type JobScope,
+  type Matchers,
+  type Scope,
+  dashboardScope,
+  escapeRegex,
+  series,
+  targetLabelsOf,
+} from "./selectors";
 import { type Unit, countUnit, eventsPerMinuteUnit, perMinuteUnit, perSecondUnit, shareUnit, valueUnit } from "./units";
 
 /** A selector of one catalogue series: the only way a metric enters a query. */
-const selector = <L extends string>(metric: Metric<L>, part?: SeriesPart, where: Matchers<L> = {}) => ({
-  expr: series(metric, part, where),
+const selector = <L extends string>(
+  metric: Metric<L>,
+  part?: SeriesPart,
+  where: Matchers<L> = {},
+  scope: Scope = dashboardScope,
+) => ({
+  expr: series(metric, part, where, scope),
   read: { metric, part, labels: Object.keys(where) } as SeriesRead,
 });
 
@@ -117,20 +130,22 @@ export const eventsOver = <L extends string>(
  * How often a lazily created counter counted, per series, over a whole window: the sum of its
  * per-minute steps, where a series' first value, or its first value after a drop (Akkoma
  * restarted), is an increase from 0. increase() cannot do this on Prometheus, which never counts a
- * series' first value (a host that failed once shows nothing); VictoriaMetrics' increase() guesses
- * it from the series' shape. The step's "previous value" looks back an hour, past failed scrapes.
- * Only series that counted anything.
+ * series' first value (a host that failed once shows nothing) and extrapolates the rest;
+ * VictoriaMetrics' increase() guesses it from the series' shape. The step's "previous value" looks
+ * back an hour, past failed scrapes. Only series that counted anything. On the dashboard it reads the
+ * selected instance; given a job's `scope` (the alerts), every instance, per target.
  */
 export const eventsCountedOver = <L extends string>(
   metric: Metric<L, "counter">,
   window: string,
-  options: Options<L> = {},
+  options: Options<L> & { scope?: JobScope } = {},
 ): Query => {
   // Selector builders are mutable (range, offset): each use gets its own. Each use is also one more
   // read of the series on VictoriaMetrics, so the step is written with as few as it can be.
-  const now = selector(metric, undefined, options.where);
-  const again = selector(metric, undefined, options.where);
-  const before = selector(metric, undefined, options.where);
+  const { scope, where } = options;
+  const now = selector(metric, undefined, where, scope);
+  const again = selector(metric, undefined, where, scope);
+  const before = selector(metric, undefined, where, scope);
   const previous = lastOverTime(before.expr.range(counterLookback).offset(counterStep));
   // Growth since the previous value; where the previous one is higher (a reset) or missing (a birth),
   // the counter started from 0 and its whole value counts.
@@ -140,7 +155,8 @@ export const eventsCountedOver = <L extends string>(
     [now.read, before.read],
     countUnit,
   );
-  const total = sumBy(steps, options.by, options);
+  const by = scope ? [...targetLabelsOf(scope), ...(options.by ?? [])] : options.by;
+  const total = sumBy(steps, by, options);
   return combine(gt(total.expr, n(0)), total.unit, total);
 };
 

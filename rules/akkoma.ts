@@ -11,7 +11,8 @@ import {
   seriesName,
   vmMemory,
 } from "../queries/catalogue";
-import { attempts, eventsInWindow, failedShare, meanDurationIn, pollAverageIn, rateIn } from "../queries/alerting";
+import { attempts, failedShare, meanDurationIn, pollAverageIn, rateIn } from "../queries/alerting";
+import { eventsCountedOver } from "../queries/promql";
 import { Query } from "../queries/query";
 import { type JobScope, type Matchers, noneOf, oneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
 
@@ -43,7 +44,7 @@ export function rawInputs(
   const jobRate = (metric: typeof jobExceptions, window: string, where: WorkerMatchers) =>
     rateIn(metric, "count", window, scope, { by: ["worker"], where });
   const allDeliveryFailuresByTarget = (window: string, where: Matchers<"target" | "reason"> = {}) =>
-    eventsInWindow(deliveryFailures, window, scope, { by: ["target", "reason"], where });
+    eventsCountedOver(deliveryFailures, window, { scope, by: ["target", "reason"], where });
   return {
     allDeliveryFailuresByTarget,
     pollRate: (window) => rateIn(vmMemory, "pcount", window, scope),
@@ -52,7 +53,8 @@ export function rawInputs(
     jobAttempts: (window, where) =>
       attempts(jobRate(jobExceptions, window, where), jobRate(jobCompletions, window, where)),
     deliveryFailuresByReason: (window, except) =>
-      eventsInWindow(deliveryFailures, window, scope, {
+      eventsCountedOver(deliveryFailures, window, {
+        scope,
         by: ["reason"],
         where: { reason: noneOf([...deadInstanceReasons, ...except]) },
       }),

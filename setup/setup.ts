@@ -4,7 +4,7 @@
 // job, Grafana's data source and the dashboard with its provider. Bad input throws DashboardError.
 import { join } from "node:path";
 import { setup } from "../config";
-import { checkScrape } from "../check/report";
+import { checkScrape } from "../check/run";
 import { defaultMaxMiB } from "../check/sources";
 import { plainDashboard } from "../build/outputs";
 import { providerYaml } from "../build/provisioning";

@@ -1,27 +1,14 @@
-// A general evaluator for the Elixir of one module, without running Elixir: literals, variables, module
-// attributes, operators, pipes, the module's own functions (clauses, default arguments, guards), fn, if,
-// case, for, and a few list helpers. What it cannot know statically is an Unknown value saying why, with
-// the line. A library's functions (e.g. Telemetry.Metrics' constructors) come from a Host.
+// An evaluator for the Elixir of one module, without running Elixir, as far as Akkoma's telemetry.ex has
+// ever needed: literals, variables, module attributes, `=`, `++`, `<>` and arithmetic, the module's own
+// functions (clauses chosen by literal arguments, default arguments), if, case and for. What it cannot
+// know statically is an Unknown value saying why, with the line. A library's functions (e.g.
+// Telemetry.Metrics' constructors) come from a Host.
 import type { Node, ParsedFile } from "./ast";
 import { type Budget, budgetFor } from "./budget";
 import { ModuleDefinitions, type FunctionDef } from "./module";
 import { conditional, caseOf, comprehension } from "./forms";
 import { matchPattern } from "./patterns";
-import { standardLibrary } from "./stdlib";
-import {
-  type Env,
-  type Match,
-  type Value,
-  atom,
-  concatLists,
-  equal,
-  keywordGet,
-  list,
-  nil,
-  show,
-  truthy,
-  unknown,
-} from "./values";
+import { type Env, type Match, type Value, atom, concatLists, keywordGet, list, nil, show, unknown } from "./values";
 
 /** Functions of libraries the module calls that the evaluator should know (`module` undefined: imported). */
 export interface Host {
@@ -35,6 +22,13 @@ export interface Host {
 }
 
 const maxCallDepth = 64;
+
+const notEvaluated: Partial<Record<Node["type"], string>> = {
+  map: "maps",
+  bitstring: "binaries",
+  sigil: "sigils",
+  dynamicAtom: "atoms built by interpolation",
+};
 
 export class Evaluator {
   readonly module: ModuleDefinitions;
@@ -77,12 +71,6 @@ export class Evaluator {
         return node.charlist
           ? unknown("charlists are not evaluated", node.line)
           : this.interpolate(node.parts, env, node.line);
-      case "dynamicAtom": {
-        const text = this.interpolate(node.parts, env, node.line);
-        return text.t === "string" ? atom(text.v) : text;
-      }
-      case "sigil":
-        return this.sigil(node, env);
       case "var":
         if (node.name === "__MODULE__") return { t: "alias", v: this.module.name };
         return env.get(node.name) ?? unknown(`variable ${node.name} is not bound here`, node.line);
@@ -109,10 +97,7 @@ export class Evaluator {
       case "block":
         return this.block(node.body, env);
       default:
-        return unknown(
-          `${node.type === "map" ? "maps" : node.type === "bitstring" ? "binaries" : "captures"} are not evaluated`,
-          node.line,
-        );
+        return unknown(`${notEvaluated[node.type] ?? node.type} are not evaluated`, node.line);
     }
   }
 
@@ -139,23 +124,9 @@ export class Evaluator {
     return { t: "string", v: this.budget.built(text, line) };
   }
 
-  private sigil(node: Extract<Node, { type: "sigil" }>, env: Env): Value {
-    const content = this.interpolate(node.parts, env, node.line);
-    if (content.t !== "string") return content;
-    if (node.letter === "s" || node.letter === "S") return content;
-    if (node.letter === "w" || node.letter === "W") {
-      const words = content.v.split(/\s+/).filter((w) => w.length > 0);
-      if (node.modifiers === "a") return list(words.map(atom));
-      if (node.modifiers === "" || node.modifiers === "s") return list(words.map((v) => ({ t: "string", v })));
-    }
-    return unknown(`sigil ~${node.letter} is not evaluated`, node.line);
-  }
-
   private listValue(node: Extract<Node, { type: "list" }>, env: Env): Value {
-    const items = node.items.map((item) => this.evaluate(item, env));
-    if (!node.tail) return list(items);
-    const tail = this.evaluate(node.tail, env);
-    return tail.t === "list" ? list([...items, ...tail.items]) : list([...items, tail]);
+    if (node.tail) return unknown("lists with a tail are not evaluated", node.line);
+    return list(node.items.map((item) => this.evaluate(item, env)));
   }
 
   private attribute(node: Extract<Node, { type: "attr" }>): Value {
@@ -186,26 +157,18 @@ export class Evaluator {
     if (node.op === "&") return unknown("function captures (&) are not evaluated", node.line);
     const operand = this.evaluate(node.operand, env);
     if (operand.t === "unknown") return operand;
-    if ((node.op === "-" || node.op === "+") && operand.t === "number")
-      return { t: "number", v: node.op === "-" ? -operand.v : operand.v };
-    if (node.op === "!" || node.op === "not") {
-      const value = truthy(operand);
-      if (value !== undefined) return atom(String(!value));
-    }
     return unknown(`operator ${node.op} on ${show(operand)} is not evaluated`, node.line);
   }
 
   private binop(node: Extract<Node, { type: "binop" }>, env: Env): Value {
-    if (node.op === "|>") return this.pipe(node, env);
     if (node.op === "=") {
       const value = this.evaluate(node.right, env);
       const bindings: Env = new Map();
-      const matched = this.match(node.left, value, bindings, env);
+      const matched = this.match(node.left, value, bindings);
       for (const [name, bound] of bindings)
         env.set(name, matched === "no" ? unknown(`the match at line ${node.line} fails`, node.line) : bound);
       return value;
     }
-    if (node.op === "&&" || node.op === "and" || node.op === "||" || node.op === "or") return this.logical(node, env);
     const left = this.evaluate(node.left, env);
     const right = this.evaluate(node.right, env);
     if (node.op === "++") return concatLists(left, right, node.line);
@@ -213,16 +176,6 @@ export class Evaluator {
     if (right.t === "unknown") return right;
     if (node.op === "<>" && left.t === "string" && right.t === "string")
       return { t: "string", v: this.budget.built(left.v + right.v, node.line) };
-    if (node.op === "==" || node.op === "!=") {
-      const same = equal(left, right);
-      return same === undefined
-        ? unknown(`comparison at line ${node.line} is not evaluated`, node.line)
-        : atom(String(node.op === "==" ? same : !same));
-    }
-    if (node.op === "in" && right.t === "list") {
-      const found = right.items.some((item) => equal(item, left) === true);
-      return atom(String(found));
-    }
     if (left.t === "number" && right.t === "number") {
       const arithmetic: Record<string, (a: number, b: number) => number> = {
         "+": (a, b) => a + b,
@@ -236,40 +189,9 @@ export class Evaluator {
     return unknown(`operator ${node.op} on ${show(left)} and ${show(right)} is not evaluated`, node.line);
   }
 
-  private logical(node: Extract<Node, { type: "binop" }>, env: Env): Value {
-    const left = this.evaluate(node.left, env);
-    const isAnd = node.op === "&&" || node.op === "and";
-    const truth = truthy(left);
-    if (truth === undefined) return left;
-    if (isAnd ? !truth : truth) return left;
-    return this.evaluate(node.right, env);
-  }
-
-  private pipe(node: Extract<Node, { type: "binop" }>, env: Env): Value {
-    const right = node.right;
-    if (right.type === "call") return this.call({ ...right, args: [node.left, ...right.args] }, env);
-    if (right.type === "var")
-      return this.call(
-        { type: "call", target: { kind: "local", name: right.name }, args: [node.left], line: right.line },
-        env,
-      );
-    if (right.type === "field") {
-      const target = { kind: "remote" as const, module: right.object, name: right.name };
-      return this.call({ type: "call", target, args: [node.left], line: right.line }, env);
-    }
-    return unknown("|> into something that is not a call", node.line);
-  }
-
   private call(node: Extract<Node, { type: "call" }>, env: Env): Value {
     const target = node.target;
-    if (target.kind === "anonymous") {
-      const fn = this.evaluate(target.fn, env);
-      return this.apply(
-        fn,
-        node.args.map((a) => this.evaluate(a, env)),
-        node.line,
-      );
-    }
+    if (target.kind === "anonymous") return unknown("calls of anonymous functions are not evaluated", node.line);
     if (target.kind === "remote") {
       const module = this.evaluate(target.module, env);
       if (module.t === "unknown") return module;
@@ -290,9 +212,7 @@ export class Evaluator {
   private remoteCall(module: string, name: string, argNodes: readonly Node[], env: Env, line: number): Value {
     const args = () => argNodes.map((a) => this.evaluate(a, env));
     if (module === this.module.name) return this.localCall(name, args(), argNodes, line);
-    const known =
-      this.host.call(module, name, args, argNodes, line) ??
-      standardLibrary(`${module}.${name}`, args, line, (fn, fnArgs) => this.apply(fn, fnArgs, line));
+    const known = this.host.call(module, name, args, argNodes, line);
     return known ?? unknown(`${module}.${name}/${argNodes.length} is evaluated only at runtime`, line);
   }
 
@@ -315,17 +235,13 @@ export class Evaluator {
         const full = this.withDefaults(def, args);
         const env: Env = new Map();
         const matched = def.params.reduce<Match>(
-          (acc, param, i) => (acc === "yes" ? this.match(param, full[i], env, new Map()) : acc),
+          (acc, param, i) => (acc === "yes" ? this.match(param, full[i], env) : acc),
           "yes",
         );
         if (matched === "no") continue;
         if (matched === "unknown")
           return unknown(`which clause of ${name} runs depends on its arguments' runtime values`, def.line);
-        if (def.guard) {
-          const guard = this.inScope(def.attributes, () => truthy(this.evaluate(def.guard as Node, new Map(env))));
-          if (guard === undefined) return unknown(`which clause of ${name} runs depends on a guard`, def.line);
-          if (!guard) continue;
-        }
+        if (def.guard) return unknown(`which clause of ${name} runs depends on a guard`, def.line);
         return this.inScope(def.attributes, () => this.block(def.body ?? [], env));
       }
       return unknown(`no clause of ${name}/${args.length} matches its arguments`, line);
@@ -351,35 +267,6 @@ export class Evaluator {
     });
   }
 
-  apply(fn: Value, args: Value[], line: number): Value {
-    if (fn.t === "unknown") return fn;
-    if (fn.t !== "fn") return unknown(`${show(fn)} is not a function`, line);
-    for (const clause of fn.clauses) {
-      if (clause.heads.length !== args.length) continue;
-      const env: Env = new Map(fn.env);
-      const heads = [...clause.heads];
-      const last = heads[heads.length - 1];
-      let guard: Node | undefined;
-      if (last?.type === "binop" && last.op === "when") {
-        heads[heads.length - 1] = last.left;
-        guard = last.right;
-      }
-      const matched = heads.reduce<Match>(
-        (acc, head, i) => (acc === "yes" ? this.match(head, args[i], env, fn.env) : acc),
-        "yes",
-      );
-      if (matched === "no") continue;
-      if (matched === "unknown") return unknown("which fn clause runs depends on runtime values", clause.line);
-      if (guard) {
-        const passes = truthy(this.evaluate(guard, new Map(env)));
-        if (passes === undefined) return unknown("which fn clause runs depends on a guard", clause.line);
-        if (!passes) continue;
-      }
-      return this.block(clause.body, env);
-    }
-    return unknown("no fn clause matches", line);
-  }
-
   private specialForm(name: string, node: Extract<Node, { type: "call" }>, env: Env): Value | undefined {
     switch (name) {
       case "if":
@@ -398,8 +285,8 @@ export class Evaluator {
     }
   }
 
-  /** Matches `value` against `pattern`, adding bindings to `scope`; `pins` resolves `^var`. */
-  match(pattern: Node, value: Value, scope: Env, pins: Env): Match {
-    return matchPattern(pattern, value, scope, pins, (literal) => this.evaluate(literal, new Map()));
+  /** Matches `value` against `pattern`, adding bindings to `scope`. */
+  match(pattern: Node, value: Value, scope: Env): Match {
+    return matchPattern(pattern, value, scope, (literal) => this.evaluate(literal, new Map()));
   }
 }

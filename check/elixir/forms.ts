@@ -2,16 +2,16 @@
 import { type Node, isKeywordNode, keywordValue } from "./ast";
 import { type Env, type Match, type Value, list, nil, truthy, unknown, type Unknown, show } from "./values";
 
-/** What the special forms need of the evaluator that runs them. */
-export interface Evaluator {
+/** What the special forms need of the evaluator that runs them (check/elixir/evaluator.ts's Evaluator). */
+export interface FormRunner {
   evaluate(node: Node, env: Env): Value;
   block(statements: readonly Node[], env: Env): Value;
-  match(pattern: Node, value: Value, scope: Env, pins: Env): Match;
+  match(pattern: Node, value: Value, scope: Env): Match;
 }
 
 type Call = Extract<Node, { type: "call" }>;
 
-export function conditional(ev: Evaluator, negate: boolean, node: Call, env: Env): Value {
+export function conditional(ev: FormRunner, negate: boolean, node: Call, env: Env): Value {
   const condition = truthy(ev.evaluate(node.args[0], env));
   if (condition === undefined) return unknown(`depends on a runtime condition (line ${node.line})`, node.line);
   const branch = condition !== negate ? "do" : "else";
@@ -21,20 +21,20 @@ export function conditional(ev: Evaluator, negate: boolean, node: Call, env: Env
   return inline ? ev.evaluate(inline, env) : nil;
 }
 
-export function caseOf(ev: Evaluator, node: Call, env: Env): Value {
+export function caseOf(ev: FormRunner, node: Call, env: Env): Value {
   const subject = ev.evaluate(node.args[0], env);
   const body = node.block?.do;
   if (body?.kind !== "clauses") return unknown("case without clauses", node.line);
   for (const clause of body.clauses) {
     const scope: Env = new Map(env);
-    const matched = ev.match(clause.heads[0], subject, scope, env);
+    const matched = ev.match(clause.heads[0], subject, scope);
     if (matched === "unknown") return unknown(`depends on a runtime value (case at line ${node.line})`, node.line);
     if (matched === "yes") return ev.block(clause.body, scope);
   }
   return unknown(`no case clause matches (line ${node.line})`, node.line);
 }
 
-export function comprehension(ev: Evaluator, node: Call, env: Env): Value {
+export function comprehension(ev: FormRunner, node: Call, env: Env): Value {
   const last = node.args[node.args.length - 1];
   const options = last && isKeywordNode(last) ? last : undefined;
   const qualifiers = options ? node.args.slice(0, -1) : node.args;
@@ -54,7 +54,7 @@ export function comprehension(ev: Evaluator, node: Call, env: Env): Value {
       if (items.t !== "list") return items.t === "unknown" ? items : unknown(`for over ${show(items)}`, node.line);
       for (const item of items.items) {
         const inner: Env = new Map(scope);
-        const matched = ev.match(qualifier.left, item, inner, scope);
+        const matched = ev.match(qualifier.left, item, inner);
         if (matched === "unknown") return unknown("for pattern depends on runtime values", node.line);
         if (matched === "no") continue;
         const failure = run(index + 1, inner);
@@ -62,9 +62,7 @@ export function comprehension(ev: Evaluator, node: Call, env: Env): Value {
       }
       return undefined;
     }
-    const passes = truthy(ev.evaluate(qualifier, scope));
-    if (passes === undefined) return unknown("for filter depends on runtime values", node.line);
-    return passes ? run(index + 1, scope) : undefined;
+    return unknown("filters in for are not evaluated", node.line);
   };
   return run(0, env) ?? list(results);
 }

@@ -2,17 +2,8 @@
 import type { Node } from "./ast";
 import { type Env, type Match, type Value, equal, list } from "./values";
 
-/**
- * Matches `value` against `pattern`, adding bindings to `scope`; `pins` resolves `^var`; `literal` evaluates
- * a literal pattern (number, atom, string).
- */
-export function matchPattern(
-  pattern: Node,
-  value: Value,
-  scope: Env,
-  pins: Env,
-  literal: (node: Node) => Value,
-): Match {
+/** Matches `value` against `pattern`, adding bindings to `scope`; `literal` evaluates a literal pattern. */
+export function matchPattern(pattern: Node, value: Value, scope: Env, literal: (node: Node) => Value): Match {
   switch (pattern.type) {
     case "var":
       if (pattern.name !== "_") scope.set(pattern.name, value);
@@ -25,20 +16,7 @@ export function matchPattern(
     }
     case "list":
     case "tuple":
-      return matchItems(pattern, value, scope, pins, literal);
-    case "binop":
-      if (pattern.op === "=") {
-        const left = matchPattern(pattern.left, value, scope, pins, literal);
-        return left === "yes" ? matchPattern(pattern.right, value, scope, pins, literal) : left;
-      }
-      return "unknown";
-    case "unop":
-      if (pattern.op === "^" && pattern.operand.type === "var") {
-        const pinned = pins.get(pattern.operand.name);
-        const same = pinned ? equal(pinned, value) : undefined;
-        return same === undefined ? "unknown" : same ? "yes" : "no";
-      }
-      return "unknown";
+      return matchItems(pattern, value, scope, literal);
     default:
       return "unknown";
   }
@@ -48,7 +26,6 @@ function matchItems(
   pattern: Extract<Node, { type: "list" | "tuple" }>,
   value: Value,
   scope: Env,
-  pins: Env,
   literal: (node: Node) => Value,
 ): Match {
   if (value.t === "unknown") return "unknown";
@@ -58,9 +35,8 @@ function matchItems(
   if (tail ? items.length < pattern.items.length : items.length !== pattern.items.length) return "no";
   let result: Match = "yes";
   pattern.items.forEach((p, i) => {
-    if (result === "yes") result = matchPattern(p, items[i], scope, pins, literal);
+    if (result === "yes") result = matchPattern(p, items[i], scope, literal);
   });
-  if (result === "yes" && tail)
-    result = matchPattern(tail, list(items.slice(pattern.items.length)), scope, pins, literal);
+  if (result === "yes" && tail) result = matchPattern(tail, list(items.slice(pattern.items.length)), scope, literal);
   return result;
 }

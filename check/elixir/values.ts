@@ -59,18 +59,9 @@ export function truthy(value: Value): boolean | undefined {
   return !(value.t === "atom" && (value.v === "false" || value.v === "nil"));
 }
 
+/** Whether two literal values are the same term; undefined when either is not known. */
 export function equal(a: Value, b: Value): boolean | undefined {
   if (a.t === "unknown" || b.t === "unknown") return undefined;
-  if ((a.t === "list" || a.t === "tuple") && a.t === b.t) {
-    if (a.items.length !== b.items.length) return false;
-    let result: boolean | undefined = true;
-    a.items.forEach((item, i) => {
-      const same = equal(item, b.items[i]);
-      if (same === false) result = false;
-      else if (same === undefined && result) result = undefined;
-    });
-    return result;
-  }
   if (a.t !== b.t) return false;
   if ("v" in a && "v" in b) return a.v === b.v;
   return undefined;

@@ -4,6 +4,7 @@
 import { type SpawnSyncOptions, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { writeAtomically } from "../../build/write";
 import { outputs } from "../../config";
 import { cliPath, useTempFolder } from "../support/build";
 
@@ -96,6 +97,18 @@ describe("a write the file system cuts short", () => {
       expect(result.stdout.trim().split("\n")).toEqual(["status=2", ...committedOutputs.map((file) => `${file}=old`)]);
     },
   );
+});
+
+describe("a rename that fails", () => {
+  const folder = useTempFolder("akkoma-rename-");
+
+  it("leaves no temp file behind", () => {
+    const out = join(folder(), "taken");
+    mkdirSync(join(out, "not-empty"), { recursive: true });
+    expect(() => writeAtomically(out, "{}")).toThrow(/--out .*taken: cannot write the file \(\w+\)/);
+    expect(readdirSync(folder())).toEqual(["taken"]);
+    expect(readdirSync(out)).toEqual(["not-empty"]);
+  });
 });
 
 describe("a build interrupted by a signal", () => {

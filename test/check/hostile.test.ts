@@ -1,4 +1,4 @@
-// Issue 12 for check: reads are capped, secrets never printed, every failure named for what it is.
+// check's reads are capped, secrets never printed, every failure named for what it is.
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, readFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";

@@ -5,16 +5,16 @@ import { timeseries } from "../../panels/common";
 import { panel, target } from "../../panels/panel";
 import { titles } from "../../panels/titles";
 import { currentValue } from "../../queries/promql";
-import { deliveryFailures, jobExceptions, localUsers, pendingJobs } from "../../queries/catalogue";
+import { type Metric, deliveryFailures, jobExceptions, localUsers, pendingJobs } from "../../queries/catalogue";
 
 const built = panelsIn(akkomaDashboard().panels as Panel[]);
 const noValueOf = (title: string) => built.find((panel) => panel.title === title)?.fieldConfig?.defaults?.noValue;
-const reading = (builder: ReturnType<typeof timeseries>, ...metrics: (typeof pendingJobs)[]) =>
+const reading = (builder: ReturnType<typeof timeseries>, ...metrics: Metric<string, "gauge">[]) =>
   panel(
     builder,
     metrics.map((metric) => target(currentValue(metric), "")),
   ).builder.build().fieldConfig?.defaults?.noValue;
-const noDataText = (...metrics: (typeof pendingJobs)[]) => reading(timeseries("Probe", 6, 6), ...metrics);
+const noDataText = (...metrics: Metric<string, "gauge">[]) => reading(timeseries("Probe", 6, 6), ...metrics);
 
 describe("what a panel says instead of No data", () => {
   test("a series from a recent release names the release it needs", () => {

@@ -1,5 +1,6 @@
-// What the panel tests compare with: the reference dashboard's panels, and which legends a label can fill.
-import { alarmingDeliveryReasons, deadInstanceReasons } from "../../config";
+// What the panel tests compare with: the reference dashboard's panels, and which legends a label can fill
+// (the values the catalogue's examples give it).
+import { catalogue } from "../../queries/catalogue";
 
 /** Akkoma's reference dashboard (installation/grafana_dashboard.json): type, series read, time override. */
 export const referencePanels: [type: string, series: string[], timeFrom: string | undefined][] = [
@@ -57,15 +58,24 @@ export const referencePanels: [type: string, series: string[], timeFrom: string 
   ["timeseries", ["phoenix_router_dispatch_stop_duration"], undefined],
 ];
 
-/** What a `{{label}}` can become in a legend: enough to tell a live override from a dead one. */
-const labelValues: Record<string, RegExp> = {
-  route: /^\/.*$/,
-  response_code: /^(\d{3}|no response)$/,
-  worker: /^[A-Z]\w*$/,
-  queue_name: /^[a-z_]+$/,
-  target: /^([a-z0-9.-]+|\(no host\))$/,
-  reason: new RegExp(`^(${[...deadInstanceReasons, ...alarmingDeliveryReasons].join("|")}|[a-z_]+)$`),
-};
+// How the panels show a label's value in a legend: Akkoma leaves some empty, and the worker's module
+// prefix is left out.
+const emptyShownAs: Record<string, string> = { target: "(no host)", response_code: "no response" };
+const shownPrefix: Record<string, string> = { worker: "Pleroma.Workers." };
+
+/** The values each label takes in the catalogue's examples, as a legend shows them. */
+const labelExamples: Record<string, string[]> = {};
+for (const metric of catalogue) {
+  for (const { labels } of metric.examples ?? []) {
+    for (const [label, value] of Object.entries(labels) as [string, string][]) {
+      const shown = value === "" ? (emptyShownAs[label] ?? "") : value.replace(shownPrefix[label] ?? "", "");
+      const known = (labelExamples[label] ??= []);
+      if (!known.includes(shown)) known.push(shown);
+    }
+  }
+}
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A legend template as a regex: each `{{label}}` a value that label can take. */
 function legendPattern(legend: string): RegExp {
@@ -73,24 +83,14 @@ function legendPattern(legend: string): RegExp {
   const body = parts
     .map((part) => {
       const label = /^\{\{\s*(\w+)\s*\}\}$/.exec(part)?.[1];
-      if (!label) return part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-      const values = labelValues[label];
-      if (!values) throw new Error(`no known values for legend label ${label}; add them to labelValues`);
-      return `(${values.source.replace(/^\^/, "").replace(/\$$/, "")})`;
+      if (!label) return escaped(part);
+      const values = labelExamples[label];
+      if (!values) throw new Error(`no example values of legend label ${label}: add examples to its catalogue entry`);
+      return `(${values.map(escaped).join("|")})`;
     })
     .join("");
   return new RegExp(`^${body}$`);
 }
-
-/** Names a legend can produce, from example values of each label. */
-const labelExamples: Record<string, string[]> = {
-  route: ["/inbox"],
-  response_code: ["200", "no response"],
-  worker: ["ReceiverWorker"],
-  queue_name: ["federator_incoming"],
-  target: ["example.org", "(no host)"],
-  reason: [...deadInstanceReasons, ...alarmingDeliveryReasons, "crash"],
-};
 
 function examplesOf(legend: string): string[] {
   const label = /\{\{\s*(\w+)\s*\}\}/.exec(legend)?.[1];

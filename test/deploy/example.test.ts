@@ -3,11 +3,11 @@
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { akkomaAlerts } from "../alerts/akkoma";
-import { outputs } from "../config";
-import schema from "../deploy/values.schema.json";
-import { projectRoot, runCli } from "./support/build";
-import { promtool } from "./support/promtool";
+import { akkomaAlerts } from "../../alerts/akkoma";
+import { outputs } from "../../config";
+import schema from "../../deploy/values.schema.json";
+import { projectRoot, runCli } from "../support/build";
+import { promtool } from "../support/promtool";
 
 const example = join(projectRoot, "docs", "values.example.yaml");
 

@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { type Server, createServer } from "node:net";
 import { join } from "node:path";
-import { asRoot, cliPath, projectRoot, runCli, useTempFolder } from "./support/build";
+import { asRoot, cliPath, projectRoot, runCli, useTempFolder } from "../support/build";
 
 const dashboard = () => readFileSync(join(projectRoot, "out", "grafana_dashboard.json"), "utf8");
 const oneLine = (stderr: string) => expect(stderr.trim().split("\n")).toHaveLength(1);

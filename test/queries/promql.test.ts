@@ -1,20 +1,31 @@
-import { dbTotalTime, jobCompletions, localUsers, vmMemory } from "../queries/catalogue";
-import type { Metric } from "../queries/catalogue";
-import { averagePerMinuteOver, averagePerPoll, eventsPerMinute } from "../queries/promql";
-import { noneOf, oneOf, series } from "../queries/selectors";
+import { dbTotalTime, jobCompletions, localUsers, vmMemory } from "../../queries/catalogue";
+import type { Metric } from "../../queries/catalogue";
+import { averagePerMinuteOver, averagePerPoll, eventsPerMinute } from "../../queries/promql";
+import { noneOf, oneOf, series } from "../../queries/selectors";
+import { readPromql } from "../../check/promql";
+import * as units from "@grafana/grafana-foundation-sdk/units";
 
 describe("typed PromQL", () => {
+  // Which series a query reads, with which matchers, as Prometheus' own grammar parses it.
+  const selectorsOf = (query: { toString(): string }) =>
+    readPromql(query.toString(), new Set(["job", "instance", "__rate_interval"])).selectors.map((s) => [
+      s.name,
+      s.matchers.map((m) => `${m.label}${m.op}${m.variable ? "$" : m.value}`).join(","),
+    ]);
+
   it("reads a histogram's events from its _count series, per minute", () => {
-    expect(eventsPerMinute(jobCompletions, { by: ["worker"] }).toString()).toBe(
-      '(sum by(worker) (rate(oban_job_completion_count{job="${job}",instance="${instance}"}[$__rate_interval]))) * (60)',
-    );
+    const query = eventsPerMinute(jobCompletions, { by: ["worker"] });
+    expect(selectorsOf(query)).toEqual([["oban_job_completion_count", "job=$,instance=$"]]);
+    expect(query.unit).toBe(units.CountsPerMinute);
   });
 
-  it("averages a psum/pcount pair per poll, not per second", () => {
-    expect(averagePerPoll(vmMemory).toString()).toBe(
-      '(rate(vm_memory_total_psum{job="${job}",instance="${instance}"}[$__rate_interval])) / ' +
-        '(rate(vm_memory_total_pcount{job="${job}",instance="${instance}"}[$__rate_interval]))',
-    );
+  it("averages a psum/pcount pair per poll, in the pair's own unit", () => {
+    const query = averagePerPoll(vmMemory);
+    expect(selectorsOf(query)).toEqual([
+      ["vm_memory_total_psum", "job=$,instance=$"],
+      ["vm_memory_total_pcount", "job=$,instance=$"],
+    ]);
+    expect(query.unit).toBe(units.BytesIEC);
   });
 
   it("turns a trend window into its number of minutes", () => {

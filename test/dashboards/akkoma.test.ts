@@ -6,25 +6,25 @@ import {
   importInputs,
   importPlaceholder,
   variables as variableNames,
-} from "../config";
+} from "../../config";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { importFileText } from "../build/outputs";
-import { validateDashboard } from "../build/validate";
-import { akkomaDashboard, sections } from "../dashboards/akkoma";
-import { DashboardError } from "../errors";
-import { importEnvelope } from "../build/envelope";
-import { PanelIds } from "../dashboards/ids";
-import { timeseries } from "../panels/common";
-import { panel as declare } from "../panels/panel";
-import { panelReaders } from "../dashboards/reads";
-import { panelsIn } from "../dashboards/rows";
-import { catalogue } from "../queries/catalogue";
-import { overrideMatches, referencePanels } from "./support/panels";
-import { projectRoot } from "./support/build";
-import { selectorsIn } from "../harness/selectors";
-import { restartAnnotationName } from "../dashboards/annotations";
+import { importFileText } from "../../build/outputs";
+import { validateDashboard } from "../../build/validate";
+import { akkomaDashboard, sections } from "../../dashboards/akkoma";
+import { DashboardError } from "../../errors";
+import { importEnvelope } from "../../build/envelope";
+import { PanelIds } from "../../dashboards/ids";
+import { timeseries } from "../../panels/common";
+import { panel as declare } from "../../panels/panel";
+import { panelReaders } from "../../dashboards/reads";
+import { panelsIn } from "../../dashboards/rows";
+import { catalogue } from "../../queries/catalogue";
+import { overrideMatches, referencePanels } from "../support/panels";
+import { projectRoot } from "../support/build";
+import { selectorsIn } from "../../harness/selectors";
+import { restartAnnotationName } from "../../dashboards/annotations";
 
 type Target = { refId?: string; expr?: string; instant?: boolean; hide?: boolean; legendFormat?: string };
 const declared = sections().flatMap((section) => section.panels);

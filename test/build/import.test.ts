@@ -1,9 +1,9 @@
 // The import file through both of Grafana's import flows, as harness/import.ts models them from Grafana's
 // source: the form accepts its defaults, no `${INPUT}` survives, and every answer reaches its variable.
 
-import { importInputs } from "../config";
-import { importFileText } from "../build/outputs";
-import { type ImportAnswers, type ImportInput, importDashboard, importFlows } from "../harness/import";
+import { importInputs } from "../../config";
+import { importFileText } from "../../build/outputs";
+import { type ImportAnswers, type ImportInput, importDashboard, importFlows } from "../../harness/import";
 
 type Variable = { name: string; type: string; query?: string; current?: { text?: string; value?: string } };
 type Imported = { __inputs?: unknown; templating: { list: Variable[] } };

@@ -1,10 +1,10 @@
-// What `akkoma-dashboards build` writes: every committed output, or one deployment rendered with its
-// values. Returns one line per file written, for the CLI to print.
+// What `akkoma-dashboards build` writes: every committed output, or, given deployment values, one
+// dashboard rendered with them. Returns one line per file written, for the CLI to print.
 
-import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "../build/outputs";
+import { type Written, buildAllFiles, buildDashboardFile, renderDashboardFile } from "./outputs";
 import { outputs } from "../config";
 import { DashboardError } from "../errors";
-import { type DeploymentField, deploymentValues, flagOf, renderValuesOf } from "./values";
+import { type DeploymentField, deploymentValues, flagOf, renderValuesOf } from "../deploy/values";
 
 export interface BuildRequest {
   readonly out?: string;
@@ -15,7 +15,7 @@ export interface BuildRequest {
 
 const lines = (written: readonly Written[]) => written.map(({ path, purpose }) => `wrote ${path} (${purpose})`);
 
-export async function buildForDeployment(request: BuildRequest): Promise<string[]> {
+export async function runBuild(request: BuildRequest): Promise<string[]> {
   if (request.apiBody && request.out === undefined)
     throw new DashboardError(
       "--api-body",

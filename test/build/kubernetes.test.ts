@@ -5,14 +5,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { kubernetesFiles, refuseInvalid } from "../build/kubernetes";
-import { plainDashboard } from "../build/outputs";
-import { recordingRulesFile, prometheusRulesFile, ruleGroups } from "../build/rules";
-import serviceMonitorCrd from "../build/schemas/kubernetes/ServiceMonitor.json";
-import vmServiceScrapeCrd from "../build/schemas/kubernetes/VMServiceScrape.json";
-import { kubernetes as settings, outputs } from "../config";
-import { projectRoot } from "./support/build";
-import { promtool } from "./support/promtool";
+import { kubernetesFiles, refuseInvalid } from "../../build/kubernetes";
+import { plainDashboard } from "../../build/outputs";
+import { recordingRulesFile, prometheusRulesFile, ruleGroups } from "../../build/rules";
+import serviceMonitorCrd from "../../build/schemas/kubernetes/ServiceMonitor.json";
+import vmServiceScrapeCrd from "../../build/schemas/kubernetes/VMServiceScrape.json";
+import { kubernetes as settings, outputs } from "../../config";
+import { projectRoot } from "../support/build";
+import { promtool } from "../support/promtool";
 
 const render = async (rendering = {}) =>
   kubernetesFiles({ ...ruleGroups(rendering), dashboardJson: await plainDashboard(), job: "akkoma", jobLabel: "job" });

@@ -1,13 +1,13 @@
-import { importInputs, importPlaceholder } from "../config";
+import { importInputs, importPlaceholder } from "../../config";
 import { DashboardBuilder, RowBuilder } from "@grafana/grafana-foundation-sdk/dashboard";
 import { PanelBuilder as BarGaugePanel } from "@grafana/grafana-foundation-sdk/bargauge";
 import { PanelBuilder as GaugePanel } from "@grafana/grafana-foundation-sdk/gauge";
 import { DataqueryBuilder } from "@grafana/grafana-foundation-sdk/prometheus";
 import { PanelBuilder as StateTimelinePanel } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesPanel } from "@grafana/grafana-foundation-sdk/timeseries";
-import { validateDashboard } from "../build/validate";
-import { standaloneValidatorsSource } from "../build/schemas/compile";
-import { applyRelaxations } from "../build/schemas/relaxations";
+import { validateDashboard } from "../../build/validate";
+import { standaloneValidatorsSource } from "../../build/schemas/compile";
+import { applyRelaxations } from "../../build/schemas/relaxations";
 
 type Json = Record<string, any>;
 

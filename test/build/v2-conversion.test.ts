@@ -2,12 +2,12 @@
 // Grafana's Go source; nothing of ours may be dropped or changed by it, and the result must be a valid v2
 // dashboard by Grafana's published schemas (harness/schemas/).
 
-import { importInputs } from "../config";
-import { importFileText, plainDashboard } from "../build/outputs";
-import { type JsonObject, convertToV2, convertedFieldDefaults } from "../harness/conversion";
-import { panelsIn } from "../dashboards/rows";
-import { importDashboard } from "../harness/import";
-import { v2Validators, v2Versions } from "../harness/v2-schemas";
+import { importInputs } from "../../config";
+import { importFileText, plainDashboard } from "../../build/outputs";
+import { type JsonObject, convertToV2, convertedFieldDefaults } from "../../harness/conversion";
+import { panelsIn } from "../../dashboards/rows";
+import { importDashboard } from "../../harness/import";
+import { v2Validators, v2Versions } from "../../harness/v2-schemas";
 
 type Obj = Record<string, any>;
 const validators = v2Validators();

@@ -1,14 +1,14 @@
-// Issue 10: the dashboard loads without the import screen (file provisioning, the Helm sidecar, the
+// The dashboard loads without the import screen (file provisioning, the Helm sidecar, the
 // Operator) and renders with a deployment's values (Terraform, the HTTP API, a second instance).
 
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { outputs, provider, variables } from "../config";
-import { importFileText, plainDashboard } from "../build/outputs";
-import { providerYaml } from "../build/provisioning";
-import { validateDashboard, validatePlainDashboard } from "../build/validate";
-import { projectRoot, runCli, useTempFolder } from "./support/build";
+import { outputs, variables } from "../../config";
+import { importFileText, plainDashboard } from "../../build/outputs";
+import { providerYaml } from "../../build/provisioning";
+import { validateDashboard, validatePlainDashboard } from "../../build/validate";
+import { projectRoot, runCli, useTempFolder } from "../support/build";
 
 type Variable = { name: string; type: string; query: string; current?: { value: string }; datasource?: unknown };
 type Panel = { title: string; type: string; datasource?: unknown; targets?: { datasource?: unknown }[] };
@@ -70,22 +70,14 @@ describe("the dashboard provider file", () => {
     expect(readFileSync(committed, "utf8")).toBe(providerYaml());
   });
 
-  it("is a Grafana provider of type file, reading the folder the dashboard is copied to", () => {
-    expect(parse(providerYaml())).toEqual({
-      apiVersion: 1,
-      providers: [
-        {
-          name: provider.name,
-          orgId: 1,
-          folder: provider.folder,
-          type: "file",
-          disableDeletion: false,
-          updateIntervalSeconds: 60,
-          allowUiUpdates: false,
-          options: { path: provider.path, foldersFromFilesStructure: false },
-        },
-      ],
-    });
+  it("makes Grafana read, and never write, the folder the README's recipe copies the dashboard to", () => {
+    const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+    const copiedTo = new RegExp(`^cp out/provisioning/${outputs.provisionedDashboard} (\\S+?)/?$`, "m").exec(
+      readme,
+    )?.[1];
+    const { providers } = parse(providerYaml()) as { providers: Record<string, unknown>[] };
+    expect(providers).toHaveLength(1);
+    expect(providers[0]).toMatchObject({ type: "file", allowUiUpdates: false, options: { path: copiedTo } });
   });
 });
 
@@ -337,13 +329,15 @@ describe("the README's commands", () => {
   const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
   const blocks = [...readme.matchAll(/```(?:sh|yaml)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
 
-  it("never runs npx akkoma-dashboards: no such package is published", () => {
-    expect(blocks.join("\n")).not.toMatch(/npx akkoma-dashboards/);
-    expect(blocks.join("\n")).toMatch(/node dist\/akkoma-dashboards\.js build --config social\.yaml/);
+  const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
+
+  it("runs the published package only at this release", () => {
+    const runs = blocks.join("\n").match(/npx [^\n]*akkoma-dashboards\S*/g) ?? [];
+    expect(runs.length).toBeGreaterThan(0);
+    for (const run of runs) expect(run).toMatch(new RegExp(`akkoma-dashboards@${version.replaceAll(".", "\\.")}$`));
   });
 
   it("CI snippets pin this package's version on Node 22 or 24, and one checks Akkoma's own dashboard", () => {
-    const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
     const ci = blocks.filter((block) => block.includes("check --telemetry") && block.includes("image:"));
     expect(ci.length).toBeGreaterThan(0);
     for (const block of ci) {

@@ -1,0 +1,38 @@
+// The values file reader's time grows at most linearly with its input, on ordinary and adversarial
+// YAML alike (the measure: test/support/linear-time.ts).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { deploymentValues } from "../../deploy/values";
+import { useTempFolder } from "../support/build";
+import { allowedRatio, growth } from "../support/linear-time";
+
+describe("the config reader takes time linear in its input", () => {
+  const folder = useTempFolder("linear-config-");
+  const read = async (text: string) => {
+    const file = join(folder(), "social.yaml");
+    writeFileSync(file, text);
+    return deploymentValues({}, file);
+  };
+  const shapes: [string, (n: number) => string, number][] = [
+    ["many comment lines", (n) => `${"# a comment\n".repeat(n)}job: akkoma\n`, 5_000],
+    ["a long quoted value with escapes", (n) => `title: "${"\\u00e9".repeat(n)}"\n`, 10_000],
+    ["a long flow sequence", (n) => `job: [${Array(n).fill("a").join(", ")}]\n`, 1_000],
+    [
+      "deeply indented mappings",
+      (n) => `job:\n${Array.from({ length: n }, (_, i) => `${" ".repeat(2 + (i % 40))}k${i}: v\n`).join("")}`,
+      1_000,
+    ],
+    [
+      "many anchors and aliases",
+      (n) => `job: [${Array.from({ length: n }, (_, i) => `&a${i} x, *a${i}`).join(", ")}]\n`,
+      1_000,
+    ],
+  ];
+  it.each(shapes)(
+    "%s",
+    async (_, make, n) => {
+      expect(await growth(make, read, n)).toBeLessThan(allowedRatio);
+    },
+    60_000,
+  );
+});
