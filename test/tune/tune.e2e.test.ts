@@ -246,7 +246,7 @@ it("suggests thresholds whose values file, rendered and replayed, fires no more 
   }
 }, 300_000);
 
-it("on Prometheus, agrees with promtool test rules, Prometheus' own rule engine, at every edge of every firing", () => {
+it("on Prometheus, agrees with promtool test rules, Prometheus' own rule engine, within one interval of every edge of every firing", () => {
   const report = reports.get("Prometheus") as JsonReport;
   const periods = report.alerts.flatMap((a) =>
     a.periods.map((p) => ({
@@ -258,15 +258,19 @@ it("on Prometheus, agrees with promtool test rules, Prometheus' own rule engine,
     })),
   );
   const alertNames = [...new Set(report.alerts.map((a) => a.alert))];
-  // Around each start and end, and every half hour for every alert: what tune says fires then, promtool must.
-  const edges = periods.flatMap((p) => [p.from - minuteMs, p.from, ...(p.ongoing ? [] : [p.to - minuteMs, p.to])]);
+  // Alerts over recorded series may read the recording of the evaluation before (groups run apart), so
+  // promtool may be one interval late: checked one interval before and after each start and end, and every
+  // half hour, wherever tune's own state one interval earlier was the same.
+  const edgesOf = (alertname: string) => periods.filter((p) => p.alert === alertname).flatMap((p) => [p.from, p.to]);
+  const around = periods.flatMap((p) => [p.from - minuteMs, p.from + minuteMs, p.to - minuteMs, p.to + minuteMs]);
   const halfHours = Array.from(
     { length: Math.floor((range.toMs - range.fromMs) / (30 * minuteMs)) },
     (_, k) => range.fromMs + (k + 1) * 30 * minuteMs,
   );
   const checks = alertNames.flatMap((alertname) =>
-    [...new Set([...edges, ...halfHours])]
+    [...new Set([...around, ...halfHours])]
       .filter((at) => at >= range.fromMs && at <= range.toMs)
+      .filter((at) => !edgesOf(alertname).some((edge) => edge > at - minuteMs && edge <= at))
       .map((at) => ({
         eval_time: `${(at - history.startMs) / minuteMs}m`,
         alertname,
@@ -275,6 +279,7 @@ it("on Prometheus, agrees with promtool test rules, Prometheus' own rule engine,
           .map((p) => ({ exp_labels: p.labels })),
       })),
   );
+  expect(checks.filter((check) => check.exp_alerts.length > 0).length).toBeGreaterThan(periods.length);
   const files = writeRuleFiles(folder);
   const slo = parse(sloRulesFile()) as { groups: { rules: { annotations?: unknown }[] }[] };
   for (const rule of slo.groups.flatMap((group) => group.rules)) delete rule.annotations;
