@@ -69,9 +69,13 @@ export async function grafanaRulesFile({
 }
 
 /** Both rule files as objects, for resources that hold their groups (PrometheusRule, VMRule). */
-export function ruleGroups({ dashboard = akkomaDashboard(), ...options }: RuleRendering = {}) {
+export function ruleGroups({ dashboard = akkomaDashboard(), slo, ...options }: RuleRendering = {}) {
+  const links = panelLinks(dashboard);
   return {
     recordingRules: recordingRules(options),
-    alertRules: alertRules({ ...options, links: panelLinks(dashboard) }),
+    // The objective's groups ride with the alerts: one resource holds every group anyway.
+    alertRules: {
+      groups: [...alertRules({ ...options, links }).groups, ...sloRules({ ...options, ...slo, links }).groups],
+    },
   };
 }
