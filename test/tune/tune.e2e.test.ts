@@ -187,39 +187,37 @@ describe.each(["Prometheus", "VictoriaMetrics"])("on %s", (engineName) => {
     expect(Date.parse(period.from)).toBeGreaterThanOrEqual(history.outage.startMs);
     expect(Date.parse(period.to)).toBeLessThanOrEqual(history.outage.endMs + minuteMs);
   });
+});
 
-  // vmalert replays on VictoriaMetrics only; Prometheus' own rule engine is promtool's, below.
-  (engineName === "VictoriaMetrics" ? it : it.skip)(
-    "agrees with vmalert's replay of the rule files within one evaluation interval",
-    () => {
-      const intervalMs = minuteMs;
-      // vmalert writes a firing sample at each evaluation; a period ends one interval after its last.
-      const theirs = vmalertFired.flatMap((alert) => {
-        const { alertname, alertgroup: _group, ...labels } = alert.labels;
-        const periods: { from: number; to: number }[] = [];
-        for (const at of alert.firingAtMs) {
-          const last = periods[periods.length - 1];
-          if (last && at - last.to <= intervalMs) last.to = at + intervalMs;
-          else periods.push({ from: at, to: at + intervalMs });
-        }
-        return periods.map((p) => ({ key: `${alertname} ${labelKey(labels)}`, ...p }));
-      });
-      const ours = report().alerts.flatMap((a) =>
-        a.periods.map((p) => ({
-          key: `${a.alert} ${labelKey(p.labels)}`,
-          from: Date.parse(p.from),
-          to: Date.parse(p.to),
-        })),
-      );
-      expect(ours.map((p) => p.key).sort()).toEqual(theirs.map((p) => p.key).sort());
-      for (const period of ours) {
-        const match = theirs.find((t) => t.key === period.key && Math.abs(t.from - period.from) <= intervalMs);
-        expect({ key: period.key, startAgrees: match !== undefined }).toEqual({ key: period.key, startAgrees: true });
-        // vmalert stops at the range's end; an ongoing firing of ours ends one interval past it.
-        expect(Math.abs(match!.to - Math.min(period.to, range.toMs + intervalMs))).toBeLessThanOrEqual(intervalMs);
-      }
-    },
+// vmalert replays on VictoriaMetrics only; Prometheus' own rule engine is promtool's, below.
+it("on VictoriaMetrics, agrees with vmalert's replay of the rule files within one evaluation interval", () => {
+  const report = reports.get("VictoriaMetrics") as JsonReport;
+  const intervalMs = minuteMs;
+  // vmalert writes a firing sample at each evaluation; a period ends one interval after its last.
+  const theirs = vmalertFired.flatMap((alert) => {
+    const { alertname, alertgroup: _group, ...labels } = alert.labels;
+    const periods: { from: number; to: number }[] = [];
+    for (const at of alert.firingAtMs) {
+      const last = periods[periods.length - 1];
+      if (last && at - last.to <= intervalMs) last.to = at + intervalMs;
+      else periods.push({ from: at, to: at + intervalMs });
+    }
+    return periods.map((p) => ({ key: `${alertname} ${labelKey(labels)}`, ...p }));
+  });
+  const ours = report.alerts.flatMap((a) =>
+    a.periods.map((p) => ({
+      key: `${a.alert} ${labelKey(p.labels)}`,
+      from: Date.parse(p.from),
+      to: Date.parse(p.to),
+    })),
   );
+  expect(ours.map((p) => p.key).sort()).toEqual(theirs.map((p) => p.key).sort());
+  for (const period of ours) {
+    const match = theirs.find((t) => t.key === period.key && Math.abs(t.from - period.from) <= intervalMs);
+    expect({ key: period.key, startAgrees: match !== undefined }).toEqual({ key: period.key, startAgrees: true });
+    // vmalert stops at the range's end; an ongoing firing of ours ends one interval past it.
+    expect(Math.abs(match!.to - Math.min(period.to, range.toMs + intervalMs))).toBeLessThanOrEqual(intervalMs);
+  }
 });
 
 it("suggests thresholds whose values file, rendered and replayed, fires no more than the target", async () => {
