@@ -58,15 +58,19 @@ function checkFlags(args: TuneOptions): void {
     throw new DashboardError("--write-values", "needs --max-per-week N: the target the thresholds are fitted to");
 }
 
-/** A bar on standard error, redrawn in place; only on a terminal, so logs and pipes stay clean. */
-function progressBar(): { update(done: number, total: number): void; end(): void } {
-  if (!process.stderr.isTTY) return { update: () => undefined, end: () => undefined };
+/**
+ * A bar on standard error, redrawn in place; only on a terminal, so logs and pipes stay clean. The
+ * threshold search cannot know its length beforehand: it counts its queries instead.
+ */
+function progressBar(): { update(done: number, total: number): void; count(done: number): void; end(): void } {
+  if (!process.stderr.isTTY) return { update: () => undefined, count: () => undefined, end: () => undefined };
   const width = 30;
   return {
     update(done, total) {
       const filled = total === 0 ? width : Math.round((done / total) * width);
       process.stderr.write(`\rreplaying [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total} queries`);
     },
+    count: (done) => process.stderr.write(`\r\x1b[Ksuggesting thresholds: ${done} queries`),
     end: () => process.stderr.write("\r\x1b[K"),
   };
 }
@@ -91,8 +95,7 @@ async function runTune(args: TuneOptions): Promise<void> {
     const suggestions =
       args.maxPerWeek === undefined
         ? undefined
-        : await suggestThresholds(client, range, args.maxPerWeek, values, () => bar.update(++done, done));
-    bar.end();
+        : await suggestThresholds(client, range, args.maxPerWeek, values, () => bar.count(++done));
     const out = args.json ? [reportJson(report, suggestions)] : reportLines(report, suggestions);
     if (args.writeValues !== undefined && suggestions !== undefined) {
       const content = suggestedValuesText(values ?? {}, suggestions, args.maxPerWeek as number);
