@@ -37,10 +37,10 @@ export function reportLines(report: TuneReport, suggestions?: readonly Suggestio
     );
     for (const period of alert.periods) {
       const own = ownLabels(period.labels);
-      const end = period.ongoing ? "still firing" : iso(period.endMs);
-      lines.push(
-        `  ${iso(period.startMs)} to ${end} (${duration(period.endMs - period.startMs)})${own ? ` ${own}` : ""}`,
-      );
+      const when = period.ongoing
+        ? `${iso(period.startMs)} on, still firing at the end`
+        : `${iso(period.startMs)} to ${iso(period.endMs)}`;
+      lines.push(`  ${when} (${duration(period.endMs - period.startMs)})${own ? ` ${own}` : ""}`);
     }
   }
   for (const s of suggestions ?? []) {

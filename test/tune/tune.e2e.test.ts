@@ -189,6 +189,24 @@ describe.each(["Prometheus", "VictoriaMetrics"])("on %s", (engineName) => {
   });
 });
 
+it("prints the same report for a person: each firing alert per instance, with its periods", () => {
+  const engine = engines!.prometheus;
+  const result = runCli(tuneArgs(engine).filter((arg) => arg !== "--json"));
+  expect(result).toMatchObject({ status: 0, stderr: "" });
+  const lines = result.stdout.trim().split("\n");
+  expect(lines[0]).toMatch(/^Replayed \S+ to \S+ \(8h30m\), every 1m:$/);
+  expect(lines).toContain(
+    // The 30-minute outage, less the 5 minutes of `for`.
+    `AkkomaDown on ${history.instance}: fired 1 time(s) (19.8 a week), 25m in all, longest 25m, 0 flap(s)`,
+  );
+  const down = lines.indexOf(lines.find((line) => line.startsWith("AkkomaDown on"))!);
+  expect(lines[down + 1]).toMatch(/^  \S+Z to \S+Z \(25m\)$/);
+  expect(lines).toContainEqual(expect.stringMatching(/^  \S+Z on, still firing at the end \(\d+m\)$/));
+  const json = reports.get("Prometheus") as JsonReport;
+  const firingLines = lines.filter((line) => / fired \d+ time/.test(line));
+  expect(firingLines).toHaveLength(json.alerts.filter((a) => a.firings > 0).length);
+});
+
 // vmalert replays on VictoriaMetrics only; Prometheus' own rule engine is promtool's, below.
 it("on VictoriaMetrics, agrees with vmalert's replay of the rule files within one evaluation interval", () => {
   const report = reports.get("VictoriaMetrics") as JsonReport;
