@@ -11,6 +11,7 @@ import { above, both } from "../queries/alerting";
 import { type JobScope, jobScope } from "../queries/selectors";
 import { allowedShare } from "../queries/slo";
 import { titles } from "../panels/titles";
+import type { RecordingRule } from "../rules/akkoma";
 import { type DeliveryShare, rawDeliveryShare, recordedDeliveryShare } from "../rules/slo";
 import type { AlertDefinition, AlertOptions, Severity } from "./akkoma";
 import { type PrometheusRule, type PrometheusRuleFile, type RecordingRuleEntry, prometheusRule } from "./prometheus";
@@ -25,6 +26,8 @@ export interface SloOptions extends AlertOptions {
 type Burn = (typeof settings)["fastBurn"] | (typeof settings)["slowBurn"];
 
 const instance = "{{ $labels.instance }}";
+const percent = (share: number) => Number((share * 100).toPrecision(10));
+const periodDays = Number(settings.period.replace(/d$/, ""));
 
 function burnAlert(
   burn: Burn,
@@ -47,8 +50,8 @@ function burnAlert(
     summary: `Federation deliveries from ${instance} burn the error budget ${fast ? "fast" : "steadily"}`,
     description: (value) =>
       `${value("humanizePercentage")} of deliveries to live servers failed over the last ${burn.long} ` +
-      `(and still over ${burn.short}): ${burn.burnRate} times what a ${objective * 100} % objective allows, ` +
-      `${fast ? "a 30-day budget gone in about two days" : "a 30-day budget gone in five days"}.`,
+      `(and still over ${burn.short}): ${burn.burnRate} times what a ${percent(objective)} % objective allows, ` +
+      `the ${settings.period} budget gone in ${Number((periodDays / burn.burnRate).toPrecision(2))} days at this pace.`,
     runbook: burn.name.toLowerCase(),
     panel: titles.deliveryBurnRate,
   };
@@ -57,7 +60,7 @@ function burnAlert(
 /** The SLO's alerts and the recording rules they read; none when disabled. */
 export function federationSloSet(options: SloOptions = {}): {
   alerts: AlertDefinition[];
-  recordings: ReturnType<ReturnType<typeof recordedDeliveryShare>["rules"]>;
+  recordings: RecordingRule[];
 } {
   if (options.enabled === false) return { alerts: [], recordings: [] };
   const scope: JobScope = jobScope(options.job ?? alertSettings.job, options.target);

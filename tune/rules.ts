@@ -23,7 +23,7 @@ export interface ReplayedRule {
 }
 
 /** What a values file says about the rules: job, selector, labels, tuning, dead-instance reasons, objective. */
-export function ruleOptionsOf(values: DeploymentValues = {}): AlertOptions & { slo: SloOptions } {
+function ruleOptionsOf(values: DeploymentValues = {}): AlertOptions & { slo: SloOptions } {
   const options: AlertOptions = {
     ...(values.job === undefined ? {} : { job: values.job }),
     ...(values.selector === undefined ? {} : { target: values.selector }),

@@ -6,7 +6,7 @@ import { type RangeClient, chunksOf, defaultMaxPoints, labelKey } from "./engine
 import { type FiringPeriod, firingPeriods } from "./replay";
 import { type ReplayedRule, replayedRules } from "./rules";
 
-export const hourMs = 3_600_000;
+const hourMs = 3_600_000;
 export const weekMs = 7 * 24 * hourMs;
 /** A firing that starts within this of the same series' last one ends counts as a flap. */
 export const flapWithinMs = hourMs;
