@@ -47,6 +47,8 @@ export const outputs = {
   prometheusRules: "out/prometheus/akkoma-alerts.yml",
   /** The recording rules the alerts read: load both files. */
   recordingRules: "out/prometheus/akkoma-recording-rules.yml",
+  /** The federation delivery objective: its recording rules and burn-rate alerts, in one file. */
+  sloRules: "out/prometheus/akkoma-slo-rules.yml",
   /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape and GrafanaDashboard resources. */
   kubernetesFolder: "out/kubernetes",
   /**
@@ -272,4 +274,34 @@ export const kubernetes = {
   grafanaInstanceLabels: { dashboards: "grafana" },
   /** A ConfigMap or Secret (and so an object in etcd) holds at most this much. */
   maxResourceBytes: 1024 * 1024,
+} as const;
+
+/**
+ * The federation delivery objective: the share of ActivityPub deliveries to live servers that succeed
+ * (dead-instance reasons count on neither side). Alerts burn its error budget as the Google SRE workbook's
+ * multiwindow, multi-burn-rate alerts do: a fast burn (14.4 times the allowed rate: 2 % of a 30-day budget
+ * in an hour) pages, a slow one (6 times: 5 % in six hours) warns; each needs its short window too, so an
+ * alert ends soon after the failures do.
+ */
+export const federationSlo = {
+  objective: 0.99,
+  /** The period the budget is counted over: the dashboard's "budget left". */
+  period: "30d",
+  group: "akkoma-federation-slo",
+  fastBurn: {
+    name: "AkkomaFederationBudgetFastBurn",
+    burnRate: 14.4,
+    long: "1h",
+    short: "5m",
+    for: "2m",
+    severity: "critical",
+  },
+  slowBurn: {
+    name: "AkkomaFederationBudgetSlowBurn",
+    burnRate: 6,
+    long: "6h",
+    short: "30m",
+    for: "15m",
+    severity: "warning",
+  },
 } as const;

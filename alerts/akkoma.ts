@@ -283,3 +283,10 @@ export function akkomaAlertSet(options: AlertOptions = {}): {
 
 /** Every enabled alert (see akkomaAlertSet). */
 export const akkomaAlerts = (options: AlertOptions = {}): AlertDefinition[] => akkomaAlertSet(options).alerts;
+
+/** Each alert's defaults before any values file: severity, `for`, and its bar where it has one. */
+export const alertDefaults = (): Readonly<Record<AlertName, AlertSpec["defaults"]>> =>
+  Object.fromEntries(specs(jobScope(settings.job)).map((spec) => [spec.name, spec.defaults])) as Record<
+    AlertName,
+    AlertSpec["defaults"]
+  >;

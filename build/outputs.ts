@@ -9,7 +9,14 @@ import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
 import { kubernetesFiles } from "./kubernetes";
-import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, recordingRulesFile, ruleGroups } from "./rules";
+import {
+  type RuleRendering,
+  grafanaRulesFile,
+  prometheusRulesFile,
+  recordingRulesFile,
+  ruleGroups,
+  sloRulesFile,
+} from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
 import { type OutputFile, writeFiles } from "./write";
 
@@ -146,6 +153,7 @@ export async function buildAllFiles(): Promise<Written[]> {
       purpose: "the recording rules the alerts read",
       content: recordingRulesFile(),
     },
+    { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile() },
     ...kubernetesResources(outputs.kubernetesFolder, await plainDashboard(), {}),
   ];
   return writeAll(files, true);
@@ -199,6 +207,15 @@ export async function renderDashboardFile(
         purpose: "the recording rules its alerts read",
         content: recordingRulesFile(rendering),
       },
+      ...(rendering.slo?.enabled === false
+        ? []
+        : [
+            {
+              path: `${base}.slo-rules.yml`,
+              purpose: "its federation delivery objective's rules",
+              content: sloRulesFile(rendering),
+            },
+          ]),
       ...(datasourceUid === undefined
         ? []
         : [

@@ -2,6 +2,7 @@ import yargs from "yargs";
 import { DashboardError } from "../errors";
 import { checkCommand, metricsCommand } from "./check";
 import { setupCommand } from "./setup";
+import { tuneCommand } from "./tune";
 import { outputs } from "../config";
 import { runBuild } from "../build/run";
 import { exitCodes, program, refuseBooleanValues, single } from "./flags";
@@ -73,8 +74,9 @@ export async function main(argv: string[]): Promise<void> {
     .command(checkCommand)
     .command(metricsCommand)
     .command(setupCommand)
+    .command(tuneCommand)
     .option("debug", { type: "boolean", default: false, describe: "On an internal error, print its stack trace" })
-    .demandCommand(1, "Name a command: build, check, metrics or setup")
+    .demandCommand(1, "Name a command: build, check, metrics, setup or tune")
     .recommendCommands()
     .strict()
     .help()

@@ -4,6 +4,7 @@ import { dashboard as settings, links, variables } from "../config";
 import { activityPanels } from "../panels/activity";
 import type { DeclaredPanel } from "../panels/panel";
 import { statusPanels } from "../panels/status";
+import { sloPanels } from "../panels/slo";
 import { trendPanels } from "../panels/trends";
 import { restartAnnotation } from "./annotations";
 import { placeSection } from "./layout";
@@ -21,6 +22,7 @@ export const sections = (): Section[] => [
   { title: "Status", panels: statusPanels() },
   { title: "Activity", panels: activityPanels() },
   { title: "Long-term trends", panels: trendPanels() },
+  { title: "Federation delivery objective", panels: sloPanels() },
 ];
 
 /** One deployment's dashboard: its own uid and title (a second instance), its variables' defaults. */

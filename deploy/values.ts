@@ -19,6 +19,7 @@ export interface DeploymentValues extends Omit<RenderValues, "rules"> {
   readonly selector?: TargetSelector;
   readonly alertLabels?: Readonly<Record<string, string>>;
   readonly alerts?: Readonly<Partial<Record<AlertName, AlertTuning>>>;
+  readonly federationSlo?: { readonly objective?: number; readonly enabled?: boolean };
 }
 
 /** What a build renders with: the values file's names for the rules' settings, grouped as the rules take them. */
@@ -28,9 +29,10 @@ export function renderValuesOf({
   selector,
   alertLabels,
   alerts,
+  federationSlo,
   ...dashboard
 }: DeploymentValues): RenderValues {
-  const rules = { grafanaBaseUrl, target: selector, labels: alertLabels, tuning: alerts };
+  const rules = { grafanaBaseUrl, target: selector, labels: alertLabels, tuning: alerts, slo: federationSlo };
   const given = Object.fromEntries(Object.entries(rules).filter(([, value]) => value !== undefined));
   return Object.keys(given).length > 0 || dashboard.deadInstanceReasons
     ? { ...dashboard, rules: { ...given, deadInstanceReasons: dashboard.deadInstanceReasons } }

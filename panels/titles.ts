@@ -9,4 +9,6 @@ export const titles = {
   jobExceptions: "Job Exceptions per Minute",
   pendingJobs: "Pending Jobs",
   beamMemory: "BEAM VM Memory",
+  deliveryBudget: "Delivery Error Budget Left (30 days)",
+  deliveryBurnRate: "Delivery Error Budget Burn Rate",
 } as const;

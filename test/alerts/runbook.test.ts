@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaAlerts } from "../../alerts/akkoma";
+import { federationSloAlerts } from "../../alerts/slo";
 import { grafanaAlertRules } from "../../alerts/grafana";
 import { alertRules } from "../../alerts/prometheus";
 import { akkomaDashboard } from "../../dashboards/akkoma";
@@ -21,7 +22,7 @@ const anchorOf = (heading: string) =>
     .replace(/ /g, "-");
 
 it("has one section per alert, at the anchor its runbook_url names, and none for alerts that do not exist", () => {
-  const alerts = akkomaAlerts();
+  const alerts = [...akkomaAlerts(), ...federationSloAlerts()];
   expect(sections.sort()).toEqual(alerts.map((alert) => alert.name).sort());
   for (const alert of alerts)
     expect({ alert: alert.name, anchor: anchorOf(alert.name) }).toEqual({ alert: alert.name, anchor: alert.runbook });

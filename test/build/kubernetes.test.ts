@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { kubernetesFiles, refuseInvalid } from "../../build/kubernetes";
 import { plainDashboard } from "../../build/outputs";
-import { recordingRulesFile, prometheusRulesFile, ruleGroups } from "../../build/rules";
+import { recordingRulesFile, prometheusRulesFile, ruleGroups, sloRulesFile } from "../../build/rules";
 import serviceMonitorCrd from "../../build/schemas/kubernetes/ServiceMonitor.json";
 import vmServiceScrapeCrd from "../../build/schemas/kubernetes/VMServiceScrape.json";
 import { kubernetes as settings, outputs } from "../../config";
@@ -28,7 +28,11 @@ it("out/kubernetes holds what the code renders, each resource under 1 MiB", asyn
 
 it("PrometheusRule and VMRule hold the recording and the alert groups, which promtool accepts", async () => {
   const files = await render();
-  const groups = [...parse(recordingRulesFile()).groups, ...parse(prometheusRulesFile()).groups];
+  const groups = [
+    ...parse(recordingRulesFile()).groups,
+    ...parse(prometheusRulesFile()).groups,
+    ...parse(sloRulesFile()).groups,
+  ];
   const folder = mkdtempSync(join(tmpdir(), "akkoma-kubernetes-"));
   try {
     for (const kind of ["PrometheusRule", "VMRule"]) {

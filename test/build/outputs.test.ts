@@ -166,7 +166,13 @@ describe("akkoma-dashboards build with deployment values", () => {
     const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
     const uid = `test-render-${process.pid}`;
     const base = join(outputs.renderedFolder, uid);
-    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`, `${base}.recording-rules.yml`];
+    const files = [
+      `${base}.json`,
+      `${base}.alerts.yml`,
+      `${base}.alert-rules.json`,
+      `${base}.recording-rules.yml`,
+      `${base}.slo-rules.yml`,
+    ];
     try {
       const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
@@ -174,11 +180,13 @@ describe("akkoma-dashboards build with deployment values", () => {
         `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
         `wrote ${files[1]} (its alert rules for Prometheus)`,
         `wrote ${files[3]} (the recording rules its alerts read)`,
+        `wrote ${files[4]} (its federation delivery objective's rules)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
         ...kubernetesKinds.map(([file, kind]) => `wrote ${base}.kubernetes/${file} (${kind} for Kubernetes)`),
       ]);
       expect(read(files[3]!)).toContain('job="social"');
       expect(read(files[3]!)).not.toContain('job="akkoma"');
+      expect(read(files[4]!)).toContain('job="social"');
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
       expect(read(files[1]!)).toContain('job="social"');
       expect(read(files[1]!)).not.toContain('job="akkoma"');
@@ -209,7 +217,13 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.recording-rules.yml`, `${base}.kubernetes`]) {
+      for (const file of [
+        `${base}.json`,
+        `${base}.alerts.yml`,
+        `${base}.recording-rules.yml`,
+        `${base}.slo-rules.yml`,
+        `${base}.kubernetes`,
+      ]) {
         rmSync(join(projectRoot, file), { force: true, recursive: true });
       }
     }

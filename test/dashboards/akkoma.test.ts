@@ -125,12 +125,12 @@ describe("panels", () => {
     return panel;
   };
 
-  it("has the three rows of the reference, in order", () => {
+  it("has the three rows of the reference, in order, then the delivery objective's", () => {
     expect(
       topLevelPanels(dashboard)
         .filter((p) => p.type === "row")
         .map((p) => p.title),
-    ).toEqual(["Status", "Activity", "Long-term trends"]);
+    ).toEqual(["Status", "Activity", "Long-term trends", "Federation delivery objective"]);
   });
 
   // Akkoma's reference dashboard, panel by panel: type, series read, time override (none for trends).

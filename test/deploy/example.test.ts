@@ -14,12 +14,16 @@ const example = join(projectRoot, "docs", "values.example.yaml");
 it("the full example renders every file for its values, and promtool checks its rule files", () => {
   const values = parse(readFileSync(example, "utf8")) as { uid: string; alerts: object };
   const base = join(projectRoot, outputs.renderedFolder, values.uid);
-  const files = ["json", "alerts.yml", "recording-rules.yml", "alert-rules.json"].map((ext) => `${base}.${ext}`);
+  const files = ["json", "alerts.yml", "recording-rules.yml", "alert-rules.json", "slo-rules.yml"].map(
+    (ext) => `${base}.${ext}`,
+  );
   try {
     const result = runCli(["build", "--config", example]);
     expect(result).toMatchObject({ status: 0, stderr: "" });
     const [dashboard, alerts, recordings, grafana] = files.map((file) => readFileSync(file, "utf8")) as string[];
-    const check = promtool(["check", "rules", files[2]!, files[1]!], projectRoot);
+    const check = promtool(["check", "rules", files[2]!, files[1]!, files[4]!], projectRoot);
+    // The example's 99.5 % objective: a fast burn is 14.4 times 0.5 % failed.
+    expect(readFileSync(files[4]!, "utf8")).toContain('failed_share5m{job="akkoma",cluster="eu1"}) > (0.072)');
     expect(check.output).toContain("SUCCESS");
     expect(check.status).toBe(0);
 

@@ -142,6 +142,8 @@ const suffixes: Record<string, RegExp> = {
   ms: /^ (ns|µs|ms|s|mins?|hours?|days?)$/,
   s: /^ (ns|µs|ms|s|mins?|hours?|days?)$/,
   short: /^( K| Mil| Bil)?$/,
+  // A multiple (the burn rate): a bare number.
+  none: /^$/,
 };
 
 type FieldConfigJson = PanelResult["fieldConfig"];
@@ -278,7 +280,7 @@ function describeDisplay(engines: readonly EngineName[], context: E2eContext): v
       for (const { load } of eachShown()) {
         const gauges = displayOf(load).filter((p) => p.type === "gauge" || p.type === "bargauge");
         expect(gauges.map((p) => p.title).sort()).toEqual(
-          [titles.beamLoad, titles.failedDeliveries, "Uptime (7 days)"].sort(),
+          [titles.beamLoad, titles.failedDeliveries, titles.deliveryBudget, "Uptime (7 days)"].sort(),
         );
         const values = gauges.flatMap((p) => p.values.map((v) => ({ panel: p.title, v })));
         const empty = values.filter(({ v }) => v.numeric > 0 && !((v.percent ?? 0) >= visibleFraction));

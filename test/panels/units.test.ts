@@ -22,6 +22,7 @@ import {
   timeSpentPerSecond,
 } from "../../queries/promql";
 import { type SeriesRead, add } from "../../queries/query";
+import { titles } from "../../panels/titles";
 
 const declared = sections().flatMap((section) => section.panels);
 const panels = panelsIn(akkomaDashboard(sections()).panels as Panel[]);
@@ -43,7 +44,14 @@ const eachTarget = () =>
 // Written from what Akkoma's series measure, not from the query builders: a builder deriving the
 // wrong unit is caught here too.
 const timeUnits: Record<Metric["unit"], string> = { milliseconds: "ms", seconds: "s", bytes: "bytes", count: "short" };
+// The delivery objective's panels divide events by events: a share of the budget, and a multiple of the allowed rate.
+const eventRatios: Record<string, string> = {
+  [titles.deliveryBudget]: "percentunit",
+  [titles.deliveryBurnRate]: "none",
+};
 function unitFromReads(panel: Panel, reads: readonly SeriesRead[]): string {
+  const ratio = eventRatios[panel.title ?? ""];
+  if (ratio) return ratio;
   const durations = reads.filter((r) => r.metric.kind === "histogram" && (r.part === "sum" || r.part === "bucket"));
   if (durations.length > 0) return timeUnits[durations[0]?.metric.unit ?? "count"];
   const polled = reads.find((r) => r.part === "psum");

@@ -1,0 +1,61 @@
+// Federation delivery objective: how much of the 30-day error budget is left, and how fast it burns now,
+// against the burn rates at which its alerts warn and page (config's federationSlo).
+import * as common from "@grafana/grafana-foundation-sdk/common";
+import { deadInstanceReasons, federationSlo } from "../config";
+import { dashboardScope } from "../queries/selectors";
+import { budgetLeft, burnRate, failedDeliveryShare } from "../queries/slo";
+import { fixedColor, gauge, thresholdSteps, timeseries } from "./common";
+import { panel, target } from "./panel";
+import { titles } from "./titles";
+
+const share = (window: string) => failedDeliveryShare(window, dashboardScope, deadInstanceReasons);
+const { objective, period, fastBurn, slowBurn } = federationSlo;
+
+export const deliveryBudgetPanel = () =>
+  panel(
+    gauge(titles.deliveryBudget, 6, 7)
+      .description(
+        `Of the failures a ${objective * 100} % delivery objective allows over ${period.replace(/d$/, " days")}, ` +
+          "the share not yet spent. Deliveries to live servers: PublisherWorker jobs that completed against final " +
+          "delivery failures, dead-instance reasons left out.",
+      )
+      .timeFrom(period)
+      .decimals(1)
+      .min(0)
+      .max(1)
+      .thresholds(
+        thresholdSteps([
+          { value: null, color: "red" },
+          { value: 0.25, color: "orange" },
+          { value: 0.5, color: "green" },
+        ]),
+      ),
+    [target(budgetLeft(share(period), objective), "Budget left")],
+  );
+
+export const deliveryBurnRatePanel = () =>
+  panel(
+    timeseries(titles.deliveryBurnRate, 18, 7)
+      .description(
+        "How many times faster than the objective allows deliveries fail: 1 spends the budget in exactly " +
+          `${period.replace(/d$/, " days")}. Above ${slowBurn.burnRate} over ${slowBurn.long} (and ${slowBurn.short}) ` +
+          `warns, above ${fastBurn.burnRate} over ${fastBurn.long} (and ${fastBurn.short}) pages.`,
+      )
+      .min(0)
+      .thresholds(
+        thresholdSteps([
+          { value: null, color: "green" },
+          { value: slowBurn.burnRate, color: "orange" },
+          { value: fastBurn.burnRate, color: "red" },
+        ]),
+      )
+      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
+      .overrideByName(`Over ${fastBurn.long}`, [fixedColor("red")])
+      .overrideByName(`Over ${slowBurn.long}`, [fixedColor("orange")]),
+    [
+      target(burnRate(share(fastBurn.long), objective), `Over ${fastBurn.long}`),
+      target(burnRate(share(slowBurn.long), objective), `Over ${slowBurn.long}`),
+    ],
+  );
+
+export const sloPanels = () => [deliveryBudgetPanel(), deliveryBurnRatePanel()];

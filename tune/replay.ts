@@ -1,0 +1,77 @@
+// An alerting rule's states over time, as Prometheus' rule manager moves them (rules/alerting.go,
+// AlertingRule.Eval): a series the expression returns becomes pending, fires once it has been returned for
+// `for`, and resolves at the first evaluation that no longer returns it, unless `keep_firing_for` keeps it
+// firing that long after. A series that comes back after resolving starts pending again.
+
+/** One firing: from the evaluation it started firing at to the first that found it resolved. */
+export interface FiringPeriod {
+  readonly startMs: number;
+  /** The evaluation it resolved at; the range's end (plus a step) if it was still firing there. */
+  readonly endMs: number;
+  readonly ongoing: boolean;
+}
+
+export interface AlertTiming {
+  readonly forMs: number;
+  readonly keepFiringForMs: number;
+}
+
+/**
+ * The firing periods of one alert series, given the evaluation times in order and the times at which the
+ * expression returned the series.
+ */
+export function firingPeriods(
+  evaluations: readonly number[],
+  returned: ReadonlySet<number>,
+  timing: AlertTiming,
+): FiringPeriod[] {
+  const periods: FiringPeriod[] = [];
+  let state: "inactive" | "pending" | "firing" = "inactive";
+  let activeAtMs = 0;
+  let firedAtMs = 0;
+  let keepFiringSinceMs: number | undefined;
+  for (const at of evaluations) {
+    if (returned.has(at)) {
+      if (state === "inactive") {
+        state = "pending";
+        activeAtMs = at;
+      }
+      keepFiringSinceMs = undefined;
+      if (state === "pending" && at - activeAtMs >= timing.forMs) {
+        state = "firing";
+        firedAtMs = at;
+      }
+      continue;
+    }
+    if (state === "firing" && timing.keepFiringForMs > 0) {
+      keepFiringSinceMs ??= at;
+      if (at - keepFiringSinceMs < timing.keepFiringForMs) continue;
+    }
+    if (state === "firing") periods.push({ startMs: firedAtMs, endMs: at, ongoing: false });
+    state = "inactive";
+    keepFiringSinceMs = undefined;
+  }
+  const last = evaluations[evaluations.length - 1];
+  if (state === "firing" && last !== undefined) {
+    const step = evaluations.length > 1 ? last - (evaluations[evaluations.length - 2] as number) : 0;
+    periods.push({ startMs: firedAtMs, endMs: last + step, ongoing: true });
+  }
+  return periods;
+}
+
+/** Prometheus durations as rule files write them: 1h30m, 90s, 0, 1d, 1w. */
+export function durationMs(text: string): number {
+  if (text === "0") return 0;
+  const units: Record<string, number> = {
+    ms: 1,
+    s: 1e3,
+    m: 60e3,
+    h: 3600e3,
+    d: 86400e3,
+    w: 7 * 86400e3,
+    y: 365 * 86400e3,
+  };
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join("") !== text) throw new Error(`not a duration: ${text}`);
+  return parts.reduce((total, [, amount, unit]) => total + Number(amount) * (units[unit as string] as number), 0);
+}

@@ -1,0 +1,81 @@
+// What `tune` prints: per alert and instance, firings, time firing, the longest, flaps, and the periods;
+// then the suggested bars. As text for a person, or as JSON (times as ISO 8601, durations in seconds).
+import type { Suggestion } from "./suggest";
+import type { AlertHistory, TuneReport } from "./tune";
+
+const iso = (ms: number) => new Date(ms).toISOString().replace(/:00\.000Z$/, "Z");
+
+export function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60];
+  return [d ? `${d}d` : "", h ? `${h}h` : "", m || (!d && !h) ? `${m}m` : ""].join("");
+}
+
+const where = (alert: AlertHistory) => (alert.instance === undefined ? "" : ` on ${alert.instance}`);
+
+/** Labels that tell two series of one alert on one instance apart (worker, reason, queue...). */
+const ownLabels = (labels: Readonly<Record<string, string>>) =>
+  Object.entries(labels)
+    .filter(([name]) => !["instance", "job", "severity", "alertname"].includes(name))
+    .map(([name, value]) => `${name}=${value}`)
+    .join(", ");
+
+export function reportLines(report: TuneReport, suggestions?: readonly Suggestion[]): string[] {
+  const weeks = (report.range.endMs - report.range.startMs) / (7 * 24 * 3_600_000);
+  const lines = [
+    `Replayed ${iso(report.range.startMs)} to ${iso(report.range.endMs)} (${duration(report.range.endMs - report.range.startMs)}), ` +
+      `every ${duration(report.intervalMs)}:`,
+  ];
+  for (const alert of report.alerts) {
+    if (alert.firings === 0) {
+      lines.push(`${alert.alert}: never fired`);
+      continue;
+    }
+    lines.push(
+      `${alert.alert}${where(alert)}: fired ${alert.firings} time(s) (${(alert.firings / weeks).toFixed(1)} a week), ` +
+        `${duration(alert.firingMs)} in all, longest ${duration(alert.longestMs)}, ${alert.flaps} flap(s)`,
+    );
+    for (const period of alert.periods) {
+      const own = ownLabels(period.labels);
+      const when = period.ongoing
+        ? `${iso(period.startMs)} on, still firing at the end`
+        : `${iso(period.startMs)} to ${iso(period.endMs)}`;
+      lines.push(`  ${when} (${duration(period.endMs - period.startMs)})${own ? ` ${own}` : ""}`);
+    }
+  }
+  for (const s of suggestions ?? []) {
+    lines.push(
+      `suggest ${s.alert}: threshold ${s.threshold} -> ${s.suggested} (${s.firings} -> ${s.firingsThen} firing(s), at most ${Math.floor(s.allowed * 100) / 100} allowed)`,
+    );
+  }
+  return lines;
+}
+
+export function reportJson(report: TuneReport, suggestions?: readonly Suggestion[]): string {
+  const seconds = (ms: number) => ms / 1000;
+  return JSON.stringify(
+    {
+      from: new Date(report.range.startMs).toISOString(),
+      to: new Date(report.range.endMs).toISOString(),
+      intervalSeconds: seconds(report.intervalMs),
+      alerts: report.alerts.map((alert) => ({
+        alert: alert.alert,
+        ...(alert.instance === undefined ? {} : { instance: alert.instance }),
+        severity: alert.severity,
+        firings: alert.firings,
+        firingSeconds: seconds(alert.firingMs),
+        longestSeconds: seconds(alert.longestMs),
+        flaps: alert.flaps,
+        periods: alert.periods.map((p) => ({
+          from: new Date(p.startMs).toISOString(),
+          to: new Date(p.endMs).toISOString(),
+          ongoing: p.ongoing,
+          labels: p.labels,
+        })),
+      })),
+      ...(suggestions === undefined ? {} : { suggestions }),
+    },
+    null,
+    2,
+  );
+}
