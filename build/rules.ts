@@ -6,6 +6,7 @@ import { grafanaAlertRules } from "../alerts/grafana";
 import { type RuleOptions, alertRules, recordingRules } from "../alerts/prometheus";
 import { akkomaDashboard } from "../dashboards/akkoma";
 import { panelLinks } from "../dashboards/links";
+import { dashboardRecordings } from "../dashboards/recorded";
 import { DashboardError } from "../errors";
 import { formatJson } from "./format";
 import { checkRuleFile } from "./templates";
@@ -30,9 +31,12 @@ export function prometheusRulesFile({ dashboard = akkomaDashboard(), ...options 
   return ruleFileText(rules, "Prometheus alert rules");
 }
 
-/** The recording rules the alerts read, as YAML (Prometheus, vmalert, Thanos and Mimir rulers). */
-export function recordingRulesFile({ dashboard: _dashboard, ...options }: RuleRendering = {}): string {
-  return ruleFileText(recordingRules(options), "Prometheus recording rules");
+/**
+ * The recording rules the alerts and the dashboard's recorded form read, as YAML (Prometheus, vmalert,
+ * Thanos and Mimir rulers).
+ */
+export function recordingRulesFile({ dashboard = akkomaDashboard(), ...options }: RuleRendering = {}): string {
+  return ruleFileText(recordingRules(options, dashboardRecordings(dashboard)), "Prometheus recording rules");
 }
 
 function ruleFileText(rules: object, file: string): string {
@@ -63,7 +67,7 @@ export async function grafanaRulesFile({
 /** Both rule files as objects, for resources that hold their groups (PrometheusRule, VMRule). */
 export function ruleGroups({ dashboard = akkomaDashboard(), ...options }: RuleRendering = {}) {
   return {
-    recordingRules: recordingRules(options),
+    recordingRules: recordingRules(options, dashboardRecordings(dashboard)),
     alertRules: alertRules({ ...options, links: panelLinks(dashboard) }),
   };
 }

@@ -6,11 +6,13 @@ import { activityPanels } from "../panels/activity";
 import type { AnyPanelBuilder } from "../panels/common";
 import { statusPanels } from "../panels/status";
 import { trendPanels } from "../panels/trends";
+import type { JobScope } from "../queries/selectors";
 import { restartAnnotation } from "./annotations";
 import { placeSection } from "./layout";
 import { unitsFromQueries } from "./units";
 import { explainNoData } from "./no-data";
 import { PanelIds } from "./ids";
+import { readRecordedSeries } from "./recorded";
 import { deadReasonsVariable } from "./toggles";
 import { type VariableDefaults, dashboardVariables } from "./variables";
 
@@ -31,6 +33,8 @@ export interface DashboardSettings extends VariableDefaults {
   readonly title?: string;
   /** The reasons the dead-instance toggle hides (default: the config's). */
   readonly deadInstanceReasons?: readonly string[];
+  /** Read the series the recording rules for this scope record, where they can stand in (`--recorded`). */
+  readonly recordedSeriesOf?: JobScope;
 }
 
 /**
@@ -114,7 +118,8 @@ export function akkomaDashboard(
     });
     top = bottom;
   }
-  return nameTargetsAndSetUnits(builder.build());
+  const built = nameTargetsAndSetUnits(builder.build());
+  return deployment.recordedSeriesOf ? readRecordedSeries(built, deployment.recordedSeriesOf) : built;
 }
 
 /**

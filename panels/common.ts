@@ -7,7 +7,7 @@ import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/ga
 import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
 import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { steps, variables } from "../config";
-import type { Query, SeriesRead } from "../queries/query";
+import type { Query, RecordedForm, SeriesRead } from "../queries/query";
 import type { Unit } from "../queries/units";
 
 /** The data source the dashboard's `datasource` variable holds, so one file serves any Grafana. */
@@ -31,6 +31,9 @@ export const unitOfTarget = (target: object): Unit | undefined => queryByTarget.
 /** `{{label}}` placeholders: a legend that names a label needs the series to have it. */
 const legendLabels = (legend: string) =>
   [...legend.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] as string);
+
+/** A built target's form over recorded series, where recording rules can stand in for its query. */
+export const recordedFormOfTarget = (target: object): RecordedForm | undefined => queryByTarget.get(target)?.recorded;
 
 /** A Prometheus target over the panel's time range. */
 export const prom = (query: Query, legend: string, refId?: string): prometheus.DataqueryBuilder => {
