@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
 import type { SyntheticHistory } from "./synthetic";
+import { replayRules } from "./vmalert";
 
 export type EngineName = "Prometheus" | "VictoriaMetrics";
 
@@ -32,6 +33,12 @@ export interface Engines {
   readonly prometheus: Engine;
   readonly victoriaMetrics: Engine;
   readonly all: readonly Engine[];
+  /**
+   * Evaluates the recording rules of `ruleFile` over [fromMs, toMs] at each group's interval, as a ruler
+   * running then would have, and stores what they record: on Prometheus by promtool's backfill (its blocks
+   * loaded by a restart), on VictoriaMetrics by vmalert's replay. Neither writes staleness markers.
+   */
+  record(ruleFile: string, range: { fromMs: number; toMs: number }): Promise<void>;
   /** Kills both engines, waits for them to exit and removes their data. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -63,12 +70,48 @@ export async function startEngines(history: SyntheticHistory): Promise<Engines> 
     await stop();
     throw prometheus.status === "rejected" ? prometheus.reason : (victoriaMetrics as PromiseRejectedResult).reason;
   }
+  const record = async (ruleFile: string, range: { fromMs: number; toMs: number }) => {
+    await backfillRules(prometheus.value, ruleFile, range, root);
+    await replayRules([ruleFile], victoriaMetrics.value.url, { ...range, interval: "1m" });
+    await expectOk(await fetch(`${victoriaMetrics.value.url}/internal/force_flush`), "VictoriaMetrics force_flush");
+  };
   return {
-    prometheus: prometheus.value,
+    prometheus: prometheus.value.engine,
     victoriaMetrics: victoriaMetrics.value,
-    all: [prometheus.value, victoriaMetrics.value],
+    all: [prometheus.value.engine, victoriaMetrics.value],
+    record,
     stop,
   };
+}
+
+interface RestartablePrometheus {
+  readonly engine: Engine;
+  readonly dataDir: string;
+  restart(): Promise<void>;
+}
+
+/** promtool evaluates the rules through Prometheus' API into blocks; Prometheus loads them when it starts. */
+async function backfillRules(
+  prometheus: RestartablePrometheus,
+  ruleFile: string,
+  range: { fromMs: number; toMs: number },
+  root: string,
+): Promise<void> {
+  const blocks = fs.mkdtempSync(path.join(root, "recorded-"));
+  await run("promtool", [
+    "tsdb",
+    "create-blocks-from",
+    "rules",
+    "--quiet",
+    `--start=${Math.floor(range.fromMs / 1000)}`,
+    `--end=${Math.floor(range.toMs / 1000)}`,
+    `--url=${prometheus.engine.url}`,
+    `--output-dir=${blocks}`,
+    ruleFile,
+  ]);
+  for (const block of fs.readdirSync(blocks))
+    fs.renameSync(path.join(blocks, block), path.join(prometheus.dataDir, block));
+  await prometheus.restart();
 }
 
 function requireBinaries(): void {
@@ -137,14 +180,18 @@ export async function startScrapingEngine(
   return { name, url, stop };
 }
 
-async function startPrometheus(history: SyntheticHistory, root: string, processes: ChildProcess[]): Promise<Engine> {
+async function startPrometheus(
+  history: SyntheticHistory,
+  root: string,
+  processes: ChildProcess[],
+): Promise<RestartablePrometheus> {
   const dataDir = path.join(root, "prometheus");
   await createBlocks(history, path.join(root, "openmetrics"), dataDir);
   const config = path.join(root, "prometheus.yml");
   fs.writeFileSync(config, "global:\n  scrape_interval: 1m\nscrape_configs: []\n");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = launch("prometheus", root, processes, [
+  const args = [
     `--config.file=${config}`,
     `--storage.tsdb.path=${dataDir}`,
     // Retention counts back from the newest block; 35 days keep every sample of the bench's 30-day history.
@@ -155,9 +202,15 @@ async function startPrometheus(history: SyntheticHistory, root: string, processe
     "--query.lookback-delta=5m",
     `--web.listen-address=127.0.0.1:${port}`,
     "--log.level=warn",
-  ]);
+  ];
+  let child = launch("prometheus", root, processes, args);
   await waitUntilReady("Prometheus", child, `${url}/-/ready`, root);
-  return { name: "Prometheus", url };
+  const restart = async () => {
+    await terminate(child);
+    child = launch("prometheus", root, processes, args);
+    await waitUntilReady("Prometheus", child, `${url}/-/ready`, root);
+  };
+  return { engine: { name: "Prometheus", url }, dataDir, restart };
 }
 
 /** Writes one OpenMetrics file per 2h block and backfills them with promtool, two at a time. */
