@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
 import type { SyntheticHistory } from "./synthetic";
 import { replayRules } from "./vmalert";
+import { parse, stringify } from "yaml";
 
 export type EngineName = "Prometheus" | "VictoriaMetrics";
 
@@ -72,7 +73,13 @@ export async function startEngines(history: SyntheticHistory): Promise<Engines> 
   }
   const record = async (ruleFile: string, range: { fromMs: number; toMs: number }) => {
     await backfillRules(prometheus.value, ruleFile, range, root);
-    await replayRules([ruleFile], victoriaMetrics.value.url, { ...range, interval: "1m" });
+    // vmalert replays every group at its -datasource.queryStep: one run for each interval's groups.
+    const { groups } = parse(fs.readFileSync(ruleFile, "utf8")) as { groups: { interval: string }[] };
+    for (const interval of new Set(groups.map((group) => group.interval))) {
+      const file = path.join(root, `recording-rules-${interval}.yml`);
+      fs.writeFileSync(file, stringify({ groups: groups.filter((group) => group.interval === interval) }));
+      await replayRules([file], victoriaMetrics.value.url, { ...range, interval });
+    }
     await expectOk(await fetch(`${victoriaMetrics.value.url}/internal/force_flush`), "VictoriaMetrics force_flush");
   };
   return {
