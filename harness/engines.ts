@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
+import { type RecordedSeries, recordedOpenMetrics, toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
+import { durationMs } from "./grafana";
 import type { SyntheticHistory } from "./synthetic";
 import { replayRules } from "./vmalert";
 import { parse, stringify } from "yaml";
@@ -36,8 +37,9 @@ export interface Engines {
   readonly all: readonly Engine[];
   /**
    * Evaluates the recording rules of `ruleFile` over [fromMs, toMs] at each group's interval, as a ruler
-   * running then would have, and stores what they record: on Prometheus by promtool's backfill (its blocks
-   * loaded by a restart), on VictoriaMetrics by vmalert's replay. Neither writes staleness markers.
+   * running then would have, on whole intervals, and stores what they record: on Prometheus as promtool's
+   * rule backfill does (its blocks loaded by a restart), on VictoriaMetrics by vmalert's replay. Neither
+   * writes staleness markers.
    */
   record(ruleFile: string, range: { fromMs: number; toMs: number }): Promise<void>;
   /** Kills both engines, waits for them to exit and removes their data. Safe to call twice. */
@@ -97,27 +99,63 @@ interface RestartablePrometheus {
   restart(): Promise<void>;
 }
 
-/** promtool evaluates the rules through Prometheus' API into blocks; Prometheus loads them when it starts. */
+/**
+ * Evaluates each recording rule through Prometheus' query API at its group's interval, on whole
+ * intervals, as promtool's `tsdb create-blocks-from rules` does, and loads the results as one block per
+ * two hours. promtool's own backfill writes a block per rule and two hours: 11,000 blocks for 30 days,
+ * more than Prometheus can keep open.
+ */
 async function backfillRules(
   prometheus: RestartablePrometheus,
   ruleFile: string,
   range: { fromMs: number; toMs: number },
   root: string,
 ): Promise<void> {
-  const blocks = fs.mkdtempSync(path.join(root, "recorded-"));
-  await run("promtool", [
-    "tsdb",
-    "create-blocks-from",
-    "rules",
-    "--quiet",
-    `--start=${Math.floor(range.fromMs / 1000)}`,
-    `--end=${Math.floor(range.toMs / 1000)}`,
-    `--url=${prometheus.engine.url}`,
-    `--output-dir=${blocks}`,
-    ruleFile,
-  ]);
-  for (const block of fs.readdirSync(blocks))
-    fs.renameSync(path.join(blocks, block), path.join(prometheus.dataDir, block));
+  const { groups } = parse(fs.readFileSync(ruleFile, "utf8")) as {
+    groups: { interval: string; rules: { record: string; expr: string }[] }[];
+  };
+  const recorded: RecordedSeries[] = [];
+  for (const group of groups) {
+    const stepMs = durationMs(group.interval);
+    const fromMs = Math.ceil(range.fromMs / stepMs) * stepMs;
+    for (const rule of group.rules) {
+      const byLabels = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
+      // Prometheus answers at most 11,000 points a series.
+      for (let startMs = fromMs; startMs <= range.toMs; startMs += 10_000 * stepMs) {
+        const endMs = Math.min(range.toMs, startMs + 9_999 * stepMs);
+        const params = new URLSearchParams({
+          query: rule.expr,
+          start: String(startMs / 1000),
+          end: String(endMs / 1000),
+          step: String(stepMs / 1000),
+        });
+        const response = await fetch(`${prometheus.engine.url}/api/v1/query_range?${params}`);
+        await expectOk(response, `recording rule ${rule.record}`);
+        const body = (await response.json()) as {
+          data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+        };
+        for (const { metric, values } of body.data.result) {
+          const { __name__: _name, ...labels } = metric;
+          const key = JSON.stringify(labels);
+          if (!byLabels.has(key)) byLabels.set(key, { labels, points: [] });
+          byLabels
+            .get(key)
+            ?.points.push(...values.map(([t, v]) => [Math.round(t * 1000), Number(v)] as [number, number]));
+        }
+      }
+      recorded.push(...[...byLabels.values()].map((series) => ({ name: rule.record, ...series })));
+    }
+  }
+  const inputDir = fs.mkdtempSync(path.join(root, "recorded-"));
+  for (let from = Math.floor(range.fromMs / blockMs) * blockMs; from <= range.toMs; from += blockMs) {
+    const text = recordedOpenMetrics(recorded, from, from + blockMs);
+    // Before the first evaluation that recorded anything: no block to make.
+    if (!/^[^#]/m.test(text)) continue;
+    const file = path.join(inputDir, `${from}.om`);
+    fs.writeFileSync(file, text);
+    await run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, prometheus.dataDir]);
+    fs.rmSync(file);
+  }
   await prometheus.restart();
 }
 

@@ -1,12 +1,12 @@
 // The dashboard over recorded series shows what the default dashboard computes, on real Prometheus and
 // real VictoriaMetrics, once the recording rules have been evaluated over the synthetic history as a
-// ruler running then would have (promtool's backfill, vmalert's replay), at the default range, where
-// $__rate_interval is the window the rates are recorded over. A recorded point is the value of the
-// rule's last evaluation: VictoriaMetrics' replay evaluates on whole minutes, which the panels' steps
-// are too, but Prometheus evaluates each group at an offset of its own within the interval (a hash of
-// its name), as its rule manager does, so there a point shows the default query's value up to one
-// interval earlier (a minute for rates, an hour for trends). Each point is checked against the default
-// panel's query, as Grafana sent it, evaluated at the time the rule was last evaluated.
+// ruler running then would have (through Prometheus' query API as promtool's rule backfill does,
+// vmalert's replay), at the default range, where $__rate_interval is the window the rates are recorded
+// over. A recorded point is the value of the rule's last evaluation: here on whole intervals, which the
+// panels' steps are too; a live Prometheus runs each group at an offset of its own within the interval,
+// so there a point shows the default query's value up to one interval earlier (a minute for rates, an
+// hour for trends). Each point is checked against the default panel's query, as Grafana sent it,
+// evaluated at the time the rule last ran before it.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
