@@ -118,6 +118,17 @@ export const steps = {
   restarts: "2m",
 } as const;
 
+/**
+ * The recorded dashboard's windows (`build --recorded`): a recording rule cannot follow Grafana's
+ * $__rate_interval, so rates are recorded over the window it has at the default range with one-minute
+ * scrapes (four scrapes), each minute; trends once an hour, the trend panels' step.
+ */
+export const recording = {
+  rateWindow: "4m",
+  rateInterval: "1m",
+  trendInterval: steps.trend,
+} as const;
+
 export const thresholds = {
   /** Uptime, on a 0..1 scale: red below 95 %, orange below 99 %. */
   uptime: { orange: 0.95, green: 0.99 },

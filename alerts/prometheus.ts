@@ -3,6 +3,9 @@
 import { alerts as settings } from "../config";
 import { type AlertDefinition, type AlertOptions, type ValueText, akkomaAlertSet } from "./akkoma";
 import { type PanelLink, type PanelLinks, panelUrl, runbookUrl } from "./links";
+import type { Recording } from "../queries/query";
+import { jobScope } from "../queries/selectors";
+import { type RecordingRule, dashboardRecordingGroups } from "../rules/akkoma";
 
 export interface PrometheusRule {
   alert: string;
@@ -65,8 +68,27 @@ export function alertRules(options: LinkedRuleOptions): PrometheusRuleFile {
   return { groups: [{ name: settings.group, interval: settings.interval, rules }] };
 }
 
-/** The recording rules the alerts read, for the same options; evaluated as often as the alerts. */
-export function recordingRules(options: AlertOptions = {}): PrometheusRuleFile<RecordingRuleEntry> {
-  const rules = akkomaAlertSet(options).recordingRules.map(({ record, query }) => ({ record, expr: query.toString() }));
-  return { groups: [{ name: `${settings.group}-recordings`, interval: settings.interval, rules }] };
+const entry = ({ record, query }: RecordingRule): RecordingRuleEntry => ({ record, expr: query.toString() });
+
+/**
+ * The recording rules the alerts read, for the same options, evaluated as often as the alerts; then those
+ * the dashboard's recorded form reads (`dashboard`: its recordings), a group for each interval.
+ */
+export function recordingRules(
+  options: AlertOptions = {},
+  dashboard: readonly Recording[] = [],
+): PrometheusRuleFile<RecordingRuleEntry> {
+  const alertRecordings = akkomaAlertSet(options).recordingRules;
+  const scope = jobScope(options.job ?? settings.job, options.target);
+  const dashboardGroups = dashboardRecordingGroups(dashboard, scope, alertRecordings).map(({ interval, rules }) => ({
+    name: `${settings.group}-dashboard-recordings-${interval}`,
+    interval,
+    rules: rules.map(entry),
+  }));
+  return {
+    groups: [
+      { name: `${settings.group}-recordings`, interval: settings.interval, rules: alertRecordings.map(entry) },
+      ...dashboardGroups,
+    ],
+  };
 }

@@ -8,6 +8,7 @@ import { importEnvelope, importDefaults } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
+import { jobScope } from "../queries/selectors";
 import { kubernetesFiles } from "./kubernetes";
 import {
   type RuleRendering,
@@ -169,8 +170,10 @@ export interface RenderOptions {
 }
 
 /** A deployment's values: the dashboard's, and its rules' (tuning, selector, labels, runbook and Grafana addresses). */
-export interface RenderValues extends DashboardSettings {
+export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"> {
   readonly runbookBaseUrl?: string;
+  /** The dashboard over the series the rendered recording rules record. */
+  readonly recorded?: boolean;
   readonly rules?: Omit<RuleRendering, "job" | "runbookBaseUrl" | "datasourceUid" | "dashboard">;
 }
 
@@ -180,10 +183,11 @@ export interface RenderValues extends DashboardSettings {
  * for Grafana when the values name the data source the rules query.
  */
 export async function renderDashboardFile(
-  { runbookBaseUrl, rules, ...values }: RenderValues,
+  { runbookBaseUrl, rules, recorded, ...values }: RenderValues,
   options: RenderOptions = {},
 ): Promise<Written[]> {
-  const built = akkomaDashboard(sections(), values);
+  const recordedSeriesOf = recorded ? jobScope(values.job ?? alertSettings.job, rules?.target) : undefined;
+  const built = akkomaDashboard(sections(), { ...values, recordedSeriesOf });
   const dashboard = plainDashboardJson(built);
   const content = await formatJson(options.apiBody ? apiRequestBody(dashboard, options.folder) : dashboard);
   const purpose = options.apiBody

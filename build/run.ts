@@ -10,7 +10,7 @@ export interface BuildRequest {
   readonly out?: string;
   readonly config?: string;
   readonly apiBody?: boolean;
-  readonly flags: Partial<Record<DeploymentField, string>>;
+  readonly flags: Partial<Record<DeploymentField, string | boolean>>;
 }
 
 const lines = (written: readonly Written[]) => written.map(({ path, purpose }) => `wrote ${path} (${purpose})`);

@@ -32,7 +32,17 @@ const isBadInput = (error: Error) => error instanceof DashboardError || error.na
 
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes("--debug");
-  refuseBooleanValues(argv, ["api-body", "list", "json", "force", "register-only", "debug", "help", "version"]);
+  refuseBooleanValues(argv, [
+    "api-body",
+    "recorded",
+    "list",
+    "json",
+    "force",
+    "register-only",
+    "debug",
+    "help",
+    "version",
+  ]);
   await yargs(argv)
     .scriptName(program)
     .usage("$0 <command> [options]\n\nAkkoma's Grafana dashboard, built from typed code.")
@@ -63,11 +73,16 @@ export async function main(argv: string[]): Promise<void> {
             "runbook-base-url",
             text("runbook-base-url", "Absolute address of your copy of docs/runbook.md, for the alerts' runbook_url"),
           )
-          .option("api-body", { type: "boolean", describe: "Write the HTTP API's body for POST /api/dashboards/db" });
+          .option("api-body", { type: "boolean", describe: "Write the HTTP API's body for POST /api/dashboards/db" })
+          .option("recorded", {
+            type: "boolean",
+            describe: "Write the dashboard over the recording rules' series (load the recording rules first)",
+          });
       },
       async (args) => {
-        const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder, runbookBaseUrl } = args;
-        const flags = { datasourceUid, job, instance, uid, title, folder, runbookBaseUrl };
+        const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder, runbookBaseUrl, recorded } =
+          args;
+        const flags = { datasourceUid, job, instance, uid, title, folder, runbookBaseUrl, recorded };
         for (const line of await runBuild({ out, config, apiBody, flags })) process.stdout.write(`${line}\n`);
       },
     )

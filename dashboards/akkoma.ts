@@ -6,9 +6,11 @@ import type { DeclaredPanel } from "../panels/panel";
 import { statusPanels } from "../panels/status";
 import { sloPanels } from "../panels/slo";
 import { trendPanels } from "../panels/trends";
+import type { JobScope } from "../queries/selectors";
 import { restartAnnotation } from "./annotations";
 import { placeSection } from "./layout";
 import { PanelIds } from "./ids";
+import { readRecordedSeries } from "./recorded";
 import { deadReasonsVariable } from "./toggles";
 import { type VariableDefaults, dashboardVariables } from "./variables";
 
@@ -31,6 +33,8 @@ export interface DashboardSettings extends VariableDefaults {
   readonly title?: string;
   /** The reasons the dead-instance toggle hides (default: the config's). */
   readonly deadInstanceReasons?: readonly string[];
+  /** Read the series the recording rules for this scope record, where they can stand in (`--recorded`). */
+  readonly recordedSeriesOf?: JobScope;
 }
 
 /**
@@ -99,6 +103,7 @@ export function akkomaDashboard(
       new dashboard.RowBuilder(section.title).id(ids.of(`row ${section.title}`)).gridPos({ x: 0, y: top, w: 24, h: 1 }),
     );
     const panels = section.panels.map((panel) => declared(panel, section.title));
+    if (deployment.recordedSeriesOf) for (const panel of panels) readRecordedSeries(panel, deployment.recordedSeriesOf);
     for (const { title } of panels) {
       if (!title.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
       if (titles.has(title)) throw new DashboardError(`panel "${title}"`, "the title is used twice");

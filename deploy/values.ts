@@ -51,7 +51,7 @@ export const flagOf = (field: DeploymentField) => `--${field.replace(/[A-Z]/g, (
  * when neither gives any (then the build writes the import and provisioning files).
  */
 export async function deploymentValues(
-  flags: Partial<Record<DeploymentField, string>>,
+  flags: Partial<Record<DeploymentField, string | boolean>>,
   configFile?: string,
 ): Promise<DeploymentValues | undefined> {
   const fromFile = configFile === undefined ? {} : await readConfigFile(configFile);

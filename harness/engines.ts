@@ -6,8 +6,11 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
+import { type RecordedSeries, recordedOpenMetrics, toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
+import { durationMs } from "./grafana";
 import type { SyntheticHistory } from "./synthetic";
+import { replayRules } from "./vmalert";
+import { parse, stringify } from "yaml";
 
 export type EngineName = "Prometheus" | "VictoriaMetrics";
 
@@ -32,6 +35,13 @@ export interface Engines {
   readonly prometheus: Engine;
   readonly victoriaMetrics: Engine;
   readonly all: readonly Engine[];
+  /**
+   * Evaluates the recording rules of `ruleFile` over [fromMs, toMs] at each group's interval, as a ruler
+   * running then would have, on whole intervals, and stores what they record: on Prometheus as promtool's
+   * rule backfill does (its blocks loaded by a restart), on VictoriaMetrics by vmalert's replay. Neither
+   * writes staleness markers.
+   */
+  record(ruleFile: string, range: { fromMs: number; toMs: number }): Promise<void>;
   /** Kills both engines, waits for them to exit and removes their data. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -63,12 +73,90 @@ export async function startEngines(history: SyntheticHistory): Promise<Engines> 
     await stop();
     throw prometheus.status === "rejected" ? prometheus.reason : (victoriaMetrics as PromiseRejectedResult).reason;
   }
+  const record = async (ruleFile: string, range: { fromMs: number; toMs: number }) => {
+    await backfillRules(prometheus.value, ruleFile, range, root);
+    // vmalert replays every group at its -datasource.queryStep: one run for each interval's groups.
+    const { groups } = parse(fs.readFileSync(ruleFile, "utf8")) as { groups: { interval: string }[] };
+    for (const interval of new Set(groups.map((group) => group.interval))) {
+      const file = path.join(root, `recording-rules-${interval}.yml`);
+      fs.writeFileSync(file, stringify({ groups: groups.filter((group) => group.interval === interval) }));
+      await replayRules([file], victoriaMetrics.value.url, { ...range, interval });
+    }
+    await expectOk(await fetch(`${victoriaMetrics.value.url}/internal/force_flush`), "VictoriaMetrics force_flush");
+  };
   return {
-    prometheus: prometheus.value,
+    prometheus: prometheus.value.engine,
     victoriaMetrics: victoriaMetrics.value,
-    all: [prometheus.value, victoriaMetrics.value],
+    all: [prometheus.value.engine, victoriaMetrics.value],
+    record,
     stop,
   };
+}
+
+interface RestartablePrometheus {
+  readonly engine: Engine;
+  readonly dataDir: string;
+  restart(): Promise<void>;
+}
+
+/**
+ * Evaluates each recording rule through Prometheus' query API at its group's interval, on whole
+ * intervals, as promtool's `tsdb create-blocks-from rules` does, and loads the results as one block per
+ * two hours. promtool's own backfill writes a block per rule and two hours: 11,000 blocks for 30 days,
+ * more than Prometheus can keep open.
+ */
+async function backfillRules(
+  prometheus: RestartablePrometheus,
+  ruleFile: string,
+  range: { fromMs: number; toMs: number },
+  root: string,
+): Promise<void> {
+  const { groups } = parse(fs.readFileSync(ruleFile, "utf8")) as {
+    groups: { interval: string; rules: { record: string; expr: string }[] }[];
+  };
+  const recorded: RecordedSeries[] = [];
+  for (const group of groups) {
+    const stepMs = durationMs(group.interval);
+    const fromMs = Math.ceil(range.fromMs / stepMs) * stepMs;
+    for (const rule of group.rules) {
+      const byLabels = new Map<string, { labels: Record<string, string>; points: [number, number][] }>();
+      // Prometheus answers at most 11,000 points a series.
+      for (let startMs = fromMs; startMs <= range.toMs; startMs += 10_000 * stepMs) {
+        const endMs = Math.min(range.toMs, startMs + 9_999 * stepMs);
+        const params = new URLSearchParams({
+          query: rule.expr,
+          start: String(startMs / 1000),
+          end: String(endMs / 1000),
+          step: String(stepMs / 1000),
+        });
+        const response = await fetch(`${prometheus.engine.url}/api/v1/query_range?${params}`);
+        await expectOk(response, `recording rule ${rule.record}`);
+        const body = (await response.json()) as {
+          data: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+        };
+        for (const { metric, values } of body.data.result) {
+          const { __name__: _name, ...labels } = metric;
+          const key = JSON.stringify(labels);
+          if (!byLabels.has(key)) byLabels.set(key, { labels, points: [] });
+          byLabels
+            .get(key)
+            ?.points.push(...values.map(([t, v]) => [Math.round(t * 1000), Number(v)] as [number, number]));
+        }
+      }
+      recorded.push(...[...byLabels.values()].map((series) => ({ name: rule.record, ...series })));
+    }
+  }
+  const inputDir = fs.mkdtempSync(path.join(root, "recorded-"));
+  for (let from = Math.floor(range.fromMs / blockMs) * blockMs; from <= range.toMs; from += blockMs) {
+    const text = recordedOpenMetrics(recorded, from, from + blockMs);
+    // Before the first evaluation that recorded anything: no block to make.
+    if (!/^[^#]/m.test(text)) continue;
+    const file = path.join(inputDir, `${from}.om`);
+    fs.writeFileSync(file, text);
+    await run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, prometheus.dataDir]);
+    fs.rmSync(file);
+  }
+  await prometheus.restart();
 }
 
 function requireBinaries(): void {
@@ -137,14 +225,18 @@ export async function startScrapingEngine(
   return { name, url, stop };
 }
 
-async function startPrometheus(history: SyntheticHistory, root: string, processes: ChildProcess[]): Promise<Engine> {
+async function startPrometheus(
+  history: SyntheticHistory,
+  root: string,
+  processes: ChildProcess[],
+): Promise<RestartablePrometheus> {
   const dataDir = path.join(root, "prometheus");
   await createBlocks(history, path.join(root, "openmetrics"), dataDir);
   const config = path.join(root, "prometheus.yml");
   fs.writeFileSync(config, "global:\n  scrape_interval: 1m\nscrape_configs: []\n");
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = launch("prometheus", root, processes, [
+  const args = [
     `--config.file=${config}`,
     `--storage.tsdb.path=${dataDir}`,
     // Retention counts back from the newest block; 35 days keep every sample of the bench's 30-day history.
@@ -155,9 +247,15 @@ async function startPrometheus(history: SyntheticHistory, root: string, processe
     "--query.lookback-delta=5m",
     `--web.listen-address=127.0.0.1:${port}`,
     "--log.level=warn",
-  ]);
+  ];
+  let child = launch("prometheus", root, processes, args);
   await waitUntilReady("Prometheus", child, `${url}/-/ready`, root);
-  return { name: "Prometheus", url };
+  const restart = async () => {
+    await terminate(child);
+    child = launch("prometheus", root, processes, args);
+    await waitUntilReady("Prometheus", child, `${url}/-/ready`, root);
+  };
+  return { engine: { name: "Prometheus", url }, dataDir, restart };
 }
 
 /** Writes one OpenMetrics file per 2h block and backfills them with promtool, two at a time. */

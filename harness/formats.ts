@@ -28,6 +28,32 @@ export function toOpenMetrics(history: SyntheticHistory, fromMs = -Infinity, toM
   return lines.join("\n");
 }
 
+/** A series a recording rule wrote: its name, labels and samples (time in ms, value). */
+export interface RecordedSeries {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly points: readonly (readonly [number, number])[];
+}
+
+/** OpenMetrics text of recorded series, samples in [fromMs, toMs); NaN is a value a rule may record. */
+export function recordedOpenMetrics(series: readonly RecordedSeries[], fromMs: number, toMs: number): string {
+  const lines: string[] = [];
+  const byName = [...series].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const typed = new Set<string>();
+  for (const { name, labels, points } of byName) {
+    if (!typed.has(name)) lines.push(`# TYPE ${name} gauge`);
+    typed.add(name);
+    const selector = `${name}{${Object.entries(labels)
+      .map(([label, value]) => `${label}="${escapeLabelValue(value)}"`)
+      .join(",")}}`;
+    for (const [atMs, value] of points)
+      if (atMs >= fromMs && atMs < toMs)
+        lines.push(`${selector} ${Number.isNaN(value) ? "NaN" : value} ${atMs / 1000}`);
+  }
+  lines.push("# EOF", "");
+  return lines.join("\n");
+}
+
 const escapeLabelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
 /** One JSON line a series, as VictoriaMetrics' /api/v1/import takes it (timestamps in ms). */

@@ -93,7 +93,7 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
     legend: t.legend,
     instant: t.instant ?? singleValuePanels.has(type),
   }));
-  builder.targets(targets.map(dataquery));
+  builder.targets(targets.map((target) => dataquery(target)));
   const units = unitSettings(title, builder.build().fieldConfig, targets);
   if (units.unit !== undefined) unitFirst(builder.unit(units.unit));
   if (units.overrides !== undefined) builder.overrides(units.overrides);
@@ -115,13 +115,17 @@ function unitFirst(builder: PanelBuilder): void {
   Object.assign(defaults, custom === undefined ? { unit, ...rest } : { custom, unit, ...rest });
 }
 
+/**
+ * Points the panel's queries at other PromQL computing the same values (`expr` per target: the recorded
+ * series' form of its query), on the builder, before the dashboard is built.
+ */
+export function showing(panel: DeclaredPanel, expr: (target: Target) => string): void {
+  panel.builder.targets(panel.targets.map((target) => dataquery(target, expr(target))));
+}
+
 /** The SDK's Prometheus query for a target. */
-function dataquery(target: Target): prometheus.DataqueryBuilder {
-  const query = new prometheus.DataqueryBuilder()
-    .datasource(datasource)
-    .expr(target.query.toString())
-    .legendFormat(target.legend)
-    .range();
+function dataquery(target: Target, expr = target.query.toString()): prometheus.DataqueryBuilder {
+  const query = new prometheus.DataqueryBuilder().datasource(datasource).expr(expr).legendFormat(target.legend).range();
   if (target.instant) query.instant();
   return query.refId(target.refId);
 }

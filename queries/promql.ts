@@ -24,16 +24,19 @@ import {
   vect,
   type Builder,
   type Expr,
+  type VectorExprBuilder,
 } from "@grafana/promql-builder";
-import { windows } from "../config";
-import type { Metric, SeriesPart } from "./catalogue";
-import { Query, type SeriesRead, combine, ratio } from "./query";
+import { recording as recorded, windows } from "../config";
+import { meanDurationIn, pollAverageIn } from "./alerting";
+import { type Metric, type SeriesPart, seriesName } from "./catalogue";
+import { Query, type Recording, type SeriesRead, combine, compose, ratio, recordName } from "./query";
 import {
   type JobScope,
   type Matchers,
   type Scope,
   dashboardScope,
   escapeRegex,
+  recordedSeries,
   series,
   targetLabelsOf,
 } from "./selectors";
@@ -73,8 +76,9 @@ const overRange = <L extends string>(
   part: SeriesPart | undefined,
   window: string,
   where?: Matchers<L>,
+  scope?: Scope,
 ) => {
-  const { expr, read } = selector(metric, part, where);
+  const { expr, read } = selector(metric, part, where, scope);
   return new Query(fn(expr.range(window)), [read], unit);
 };
 
@@ -104,6 +108,54 @@ const sumBy = (query: Query, by: readonly string[] | undefined, options: Options
   return new Query(sum(named.expr).by([...by]), named.reads, named.unit).usingLabels(by);
 };
 
+/** The sum per target (and `keep` labels) a recording rule writes. */
+const perTargetSum = (query: Query, scope: JobScope, keep: readonly string[]): Query =>
+  new Query(sum(query.expr).by([...targetLabelsOf(scope), ...keep]), query.reads, query.unit);
+
+/**
+ * `raw`, with its form over `recording`'s series: those series (the dashboard's job and instance),
+ * filtered by `where`, then `after` (what `raw` does with the aggregate the rule records).
+ */
+const recordable = (
+  raw: Query,
+  recording: Recording,
+  where: Matchers<string>,
+  after: (recordedSeries: Query) => Query = (query) => query,
+): Query =>
+  new Query(raw.expr, raw.reads, raw.unit, {
+    expr: (scope) =>
+      after(new Query(recordedSeries(recordName(recording, scope), dashboardScope, where), raw.reads, raw.unit)).expr,
+    recordings: [recording],
+  });
+
+/** Labels a recording keeps so the dashboard can group (`by`) and filter (`where`) it as the raw query does. */
+const keptFor = (options: Options<string>) => [
+  ...new Set([...(options.by ?? []), ...Object.keys(options.where ?? {})]),
+];
+
+/** The rate a recording rule writes each minute over a fixed window: `sum by (target, keep) (rate(x[4m]))`. */
+const rateRecording = (metric: Metric, part: SeriesPart | undefined, keep: readonly string[]): Recording => ({
+  metric: seriesName(metric.name, part),
+  operations: `rate${recorded.rateWindow}`,
+  by: keep,
+  interval: recorded.rateInterval,
+  rule: (scope) =>
+    perTargetSum(
+      overRange(rate, perSecondUnit(metric, part), metric, part, recorded.rateWindow, {}, scope),
+      scope,
+      keep,
+    ),
+});
+
+/** `sum by (by) (rate(x[$__rate_interval]))`, recordable as a per-minute rate over the fixed window. */
+const summedRate = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, options: Options<L> = {}) =>
+  recordable(
+    sumBy(rateOf(metric, part, options.where), options.by, options),
+    rateRecording(metric, part, keptFor(options)),
+    options.where ?? {},
+    (perTarget) => sumBy(perTarget, options.by, options),
+  );
+
 /** A gauge's current value, as exported. */
 export const currentValue = <L extends string>(metric: Metric<L>, where?: Matchers<L>): Query => {
   const { expr, read } = selector(metric, undefined, where);
@@ -112,8 +164,8 @@ export const currentValue = <L extends string>(metric: Metric<L>, where?: Matche
 
 /** Events per minute: a counter's (or a histogram's `_count`) rate, scaled to minutes. */
 export const eventsPerMinute = <L extends string>(metric: CountedMetric<L>, options: Options<L> = {}): Query => {
-  const perSecond = sumBy(rateOf(metric, eventSeries(metric), options.where), options.by, options);
-  return combine(mul(perSecond.expr, n(60)), eventsPerMinuteUnit(metric), perSecond);
+  const perSecond = summedRate(metric, eventSeries(metric), options);
+  return compose(eventsPerMinuteUnit(metric), (expr) => mul(expr, n(60)), perSecond);
 };
 
 /** Events over a whole window (e.g. the panel's `$__range`), only where there were any. */
@@ -169,7 +221,7 @@ const counterLookback = "1h";
 export const largest = (k: number, query: Query): Query => combine(sortDesc(topk(k, query.expr)), query.unit, query);
 
 /** The `k` largest series at each step. */
-export const top = (k: number, query: Query): Query => combine(topk(k, query.expr), query.unit, query);
+export const top = (k: number, query: Query): Query => compose(query.unit, (expr) => topk(k, expr), query);
 
 /**
  * All but the `k` largest series at each step, as one sum (the legend's "everything else"); 0 where all
@@ -177,31 +229,67 @@ export const top = (k: number, query: Query): Query => combine(topk(k, query.exp
  * when nothing is left, which Grafana shows as "-3.47e-9 ns".
  */
 export const restBeyondTop = (k: number, query: Query): Query =>
-  combine(or(sum(unless(query.expr, topk(k, query.expr))), mul(sum(query.expr), n(0))), query.unit, query);
+  compose(query.unit, (expr) => or(sum(unless(expr, topk(k, expr))), mul(sum(expr), n(0))), query);
 
 // promql-builder writes label_replace's string arguments as they are given.
 const quoted = (text: string) => JSON.stringify(text);
 
 /** Time spent per second of wall time, from a histogram's `_sum` (in the histogram's own unit). */
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
-  sumBy(rateOf(metric, "sum", options.where), options.by, options);
+  summedRate(metric, "sum", options);
+
+/** A recording of one whole per-target query over the fixed rate window, named by what it computes. */
+const wholeRecording = (metric: string, operations: string, rule: (scope: JobScope) => Query): Recording => ({
+  metric,
+  operations: `${operations}${recorded.rateWindow}`,
+  by: [],
+  interval: recorded.rateInterval,
+  rule,
+});
+
+/** The raw query sums every label away: so does its recorded form (one series, the same value). */
+const acrossTargetLabels = (perTarget: Query) => sumBy(perTarget, undefined);
 
 /** The phi-quantile of one event's duration, across all label values. */
 export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query => {
   const buckets = sumBy(rateOf(metric, "bucket"), ["le"]);
-  return combine(histogramQuantile(phi, buckets.expr), valueUnit(metric), buckets);
+  const quantileOf = (perLe: Query) => combine(histogramQuantile(phi, perLe.expr), valueUnit(metric), perLe);
+  return recordable(
+    quantileOf(buckets),
+    wholeRecording(metric.name, `p${Math.round(phi * 100)}_rate`, (scope) =>
+      quantileOf(
+        perTargetSum(
+          overRange(rate, perSecondUnit(metric, "bucket"), metric, "bucket", recorded.rateWindow, {}, scope),
+          scope,
+          ["le"],
+        ),
+      ),
+    ),
+    {},
+    acrossTargetLabels,
+  );
 };
 
 /** Mean duration of one event: time spent divided by events, over the rate window. */
 export const meanDuration = (metric: Metric<string, "histogram">): Query =>
-  ratio(sumBy(rateOf(metric, "sum"), undefined), sumBy(rateOf(metric, "count"), undefined), valueUnit(metric));
+  recordable(
+    ratio(sumBy(rateOf(metric, "sum"), undefined), sumBy(rateOf(metric, "count"), undefined), valueUnit(metric)),
+    wholeRecording(metric.name, "mean", (scope) => meanDurationIn(metric, recorded.rateWindow, scope)),
+    {},
+    acrossTargetLabels,
+  );
 
 /** Average of Akkoma's polled value between two scrapes: growth of the sum over growth of the poll count. */
 export const averagePerPoll = (metric: Metric<string, "sumCountPair">): Query =>
-  ratio(rateOf(metric, "psum"), rateOf(metric, "pcount"), valueUnit(metric));
+  recordable(
+    ratio(rateOf(metric, "psum"), rateOf(metric, "pcount"), valueUnit(metric)),
+    wholeRecording(metric.name, "poll_mean", (scope) => pollAverageIn(metric, recorded.rateWindow, scope)),
+    {},
+  );
 
 /** Per-second growth of a gauge that holds a cumulative total (Akkoma's port IO byte counts). */
-export const growthPerSecond = (metric: Metric<string, "gauge">): Query => rateOf(metric, undefined);
+export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
+  recordable(rateOf(metric, undefined), rateRecording(metric, undefined, []), {});
 
 /**
  * Fraction of scrapes that succeeded over a window (1 = always up). With `scraperDowntimeIsDowntime`,
@@ -234,9 +322,30 @@ export const averagePerMinuteOver = <L extends string>(
   part: "count" | "sum" | undefined,
   where?: Matchers<L>,
 ): Query => {
-  const grown = overRange(increase, part === "sum" ? valueUnit(metric) : countUnit, metric, part, window, where);
-  const total = sumBy(grown, undefined);
-  return combine(div(total.expr, n(minutesIn(window))), perMinuteUnit(metric, part), total);
+  const unit = part === "sum" ? valueUnit(metric) : countUnit;
+  const perMinute = (total: Query) =>
+    combine(div(total.expr, n(minutesIn(window))), perMinuteUnit(metric, part), total);
+  const keep = Object.keys(where ?? {});
+  const trend: Recording = {
+    metric: seriesName(metric.name, part),
+    operations: `increase${window}`,
+    by: keep,
+    interval: recorded.trendInterval,
+    rule: (scope) => perTargetSum(overRange(increase, unit, metric, part, window, {}, scope), scope, keep),
+  };
+  // Evaluated once an hour: each point reads the latest evaluation, however the group's hour is offset.
+  return recordable(
+    perMinute(sumBy(overRange(increase, unit, metric, part, window, where), undefined)),
+    trend,
+    where ?? {},
+    (latest) =>
+      perMinute(
+        sumBy(
+          combine(lastOverTime((latest.expr as VectorExprBuilder).range(recorded.trendInterval)), unit, latest),
+          undefined,
+        ),
+      ),
+  );
 };
 
 /** Grafana's step for the query: restart marks look at what happened within each step. */

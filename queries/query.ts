@@ -2,6 +2,7 @@
 // and the tests never parse PromQL back), and the Grafana unit of what it computes.
 import { type Builder, type Expr, add as addExprs, div, or, vect } from "@grafana/promql-builder";
 import type { Metric, SeriesPart } from "./catalogue";
+import { type JobScope, targetLabelsOf } from "./selectors";
 import { type Unit, sameUnit } from "./units";
 
 /** One catalogue series a query reads, and the labels the query relies on it having. */
@@ -20,14 +21,41 @@ export interface Reader {
 }
 
 /**
+ * A series a recording rule writes: named `level:metric:operations` after the rule file's scope (the level
+ * is the labels it keeps), and the raw query it records in that scope.
+ */
+export interface Recording {
+  /** The series' own name (`pleroma_repo_query_total_time_count`) and what was done (`rate4m`). */
+  readonly metric: string;
+  readonly operations: string;
+  /** Labels kept besides the target's (job, instance, the selector's matchers). */
+  readonly by: readonly string[];
+  /** How often the rule is evaluated: a group of its own for each interval. */
+  readonly interval: string;
+  readonly rule: (scope: JobScope) => Query;
+}
+
+/** Prometheus' `level:metric:operations`, the level listing every label the series keeps. */
+export const recordName = (recording: Recording, scope: JobScope): string =>
+  `${[...targetLabelsOf(scope), ...recording.by].join("_")}:${recording.metric}:${recording.operations}`;
+
+/** A query's form over recorded series: its PromQL for the rule file's scope, and the recordings it reads. */
+export interface RecordedForm {
+  readonly expr: (scope: JobScope) => Builder<Expr>;
+  readonly recordings: readonly Recording[];
+}
+
+/**
  * PromQL built from the catalogue, with the record of what it reads, so nothing parses PromQL back,
- * and the Grafana unit of what it computes, so a panel shows its values in the unit they are in.
+ * and the Grafana unit of what it computes, so a panel shows its values in the unit they are in. A query
+ * that recording rules can stand in for also knows its form over the recorded series.
  */
 export class Query {
   constructor(
     readonly expr: Builder<Expr>,
     readonly reads: readonly SeriesRead[],
     readonly unit: Unit,
+    readonly recorded?: RecordedForm,
   ) {}
 
   toString(): string {
@@ -45,6 +73,7 @@ export class Query {
         ),
       ),
       this.unit,
+      this.recorded,
     );
   }
 }
@@ -64,13 +93,29 @@ export const combine = (expr: Builder<Expr>, unit: Unit, ...parts: readonly Quer
     unit,
   );
 
+/**
+ * `build` over the parts' expressions; where any part has a recorded form, the same over the parts'
+ * recorded forms (raw parts as they are), so a query keeps its recorded form through what it is made of.
+ */
+export const compose = (
+  unit: Unit,
+  build: (...exprs: Builder<Expr>[]) => Builder<Expr>,
+  ...parts: readonly Query[]
+): Query => {
+  const raw = combine(build(...parts.map((part) => part.expr)), unit, ...parts);
+  if (!parts.some((part) => part.recorded)) return raw;
+  const recorded: RecordedForm = {
+    expr: (scope) => build(...parts.map((part) => part.recorded?.expr(scope) ?? part.expr)),
+    recordings: parts.flatMap((part) => part.recorded?.recordings ?? []),
+  };
+  return new Query(raw.expr, raw.reads, unit, recorded);
+};
+
 /** `left / right`, matching series by their labels; a quotient's unit is never the sides' own. */
-export const ratio = (left: Query, right: Query, unit: Unit): Query =>
-  combine(div(left.expr, right.expr), unit, left, right);
+export const ratio = (left: Query, right: Query, unit: Unit): Query => compose(unit, div, left, right);
 
 /** `left + right`, matching series by their labels: both in one unit. */
-export const add = (left: Query, right: Query): Query =>
-  combine(addExprs(left.expr, right.expr), sameUnit("+", left, right), left, right);
+export const add = (left: Query, right: Query): Query => compose(sameUnit("+", left, right), addExprs, left, right);
 
 /** For a lazy series: read no events as 0 rather than as no data. */
-export const orZero = (query: Query): Query => combine(or(query.expr, vect(0)), query.unit, query);
+export const orZero = (query: Query): Query => compose(query.unit, (expr) => or(expr, vect(0)), query);

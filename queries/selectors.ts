@@ -63,11 +63,11 @@ function scopeMatchers(selector: VectorExprBuilder, scope: JobScope): VectorExpr
 }
 
 /**
- * A recorded series (rules/) in a job scope, filtered by `where`. A one-value regex of a literal is
+ * A recorded series (rules/) in a scope, filtered by `where`. A one-value regex of a literal is
  * written as equality: the alert is read by people.
  */
-export function recordedSeries(name: string, scope: JobScope, where: Matchers<string> = {}): VectorExprBuilder {
-  const selector = scopeMatchers(vector(name), scope);
+export function recordedSeries(name: string, scope: Scope, where: Matchers<string> = {}): VectorExprBuilder {
+  const selector = scope.kind === "job" ? scopeMatchers(vector(name), scope) : dashboardMatchers(vector(name));
   for (const [label, matcher] of Object.entries(where) as [string, LabelMatcher][]) {
     if (matcher.op === "=~" && matcher.values.length === 1) selector.label(label, matcher.values[0] as string);
     else if (matcher.op === "!~" && "values" in matcher && matcher.values.length === 1)
@@ -76,6 +76,10 @@ export function recordedSeries(name: string, scope: JobScope, where: Matchers<st
   }
   return selector;
 }
+
+/** The dashboard's variables: one instance of one scrape job. */
+const dashboardMatchers = (selector: VectorExprBuilder): VectorExprBuilder =>
+  selector.label(scrapeLabels.job, `\${${variables.job}}`).label(scrapeLabels.instance, `\${${variables.instance}}`);
 
 /** The one regex escape: label values in `=~` matchers are literals. */
 export const escapeRegex = (literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -100,8 +104,7 @@ export function series<L extends string>(
   }
   const selector = vector(seriesName(metric.name, part));
   if (scope.kind === "job") scopeMatchers(selector, scope);
-  else
-    selector.label(scrapeLabels.job, `\${${variables.job}}`).label(scrapeLabels.instance, `\${${variables.instance}}`);
+  else dashboardMatchers(selector);
   for (const [label, matcher] of Object.entries(where) as [L, LabelMatcher][]) {
     if (!metric.labels.includes(label)) {
       throw new DashboardError(

@@ -13,7 +13,7 @@ import {
 } from "../queries/catalogue";
 import { attempts, failedShare, meanDurationIn, pollAverageIn, rateIn } from "../queries/alerting";
 import { eventsCountedOver } from "../queries/promql";
-import { Query } from "../queries/query";
+import { Query, type Recording, recordName } from "../queries/query";
 import { type JobScope, type Matchers, noneOf, oneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
 
 type WorkerMatchers = Matchers<"worker">;
@@ -116,4 +116,34 @@ export function recordedInputs(
     },
     rules: () => [...rules.values()],
   };
+}
+
+/** A group of recording rules evaluated at one interval. */
+export interface RecordingGroup {
+  readonly interval: string;
+  readonly rules: readonly RecordingRule[];
+}
+
+/**
+ * The rules the dashboard's recorded form reads (queries/promql.ts says which queries have one), in a
+ * rule file's scope, a group for each evaluation interval; a series the alerts' rules already record is
+ * left out (one name, one rule).
+ */
+export function dashboardRecordingGroups(
+  recordings: readonly Recording[],
+  scope: JobScope,
+  recordedAlready: readonly RecordingRule[],
+): RecordingGroup[] {
+  const taken = new Set(recordedAlready.map((rule) => rule.record));
+  const groups = new Map<string, RecordingRule[]>();
+  for (const recording of recordings) {
+    const record = recordName(recording, scope);
+    if (taken.has(record)) continue;
+    taken.add(record);
+    groups.set(recording.interval, [
+      ...(groups.get(recording.interval) ?? []),
+      { record, query: recording.rule(scope) },
+    ]);
+  }
+  return [...groups].map(([interval, rules]) => ({ interval, rules }));
 }

@@ -148,6 +148,30 @@ describe("akkoma-dashboards build with deployment values", () => {
     expect(carried(out)).toEqual({ ...values, title: "Social" });
   });
 
+  it("--recorded writes the dashboard over recorded series, valid, its instant and per-load windows left raw", () => {
+    const out = join(folder(), "recorded.json");
+    const result = runCli(["build", "--uid", values.uid, "--recorded", "--out", out]);
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    const recorded = JSON.parse(readFileSync(out, "utf8"));
+    expect(validatePlainDashboard(recorded)).toEqual([]);
+    const exprs = (dashboard: { panels: { panels?: object[] }[] }) =>
+      dashboard.panels
+        .flatMap((panel) => [panel, ...(panel.panels ?? [])])
+        .flatMap((panel) => (panel as { targets?: { expr: string; instant?: boolean }[] }).targets ?? []);
+    const targets = exprs(recorded);
+    const overRecorded = targets.filter((target) =>
+      /\w+:\w+:\w+\{job="\$\{job\}",instance="\$\{instance\}"/.test(target.expr),
+    );
+    expect(overRecorded.length).toBeGreaterThanOrEqual(30);
+    expect(overRecorded.some((target) => target.expr.includes("$__rate_interval") || target.instant)).toBe(false);
+    expect(targets.filter((target) => target.instant).every((target) => !/:\w+:/.test(target.expr))).toBe(true);
+    const plain = join(folder(), "plain.json");
+    runCli(["build", "--uid", values.uid, "--out", plain]);
+    expect(exprs(JSON.parse(readFileSync(plain, "utf8"))).some((target) => /\w+:\w+:\w+\{/.test(target.expr))).toBe(
+      false,
+    );
+  });
+
   it("wraps the dashboard in the HTTP API's body with --api-body, in the folder given", () => {
     const out = join(folder(), "body.json");
     const result = runCli(["build", "--uid", values.uid, "--folder", "akkoma-folder", "--api-body", "--out", out]);

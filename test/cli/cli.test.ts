@@ -106,6 +106,12 @@ describe("careless flags", () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it("--recorded=maybe is refused, naming the flag", () => {
+    const result = runCli(["build", "--recorded=maybe", "--out", join(folder(), "recorded.json")]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('akkoma-dashboards: --recorded: takes no value, or true or false; got "maybe"\n');
+  });
+
   it("--api-body without --out is refused: the body would replace the rendered dashboard", () => {
     const uid = `test-api-body-${process.pid}`;
     const result = runCli(["build", "--uid", uid, "--api-body"]);

@@ -51,6 +51,11 @@ it("the full example renders every file for its values, and promtool checks its 
     expect(monitor.spec.endpoints[0].relabelings).toEqual([{ targetLabel: "job", replacement: "akkoma" }]);
     expect(readFileSync(`${base}.kubernetes/prometheus-rule.yaml`, "utf8")).toContain("team: fediverse-ops");
     expect(dashboard).toContain("http_410|http_502|http_520|http_521|http_522|http_523|http_524|econnrefused");
+    // recorded: true: the panels read recorded series, each one the recording rules write.
+    const read = new Set([...dashboard.matchAll(/\b(\w+:\w+:\w+)\{/g)].map((match) => match[1]));
+    expect(read.size).toBeGreaterThan(20);
+    for (const name of read) expect(recordings).toContain(`record: ${name}\n`);
+    expect([...read].every((name) => name!.startsWith("job_instance_cluster"))).toBe(true);
   } finally {
     for (const file of [...files, `${base}.kubernetes`]) rmSync(file, { force: true, recursive: true });
   }
