@@ -14,6 +14,7 @@ const committedOutputs = [
   join(outputs.provisioningFolder, outputs.provider),
   outputs.prometheusRules,
   outputs.recordingRules,
+  outputs.sloRules,
   ...["prometheus-rule", "vmrule", "service-monitor", "vm-service-scrape", "grafana-dashboard"].map((name) =>
     join(outputs.kubernetesFolder, `${name}.yaml`),
   ),
