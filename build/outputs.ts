@@ -187,7 +187,10 @@ export async function renderDashboardFile(
   options: RenderOptions = {},
 ): Promise<Written[]> {
   const recordedSeriesOf = recorded ? jobScope(values.job ?? alertSettings.job, rules?.target) : undefined;
-  const built = akkomaDashboard(sections(), { ...values, recordedSeriesOf });
+  const built = akkomaDashboard(sections({ ...rules, deadInstanceReasons: values.deadInstanceReasons }), {
+    ...values,
+    recordedSeriesOf,
+  });
   const dashboard = plainDashboardJson(built);
   const content = await formatJson(options.apiBody ? apiRequestBody(dashboard, options.folder) : dashboard);
   const purpose = options.apiBody

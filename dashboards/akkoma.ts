@@ -20,11 +20,24 @@ export interface Section {
   readonly panels: readonly DeclaredPanel[];
 }
 
-export const sections = (): Section[] => [
+/** What a rendering's values change in the sections: the delivery objective's row follows its rules. */
+export interface SectionSettings {
+  readonly slo?: { readonly objective?: number; readonly enabled?: boolean };
+  readonly deadInstanceReasons?: readonly string[];
+}
+
+export const sections = ({ slo, deadInstanceReasons }: SectionSettings = {}): Section[] => [
   { title: "Status", panels: statusPanels() },
   { title: "Activity", panels: activityPanels() },
   { title: "Long-term trends", panels: trendPanels() },
-  { title: "Federation delivery objective", panels: sloPanels() },
+  ...(slo?.enabled === false
+    ? []
+    : [
+        {
+          title: "Federation delivery objective",
+          panels: sloPanels({ objective: slo?.objective, deadInstanceReasons }),
+        },
+      ]),
 ];
 
 /** One deployment's dashboard: its own uid and title (a second instance), its variables' defaults. */

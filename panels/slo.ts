@@ -8,10 +8,18 @@ import { fixedColor, gauge, thresholdSteps, timeseries } from "./common";
 import { panel, target } from "./panel";
 import { titles } from "./titles";
 
-const share = (window: string) => failedDeliveryShare(window, dashboardScope, deadInstanceReasons);
-const { objective, period, fastBurn, slowBurn } = federationSlo;
+const { period, fastBurn, slowBurn } = federationSlo;
 
-export const deliveryBudgetPanel = () =>
+/** The objective a rendering's rules use, and the reasons they count on neither side. */
+export interface SloSection {
+  readonly objective?: number;
+  readonly deadInstanceReasons?: readonly string[];
+}
+
+export const deliveryBudgetPanel = ({
+  objective = federationSlo.objective,
+  deadInstanceReasons: dead = deadInstanceReasons,
+}: SloSection = {}) =>
   panel(
     gauge(titles.deliveryBudget, 6, 7)
       .description(
@@ -30,10 +38,13 @@ export const deliveryBudgetPanel = () =>
           { value: 0.5, color: "green" },
         ]),
       ),
-    [target(budgetLeft(share(period), objective), "Budget left")],
+    [target(budgetLeft(failedDeliveryShare(period, dashboardScope, dead), objective), "Budget left")],
   );
 
-export const deliveryBurnRatePanel = () =>
+export const deliveryBurnRatePanel = ({
+  objective = federationSlo.objective,
+  deadInstanceReasons: dead = deadInstanceReasons,
+}: SloSection = {}) =>
   panel(
     timeseries(titles.deliveryBurnRate, 18, 7)
       .description(
@@ -53,9 +64,9 @@ export const deliveryBurnRatePanel = () =>
       .overrideByName(`Over ${fastBurn.long}`, [fixedColor("red")])
       .overrideByName(`Over ${slowBurn.long}`, [fixedColor("orange")]),
     [
-      target(burnRate(share(fastBurn.long), objective), `Over ${fastBurn.long}`),
-      target(burnRate(share(slowBurn.long), objective), `Over ${slowBurn.long}`),
+      target(burnRate(failedDeliveryShare(fastBurn.long, dashboardScope, dead), objective), `Over ${fastBurn.long}`),
+      target(burnRate(failedDeliveryShare(slowBurn.long, dashboardScope, dead), objective), `Over ${slowBurn.long}`),
     ],
   );
 
-export const sloPanels = () => [deliveryBudgetPanel(), deliveryBurnRatePanel()];
+export const sloPanels = (section: SloSection = {}) => [deliveryBudgetPanel(section), deliveryBurnRatePanel(section)];

@@ -133,6 +133,13 @@ describe("panels", () => {
     ).toEqual(["Status", "Activity", "Long-term trends", "Federation delivery objective"]);
   });
 
+  it("leaves the delivery objective's row out when the values turn the objective off", () => {
+    const rows = topLevelPanels(akkomaDashboard(sections({ slo: { enabled: false } })))
+      .filter((p) => p.type === "row")
+      .map((p) => p.title);
+    expect(rows).toEqual(["Status", "Activity", "Long-term trends"]);
+  });
+
   // Akkoma's reference dashboard, panel by panel: type, series read, time override (none for trends).
   it.each(referencePanels)("has the reference's %s panel reading %j over %s", (type, series, timeFrom) => {
     const matches = panels.filter(

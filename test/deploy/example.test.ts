@@ -4,7 +4,10 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { akkomaAlerts } from "../../alerts/akkoma";
+import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { outputs } from "../../config";
+import { panelsIn } from "../../dashboards/rows";
+import { titles } from "../../panels/titles";
 import schema from "../../deploy/values.schema.json";
 import { projectRoot, runCli } from "../support/build";
 import { promtool } from "../support/promtool";
@@ -51,6 +54,15 @@ it("the full example renders every file for its values, and promtool checks its 
     expect(monitor.spec.endpoints[0].relabelings).toEqual([{ targetLabel: "job", replacement: "akkoma" }]);
     expect(readFileSync(`${base}.kubernetes/prometheus-rule.yaml`, "utf8")).toContain("team: fediverse-ops");
     expect(dashboard).toContain("http_410|http_502|http_520|http_521|http_522|http_523|http_524|econnrefused");
+    // The objective's row follows the values: their 99.5 % and their dead-instance reasons, not the defaults.
+    const budget = panelsIn((JSON.parse(dashboard!) as { panels: Panel[] }).panels).find(
+      (panel) => panel.title === titles.deliveryBudget,
+    );
+    expect(budget?.description).toContain("99.5 %");
+    const budgetExpr = (budget?.targets?.[0] as { expr?: string } | undefined)?.expr ?? "";
+    expect(budgetExpr).toContain("(0.005)");
+    expect(budgetExpr).toContain('reason!~"http_410|http_502|');
+    expect(budgetExpr).not.toContain("http_525");
     // recorded: true: the panels read recorded series, each one the recording rules write.
     const read = new Set([...dashboard.matchAll(/\b(\w+:\w+:\w+)\{/g)].map((match) => match[1]));
     expect(read.size).toBeGreaterThan(20);
