@@ -298,6 +298,8 @@ export const federationSlo = {
   objective: 0.99,
   /** The period the budget is counted over: the dashboard's "budget left". */
   period: "30d",
+  /** The "budget left" gauge turns orange below half the budget left, red below a quarter. */
+  budgetLeftBars: { orange: 0.25, green: 0.5 },
   group: "akkoma-federation-slo",
   fastBurn: {
     name: "AkkomaFederationBudgetFastBurn",

@@ -80,6 +80,25 @@ export const gauge = (title: string, width: number, height: number): GaugeBuilde
     .showThresholdMarkers(true)
     .showThresholdLabels(false);
 
+/** A gauge of a share, 0 to 1 with one decimal: red below `orange`, orange below `green`, then green. */
+export const shareGauge = (
+  title: string,
+  width: number,
+  height: number,
+  bars: { readonly orange: number; readonly green: number },
+): GaugeBuilder =>
+  gauge(title, width, height)
+    .decimals(1)
+    .min(0)
+    .max(1)
+    .thresholds(
+      thresholdSteps([
+        { value: null, color: "red" },
+        { value: bars.orange, color: "orange" },
+        { value: bars.green, color: "green" },
+      ]),
+    );
+
 export const barGauge = (title: string, width: number, height: number): BarGaugeBuilder =>
   new BarGaugeBuilder()
     .title(title)

@@ -4,7 +4,7 @@ import * as common from "@grafana/grafana-foundation-sdk/common";
 import { deadInstanceReasons, federationSlo } from "../config";
 import { dashboardScope } from "../queries/selectors";
 import { budgetLeft, burnRate, failedDeliveryShare } from "../queries/slo";
-import { fixedColor, gauge, thresholdSteps, timeseries } from "./common";
+import { fixedColor, shareGauge, thresholdSteps, timeseries } from "./common";
 import { panel, target } from "./panel";
 import { titles } from "./titles";
 
@@ -21,23 +21,13 @@ export const deliveryBudgetPanel = ({
   deadInstanceReasons: dead = deadInstanceReasons,
 }: SloSection = {}) =>
   panel(
-    gauge(titles.deliveryBudget, 6, 7)
+    shareGauge(titles.deliveryBudget, 6, 7, federationSlo.budgetLeftBars)
       .description(
         `Of the failures a ${objective * 100} % delivery objective allows over ${period.replace(/d$/, " days")}, ` +
           "the share not yet spent. Deliveries to live servers: PublisherWorker jobs that completed against final " +
           "delivery failures, dead-instance reasons left out.",
       )
-      .timeFrom(period)
-      .decimals(1)
-      .min(0)
-      .max(1)
-      .thresholds(
-        thresholdSteps([
-          { value: null, color: "red" },
-          { value: 0.25, color: "orange" },
-          { value: 0.5, color: "green" },
-        ]),
-      ),
+      .timeFrom(period),
     [target(budgetLeft(failedDeliveryShare(period, dashboardScope, dead), objective), "Budget left")],
   );
 

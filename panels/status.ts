@@ -24,7 +24,16 @@ import {
 } from "../queries/catalogue";
 import { averagePerPoll, currentValue, eventsCountedOver, fractionUp, largest } from "../queries/promql";
 import { noneOfVariable } from "../queries/selectors";
-import { barGauge, fixedColor, gauge, stateTimeline, thresholdColours, thresholdSteps, timeseries } from "./common";
+import {
+  barGauge,
+  fixedColor,
+  gauge,
+  shareGauge,
+  stateTimeline,
+  thresholdColours,
+  thresholdSteps,
+  timeseries,
+} from "./common";
 import { panel, target } from "./panel";
 import { titles } from "./titles";
 
@@ -118,19 +127,9 @@ export const upTimelinePanel = () =>
 
 export const uptimeGaugePanel = () =>
   panel(
-    gauge("Uptime (7 days)", 2, 4)
+    shareGauge("Uptime (7 days)", 2, 4, thresholds.uptime)
       .description("Share of successful scrapes over the last 7 days." + scraperDowntime)
-      .timeFrom(windows.week)
-      .decimals(1)
-      .min(0)
-      .max(1)
-      .thresholds(
-        thresholdSteps([
-          { value: null, color: "red" },
-          { value: thresholds.uptime.orange, color: "orange" },
-          { value: thresholds.uptime.green, color: "green" },
-        ]),
-      ),
+      .timeFrom(windows.week),
     [target(fractionUp(up, "$__range", { scraperDowntimeIsDowntime: countScraperDowntime }), "Uptime")],
   );
 
