@@ -95,24 +95,11 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
   }));
   builder.targets(targets.map((target) => dataquery(target)));
   const units = unitSettings(title, builder.build().fieldConfig, targets);
-  if (units.unit !== undefined) unitFirst(builder.unit(units.unit));
+  if (units.unit !== undefined) builder.unit(units.unit);
   if (units.overrides !== undefined) builder.overrides(units.overrides);
   const text = noDataText(targets);
   if (text !== undefined && builder.build().fieldConfig?.defaults?.noValue === undefined) builder.noValue(text);
   return { title: title ?? "", targets, builder };
-}
-
-/**
- * The unit first among the field defaults (after a panel type's `custom` block), where the SDK's unit()
- * puts it when a panel sets it before anything else, so the file reads as if the panel had. Only the
- * order of keys changes, in the state the SDK's build() hands out.
- */
-function unitFirst(builder: PanelBuilder): void {
-  const defaults = builder.build().fieldConfig?.defaults;
-  if (!defaults) return;
-  const { custom, unit, ...rest } = defaults;
-  for (const key of Object.keys(defaults)) delete defaults[key as keyof typeof defaults];
-  Object.assign(defaults, custom === undefined ? { unit, ...rest } : { custom, unit, ...rest });
 }
 
 /**
