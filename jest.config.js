@@ -1,6 +1,9 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
+  // The end-to-end suites spend minutes waiting on real engines (setup's scrapes come a minute apart):
+  // a third worker overlaps that waiting with the other suites on a two-core machine.
+  maxWorkers: 3,
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "test/tsconfig.json" }] },
