@@ -1,13 +1,12 @@
 // Real Prometheus and VictoriaMetrics, each on a free 127.0.0.1 port with a private data dir, loaded
 // with a synthetic history. No mocks: the point is to learn what the real query engines accept.
 
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type RecordedSeries, recordedOpenMetrics, toOpenMetrics, toVictoriaMetricsJsonLines } from "./formats";
 import { durationMs } from "./grafana";
+import { type ProcessGroup, freePort, processGroup, run, terminate, waitUntilReady } from "./processes";
 import type { SyntheticHistory } from "./synthetic";
 import { replayRules } from "./vmalert";
 import { parse, stringify } from "yaml";
@@ -48,7 +47,6 @@ export interface Engines {
 
 const binaries = ["prometheus", "promtool", "victoria-metrics"] as const;
 const installHint = "install them with `apt-get install prometheus victoria-metrics`";
-const readyTimeoutMs = 30_000;
 // promtool cuts blocks at 2h boundaries and re-reads its whole input for every block, so one file
 // a block keeps the backfill linear instead of quadratic in the history's length.
 const blockMs = 2 * 3_600_000;
@@ -56,18 +54,12 @@ const importBatchSeries = 64;
 
 export async function startEngines(history: SyntheticHistory): Promise<Engines> {
   requireBinaries();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "akkoma-engines-"));
-  const processes: ChildProcess[] = [];
-  const killOnExit = () => processes.forEach((child) => child.kill("SIGKILL"));
-  process.once("exit", killOnExit);
-  const stop = once(async () => {
-    await stopAll(processes, root);
-    process.removeListener("exit", killOnExit);
-  });
+  const group = processGroup("akkoma-engines-");
+  const { root, stop } = group;
   // allSettled: when one engine fails, the other must have finished launching before both are stopped.
   const [prometheus, victoriaMetrics] = await Promise.allSettled([
-    startPrometheus(history, root, processes),
-    startVictoriaMetrics(history, root, processes),
+    startPrometheus(history, group),
+    startVictoriaMetrics(history, group),
   ]);
   if (prometheus.status === "rejected" || victoriaMetrics.status === "rejected") {
     await stop();
@@ -192,24 +184,17 @@ export async function startScrapingEngine(
   port: number,
 ): Promise<ScrapingEngine> {
   requireBinaries();
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), "akkoma-scraper-"));
-  const processes: ChildProcess[] = [];
-  const killOnExit = () => processes.forEach((child) => child.kill("SIGKILL"));
-  process.once("exit", killOnExit);
-  const stop = once(async () => {
-    await stopAll(processes, root);
-    process.removeListener("exit", killOnExit);
-  });
+  const { root, launch, stop } = processGroup("akkoma-scraper-");
   const url = `http://127.0.0.1:${port}`;
   const child =
     name === "Prometheus"
-      ? launch("prometheus", root, processes, [
+      ? launch("prometheus", [
           `--config.file=${scrapeConfig}`,
           `--storage.tsdb.path=${path.join(root, "prometheus")}`,
           `--web.listen-address=127.0.0.1:${port}`,
           "--log.level=warn",
         ])
-      : launch("victoria-metrics", root, processes, [
+      : launch("victoria-metrics", [
           `-promscrape.config=${scrapeConfig}`,
           `-storageDataPath=${path.join(root, "victoria-metrics")}`,
           `-httpListenAddr=127.0.0.1:${port}`,
@@ -227,8 +212,7 @@ export async function startScrapingEngine(
 
 async function startPrometheus(
   history: SyntheticHistory,
-  root: string,
-  processes: ChildProcess[],
+  { root, launch }: ProcessGroup,
 ): Promise<RestartablePrometheus> {
   const dataDir = path.join(root, "prometheus");
   await createBlocks(history, path.join(root, "openmetrics"), dataDir);
@@ -248,11 +232,11 @@ async function startPrometheus(
     `--web.listen-address=127.0.0.1:${port}`,
     "--log.level=warn",
   ];
-  let child = launch("prometheus", root, processes, args);
+  let child = launch("prometheus", args);
   await waitUntilReady("Prometheus", child, `${url}/-/ready`, root);
   const restart = async () => {
     await terminate(child);
-    child = launch("prometheus", root, processes, args);
+    child = launch("prometheus", args);
     await waitUntilReady("Prometheus", child, `${url}/-/ready`, root);
   };
   return { engine: { name: "Prometheus", url }, dataDir, restart };
@@ -279,14 +263,10 @@ async function createBlocks(history: SyntheticHistory, inputDir: string, dataDir
   await Promise.all(Array.from({ length: workers }, backfill));
 }
 
-async function startVictoriaMetrics(
-  history: SyntheticHistory,
-  root: string,
-  processes: ChildProcess[],
-): Promise<Engine> {
+async function startVictoriaMetrics(history: SyntheticHistory, { root, launch }: ProcessGroup): Promise<Engine> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = launch("victoria-metrics", root, processes, [
+  const child = launch("victoria-metrics", [
     `-httpListenAddr=127.0.0.1:${port}`,
     `-storageDataPath=${path.join(root, "victoria-metrics")}`,
     // Counts back from now: rows older are refused on import (the bench loads 30 days).
@@ -324,94 +304,6 @@ async function victoriaMetricsTotals(url: string): Promise<QueryTotals> {
   };
 }
 
-function launch(binary: string, root: string, processes: ChildProcess[], args: string[]): ChildProcess {
-  const logFile = path.join(root, `${binary}.log`);
-  const log = fs.openSync(logFile, "a");
-  const child = spawn(binary, args, { cwd: root, stdio: ["ignore", log, log] });
-  fs.closeSync(log);
-  // Surfaces in the startup error's log tail instead of crashing the test run.
-  child.on("error", (error) => fs.appendFileSync(logFile, `could not start ${binary}: ${error.message}\n`));
-  processes.push(child);
-  return child;
-}
-
-function run(binary: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`${binary} ${args.join(" ")} exited with ${code}: ${stderr.trim()}`)),
-    );
-  });
-}
-
-/** Asks the OS for a port nobody listens on; the engine binds it a moment later. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitUntilReady(name: EngineName, child: ChildProcess, readyUrl: string, root: string): Promise<void> {
-  const deadline = Date.now() + readyTimeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(
-        `${name} exited during startup (${child.exitCode ?? child.signalCode}):\n${logTail(root, child)}`,
-      );
-    }
-    try {
-      if ((await fetch(readyUrl)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`${name} was not ready after ${readyTimeoutMs / 1000}s at ${readyUrl}:\n${logTail(root, child)}`);
-}
-
-function logTail(root: string, child: ChildProcess): string {
-  const binary = child.spawnfile;
-  try {
-    return fs
-      .readFileSync(path.join(root, `${binary}.log`), "utf8")
-      .split("\n")
-      .slice(-20)
-      .join("\n");
-  } catch {
-    return `(no log from ${binary})`;
-  }
-}
-
 async function expectOk(response: Response, what: string): Promise<void> {
   if (!response.ok) throw new Error(`${what} failed: HTTP ${response.status} ${await response.text()}`);
 }
-
-async function stopAll(processes: readonly ChildProcess[], root: string): Promise<void> {
-  await Promise.all(processes.map((child) => terminate(child)));
-  fs.rmSync(root, { recursive: true, force: true });
-}
-
-/** SIGTERM, then SIGKILL if the engine has not exited within 10 s. */
-async function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function once(action: () => Promise<void>): () => Promise<void> {
-  let result: Promise<void> | undefined;
-  return () => (result ??= action());
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
