@@ -5,37 +5,20 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
-import { type Relaxation, applyRelaxations } from "../build/schemas/relaxations";
+import { type Relaxation, anyValueRelaxations, applyRelaxations } from "../build/schemas/relaxations";
 
 export const v2Versions = ["dashboardv2beta1", "dashboardv2"] as const;
 export type V2Version = (typeof v2Versions)[number];
 
-const anyValue = "`_` (any) in Grafana's CUE";
 const relaxationsOf = (schema: V2Version): Relaxation[] => [
-  {
-    schema,
-    pointer: "/definitions/MatcherConfig/properties/options",
-    from: {
-      type: "object",
-      additionalProperties: {},
-      description: "The matcher options. This is specific to the matcher implementation.",
-    },
-    to: { description: "The matcher options. This is specific to the matcher implementation." },
-    reason: `${anyValue}; the byName and byRegexp matchers take a string (v1beta1_to_v2alpha1.go copies it as is)`,
-  },
-  {
-    schema,
-    pointer: "/definitions/DynamicConfigValue/properties/value",
-    from: { type: "object", additionalProperties: {} },
-    to: {},
-    reason: `${anyValue}; override values are scalars too (unit, min, displayName...), copied as they are`,
-  },
+  ...anyValueRelaxations(schema),
   {
     schema,
     pointer: "/definitions/AnnotationQuerySpec/properties/legacyOptions/additionalProperties",
     from: { type: "object", additionalProperties: {} },
     to: {},
-    reason: `${anyValue} (\`[string]: _\`); the converter puts an annotation's own strings and booleans there`,
+    reason:
+      "`_` (any) in Grafana's CUE (`[string]: _`); the converter puts an annotation's own strings and booleans there",
   },
 ];
 

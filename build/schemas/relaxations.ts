@@ -16,12 +16,15 @@ export interface Relaxation {
   reason: string;
 }
 
-// cog renders CUE's `_` (any value) as "an object with any properties".
-// Deliberately not relaxed: a legend without `calcs`. Grafana 12.1 exports state-timeline legends without it
-// and fills it in on load, but the SDK always writes it, so requiring it costs nothing.
-export const relaxations: readonly Relaxation[] = [
+const anyValue = "`_` (any) in Grafana's CUE";
+
+/**
+ * cog renders CUE's `_` (any value) as "an object with any properties"; what Grafana writes there (and
+ * its v1 -> v2 converter copies as is) are strings and scalars. The same in every dashboard schema.
+ */
+export const anyValueRelaxations = (schema: string): Relaxation[] => [
   {
-    schema: "dashboard",
+    schema,
     pointer: "/definitions/MatcherConfig/properties/options",
     from: {
       type: "object",
@@ -29,16 +32,20 @@ export const relaxations: readonly Relaxation[] = [
       description: "The matcher options. This is specific to the matcher implementation.",
     },
     to: { description: "The matcher options. This is specific to the matcher implementation." },
-    reason: "`_` (any) in Grafana's CUE; the byName, byRegexp and byFrameRefID matchers Grafana writes take a string",
+    reason: `${anyValue}; the byName, byRegexp and byFrameRefID matchers Grafana writes take a string`,
   },
   {
-    schema: "dashboard",
+    schema,
     pointer: "/definitions/DynamicConfigValue/properties/value",
     from: { type: "object", additionalProperties: {} },
     to: {},
-    reason: "`_` (any) in Grafana's CUE; Grafana writes scalar override values (unit, min, decimals, displayName...)",
+    reason: `${anyValue}; Grafana writes scalar override values (unit, min, decimals, displayName...)`,
   },
 ];
+
+// Deliberately not relaxed: a legend without `calcs`. Grafana 12.1 exports state-timeline legends without it
+// and fills it in on load, but the SDK always writes it, so requiring it costs nothing.
+export const relaxations: readonly Relaxation[] = anyValueRelaxations("dashboard");
 
 /** Applies `patches` in place to the schemas they name. */
 export function applyRelaxations(schemas: Record<string, object>, patches: readonly Relaxation[]): void {
