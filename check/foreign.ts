@@ -2,40 +2,16 @@
 // scrape. Rules checked together with a dashboard make the series they record available to it.
 import { DashboardError } from "../errors";
 import type { Metric } from "../queries/catalogue";
-import { type Exported, exportedByExposition, exportedByTelemetry } from "./compare";
 import { type QueryReader, readDashboardFile } from "./dashboard-file";
-import { parseExposition } from "./exposition";
 import { judge, judgementLines } from "./judge";
 import type { Verdict } from "./report";
 import { readRulesFile } from "./rules-file";
-import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "./sources";
-import { readTelemetry } from "./telemetry";
+import type { Source } from "./run";
+import { type ReadLimits, readSource } from "./sources";
 
 export interface ForeignFiles {
   readonly dashboard?: string;
   readonly rules?: string;
-}
-
-/** What a source exports, and its name for messages. */
-export interface Source {
-  readonly shown: string;
-  readonly exported: Exported;
-  readonly scrape: boolean;
-}
-
-export async function telemetrySource(path: string, limits: ReadLimits): Promise<Source> {
-  const text = await readSource(path, "--telemetry expects Akkoma's lib/pleroma/web/telemetry.ex", limits);
-  const telemetry = readTelemetry(text, path === "-" ? "standard input" : path);
-  return { shown: telemetry.file, exported: exportedByTelemetry(telemetry), scrape: false };
-}
-
-export async function scrapeSource(source: string, options: FetchOptions): Promise<Source> {
-  const url = isUrl(source);
-  const text = url
-    ? await fetchExposition(source, options)
-    : await readSource(source, "--metrics expects a saved scrape of /api/v1/akkoma/metrics or an http(s) URL", options);
-  const shown = url ? redactUrl(source) : source === "-" ? "standard input" : source;
-  return { shown, exported: exportedByExposition(parseExposition(text, shown)), scrape: true };
 }
 
 /** Judges the files against one source: each file's problems, then its verdict. */

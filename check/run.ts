@@ -3,13 +3,49 @@
 // throws DashboardError; the caller prints.
 import type { Metric } from "../queries/catalogue";
 import type { Reader } from "../queries/query";
-import { type Finding, compare, describeFinding, exportedByExposition, exportedByTelemetry, needs } from "./compare";
+import {
+  type Exported,
+  type Finding,
+  compare,
+  describeFinding,
+  exportedByExposition,
+  exportedByTelemetry,
+  needs,
+} from "./compare";
 import { parseExposition } from "./exposition";
 import { type Verdict, describeTelemetryFinding, verdict } from "./report";
 import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "./sources";
-import { readTelemetry } from "./telemetry";
+import { type TelemetryReport, readTelemetry } from "./telemetry";
 
 export type ReadOptions = ReadLimits;
+
+/** What a source exports, and its name for messages. */
+export interface Source {
+  readonly shown: string;
+  readonly exported: Exported;
+  readonly scrape: boolean;
+}
+
+async function telemetryAt(path: string, limits: ReadLimits): Promise<TelemetryReport> {
+  const text = await readSource(path, "--telemetry expects Akkoma's lib/pleroma/web/telemetry.ex", limits);
+  return readTelemetry(text, path === "-" ? "standard input" : path);
+}
+
+/** What Akkoma's telemetry.ex (a path, or `-` for standard input) exports. */
+export async function telemetrySource(path: string, limits: ReadLimits): Promise<Source> {
+  const telemetry = await telemetryAt(path, limits);
+  return { shown: telemetry.file, exported: exportedByTelemetry(telemetry), scrape: false };
+}
+
+/** What a saved scrape (a path, or `-` for standard input) or a live instance's URL exports. */
+export async function scrapeSource(source: string, options: FetchOptions): Promise<Source> {
+  const url = isUrl(source);
+  const text = url
+    ? await fetchExposition(source, options)
+    : await readSource(source, "--metrics expects a saved scrape of /api/v1/akkoma/metrics or an http(s) URL", options);
+  const shown = url ? redactUrl(source) : source === "-" ? "standard input" : source;
+  return { shown, exported: exportedByExposition(parseExposition(text, shown)), scrape: true };
+}
 
 /** Checks Akkoma's telemetry.ex (a path, or `-` for standard input). */
 export async function checkTelemetry(
@@ -18,8 +54,7 @@ export async function checkTelemetry(
   readers: readonly Reader[],
   options: ReadOptions,
 ): Promise<Verdict> {
-  const source = await readSource(path, "--telemetry expects Akkoma's lib/pleroma/web/telemetry.ex", options);
-  const telemetry = readTelemetry(source, path === "-" ? "standard input" : path);
+  const telemetry = await telemetryAt(path, options);
   const file = telemetry.file;
   const notes: string[] = [];
   if (telemetry.exporters.length === 0) {
@@ -49,12 +84,7 @@ export async function checkScrape(
   readers: readonly Reader[],
   options: FetchOptions,
 ): Promise<Verdict> {
-  const url = isUrl(source);
-  const text = url
-    ? await fetchExposition(source, options)
-    : await readSource(source, "--metrics expects a saved scrape of /api/v1/akkoma/metrics or an http(s) URL", options);
-  const shown = url ? redactUrl(source) : source === "-" ? "standard input" : source;
-  const exported = exportedByExposition(parseExposition(text, shown));
+  const { shown, exported } = await scrapeSource(source, options);
   const comparison = compare(needs(catalogue, readers), exported, { lazyMayBeAbsent: true });
   return verdict(shown, comparison, describeFinding, (finding) => finding.kind === "unverifiable");
 }

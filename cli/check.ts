@@ -10,9 +10,9 @@ import { alertReaders } from "../alerts/reads";
 import { annotationReaders } from "../dashboards/annotations";
 import { panelReaders } from "../dashboards/reads";
 import type { Reader } from "../queries/query";
-import { checkScrape, checkTelemetry } from "../check/run";
+import { checkScrape, checkTelemetry, scrapeSource, telemetrySource } from "../check/run";
 import { dependencies, dependencyLines } from "../check/dependencies";
-import { checkForeign, scrapeSource, telemetrySource } from "../check/foreign";
+import { checkForeign } from "../check/foreign";
 import {
   defaultMaxMiB,
   defaultTimeoutSeconds,
