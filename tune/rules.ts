@@ -6,7 +6,7 @@
 import { type AlertName, type AlertOptions, akkomaAlertSet, alertDefaults } from "../alerts/akkoma";
 import { type SloOptions, federationSloSet } from "../alerts/slo";
 import { alerts as alertSettings, federationSlo } from "../config";
-import type { DeploymentValues } from "../deploy/values";
+import { type DeploymentValues, renderValuesOf } from "../deploy/values";
 import { durationMs } from "./replay";
 
 export interface ReplayedRule {
@@ -22,16 +22,12 @@ export interface ReplayedRule {
   readonly threshold?: number;
 }
 
-/** What a values file says about the rules: job, selector, labels, tuning, dead-instance reasons, objective. */
+/** What a values file says about the rules, as a render reads it: job, selector, labels, tuning, dead-instance reasons, objective. */
 function ruleOptionsOf(values: DeploymentValues = {}): AlertOptions & { slo: SloOptions } {
-  const options: AlertOptions = {
-    ...(values.job === undefined ? {} : { job: values.job }),
-    ...(values.selector === undefined ? {} : { target: values.selector }),
-    ...(values.alerts === undefined ? {} : { tuning: values.alerts }),
-    ...(values.alertLabels === undefined ? {} : { labels: values.alertLabels }),
-    ...(values.deadInstanceReasons === undefined ? {} : { deadInstanceReasons: values.deadInstanceReasons }),
-  };
-  return { ...options, slo: { ...options, ...values.federationSlo } };
+  const { job, rules = {} } = renderValuesOf(values);
+  const { slo, grafanaBaseUrl: _links, ...alerting } = rules;
+  const options: AlertOptions = { ...alerting, job };
+  return { ...options, slo: { ...options, ...slo } };
 }
 
 /** Every alert the values render, in rule-file order. */
