@@ -2,14 +2,17 @@
 // SDK: our dashboard (or its sections' panels, their SDK builders to place in yours), our alert rules, and the
 // catalogue of Akkoma's metrics the queries are built from. What counts as a breaking change: CHANGELOG.md.
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
+import type { AlertOptions } from "./alerts/akkoma";
 import {
   type PrometheusRuleFile,
+  type RecordingRuleEntry,
   type RuleOptions,
   alertRules as linkedAlertRules,
-  recordingRules,
+  recordingRules as recordingRulesFor,
 } from "./alerts/prometheus";
 import { type DashboardSettings, type Section, akkomaDashboard, sections } from "./dashboards/akkoma";
 import { panelLinks } from "./dashboards/links";
+import { dashboardRecordings } from "./dashboards/recorded";
 import type { DeclaredPanel, Target } from "./panels/panel";
 import { type Metric, catalogue } from "./queries/catalogue";
 
@@ -38,5 +41,9 @@ export function alertRules({
   return linkedAlertRules({ ...options, links: panelLinks(dashboard(settings)) });
 }
 
-/** The recording rule file as an object (the same options as the alerts, less the links'). */
-export { recordingRules };
+/**
+ * The recording rule file as an object, as `build` writes it: what the alerts read, and what the dashboard
+ * over recorded series reads (the same options as the alerts, less the links').
+ */
+export const recordingRules = (options: AlertOptions = {}): PrometheusRuleFile<RecordingRuleEntry> =>
+  recordingRulesFor(options, dashboardRecordings(sections().flatMap((section) => section.panels)));

@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type InstalledPackage, healthyScrape, packAndInstall } from "../harness/installed-package";
-import { dashboard as settings } from "../config";
+import { parse } from "yaml";
+import { dashboard as settings, outputs } from "../config";
 import { projectRoot } from "./support/build";
 import { referenceDashboard } from "./check/foreign-fixtures";
 
@@ -72,6 +73,15 @@ describe("the packed package, installed into an empty folder", () => {
 console.log(JSON.stringify([lib.dashboard().uid, lib.alertRules().groups[0].rules.length > 0, lib.recordingRules().groups[0].rules.length > 0, lib.catalogue.length > 0]));`;
     const result = spawnSync(process.execPath, ["-e", program], { cwd: installed.app, encoding: "utf8" });
     expect(JSON.parse(result.stdout)).toEqual([settings.uid, true, true, true]);
+    // The recording rules are the file build writes: the alerts' and the recorded dashboard's.
+    const recordings = spawnSync(
+      process.execPath,
+      ["-e", 'console.log(JSON.stringify(require("akkoma-dashboards").recordingRules()))'],
+      { cwd: installed.app, encoding: "utf8" },
+    );
+    expect(JSON.parse(recordings.stdout)).toEqual(
+      parse(readFileSync(join(projectRoot, outputs.recordingRules), "utf8")),
+    );
 
     const typed = join(installed.app, "typed.ts");
     writeFileSync(
