@@ -283,6 +283,11 @@ export const kubernetes = {
   tokenSecret: { name: "akkoma-metrics-token", key: "token" },
   /** Which Grafana instances the Grafana Operator loads the dashboard into (their labels). */
   grafanaInstanceLabels: { dashboards: "grafana" },
+  /**
+   * The folder the Grafana Operator files the dashboard in (by title, made if missing) when the values name no
+   * folder uid: without one it files it under the namespace's name. The provisioning file's folder, too.
+   */
+  grafanaFolder: provider.folder,
   /** A ConfigMap or Secret (and so an object in etcd) holds at most this much. */
   maxResourceBytes: 1024 * 1024,
 } as const;

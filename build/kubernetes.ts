@@ -31,6 +31,8 @@ export interface KubernetesInputs {
   readonly jobLabel: string;
   /** Resource names (default: the config's). */
   readonly name?: string;
+  /** The values' Grafana folder uid (an existing folder); left out, the folder titled as the config says. */
+  readonly folderUid?: string;
 }
 
 const resource = (crd: Crd, name: string, spec: object) => ({
@@ -83,6 +85,8 @@ export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind:
       grafanaDashboardCrd,
       resource(grafanaDashboardCrd, name, {
         instanceSelector: { matchLabels: { ...settings.grafanaInstanceLabels } },
+        // The CRD's rules allow `folder` or `folderUID`, never both.
+        ...(inputs.folderUid === undefined ? { folder: settings.grafanaFolder } : { folderUID: inputs.folderUid }),
         json: inputs.dashboardJson,
       }),
     ],

@@ -64,10 +64,15 @@ function refuseViolations(violations: readonly SchemaViolation[]): void {
 }
 
 /** The Kubernetes forms of the rules, the scrape and the dashboard, one file each in `folder`. */
-function kubernetesResources(folder: string, dashboardJson: string, rendering: RuleRendering & { name?: string }) {
+function kubernetesResources(
+  folder: string,
+  dashboardJson: string,
+  rendering: RuleRendering & { name?: string; folderUid?: string },
+) {
   return kubernetesFiles({
     ...ruleGroups(rendering),
     name: rendering.name,
+    folderUid: rendering.folderUid,
     dashboardJson,
     job: rendering.job ?? alertSettings.job,
     jobLabel: rendering.target?.jobLabel ?? scrapeLabels.job,
@@ -163,7 +168,7 @@ export async function buildAllFiles(): Promise<Written[]> {
 export interface RenderOptions {
   /** File to write (the dashboard alone); `out/rendered/<uid>.json` and its rules when left out. */
   readonly out?: string;
-  /** The folder's uid, for the HTTP API body. */
+  /** The folder's uid, for the HTTP API body and the GrafanaDashboard. */
   readonly folder?: string;
   /** Write the HTTP API's request body around the dashboard instead of the dashboard alone. */
   readonly apiBody?: boolean;
@@ -235,6 +240,7 @@ export async function renderDashboardFile(
       ...kubernetesResources(`${base}.kubernetes`, await formatJson(dashboard), {
         ...rendering,
         name: values.uid ?? settings.uid,
+        folderUid: options.folder,
       }),
     ],
     true,

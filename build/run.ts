@@ -34,8 +34,11 @@ export async function runBuild(request: BuildRequest): Promise<string[]> {
     apiBody: request.apiBody,
   });
   const notes = [
-    ...(request.flags.folder !== undefined && !request.apiBody
-      ? [`note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body); set Terraform's folder itself`]
+    ...(request.flags.folder !== undefined && !request.apiBody && request.out !== undefined
+      ? [
+          `note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body), and without --out into ` +
+            "the GrafanaDashboard; set Terraform's folder itself",
+        ]
       : []),
     ...(request.out === undefined && settings.datasourceUid === undefined
       ? [

@@ -83,3 +83,18 @@ it("a field the operator does not know, or of the wrong type, is refused naming 
     /\/spec\/endpoints\/0\/interval: must be string/,
   );
 });
+
+// Without a folder the grafana-operator files the dashboard under the namespace's name.
+it("the GrafanaDashboard names its folder: by title, or the values' folder uid, never both", async () => {
+  const spec = (folderUid?: string) =>
+    resource(
+      kubernetesFiles({ ...ruleGroups(), dashboardJson: "{}", job: "akkoma", jobLabel: "job", folderUid }),
+      "GrafanaDashboard",
+    ).spec;
+  expect(resource(await render(), "GrafanaDashboard").spec).toMatchObject({ folder: settings.grafanaFolder });
+  expect(settings.grafanaFolder).toBe("Akkoma");
+  expect(spec("akkoma-folder")).toMatchObject({ folderUID: "akkoma-folder" });
+  // The CRD's CEL rules (x-kubernetes-validations), which its JSON schema alone does not check.
+  expect(spec("akkoma-folder")).not.toHaveProperty("folder");
+  expect(spec()).not.toHaveProperty("folderUID");
+});

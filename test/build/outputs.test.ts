@@ -198,7 +198,7 @@ describe("akkoma-dashboards build with deployment values", () => {
       `${base}.slo-rules.yml`,
     ];
     try {
-      const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm"]);
+      const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm", "--folder", "f-1"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
@@ -212,6 +212,7 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(read(files[3]!)).not.toContain('job="akkoma"');
       expect(read(files[4]!)).toContain('job="social"');
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
+      expect(parse(read(`${base}.kubernetes/grafana-dashboard.yaml`)).spec.folderUID).toBe("f-1");
       expect(read(files[1]!)).toContain('job="social"');
       expect(read(files[1]!)).not.toContain('job="akkoma"');
       const grafana = JSON.parse(read(files[2]!)) as {
