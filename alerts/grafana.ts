@@ -4,17 +4,20 @@ import { createHash } from "node:crypto";
 import * as alerting from "@grafana/grafana-foundation-sdk/alerting";
 import * as expr from "@grafana/grafana-foundation-sdk/expr";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
-import { alerts as settings } from "../config";
+import { alerts as settings, federationSlo } from "../config";
 import { DashboardError } from "../errors";
 import { type AlertDefinition, type ValueText, akkomaAlerts } from "./akkoma";
 import { type PanelLinks, runbookUrl } from "./links";
 import type { RuleOptions } from "./prometheus";
+import { type SloOptions, federationSloAlerts } from "./slo";
 
 export interface GrafanaRuleOptions extends RuleOptions {
   /** Uid of the Prometheus (or VictoriaMetrics) data source in Grafana: the user's, never a guess. */
   datasourceUid: string;
   /** The dashboard panel of each alert. */
   links: PanelLinks;
+  /** The federation delivery objective, whose alerts get a group of their own as in the Prometheus files. */
+  slo?: Pick<SloOptions, "objective" | "enabled">;
 }
 
 /**
@@ -117,12 +120,27 @@ export function grafanaAlertRules(options: GrafanaRuleOptions): GrafanaAlertFile
   }
   const job = options.job ?? settings.job;
   const runbookBaseUrl = options.runbookBaseUrl ?? settings.runbookBaseUrl;
-  const rules = akkomaAlerts({ ...options, job }).map((alert) => {
+  const provisioned = (alert: AlertDefinition): ProvisionedRule => {
     const { dashboardUid, panelId } = options.links(alert);
     const resolved = { job, runbookBaseUrl, datasourceUid: options.datasourceUid, dashboardUid };
     const { folderUID: _folder, ruleGroup: _group, orgID: _org, ...rule } = grafanaRule(alert, resolved);
     return { ...rule, dashboardUid, panelId };
-  });
+  };
   const { orgId, folder } = settings.grafana;
-  return { apiVersion: 1, groups: [{ orgId, name: settings.group, folder, interval: settings.interval, rules }] };
+  const group = (name: string, alerts: AlertDefinition[]) => ({
+    orgId,
+    name,
+    folder,
+    interval: settings.interval,
+    rules: alerts.map(provisioned),
+  });
+  // A Grafana-only admin has no other budget alerts: every alert of the Prometheus files is here too.
+  const slo = federationSloAlerts({ ...options, ...options.slo, job });
+  return {
+    apiVersion: 1,
+    groups: [
+      group(settings.group, akkomaAlerts({ ...options, job })),
+      ...(slo.length > 0 ? [group(federationSlo.group, slo)] : []),
+    ],
+  };
 }

@@ -4,6 +4,7 @@ import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard
 import { akkomaAlerts } from "../../alerts/akkoma";
 import { type GrafanaAlertFile, grafanaAlertRules, ruleUid } from "../../alerts/grafana";
 import { alertRules } from "../../alerts/prometheus";
+import { federationSloAlerts } from "../../alerts/slo";
 import { grafanaRulesFile } from "../../build/rules";
 import { validateAlertRules } from "../../build/validate";
 import { akkomaDashboard } from "../../dashboards/akkoma";
@@ -53,6 +54,14 @@ it("each rule queries the Prometheus alert's raw form (no recorded series) and f
     expect(rule.for).toBe(prometheus[i]!.for);
     expect(rule.noDataState).toBe("OK");
   });
+});
+
+it("the objective's burn-rate rules come in a group of their own, querying their raw form", () => {
+  const [, slo] = file().groups;
+  const raw = federationSloAlerts().map((alert) => alert.condition.toString());
+  expect(slo?.rules.map((rule) => (rule.data[0]?.model as unknown as { expr: string }).expr)).toEqual(raw);
+  expect(raw.filter((expr) => /[a-z_]+:[a-z_]/.test(expr))).toEqual([]);
+  expect(grafanaAlertRules({ links, datasourceUid, slo: { enabled: false } }).groups).toHaveLength(1);
 });
 
 it("each rule links to its panel by the dashboard's own ids", () => {

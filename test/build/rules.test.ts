@@ -1,0 +1,61 @@
+// Every form the rules are written in holds the same alerts: the Prometheus files, Grafana's provisioning
+// file, PrometheusRule and VMRule. An alert missing from one form leaves the admins who load that form
+// without it, and nothing else would say so.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { alertNames } from "../../alerts/akkoma";
+import { kubernetesFiles } from "../../build/kubernetes";
+import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, ruleGroups, sloRulesFile } from "../../build/rules";
+import { federationSlo, outputs } from "../../config";
+import { projectRoot } from "../support/build";
+
+type Groups = { groups: { rules: { alert?: string; title?: string }[] }[] };
+const alertsIn = (file: Groups) =>
+  file.groups.flatMap((group) => group.rules.flatMap((rule) => rule.alert ?? rule.title ?? [])).sort();
+const datasourceUid = "P1809F7CD0C75ACF3";
+
+/** Each form's alert names, as build renders them with these values. */
+async function forms(rendering: RuleRendering): Promise<Record<string, string[]>> {
+  const resources = kubernetesFiles({ ...ruleGroups(rendering), dashboardJson: "{}", job: "akkoma", jobLabel: "job" });
+  const resource = (kind: string) => parse(resources.find((file) => file.kind === kind)!.content).spec as Groups;
+  return {
+    "Prometheus files": alertsIn({
+      groups: [...parse(prometheusRulesFile(rendering)).groups, ...parse(sloRulesFile(rendering)).groups],
+    }),
+    "Grafana-managed rules": alertsIn(JSON.parse(await grafanaRulesFile({ ...rendering, datasourceUid }))),
+    PrometheusRule: alertsIn(resource("PrometheusRule")),
+    VMRule: alertsIn(resource("VMRule")),
+  };
+}
+
+const burnAlerts = [federationSlo.fastBurn.name, federationSlo.slowBurn.name];
+const renderings: [string, RuleRendering, string[]][] = [
+  ["the defaults", {}, [...alertNames, ...burnAlerts]],
+  ["the objective turned off", { slo: { enabled: false } }, [...alertNames]],
+  ["an alert turned off", { tuning: { AkkomaDown: { enabled: false } } }, [...alertNames, ...burnAlerts]],
+];
+
+it.each(renderings)("with %s, every form holds the same alerts", async (_, rendering, expected) => {
+  const wanted = expected.filter(
+    (name) => rendering.tuning?.[name as keyof typeof rendering.tuning]?.enabled !== false,
+  );
+  for (const [form, names] of Object.entries(await forms(rendering))) {
+    expect({ form, names }).toEqual({ form, names: [...wanted].sort() });
+  }
+});
+
+it("the committed rule files and resources hold every alert the Grafana-managed rules hold", async () => {
+  const read = (file: string) => parse(readFileSync(join(projectRoot, file), "utf8"));
+  const grafana = alertsIn(JSON.parse(await grafanaRulesFile({ datasourceUid })));
+  expect(grafana).toEqual(expect.arrayContaining(burnAlerts));
+  expect(alertsIn({ groups: [...read(outputs.prometheusRules).groups, ...read(outputs.sloRules).groups] })).toEqual(
+    grafana,
+  );
+  for (const file of ["prometheus-rule.yaml", "vmrule.yaml"]) {
+    expect({ file, names: alertsIn(read(join(outputs.kubernetesFolder, file)).spec) }).toEqual({
+      file,
+      names: grafana,
+    });
+  }
+});
