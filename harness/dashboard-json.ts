@@ -18,6 +18,7 @@ export interface PanelJson {
   id?: number;
   type: string;
   title?: string;
+  pluginVersion?: string;
   timeFrom?: string;
   timeShift?: string;
   interval?: string;

@@ -10,6 +10,7 @@ import {
   getFieldDisplayValues,
 } from "@grafana/data";
 import { configuredFrames, theme, valueField } from "./frames";
+import { type GaugeLook, type LoadPath, gaugeLook, loadPaths } from "./gauges";
 import type { DashboardLoad, PanelResult } from "./results";
 
 /** One value as drawn: a gauge's or bar's number, or one point of a time series or timeline. */
@@ -38,6 +39,8 @@ export interface PanelDisplay {
   /** The unit Grafana formatted each series with, by its name. */
   readonly units: ReadonlyMap<string, string | undefined>;
   readonly values: readonly ShownValue[];
+  /** Gauges and bar gauges: the options each way of loading the dashboard draws them with. */
+  readonly looks?: Readonly<Record<LoadPath, GaugeLook>>;
 }
 
 // Grafana's palette by hex code, so a test reads "green" rather than "#73BF69".
@@ -57,10 +60,18 @@ export function displayPanel(panel: PanelResult): PanelDisplay {
   const units = new Map(
     frames.map((frame) => [getFieldDisplayName(valueField(frame), frame, frames), valueField(frame).config.unit]),
   );
-  const values = singleValuePanels.has(panel.type)
-    ? singleValues(panel, frames, source)
-    : frames.flatMap((frame) => seriesValues(frame, frames));
-  return { title: panel.title, type: panel.type, units, values };
+  const single = singleValuePanels.has(panel.type);
+  const values = single ? singleValues(panel, frames, source) : frames.flatMap((frame) => seriesValues(frame, frames));
+  const looks = single
+    ? (Object.fromEntries(loadPaths.map((path) => [path, gaugeLook(path, panel)])) as Record<LoadPath, GaugeLook>)
+    : undefined;
+  return {
+    title: panel.title,
+    type: panel.type,
+    units,
+    values,
+    ...(looks ? { looks } : {}),
+  };
 }
 
 const shown = (display: DisplayValue) => ({

@@ -164,6 +164,7 @@ async function loadPanel(
     id: panel.id,
     title: panel.title ?? "",
     type: panel.type,
+    ...(panel.pluginVersion === undefined ? {} : { pluginVersion: panel.pluginVersion }),
     range,
     fieldConfig: panel.fieldConfig ?? {},
     options: panel.options ?? {},

@@ -40,6 +40,8 @@ export interface PanelResult {
   readonly id: number | undefined;
   readonly title: string;
   readonly type: string;
+  /** The panel plugin version the JSON says it was saved with; Grafana's migrations read it. */
+  readonly pluginVersion?: string;
   /** Units, ranges, colours and overrides: what Grafana's display code applies to the frames. */
   readonly fieldConfig: FieldConfigJson;
   /** The panel plugin's options (reduceOptions and the like), as the JSON holds them. */

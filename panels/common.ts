@@ -70,13 +70,37 @@ export const stackedTimeseries = (title: string, width: number, height: number):
     new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"),
   );
 
+/**
+ * The panel plugin version gauges and bar gauges are written for. Grafana 13's gauge migration
+ * (public/app/plugins/panel/gauge/migrations.ts, shouldMigrateGauge) reads a missing version as 8 and turns
+ * the threshold ring off, while the v2 conversion turns it into "", which skips the migration: one file,
+ * two looks. From 13 on it is skipped on both paths; Grafana 12 has no version-gated gauge migration.
+ */
+export const singleValuePluginVersion = "13.0.0";
+
+/** The SDK's gauge and bar gauge builders cannot set `pluginVersion` (dashboard.PanelBuilder can). */
+class VersionedGaugeBuilder extends GaugeBuilder {
+  constructor() {
+    super();
+    this.internal.pluginVersion = singleValuePluginVersion;
+  }
+}
+class VersionedBarGaugeBuilder extends BarGaugeBuilder {
+  constructor() {
+    super();
+    this.internal.pluginVersion = singleValuePluginVersion;
+  }
+}
+
 export const gauge = (title: string, width: number, height: number): GaugeBuilder =>
-  new GaugeBuilder()
+  new VersionedGaugeBuilder()
     .title(title)
     .datasource(datasource)
     .span(width)
     .height(height)
     .reduceOptions(lastValue())
+    // Said, not left to the default: the migration keeps the ring only where the JSON says thresholds.
+    .colorScheme(thresholdColours())
     .showThresholdMarkers(true)
     .showThresholdLabels(false);
 
@@ -100,7 +124,7 @@ export const shareGauge = (
     );
 
 export const barGauge = (title: string, width: number, height: number): BarGaugeBuilder =>
-  new BarGaugeBuilder()
+  new VersionedBarGaugeBuilder()
     .title(title)
     .datasource(datasource)
     .span(width)

@@ -16,7 +16,9 @@ const rowsOf = (panels: Obj[]) => panels.filter((p) => p.type === "row");
 const strip = ({ refId: _r, hide: _h, datasource: _d, ...spec }: Obj) => spec;
 
 /** v1 panel keys the v2 panel carries, and those whose value means nothing to v2 (so dropping them changes nothing). */
-const carriedPanelKeys = new Set(["id", "type", "title", "description", "options", "fieldConfig", "targets"]);
+const carriedPanelKeys = new Set([
+  ...["id", "type", "pluginVersion", "title", "description", "options", "fieldConfig", "targets"],
+]);
 const queryOptionKeys = ["timeFrom", "timeShift", "interval", "maxDataPoints"] as const;
 const meaninglessPanelValues: Record<string, (panel: Obj) => boolean> = {
   datasource: () => true, // copied onto every query, checked there
@@ -86,12 +88,15 @@ describe.each(files)("%s, converted to Grafana's v2 schema", (_, load) => {
     expect(lost).toEqual([]);
   });
 
-  it("keeps each panel's title, type, options, field config defaults and overrides as they are", () => {
+  it("keeps each panel's title, type, plugin version, options, field config defaults and overrides as they are", () => {
     for (const panel of panelsIn<Obj>(v1.panels)) {
       const spec = element(panel);
-      expect({ title: panel.title, got: [spec.title, spec.description, spec.vizConfig.group] }).toEqual({
+      expect({
         title: panel.title,
-        got: [panel.title, panel.description ?? "", panel.type],
+        got: [spec.title, spec.description, spec.vizConfig.group, spec.vizConfig.version],
+      }).toEqual({
+        title: panel.title,
+        got: [panel.title, panel.description ?? "", panel.type, panel.pluginVersion ?? ""],
       });
       expect({ title: panel.title, ...spec.vizConfig.spec }).toEqual({
         title: panel.title,
