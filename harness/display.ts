@@ -41,6 +41,15 @@ export interface PanelDisplay {
   readonly values: readonly ShownValue[];
   /** Gauges and bar gauges: the options each way of loading the dashboard draws them with. */
   readonly looks?: Readonly<Record<LoadPath, GaugeLook>>;
+  /** Time series drawing their thresholds as lines: the y scale, and each line, drawn only inside it. */
+  readonly yRange?: { readonly min: number; readonly max: number };
+  readonly thresholdLines?: readonly ThresholdLine[];
+}
+
+export interface ThresholdLine {
+  readonly value: number;
+  readonly colour: string;
+  readonly drawn: boolean;
 }
 
 // Grafana's palette by hex code, so a test reads "green" rather than "#73BF69".
@@ -71,6 +80,46 @@ export function displayPanel(panel: PanelResult): PanelDisplay {
     units,
     values,
     ...(looks ? { looks } : {}),
+    ...(panel.type === "timeseries" ? thresholdLines(panel, values) : {}),
+  };
+}
+
+/**
+ * The y scale of a time series and its threshold lines. UPlotScaleBuilder.ts (@grafana/ui) spans the data,
+ * widened to `axisSoftMin`/`axisSoftMax`, cut at `min`/`max`; UPlotThresholds.ts draws each line at its
+ * value on that scale, so one outside it is not seen. (uPlot then rounds the ends out to ticks: this is
+ * the narrowest range it can draw.)
+ */
+function thresholdLines(
+  panel: PanelResult,
+  values: readonly ShownValue[],
+): Pick<PanelDisplay, "yRange" | "thresholdLines"> {
+  const defaults = panel.fieldConfig.defaults ?? {};
+  const custom = (defaults.custom ?? {}) as {
+    thresholdsStyle?: { mode?: string };
+    axisSoftMin?: number;
+    axisSoftMax?: number;
+  };
+  const mode = custom.thresholdsStyle?.mode;
+  if (mode === undefined || mode === "off" || values.length === 0) return {};
+  const numbers = values.map((v) => v.numeric);
+  const hard = defaults as { min?: number; max?: number };
+  const range = {
+    min: hard.min ?? Math.min(...numbers, custom.axisSoftMin ?? Infinity),
+    max: hard.max ?? Math.max(...numbers, custom.axisSoftMax ?? -Infinity),
+  };
+  const steps = (
+    (defaults.thresholds as { steps?: { value: number | null; color: string }[] } | undefined)?.steps ?? []
+  ).filter(
+    (step): step is { value: number; color: string } => typeof step.value === "number" && Number.isFinite(step.value),
+  );
+  return {
+    yRange: range,
+    thresholdLines: steps.map((step) => ({
+      value: step.value,
+      colour: colourName(theme.visualization.getColorByName(step.color)),
+      drawn: step.value >= range.min && step.value <= range.max,
+    })),
   };
 }
 

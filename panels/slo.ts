@@ -43,6 +43,8 @@ export const deliveryBurnRatePanel = ({
           `warns, above ${fastBurn.burnRate} over ${fastBurn.long} (and ${fastBurn.short}) pages.`,
       )
       .min(0)
+      // Grafana draws thresholds only inside the y scale: the paging line stays in view at a normal burn rate.
+      .axisSoftMax(fastBurn.burnRate)
       .thresholds(
         thresholdSteps([
           { value: null, color: "green" },

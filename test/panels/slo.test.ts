@@ -1,0 +1,44 @@
+// The objective's panels as Grafana's display code draws them: the burn rate's warning and paging lines
+// stay in view at a normal burn rate, on every path.
+import { federationSlo } from "../../config";
+import { type JsonObject, convertToV2 } from "../../harness/conversion";
+import type { PanelJson } from "../../harness/dashboard-json";
+import { titles } from "../../panels/titles";
+import { builtPanel, displayWith } from "../support/display";
+
+const hour = 3_600_000;
+const { fastBurn, slowBurn } = federationSlo;
+
+type V2Elements = Record<string, { spec: { vizConfig: { spec: Pick<PanelJson, "fieldConfig" | "options"> } } }>;
+
+/** The panel as Grafana 13 loads it through the v2 conversion: its field config and options from the v2 element. */
+function throughV2(panel: PanelJson): PanelJson {
+  const v2 = convertToV2({ panels: [{ ...panel, id: 1 }] } as unknown as JsonObject);
+  const { fieldConfig, options } = (v2.elements as unknown as V2Elements)["panel-1"]!.spec.vizConfig.spec;
+  return { ...panel, fieldConfig, options };
+}
+
+describe("Delivery Error Budget Burn Rate", () => {
+  const burning = (rate: number) => [
+    { refId: "A", points: [[0, rate] as const, [hour, rate] as const] },
+    { refId: "B", points: [[0, rate / 2] as const, [hour, rate / 2] as const] },
+  ];
+
+  it.each([
+    ["the v1 file", (panel: PanelJson) => panel],
+    ["the v2 conversion", throughV2],
+  ])("draws the warning and paging lines at a normal burn rate, loaded as %s", async (_, load) => {
+    const shown = displayWith(load(await builtPanel(titles.deliveryBurnRate)), burning(0.3));
+    expect(shown.thresholdLines).toEqual([
+      { value: slowBurn.burnRate, colour: "orange", drawn: true },
+      { value: fastBurn.burnRate, colour: "red", drawn: true },
+    ]);
+    expect(shown.yRange).toEqual({ min: 0, max: fastBurn.burnRate });
+  });
+
+  it("grows its scale past the paging line when the burn rate does", async () => {
+    const shown = displayWith(await builtPanel(titles.deliveryBurnRate), burning(40));
+    expect(shown.yRange).toEqual({ min: 0, max: 40 });
+    expect(shown.thresholdLines?.every((line) => line.drawn)).toBe(true);
+  });
+});
