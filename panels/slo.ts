@@ -1,6 +1,7 @@
 // Federation delivery objective: how much of the 30-day error budget is left, and how fast it burns now,
 // against the burn rates at which its alerts warn and page (config's federationSlo).
 import * as common from "@grafana/grafana-foundation-sdk/common";
+import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { deadInstanceReasons, federationSlo } from "../config";
 import { dashboardScope } from "../queries/selectors";
 import { budgetLeft, burnRate, failedDeliveryShare } from "../queries/slo";
@@ -16,6 +17,15 @@ export interface SloSection {
   readonly deadInstanceReasons?: readonly string[];
 }
 
+/** No delivery in the window leaves the budget 0/0: a blank red gauge, unless it says why. */
+const noDeliveries: dashboard.ValueMapping = {
+  type: dashboard.MappingType.SpecialValue,
+  options: {
+    match: dashboard.SpecialValueMatch.NullAndNan,
+    result: { text: "no deliveries", color: "text", index: 0 },
+  },
+};
+
 export const deliveryBudgetPanel = ({
   objective = federationSlo.objective,
   deadInstanceReasons: dead = deadInstanceReasons,
@@ -27,7 +37,8 @@ export const deliveryBudgetPanel = ({
           "the share not yet spent. Deliveries to live servers: PublisherWorker jobs that completed against final " +
           "delivery failures, dead-instance reasons left out.",
       )
-      .timeFrom(period),
+      .timeFrom(period)
+      .mappings([noDeliveries]),
     [target(budgetLeft(failedDeliveryShare(period, dashboardScope, dead), objective), "Budget left")],
   );
 

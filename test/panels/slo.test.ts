@@ -1,5 +1,5 @@
-// The objective's panels as Grafana's display code draws them: the burn rate's warning and paging lines
-// stay in view at a normal burn rate, on every path.
+// The objective's panels as Grafana's display code draws them: an idle instance's budget says why it is
+// empty, and the burn rate's warning and paging lines stay in view at a normal burn rate, on every path.
 import { federationSlo } from "../../config";
 import { type JsonObject, convertToV2 } from "../../harness/conversion";
 import type { PanelJson } from "../../harness/dashboard-json";
@@ -8,6 +8,23 @@ import { builtPanel, displayWith } from "../support/display";
 
 const hour = 3_600_000;
 const { fastBurn, slowBurn } = federationSlo;
+
+describe("Delivery Error Budget Left", () => {
+  it("on an idle instance (0/0: no delivery in the window) reads 'no deliveries', not a blank red gauge", async () => {
+    const panel = await builtPanel(titles.deliveryBudget);
+    for (const idle of [NaN, null]) {
+      const [shown] = displayWith(panel, [{ points: [[hour, idle as number]] }]).values;
+      expect(shown?.text).toBe("no deliveries");
+      expect(shown?.colour).not.toBe("red");
+    }
+  });
+
+  it("shows a budget as a share, red below its orange bar", async () => {
+    const low = federationSlo.budgetLeftBars.orange / 2;
+    const [shown] = displayWith(await builtPanel(titles.deliveryBudget), [{ points: [[hour, low]] }]).values;
+    expect([shown?.text, shown?.colour]).toEqual([`${(low * 100).toFixed(1)}%`, "red"]);
+  });
+});
 
 type V2Elements = Record<string, { spec: { vizConfig: { spec: Pick<PanelJson, "fieldConfig" | "options"> } } }>;
 
