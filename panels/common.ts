@@ -123,6 +123,22 @@ export const shareGauge = (
       ]),
     );
 
+/**
+ * Grafana rounds a share to its decimals, so at 2 decimals 0.99996 reads "100.00%": the shares from the
+ * last step below 1 up to just below 1 read as that step instead (a mapping's range is inclusive).
+ */
+export const neverRoundedUpToWhole = (decimals: number): dashboard.ValueMapping => {
+  const step = 10 ** -decimals;
+  return {
+    type: dashboard.MappingType.RangeToText,
+    options: {
+      from: Number((1 - step / 100).toFixed(decimals + 2)),
+      to: 1 - Number.EPSILON / 2,
+      result: { text: `${(100 - step).toFixed(decimals)}%`, index: 0 },
+    },
+  };
+};
+
 export const barGauge = (title: string, width: number, height: number): BarGaugeBuilder =>
   new VersionedBarGaugeBuilder()
     .title(title)

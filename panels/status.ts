@@ -28,6 +28,7 @@ import {
   barGauge,
   fixedColor,
   gauge,
+  neverRoundedUpToWhole,
   shareGauge,
   stateTimeline,
   thresholdColours,
@@ -125,11 +126,16 @@ export const upTimelinePanel = () =>
     [target(fractionUp(up, "$__rate_interval", { scraperDowntimeIsDowntime: countScraperDowntime }), "Up")],
   );
 
+const uptimeDecimals = 2;
+
 export const uptimeGaugePanel = () =>
   panel(
     shareGauge("Uptime (7 days)", 2, 4, thresholds.uptime)
       .description("Share of successful scrapes over the last 7 days." + scraperDowntime)
-      .timeFrom(windows.week),
+      .timeFrom(windows.week)
+      // One failed scrape in a week is 99.99 %; 100 % means none failed.
+      .decimals(uptimeDecimals)
+      .mappings([neverRoundedUpToWhole(uptimeDecimals)]),
     [target(fractionUp(up, "$__range", { scraperDowntimeIsDowntime: countScraperDowntime }), "Uptime")],
   );
 
