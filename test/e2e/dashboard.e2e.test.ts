@@ -7,6 +7,7 @@ import {
   deadInstanceReasons,
   deadReasonsToggle,
   defaultScrapeJob,
+  federationSlo,
   importInputs,
   importPlaceholder,
   schedulers,
@@ -154,6 +155,14 @@ const statedUnit = (fieldConfig: FieldConfigJson, refId: string) =>
     .flatMap((o) => o.properties ?? [])
     .find((p) => p.id === "unit")?.value ?? fieldConfig.defaults?.unit) as string | undefined;
 
+/** Texts the panel's value mappings put in place of a number (its unit with it, as "99.99%"). */
+const mappedTexts = (fieldConfig: FieldConfigJson) =>
+  new Set(
+    ((fieldConfig.defaults?.mappings ?? []) as { options?: { result?: { text?: string } } }[]).flatMap(
+      (mapping) => mapping.options?.result?.text ?? [],
+    ),
+  );
+
 /** The colour of the highest threshold a value reaches; `steps` are [from, colour] above the base colour. */
 const thresholdColour = (value: number, base: string, steps: readonly (readonly [number, string])[]) =>
   steps.filter(([from]) => value >= from).pop()?.[1] ?? base;
@@ -181,6 +190,7 @@ function describeDisplay(engines: readonly EngineName[], context: E2eContext): v
           .flatMap((panel) => {
             const display = panelOf(load, panel.title);
             return display.values.flatMap((value) => {
+              if (mappedTexts(panel.fieldConfig).has(value.text)) return [];
               const unit = statedUnit(panel.fieldConfig, value.refId);
               const suffix = unit === undefined ? undefined : suffixes[unit];
               const shownUnit = display.units.get(value.name);
@@ -287,6 +297,29 @@ function describeDisplay(engines: readonly EngineName[], context: E2eContext): v
         expect(empty.map(({ panel, v }) => `${panel} / ${described(v)}`)).toEqual([]);
         const offZero = values.filter(({ v }) => v.range?.min !== 0);
         expect(offZero.map(({ panel, v }) => `${panel} / ${described(v)}`)).toEqual([]);
+      }
+    });
+
+    it("every gauge draws its threshold ring on every way Grafana loads the file", () => {
+      for (const { load } of eachShown()) {
+        const gauges = displayOf(load).filter((p) => p.type === "gauge");
+        expect(gauges.length).toBeGreaterThanOrEqual(3);
+        const without = gauges.flatMap((p) =>
+          Object.entries(p.looks ?? {}).flatMap(([path, look]) =>
+            look.thresholdRing ? [] : [`${p.title} on ${path}`],
+          ),
+        );
+        expect(without).toEqual([]);
+      }
+    });
+
+    it("the burn rate draws its warning and paging lines", () => {
+      for (const { load } of eachShown()) {
+        const lines = panelOf(load, titles.deliveryBurnRate).thresholdLines ?? [];
+        expect(lines.map((line) => [line.value, line.drawn])).toEqual([
+          [federationSlo.slowBurn.burnRate, true],
+          [federationSlo.fastBurn.burnRate, true],
+        ]);
       }
     });
 
