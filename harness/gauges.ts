@@ -23,7 +23,7 @@ export interface GaugeLook {
   readonly pluginVersion: string | undefined;
   /** The options after the migration and the plugin's defaults. */
   readonly options: PanelOptionsJson;
-  /** The outer ring of threshold colours around the arc. */
+  /** The outer ring of threshold colours around a gauge's arc (a bar gauge has none). */
   readonly thresholdRing: boolean;
 }
 
@@ -52,7 +52,8 @@ const colourMode = (panel: SavedPanel) =>
 export function gaugeLook(path: LoadPath, panel: SavedPanel): GaugeLook {
   const saved = { ...(panel.options ?? {}) };
   if (panel.type !== "gauge") {
-    // The bar gauge's migration (bargauge/BarGaugeMigrations.ts) only rewrites pre-7 options, on every path.
+    // The bar gauge's migration (bargauge/BarGaugeMigrations.ts: the shared single-stat one) rewrites only
+    // old option formats, on every path; it has no ring.
     return { pluginVersion: panel.pluginVersion, options: saved, thresholdRing: false };
   }
   if (path === "Grafana 12") {
