@@ -20,7 +20,6 @@ import {
   sum,
   sumOverTime,
   topk,
-  unless,
   vect,
   type Builder,
   type Expr,
@@ -222,14 +221,6 @@ export const largest = (k: number, query: Query): Query => combine(sortDesc(topk
 
 /** The `k` largest series at each step. */
 export const top = (k: number, query: Query): Query => compose(query.unit, (expr) => topk(k, expr), query);
-
-/**
- * All but the `k` largest series at each step, as one sum (the legend's "everything else"); 0 where all
- * are among them. Summed from the rest itself, not total minus top: that difference is rounding noise
- * when nothing is left, which Grafana shows as "-3.47e-9 ns".
- */
-export const restBeyondTop = (k: number, query: Query): Query =>
-  compose(query.unit, (expr) => or(sum(unless(expr, topk(k, expr))), mul(sum(expr), n(0))), query);
 
 // promql-builder writes label_replace's string arguments as they are given.
 const quoted = (text: string) => JSON.stringify(text);
