@@ -154,7 +154,7 @@ export const schedulers = 4;
 export const topN = {
   /** Remote host and reason rows of the failed deliveries bar gauge. */
   failedDeliveries: 15,
-  /** Routes of the inbound request panels; the rest are drawn as "other routes". */
+  /** Routes of the inbound request panels, drawn beside the total of all routes. */
   routes: 8,
 } as const;
 
@@ -311,6 +311,8 @@ export const federationSlo = {
     burnRate: 14.4,
     long: "1h",
     short: "5m",
+    /** The burn-rate panel's step for this window: a sixth of it, as the line moves slowly. */
+    panelStep: "10m",
     for: "2m",
     severity: "critical",
   },
@@ -319,6 +321,7 @@ export const federationSlo = {
     burnRate: 6,
     long: "6h",
     short: "30m",
+    panelStep: "1h",
     for: "15m",
     severity: "warning",
   },

@@ -67,8 +67,10 @@ export const deliveryBurnRatePanel = ({
       .overrideByName(`Over ${fastBurn.long}`, [fixedColor("red")])
       .overrideByName(`Over ${slowBurn.long}`, [fixedColor("orange")]),
     [
-      target(burnRate(failedDeliveryShare(fastBurn.long, dashboardScope, dead), objective), `Over ${fastBurn.long}`),
-      target(burnRate(failedDeliveryShare(slowBurn.long, dashboardScope, dead), objective), `Over ${slowBurn.long}`),
+      ...[fastBurn, slowBurn].map(({ long, panelStep }) => ({
+        ...target(burnRate(failedDeliveryShare(long, dashboardScope, dead), objective), `Over ${long}`),
+        minStep: panelStep,
+      })),
     ],
   );
 
