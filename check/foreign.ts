@@ -7,7 +7,7 @@ import { judge, judgementLines } from "./judge";
 import type { Verdict } from "./report";
 import { readRulesFile } from "./rules-file";
 import type { Source } from "./run";
-import { type ReadLimits, readSource } from "./sources";
+import { type ReadLimits, readSource } from "../io/sources";
 
 export interface ForeignFiles {
   readonly dashboard?: string;

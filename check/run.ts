@@ -14,7 +14,7 @@ import {
 } from "./compare";
 import { parseExposition } from "./exposition";
 import { type Verdict, describeTelemetryFinding, verdict } from "./report";
-import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "./sources";
+import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "../io/sources";
 import { type TelemetryReport, readTelemetry } from "./telemetry";
 
 export type ReadOptions = ReadLimits;

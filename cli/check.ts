@@ -13,14 +13,7 @@ import type { Reader } from "../queries/query";
 import { checkScrape, checkTelemetry, scrapeSource, telemetrySource } from "../check/run";
 import { dependencies, dependencyLines } from "../check/dependencies";
 import { checkForeign } from "../check/foreign";
-import {
-  defaultMaxMiB,
-  defaultTimeoutSeconds,
-  isUrl,
-  maxMaxMiB,
-  maxTimeoutSeconds,
-  redactUrls,
-} from "../check/sources";
+import { defaultMaxMiB, defaultTimeoutSeconds, isUrl, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../io/sources";
 import { exitCodes, program, single } from "./flags";
 
 /** Where the handlers write, and what they check against; tests substitute their own. */

@@ -5,7 +5,7 @@ import { createInterface } from "node:readline";
 import type { Argv, CommandModule } from "yargs";
 import { defaultScrapeJob, setup } from "../config";
 import { DashboardError } from "../errors";
-import { maxTimeoutSeconds } from "../check/sources";
+import { maxTimeoutSeconds } from "../io/sources";
 import { type SetupContext, runSetup } from "../setup/setup";
 import { type EngineKind, engineKinds } from "../setup/scrape";
 import { processContext } from "./check";

@@ -7,7 +7,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { parseDocument, visit } from "yaml";
 import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
-import { defaultLimits, readSource } from "../check/sources";
+import { defaultLimits, readSource } from "../io/sources";
 import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";

@@ -3,7 +3,7 @@
 // lib/pleroma/web/mastodon_api/controllers/app_controller.ex (POST /api/v1/apps, `scopes` defaults to
 // "read"), lib/pleroma/web/o_auth/o_auth_controller.ex (the out-of-band redirect shows the code on a page;
 // a wrong code is 400 {"error": "Invalid credentials"}) and lib/pleroma/web/o_auth/o_auth_view.ex.
-import { whyFailed } from "../check/sources";
+import { whyFailed } from "../io/sources";
 import { DashboardError } from "../errors";
 
 export const metricsScope = "admin:metrics";

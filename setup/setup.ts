@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { setup } from "../config";
 import { checkScrape } from "../check/run";
-import { defaultMaxMiB } from "../check/sources";
+import { defaultMaxMiB } from "../io/sources";
 import { plainDashboard } from "../build/outputs";
 import { providerYaml } from "../build/provisioning";
 import { DashboardError } from "../errors";

@@ -1,8 +1,8 @@
 // Range queries against the admin's Prometheus or VictoriaMetrics, within the engines' limits: a long range
 // is cut into chunks of at most `maxPoints` steps (Prometheus refuses a query of over 11,000 points), and
-// every answer is bounded in size and time like every input of `check` (check/sources.ts).
+// every answer is bounded in size and time like every input of `check` (io/sources.ts).
 import { DashboardError } from "../errors";
-import { type ReadLimits, readToken, redactUrl, whyFailed } from "../check/sources";
+import { type ReadLimits, readToken, redactUrl, whyFailed } from "../io/sources";
 
 /** Prometheus' own limit is 11,000 points a series; stay under it with room to spare. */
 export const defaultMaxPoints = 10_000;
