@@ -2,6 +2,9 @@
 // prints goes through redactSecrets, so a server that echoes one back in its error never gets it shown.
 
 const held = new Set<string>();
+
+/** Akkoma's tokens are 43 characters; anything near this long is not one, and would be sent on every scrape. */
+export const maxTokenLength = 4096;
 /** Shorter strings would redact ordinary words; no real secret is this short. */
 const shortest = 6;
 
