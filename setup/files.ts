@@ -72,7 +72,7 @@ export function readAppFile(folder: string, instance: string, force: boolean): R
   try {
     app = JSON.parse(readFileSync(path, "utf8")) as Partial<RegisteredApp>;
   } catch (error) {
-    throw new DashboardError(path, `cannot read the registered app (${(error as Error).message.split("\n")[0]})`);
+    throw new DashboardError(path, `cannot read the registered app (${printable((error as Error).message)})`);
   }
   if (typeof app.clientId !== "string" || typeof app.clientSecret !== "string" || typeof app.instance !== "string")
     throw new DashboardError(path, "not an app this program registered", "remove it, or choose another --out");

@@ -97,6 +97,15 @@ describe("check --dashboard and --rules: a foreign file's titles, names and quer
   });
 });
 
+describe("build --config: a values file", () => {
+  test("the parser's quote of an invalid escape", async () => {
+    const values = writeFixture("values.yaml", `title: "\\${clear}${csi}"\n`);
+    const run = await runCliAsync(["build", "--config", values, "--out", `${values}.json`]);
+    expect(run.status).toBe(2);
+    expectEscaped(run, "not valid JSON or YAML at line 1: Invalid escape sequence \\\\x1b");
+  });
+});
+
 describe("check --metrics URL: the server's status text", () => {
   test("a reason phrase with 8-bit controls", async () => {
     const { server, url } = await listen((_request, _body, response) => {
