@@ -119,12 +119,11 @@ export const steps = {
 } as const;
 
 /**
- * The recorded dashboard's windows (`build --recorded`): a recording rule cannot follow Grafana's
- * $__rate_interval, so rates are recorded over the window it has at the default range with one-minute
- * scrapes (four scrapes), each minute; trends once an hour, the trend panels' step.
+ * The recorded dashboard's intervals (`build --recorded`): counters' per-target sums each minute (a
+ * scrape's resolution, so their rate over Grafana's $__rate_interval is the raw one's); trends once an
+ * hour, the trend panels' step.
  */
 export const recording = {
-  rateWindow: "4m",
   rateInterval: "1m",
   trendInterval: steps.trend,
 } as const;
