@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as prettier from "prettier";
 import { benchCliSpeed } from "./cli-speed";
 import { benchEngines } from "./engines";
 import { benchPackage } from "./package";
@@ -28,8 +29,11 @@ async function main(): Promise<void> {
     "",
     ...sections.flatMap((section) => [section, ""]),
   ].join("\n");
+  // Formatted as the project's Markdown is, so `npm run lint` accepts the file as written.
+  const options = (await prettier.resolveConfig(report)) ?? {};
+  const formatted = await prettier.format(text, { ...options, filepath: report });
   const temporary = `${report}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, text);
+  fs.writeFileSync(temporary, formatted);
   fs.renameSync(temporary, report);
   console.log(`\nwrote ${path.relative(process.cwd(), report)}`);
 }

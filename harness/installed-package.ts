@@ -5,11 +5,15 @@ import { existsSync, lstatSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { catalogue, exportedSeries } from "../queries/catalogue";
 
-/** The checkout: run from source (jest) or from dist/ (benches), the nearest folder with package.json. */
+/**
+ * The checkout: run from source (jest) or from dist/ (benches), the nearest folder with package.json and
+ * package-lock.json. tsc copies package.json into dist/ (the CLI imports its version), so package.json
+ * alone would stop there.
+ */
 function findProjectRoot(from: string): string {
   for (let folder = from; ; folder = dirname(folder)) {
-    if (existsSync(join(folder, "package.json"))) return folder;
-    if (dirname(folder) === folder) throw new Error(`no package.json above ${from}`);
+    if (existsSync(join(folder, "package.json")) && existsSync(join(folder, "package-lock.json"))) return folder;
+    if (dirname(folder) === folder) throw new Error(`no package.json with a package-lock.json above ${from}`);
   }
 }
 
