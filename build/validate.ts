@@ -6,13 +6,13 @@ import type { ErrorObject } from "ajv";
 import { join } from "node:path";
 import { type JsonObject, isObject } from "./json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
+import { panelTypes } from "../panels/types";
 import {
   type Validator,
   type Validators,
   customFieldConfigValidatorName,
-  isKnownPanelType,
   optionsValidatorName,
-  panelSchemaByType,
+  panelSchema,
 } from "./schemas/validatorNames";
 
 export interface SchemaViolation {
@@ -82,12 +82,13 @@ function panelViolations(panel: unknown, path: string): SchemaViolation[] {
 
 function panelTypeViolations(panel: JsonObject, type: string, path: string): SchemaViolation[] {
   const name = panelName(panel);
-  if (!isKnownPanelType(type)) {
-    const known = Object.keys(panelSchemaByType).join(", ");
+  const schema = panelSchema(type);
+  if (schema === undefined) {
+    const known = Object.keys(panelTypes).join(", ");
     return [
       {
         path: `${path}/type`,
-        message: `unknown panel type "${type}" (schemas are vendored for: ${known})`,
+        message: `unknown panel type "${type}" (panels/types.ts holds: ${known})`,
         panel: name,
       },
     ];
@@ -96,10 +97,10 @@ function panelTypeViolations(panel: JsonObject, type: string, path: string): Sch
   return [
     ...(panel.options === undefined
       ? []
-      : violationsOf(optionsValidatorName(type), panel.options, `${path}/options`, name)),
+      : violationsOf(optionsValidatorName(schema), panel.options, `${path}/options`, name)),
     ...(custom === undefined
       ? []
-      : violationsOf(customFieldConfigValidatorName(type), custom, `${path}/fieldConfig/defaults/custom`, name)),
+      : violationsOf(customFieldConfigValidatorName(schema), custom, `${path}/fieldConfig/defaults/custom`, name)),
   ];
 }
 

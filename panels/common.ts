@@ -2,11 +2,8 @@
 // the queries.
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
-import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
-import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
-import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { steps, variables } from "../config";
+import { type PanelTypeId, panelTypes } from "./types";
 
 /** The data source the dashboard's `datasource` variable holds, so one file serves any Grafana. */
 export const datasource: dashboard.DataSourceRef = {
@@ -43,12 +40,19 @@ export const hiddenLegend = () =>
 
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
-export const timeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
-  new TimeseriesBuilder()
+/** The SDK builder of a panel type (panels/types.ts). */
+type BuilderOf<T extends PanelTypeId> = ReturnType<(typeof panelTypes)[T]["builder"]>;
+
+/** A panel of any type in panels/types.ts, with what every panel has: its title, the data source, its size. */
+export const panelOf = <T extends PanelTypeId>(type: T, title: string, width: number, height: number): BuilderOf<T> =>
+  (panelTypes[type].builder() as BuilderOf<T>)
     .title(title)
     .datasource(datasource)
     .span(width)
-    .height(height)
+    .height(height) as BuilderOf<T>;
+
+export const timeseries = (title: string, width: number, height: number): BuilderOf<"timeseries"> =>
+  panelOf("timeseries", title, width, height)
     .interval(steps.timeseries)
     .lineWidth(1)
     .fillOpacity(10)
@@ -65,39 +69,13 @@ export const timeseries = (title: string, width: number, height: number): Timese
     );
 
 /** Parts that add up to a whole, drawn on top of each other. */
-export const stackedTimeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
+export const stackedTimeseries = (title: string, width: number, height: number): BuilderOf<"timeseries"> =>
   timeseries(title, width, height).stacking(
     new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"),
   );
 
-/**
- * The panel plugin version gauges and bar gauges are written for. Grafana 13's gauge migration
- * (public/app/plugins/panel/gauge/migrations.ts, shouldMigrateGauge) reads a missing version as 8 and turns
- * the threshold ring off, while the v2 conversion turns it into "", which skips the migration: one file,
- * two looks. From 13 on it is skipped on both paths; Grafana 12 has no version-gated gauge migration.
- */
-export const singleValuePluginVersion = "13.0.0";
-
-/** The SDK's gauge and bar gauge builders cannot set `pluginVersion` (dashboard.PanelBuilder can). */
-class VersionedGaugeBuilder extends GaugeBuilder {
-  constructor() {
-    super();
-    this.internal.pluginVersion = singleValuePluginVersion;
-  }
-}
-class VersionedBarGaugeBuilder extends BarGaugeBuilder {
-  constructor() {
-    super();
-    this.internal.pluginVersion = singleValuePluginVersion;
-  }
-}
-
-export const gauge = (title: string, width: number, height: number): GaugeBuilder =>
-  new VersionedGaugeBuilder()
-    .title(title)
-    .datasource(datasource)
-    .span(width)
-    .height(height)
+export const gauge = (title: string, width: number, height: number): BuilderOf<"gauge"> =>
+  panelOf("gauge", title, width, height)
     .reduceOptions(lastValue())
     // Said, not left to the default: the migration keeps the ring only where the JSON says thresholds.
     .colorScheme(thresholdColours())
@@ -110,7 +88,7 @@ export const shareGauge = (
   width: number,
   height: number,
   bars: { readonly orange: number; readonly green: number },
-): GaugeBuilder =>
+): BuilderOf<"gauge"> =>
   gauge(title, width, height)
     .decimals(1)
     .min(0)
@@ -139,17 +117,37 @@ export const neverRoundedUpToWhole = (decimals: number): dashboard.ValueMapping 
   };
 };
 
-export const barGauge = (title: string, width: number, height: number): BarGaugeBuilder =>
-  new VersionedBarGaugeBuilder()
-    .title(title)
-    .datasource(datasource)
-    .span(width)
-    .height(height)
+export const barGauge = (title: string, width: number, height: number): BuilderOf<"bargauge"> =>
+  panelOf("bargauge", title, width, height)
     .reduceOptions(lastValue())
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
     .valueMode(common.BarGaugeValueMode.Color)
     .showUnfilled(true);
 
-export const stateTimeline = (title: string, width: number, height: number): StateTimelineBuilder =>
-  new StateTimelineBuilder().title(title).datasource(datasource).span(width).height(height).legend(hiddenLegend());
+export const stateTimeline = (title: string, width: number, height: number): BuilderOf<"state-timeline"> =>
+  panelOf("state-timeline", title, width, height).legend(hiddenLegend());
+
+/** One big number a series. Its query is read once, at the end of the range: no points for a sparkline. */
+export const stat = (title: string, width: number, height: number): BuilderOf<"stat"> =>
+  panelOf("stat", title, width, height).reduceOptions(lastValue()).graphMode(common.BigValueGraphMode.None);
+
+/** Each series' last value as a slice of the whole. */
+export const pieChart = (title: string, width: number, height: number): BuilderOf<"piechart"> =>
+  panelOf("piechart", title, width, height).reduceOptions(lastValue());
+
+export const table = (title: string, width: number, height: number): BuilderOf<"table"> =>
+  panelOf("table", title, width, height);
+
+export const barChart = (title: string, width: number, height: number): BuilderOf<"barchart"> =>
+  panelOf("barchart", title, width, height);
+
+export const histogram = (title: string, width: number, height: number): BuilderOf<"histogram"> =>
+  panelOf("histogram", title, width, height);
+
+export const heatmap = (title: string, width: number, height: number): BuilderOf<"heatmap"> =>
+  panelOf("heatmap", title, width, height);
+
+/** Words, no queries: a note above a row's panels. */
+export const text = (title: string, width: number, height: number, markdown: string): BuilderOf<"text"> =>
+  panelTypes.text.builder().title(title).span(width).height(height).content(markdown);
