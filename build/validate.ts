@@ -4,7 +4,7 @@
 
 import type { ErrorObject } from "ajv";
 import { join } from "node:path";
-import { type JsonObject, isObject } from "./json";
+import { type JsonObject, isObject } from "../io/json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
 import { panelTypes } from "../panels/types";
 import {
@@ -45,7 +45,7 @@ export function validatePlainDashboard(dashboard: unknown): SchemaViolation[] {
   ];
 }
 
-function plainDashboardViolations(exported: JsonObject): SchemaViolation[] {
+function plainDashboardViolations(exported: JsonObject<unknown>): SchemaViolation[] {
   const dashboard = pick(exported, (key) => !ENVELOPE_FIELDS.includes(key));
   return [
     ...violationsOf("dashboard", dashboard, ""),
@@ -53,7 +53,7 @@ function plainDashboardViolations(exported: JsonObject): SchemaViolation[] {
   ];
 }
 
-function childPanels(container: JsonObject, containerPath = ""): Array<[unknown, string]> {
+function childPanels(container: JsonObject<unknown>, containerPath = ""): Array<[unknown, string]> {
   const panels = Array.isArray(container.panels) ? container.panels : [];
   return panels.map((panel, i) => [panel, `${containerPath}/panels/${i}`]);
 }
@@ -80,7 +80,7 @@ function panelViolations(panel: unknown, path: string): SchemaViolation[] {
   return [...generic, ...panelTypeViolations(panel, panel.type, path), ...targetViolations(panel, path)];
 }
 
-function panelTypeViolations(panel: JsonObject, type: string, path: string): SchemaViolation[] {
+function panelTypeViolations(panel: JsonObject<unknown>, type: string, path: string): SchemaViolation[] {
   const name = panelName(panel);
   const schema = panelSchema(type);
   if (schema === undefined) {
@@ -104,12 +104,12 @@ function panelTypeViolations(panel: JsonObject, type: string, path: string): Sch
   ];
 }
 
-function customFieldConfigOf(panel: JsonObject): unknown {
+function customFieldConfigOf(panel: JsonObject<unknown>): unknown {
   const { fieldConfig } = panel;
   return isObject(fieldConfig) && isObject(fieldConfig.defaults) ? fieldConfig.defaults.custom : undefined;
 }
 
-function targetViolations(panel: JsonObject, path: string): SchemaViolation[] {
+function targetViolations(panel: JsonObject<unknown>, path: string): SchemaViolation[] {
   if (!Array.isArray(panel.targets)) return [];
   const name = panelName(panel);
   return panel.targets.flatMap((target, i) =>
@@ -121,13 +121,13 @@ function targetViolations(panel: JsonObject, path: string): SchemaViolation[] {
 
 // A target without a datasource of its own uses its panel's; with neither, Grafana's default datasource,
 // which for an Akkoma dashboard is Prometheus (the only query datasource it declares).
-function datasourceTypeOf(target: JsonObject, panel: JsonObject): unknown {
+function datasourceTypeOf(target: JsonObject<unknown>, panel: JsonObject<unknown>): unknown {
   const own = isObject(target.datasource) ? target.datasource.type : undefined;
   const inherited = isObject(panel.datasource) ? panel.datasource.type : undefined;
   return own ?? inherited ?? "prometheus";
 }
 
-function panelName(panel: JsonObject): string {
+function panelName(panel: JsonObject<unknown>): string {
   if (typeof panel.title === "string" && panel.title.trim() !== "") return panel.title;
   return `untitled ${String(panel.type ?? "panel")} (id ${String(panel.id ?? "none")})`;
 }
@@ -188,7 +188,7 @@ function alternativesMessage(alternative: ErrorObject, allErrors: ErrorObject[])
   return reasons.length === 0 ? (alternative.message ?? "matches none of the allowed schemas") : reasons.join(", or ");
 }
 
-function pick(object: JsonObject, keep: (key: string) => boolean): JsonObject {
+function pick(object: JsonObject<unknown>, keep: (key: string) => boolean): JsonObject<unknown> {
   return Object.fromEntries(Object.entries(object).filter(([key]) => keep(key)));
 }
 
