@@ -14,8 +14,8 @@ import {
 } from "./compare";
 import { parseExposition } from "./exposition";
 import { type Verdict, describeTelemetryFinding, verdict } from "./report";
-import { printable } from "../io/printable";
-import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "../io/sources";
+import { printable, redactUrl } from "../io/printable";
+import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource } from "../io/sources";
 import { type TelemetryReport, readTelemetry } from "./telemetry";
 
 export type ReadOptions = ReadLimits;

@@ -13,7 +13,8 @@ import type { Reader } from "../queries/query";
 import { checkScrape, checkTelemetry, scrapeSource, telemetrySource } from "../check/run";
 import { dependencies, dependencyLines } from "../check/dependencies";
 import { checkForeign } from "../check/foreign";
-import { defaultMaxMiB, defaultTimeoutSeconds, isUrl, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../io/sources";
+import { redactUrls } from "../io/printable";
+import { defaultMaxMiB, defaultTimeoutSeconds, isUrl, maxMaxMiB, maxTimeoutSeconds } from "../io/sources";
 import { escapeControls, printableJson } from "../io/printable";
 import { exitCodes, program, single } from "./flags";
 

@@ -1,7 +1,8 @@
 // `tune`: flags, a progress bar, and what to print; the replay itself is tune/'s. Exit 0 with a report,
 // 2 on bad input (a flag, the values file, an unreachable engine, a refused query).
 import type { Argv, CommandModule } from "yargs";
-import { defaultMaxMiB, defaultTimeoutSeconds, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../io/sources";
+import { redactUrls } from "../io/printable";
+import { defaultMaxMiB, defaultTimeoutSeconds, maxMaxMiB, maxTimeoutSeconds } from "../io/sources";
 import { deploymentValues } from "../deploy/values";
 import { writeFiles } from "../build/write";
 import { DashboardError } from "../errors";
