@@ -4,8 +4,7 @@
 // whether the file came in as v1 or through the v2 conversion (conversion.ts).
 import type { JsonObject } from "../io/json";
 import { convertToV2 } from "./conversion";
-import type { PanelOptionsJson } from "./dashboard-json";
-import type { FieldConfigJson } from "./frames";
+import type { FieldConfigJson, PanelOptionsJson } from "./dashboard-json";
 
 export type LoadPath = "Grafana 12" | "Grafana 13, v1" | "Grafana 13, v2";
 export const loadPaths: readonly LoadPath[] = ["Grafana 12", "Grafana 13, v1", "Grafana 13, v2"];
