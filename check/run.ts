@@ -18,8 +18,6 @@ import { printable, redactUrl } from "../io/printable";
 import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource } from "../io/sources";
 import { type TelemetryReport, readTelemetry } from "./telemetry";
 
-export type ReadOptions = ReadLimits;
-
 /** What a source exports, and its name for messages. */
 export interface Source {
   readonly shown: string;
@@ -53,7 +51,7 @@ export async function checkTelemetry(
   path: string,
   catalogue: readonly Metric[],
   readers: readonly Reader[],
-  options: ReadOptions,
+  options: ReadLimits,
 ): Promise<Verdict> {
   const telemetry = await telemetryAt(path, options);
   const file = telemetry.file;
