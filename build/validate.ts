@@ -4,6 +4,7 @@
 
 import type { ErrorObject } from "ajv";
 import { join } from "node:path";
+import { type PlacedEntry, placedEntries } from "../dashboards/rows";
 import { type JsonObject, isObject } from "../io/json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
 import { panelTypes } from "../panels/types";
@@ -47,30 +48,13 @@ export function validatePlainDashboard(dashboard: unknown): SchemaViolation[] {
 
 function plainDashboardViolations(exported: JsonObject<unknown>): SchemaViolation[] {
   const dashboard = pick(exported, (key) => !ENVELOPE_FIELDS.includes(key));
-  return [
-    ...violationsOf("dashboard", dashboard, ""),
-    ...childPanels(dashboard).flatMap(([panel, path]) => topLevelPanelViolations(panel, path)),
-  ];
+  return [...violationsOf("dashboard", dashboard, ""), ...placedEntries(dashboard.panels).flatMap(entryViolations)];
 }
 
-function childPanels(container: JsonObject<unknown>, containerPath = ""): Array<[unknown, string]> {
-  const panels = Array.isArray(container.panels) ? container.panels : [];
-  return panels.map((panel, i) => [panel, `${containerPath}/panels/${i}`]);
-}
-
-function topLevelPanelViolations(panel: unknown, path: string): SchemaViolation[] {
-  if (!isObject(panel) || panel.type !== "row") return panelViolations(panel, path);
-  return [
-    ...violationsOf("row", panel, path, panelName(panel)),
-    ...childPanels(panel, path).flatMap(([child, childPath]) => rowChildViolations(child, childPath)),
-  ];
-}
-
-function rowChildViolations(panel: unknown, path: string): SchemaViolation[] {
-  if (isObject(panel) && panel.type === "row") {
-    return [{ path: `${path}/type`, message: "a row cannot contain another row", panel: panelName(panel) }];
-  }
-  return panelViolations(panel, path);
+function entryViolations({ entry, path, inRow }: PlacedEntry): SchemaViolation[] {
+  if (!isObject(entry) || entry.type !== "row") return panelViolations(entry, path);
+  if (inRow) return [{ path: `${path}/type`, message: "a row cannot contain another row", panel: panelName(entry) }];
+  return violationsOf("row", entry, path, panelName(entry));
 }
 
 function panelViolations(panel: unknown, path: string): SchemaViolation[] {
