@@ -161,6 +161,8 @@ function messageOf(error: ErrorObject, allErrors: ErrorObject[]): string {
   if (error.keyword === "enum")
     return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   if (error.keyword === "const") return `must be ${JSON.stringify(params.allowedValue)}`;
+  // Only a panel type without custom field config (its schema has no FieldConfig) allows no properties.
+  if (error.keyword === "maxProperties" && params.limit === 0) return "must be empty: the panel type reads none";
   return error.message ?? `fails the schema's "${error.keyword}"`;
 }
 

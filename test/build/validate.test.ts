@@ -161,7 +161,7 @@ describe("validateDashboard", () => {
     expect(validateDashboard(asWritten(importFileOf([gauge])))).toEqual([
       {
         path: "/panels/0/fieldConfig/defaults/custom",
-        message: "must NOT have more than 0 properties",
+        message: "must be empty: the panel type reads none",
         panel: "Uptime",
       },
     ]);
