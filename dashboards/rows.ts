@@ -8,6 +8,20 @@ export interface PanelListEntry {
   readonly panels?: readonly unknown[];
 }
 
+/** Every panel of a dashboard's panel list, rows' panels in their place, rows themselves left out. */
+export function panelsIn<P extends PanelListEntry>(panels: readonly P[] | undefined): P[] {
+  return (panels ?? []).flatMap((panel) =>
+    panel.type === "row" ? panelsIn(panel.panels as P[] | undefined) : [panel],
+  );
+}
+
+/** The panels Grafana queries when the dashboard opens: a collapsed row's panels wait until it is opened. */
+export function panelsShownIn<P extends PanelListEntry & { readonly collapsed?: unknown }>(
+  panels: readonly P[] | undefined,
+): P[] {
+  return panelsIn((panels ?? []).filter((panel) => !(panel.type === "row" && panel.collapsed === true)));
+}
+
 /** An entry of a panel list where it stands in the JSON, for a report that must say where. */
 export interface PlacedEntry {
   /** A panel or a row, or whatever else a file holds there. */
@@ -18,25 +32,26 @@ export interface PlacedEntry {
   readonly inRow: boolean;
 }
 
-const isRow = (entry: unknown): entry is PanelListEntry => isObject(entry) && entry.type === "row";
-
-/** Every entry of a panel list, rows too, each row's panels right after it; anything that is not a list holds none. */
-export function placedEntries(panels: unknown, path = "", inRow = false): PlacedEntry[] {
-  if (!Array.isArray(panels)) return [];
-  return panels.flatMap((entry: unknown, index) => {
-    const at = `${path}/panels/${index}`;
-    return [{ entry, path: at, inRow }, ...(isRow(entry) ? placedEntries(entry.panels, at, true) : [])];
-  });
-}
-
-/** Every panel of a dashboard's panel list, rows' panels in their place, rows themselves left out. */
-export function panelsIn<P extends PanelListEntry>(panels: readonly P[] | undefined): P[] {
-  return placedEntries(panels).flatMap(({ entry }) => (isRow(entry) ? [] : [entry as P]));
-}
-
-/** The panels Grafana queries when the dashboard opens: a collapsed row's panels wait until it is opened. */
-export function panelsShownIn<P extends PanelListEntry & { readonly collapsed?: unknown }>(
-  panels: readonly P[] | undefined,
-): P[] {
-  return panelsIn((panels ?? []).filter((panel) => !(panel.type === "row" && panel.collapsed === true)));
+/**
+ * Every entry of a panel list, rows too, each row's panels right after it, in the order of the JSON;
+ * anything that is not a list holds none. A stack of lists, not recursion: a file's rows may nest deep.
+ */
+export function placedEntries(panels: unknown): PlacedEntry[] {
+  const placed: PlacedEntry[] = [];
+  const pending: { list: readonly unknown[]; path: string; next: number }[] = [];
+  if (Array.isArray(panels)) pending.push({ list: panels, path: "", next: 0 });
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1] as (typeof pending)[number];
+    if (top.next >= top.list.length) {
+      pending.pop();
+      continue;
+    }
+    const index = top.next++;
+    const entry = top.list[index];
+    const path = `${top.path}/panels/${index}`;
+    placed.push({ entry, path, inRow: pending.length > 1 });
+    if (isObject(entry) && entry.type === "row" && Array.isArray(entry.panels))
+      pending.push({ list: entry.panels, path, next: 0 });
+  }
+  return placed;
 }

@@ -27,4 +27,12 @@ describe("rows", () => {
       ["/panels/4", false],
     ]);
   });
+
+  it("place the entries of rows nested far deeper than a call stack goes", () => {
+    let nested: { type: string; panels: unknown[] } = { type: "row", panels: [{ type: "stat" }] };
+    for (let depth = 1; depth < 20_000; depth++) nested = { type: "row", panels: [nested] };
+    const placed = placedEntries([nested]);
+    expect(placed).toHaveLength(20_001);
+    expect(placed[20_000]?.entry).toEqual({ type: "stat" });
+  });
 });
