@@ -2,6 +2,17 @@
 // the queries.
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
+import type { PanelBuilder as BarChartBuilder } from "@grafana/grafana-foundation-sdk/barchart";
+import type { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
+import type { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
+import type { PanelBuilder as HeatmapBuilder } from "@grafana/grafana-foundation-sdk/heatmap";
+import type { PanelBuilder as HistogramBuilder } from "@grafana/grafana-foundation-sdk/histogram";
+import type { PanelBuilder as PieChartBuilder } from "@grafana/grafana-foundation-sdk/piechart";
+import type { PanelBuilder as StatBuilder } from "@grafana/grafana-foundation-sdk/stat";
+import type { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
+import type { PanelBuilder as TableBuilder } from "@grafana/grafana-foundation-sdk/table";
+import type { PanelBuilder as TextBuilder } from "@grafana/grafana-foundation-sdk/text";
+import type { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { steps, variables } from "../config";
 import { type PanelTypeId, panelTypes } from "./types";
 
@@ -51,7 +62,7 @@ export const panelOf = <T extends PanelTypeId>(type: T, title: string, width: nu
     .span(width)
     .height(height) as BuilderOf<T>;
 
-export const timeseries = (title: string, width: number, height: number): BuilderOf<"timeseries"> =>
+export const timeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
   panelOf("timeseries", title, width, height)
     .interval(steps.timeseries)
     .lineWidth(1)
@@ -69,12 +80,12 @@ export const timeseries = (title: string, width: number, height: number): Builde
     );
 
 /** Parts that add up to a whole, drawn on top of each other. */
-export const stackedTimeseries = (title: string, width: number, height: number): BuilderOf<"timeseries"> =>
+export const stackedTimeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
   timeseries(title, width, height).stacking(
     new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"),
   );
 
-export const gauge = (title: string, width: number, height: number): BuilderOf<"gauge"> =>
+export const gauge = (title: string, width: number, height: number): GaugeBuilder =>
   panelOf("gauge", title, width, height)
     .reduceOptions(lastValue())
     // Said, not left to the default: the migration keeps the ring only where the JSON says thresholds.
@@ -88,7 +99,7 @@ export const shareGauge = (
   width: number,
   height: number,
   bars: { readonly orange: number; readonly green: number },
-): BuilderOf<"gauge"> =>
+): GaugeBuilder =>
   gauge(title, width, height)
     .decimals(1)
     .min(0)
@@ -117,7 +128,7 @@ export const neverRoundedUpToWhole = (decimals: number): dashboard.ValueMapping 
   };
 };
 
-export const barGauge = (title: string, width: number, height: number): BuilderOf<"bargauge"> =>
+export const barGauge = (title: string, width: number, height: number): BarGaugeBuilder =>
   panelOf("bargauge", title, width, height)
     .reduceOptions(lastValue())
     .orientation(common.VizOrientation.Horizontal)
@@ -125,29 +136,29 @@ export const barGauge = (title: string, width: number, height: number): BuilderO
     .valueMode(common.BarGaugeValueMode.Color)
     .showUnfilled(true);
 
-export const stateTimeline = (title: string, width: number, height: number): BuilderOf<"state-timeline"> =>
+export const stateTimeline = (title: string, width: number, height: number): StateTimelineBuilder =>
   panelOf("state-timeline", title, width, height).legend(hiddenLegend());
 
 /** One big number a series. Its query is read once, at the end of the range: no points for a sparkline. */
-export const stat = (title: string, width: number, height: number): BuilderOf<"stat"> =>
+export const stat = (title: string, width: number, height: number): StatBuilder =>
   panelOf("stat", title, width, height).reduceOptions(lastValue()).graphMode(common.BigValueGraphMode.None);
 
 /** Each series' last value as a slice of the whole. */
-export const pieChart = (title: string, width: number, height: number): BuilderOf<"piechart"> =>
+export const pieChart = (title: string, width: number, height: number): PieChartBuilder =>
   panelOf("piechart", title, width, height).reduceOptions(lastValue());
 
-export const table = (title: string, width: number, height: number): BuilderOf<"table"> =>
+export const table = (title: string, width: number, height: number): TableBuilder =>
   panelOf("table", title, width, height);
 
-export const barChart = (title: string, width: number, height: number): BuilderOf<"barchart"> =>
+export const barChart = (title: string, width: number, height: number): BarChartBuilder =>
   panelOf("barchart", title, width, height);
 
-export const histogram = (title: string, width: number, height: number): BuilderOf<"histogram"> =>
+export const histogram = (title: string, width: number, height: number): HistogramBuilder =>
   panelOf("histogram", title, width, height);
 
-export const heatmap = (title: string, width: number, height: number): BuilderOf<"heatmap"> =>
+export const heatmap = (title: string, width: number, height: number): HeatmapBuilder =>
   panelOf("heatmap", title, width, height);
 
 /** Words, no queries: a note above a row's panels. */
-export const text = (title: string, width: number, height: number, markdown: string): BuilderOf<"text"> =>
+export const text = (title: string, width: number, height: number, markdown: string): TextBuilder =>
   panelTypes.text.builder().title(title).span(width).height(height).content(markdown);
