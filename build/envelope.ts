@@ -3,6 +3,7 @@ import { importInputs, importPlaceholder } from "../config";
 import type { DashboardSettings } from "../dashboards/akkoma";
 import { panelsIn } from "../dashboards/rows";
 import { DashboardError } from "../errors";
+import { panelType } from "../panels/types";
 
 /**
  * The import screen's one answer becomes the Data source variable's `current`, the one place both of
@@ -24,13 +25,6 @@ export const importPrompts = [
     pluginName: "Prometheus",
   },
 ] as const;
-
-const panelPlugins: Record<string, string> = {
-  bargauge: "Bar gauge",
-  gauge: "Gauge",
-  "state-timeline": "State timeline",
-  timeseries: "Time series",
-};
 
 /**
  * The oldest Grafana that writes each dashboard schemaVersion: the one `__requires` names. The SDK writes
@@ -60,16 +54,17 @@ export interface ImportFile extends Dashboard {
 
 /** Wraps the dashboard the way Grafana's "Export for sharing externally" does. */
 export function importEnvelope(dashboard: Dashboard): ImportFile {
-  const panelTypes = new Set<string>();
+  const plugins = new Map<string, string>();
   for (const panel of panelsIn(dashboard.panels as Panel[] | undefined)) {
-    if (!(panel.type in panelPlugins)) {
+    const type = panelType(panel.type);
+    if (!type) {
       throw new DashboardError(
         `panel "${panel.title}"`,
-        `panel type "${panel.type}" is not declared in __requires`,
-        "add it to panelPlugins in build/envelope.ts",
+        `panel type "${panel.type}" is not in the table of panel types, so __requires cannot name it`,
+        "add it to panels/types.ts",
       );
     }
-    panelTypes.add(panel.type);
+    plugins.set(panel.type, type.name);
   }
   return {
     __inputs: importPrompts,
@@ -77,7 +72,7 @@ export function importEnvelope(dashboard: Dashboard): ImportFile {
     __requires: [
       { type: "grafana", id: "grafana", name: "Grafana", version: grafanaVersionFor(dashboard.schemaVersion) },
       { type: "datasource", id: "prometheus", name: "Prometheus", version: "1.0.0" },
-      ...[...panelTypes].sort().map((id) => ({ type: "panel", id, name: panelPlugins[id] as string, version: "" })),
+      ...[...plugins.keys()].sort().map((id) => ({ type: "panel", id, name: plugins.get(id) as string, version: "" })),
     ],
     ...dashboard,
     id: null,

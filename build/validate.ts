@@ -4,15 +4,16 @@
 
 import type { ErrorObject } from "ajv";
 import { join } from "node:path";
-import { type JsonObject, isObject } from "./json";
+import { type PlacedEntry, placedEntries } from "../dashboards/rows";
+import { type JsonObject, isObject } from "../io/json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
+import { panelTypes } from "../panels/types";
 import {
   type Validator,
   type Validators,
   customFieldConfigValidatorName,
-  isKnownPanelType,
   optionsValidatorName,
-  panelSchemaByType,
+  panelSchema,
 } from "./schemas/validatorNames";
 
 export interface SchemaViolation {
@@ -45,32 +46,15 @@ export function validatePlainDashboard(dashboard: unknown): SchemaViolation[] {
   ];
 }
 
-function plainDashboardViolations(exported: JsonObject): SchemaViolation[] {
+function plainDashboardViolations(exported: JsonObject<unknown>): SchemaViolation[] {
   const dashboard = pick(exported, (key) => !ENVELOPE_FIELDS.includes(key));
-  return [
-    ...violationsOf("dashboard", dashboard, ""),
-    ...childPanels(dashboard).flatMap(([panel, path]) => topLevelPanelViolations(panel, path)),
-  ];
+  return [...violationsOf("dashboard", dashboard, ""), ...placedEntries(dashboard.panels).flatMap(entryViolations)];
 }
 
-function childPanels(container: JsonObject, containerPath = ""): Array<[unknown, string]> {
-  const panels = Array.isArray(container.panels) ? container.panels : [];
-  return panels.map((panel, i) => [panel, `${containerPath}/panels/${i}`]);
-}
-
-function topLevelPanelViolations(panel: unknown, path: string): SchemaViolation[] {
-  if (!isObject(panel) || panel.type !== "row") return panelViolations(panel, path);
-  return [
-    ...violationsOf("row", panel, path, panelName(panel)),
-    ...childPanels(panel, path).flatMap(([child, childPath]) => rowChildViolations(child, childPath)),
-  ];
-}
-
-function rowChildViolations(panel: unknown, path: string): SchemaViolation[] {
-  if (isObject(panel) && panel.type === "row") {
-    return [{ path: `${path}/type`, message: "a row cannot contain another row", panel: panelName(panel) }];
-  }
-  return panelViolations(panel, path);
+function entryViolations({ entry, path, inRow }: PlacedEntry): SchemaViolation[] {
+  if (!isObject(entry) || entry.type !== "row") return panelViolations(entry, path);
+  if (inRow) return [{ path: `${path}/type`, message: "a row cannot contain another row", panel: panelName(entry) }];
+  return violationsOf("row", entry, path, panelName(entry));
 }
 
 function panelViolations(panel: unknown, path: string): SchemaViolation[] {
@@ -80,14 +64,15 @@ function panelViolations(panel: unknown, path: string): SchemaViolation[] {
   return [...generic, ...panelTypeViolations(panel, panel.type, path), ...targetViolations(panel, path)];
 }
 
-function panelTypeViolations(panel: JsonObject, type: string, path: string): SchemaViolation[] {
+function panelTypeViolations(panel: JsonObject<unknown>, type: string, path: string): SchemaViolation[] {
   const name = panelName(panel);
-  if (!isKnownPanelType(type)) {
-    const known = Object.keys(panelSchemaByType).join(", ");
+  const schema = panelSchema(type);
+  if (schema === undefined) {
+    const known = Object.keys(panelTypes).join(", ");
     return [
       {
         path: `${path}/type`,
-        message: `unknown panel type "${type}" (schemas are vendored for: ${known})`,
+        message: `unknown panel type "${type}" (panels/types.ts holds: ${known})`,
         panel: name,
       },
     ];
@@ -96,19 +81,19 @@ function panelTypeViolations(panel: JsonObject, type: string, path: string): Sch
   return [
     ...(panel.options === undefined
       ? []
-      : violationsOf(optionsValidatorName(type), panel.options, `${path}/options`, name)),
+      : violationsOf(optionsValidatorName(schema), panel.options, `${path}/options`, name)),
     ...(custom === undefined
       ? []
-      : violationsOf(customFieldConfigValidatorName(type), custom, `${path}/fieldConfig/defaults/custom`, name)),
+      : violationsOf(customFieldConfigValidatorName(schema), custom, `${path}/fieldConfig/defaults/custom`, name)),
   ];
 }
 
-function customFieldConfigOf(panel: JsonObject): unknown {
+function customFieldConfigOf(panel: JsonObject<unknown>): unknown {
   const { fieldConfig } = panel;
   return isObject(fieldConfig) && isObject(fieldConfig.defaults) ? fieldConfig.defaults.custom : undefined;
 }
 
-function targetViolations(panel: JsonObject, path: string): SchemaViolation[] {
+function targetViolations(panel: JsonObject<unknown>, path: string): SchemaViolation[] {
   if (!Array.isArray(panel.targets)) return [];
   const name = panelName(panel);
   return panel.targets.flatMap((target, i) =>
@@ -120,13 +105,13 @@ function targetViolations(panel: JsonObject, path: string): SchemaViolation[] {
 
 // A target without a datasource of its own uses its panel's; with neither, Grafana's default datasource,
 // which for an Akkoma dashboard is Prometheus (the only query datasource it declares).
-function datasourceTypeOf(target: JsonObject, panel: JsonObject): unknown {
+function datasourceTypeOf(target: JsonObject<unknown>, panel: JsonObject<unknown>): unknown {
   const own = isObject(target.datasource) ? target.datasource.type : undefined;
   const inherited = isObject(panel.datasource) ? panel.datasource.type : undefined;
   return own ?? inherited ?? "prometheus";
 }
 
-function panelName(panel: JsonObject): string {
+function panelName(panel: JsonObject<unknown>): string {
   if (typeof panel.title === "string" && panel.title.trim() !== "") return panel.title;
   return `untitled ${String(panel.type ?? "panel")} (id ${String(panel.id ?? "none")})`;
 }
@@ -176,6 +161,8 @@ function messageOf(error: ErrorObject, allErrors: ErrorObject[]): string {
   if (error.keyword === "enum")
     return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   if (error.keyword === "const") return `must be ${JSON.stringify(params.allowedValue)}`;
+  // Only a panel type without custom field config (its schema has no FieldConfig) allows no properties.
+  if (error.keyword === "maxProperties" && params.limit === 0) return "must be empty: the panel type reads none";
   return error.message ?? `fails the schema's "${error.keyword}"`;
 }
 
@@ -187,7 +174,7 @@ function alternativesMessage(alternative: ErrorObject, allErrors: ErrorObject[])
   return reasons.length === 0 ? (alternative.message ?? "matches none of the allowed schemas") : reasons.join(", or ");
 }
 
-function pick(object: JsonObject, keep: (key: string) => boolean): JsonObject {
+function pick(object: JsonObject<unknown>, keep: (key: string) => boolean): JsonObject<unknown> {
   return Object.fromEntries(Object.entries(object).filter(([key]) => keep(key)));
 }
 

@@ -4,6 +4,7 @@
 // (Grafana's export puts them in `__elements`), query variables and annotations.
 import { panelsIn } from "../dashboards/rows";
 import { DashboardError } from "../errors";
+import { type JsonObject, isObject } from "../io/json";
 
 /** Something that goes blank or silent when what its queries read is not exported. */
 export interface QueryReader {
@@ -21,10 +22,7 @@ export interface DashboardFile {
   readonly variables: ReadonlySet<string>;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+const list = (value: unknown): JsonObject<unknown>[] => (Array.isArray(value) ? value.filter(isObject) : []);
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
 /** Reads parsed JSON as a dashboard; `file` names it in errors. */
@@ -65,7 +63,7 @@ export function readDashboardFile(json: unknown, file: string): DashboardFile {
   };
 }
 
-function panelReader(panel: Json, elements: Json): QueryReader {
+function panelReader(panel: JsonObject<unknown>, elements: JsonObject<unknown>): QueryReader {
   const name = text(panel.title) || `untitled ${text(panel.type) ?? ""} panel #${String(panel.id ?? "?")}`.trim();
   const library = isObject(panel.libraryPanel) ? panel.libraryPanel : undefined;
   let source = panel;

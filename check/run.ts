@@ -14,11 +14,9 @@ import {
 } from "./compare";
 import { parseExposition } from "./exposition";
 import { type Verdict, describeTelemetryFinding, verdict } from "./report";
-import { printable } from "../io/printable";
-import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "../io/sources";
+import { printable, redactUrl } from "../io/printable";
+import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource } from "../io/sources";
 import { type TelemetryReport, readTelemetry } from "./telemetry";
-
-export type ReadOptions = ReadLimits;
 
 /** What a source exports, and its name for messages. */
 export interface Source {
@@ -53,7 +51,7 @@ export async function checkTelemetry(
   path: string,
   catalogue: readonly Metric[],
   readers: readonly Reader[],
-  options: ReadOptions,
+  options: ReadLimits,
 ): Promise<Verdict> {
   const telemetry = await telemetryAt(path, options);
   const file = telemetry.file;

@@ -13,9 +13,10 @@ import type { Reader } from "../queries/query";
 import { checkScrape, checkTelemetry, scrapeSource, telemetrySource } from "../check/run";
 import { dependencies, dependencyLines } from "../check/dependencies";
 import { checkForeign } from "../check/foreign";
-import { defaultMaxMiB, defaultTimeoutSeconds, isUrl, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../io/sources";
+import { redactUrls } from "../io/printable";
+import { defaultMaxMiB, isUrl, maxMaxMiB } from "../io/sources";
 import { escapeControls, printableJson } from "../io/printable";
-import { exitCodes, program, single } from "./flags";
+import { exitCodes, program, single, timeoutOption } from "./flags";
 
 /** Where the handlers write, and what they check against; tests substitute their own. */
 export interface CheckContext {
@@ -74,8 +75,6 @@ function flagProblem(args: CheckOptions): string | undefined {
   if ([args.telemetry, args.metrics, args.dashboard, args.rules].filter((a) => a === "-").length > 1)
     return "standard input (-) can be given to one flag only";
   if (args.tokenFile && !(args.metrics && isUrl(args.metrics))) return "--token-file: only used with --metrics URL";
-  if (!(args.timeout > 0 && args.timeout <= maxTimeoutSeconds))
-    return `--timeout: expected a number of seconds above 0 and at most ${maxTimeoutSeconds}`;
   if (!(args.maxSize > 0 && args.maxSize <= maxMaxMiB))
     return `--max-size: expected a number of MiB above 0 and at most ${maxMaxMiB}`;
   return undefined;
@@ -183,13 +182,10 @@ const checkOptions = (yargs: Argv) =>
       coerce: single("token-file"),
       describe: "File holding an access token with the admin:metrics scope, sent as a bearer token to --metrics URL",
     })
-    .option("timeout", {
-      type: "number",
-      default: defaultTimeoutSeconds,
-      requiresArg: true,
-      coerce: single<number>("timeout"),
-      describe: "Seconds to wait for a whole input: --metrics URL's answer, a FIFO, standard input, --token-file",
-    })
+    .option(
+      "timeout",
+      timeoutOption("Seconds to wait for a whole input: --metrics URL's answer, a FIFO, standard input, --token-file"),
+    )
     .option("max-size", {
       type: "number",
       default: defaultMaxMiB,

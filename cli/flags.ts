@@ -1,5 +1,6 @@
 // What every command shares: the program's name, its exit codes, and flags given once.
 import { DashboardError } from "../errors";
+import { defaultTimeoutSeconds, maxTimeoutSeconds } from "../io/sources";
 
 export const program = "akkoma-dashboards";
 
@@ -15,6 +16,24 @@ export const single =
     if (typeof value === "number" && Number.isNaN(value)) throw new DashboardError(`--${flag}`, "expected a number");
     return value;
   };
+
+/**
+ * `--timeout`, as every command that reads from outside takes it: seconds above 0, and at most what
+ * Node's timers hold (a longer one would fire at once). The one check of it.
+ */
+export const timeoutOption = (describe: string) =>
+  ({
+    type: "number",
+    default: defaultTimeoutSeconds,
+    requiresArg: true,
+    coerce: (value: number | number[]): number => {
+      const seconds = single<number>("timeout")(value);
+      if (!(seconds > 0 && seconds <= maxTimeoutSeconds))
+        throw new DashboardError("--timeout", `expected a number of seconds above 0 and at most ${maxTimeoutSeconds}`);
+      return seconds;
+    },
+    describe,
+  }) as const;
 
 /**
  * yargs reads `--flag=anything` of a boolean flag as false unless it says "true": `--api-body=maybe`

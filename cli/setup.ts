@@ -6,11 +6,10 @@ import type { Argv, CommandModule } from "yargs";
 import { defaultScrapeJob, setup } from "../config";
 import { DashboardError } from "../errors";
 import { escapeControls } from "../io/printable";
-import { maxTimeoutSeconds } from "../io/sources";
 import { type SetupContext, runSetup } from "../setup/setup";
 import { type EngineKind, engineKinds } from "../setup/scrape";
 import { processContext } from "./check";
-import { exitCodes, program, single } from "./flags";
+import { exitCodes, program, single, timeoutOption } from "./flags";
 
 export interface SetupOptions {
   instance: string;
@@ -71,21 +70,13 @@ const setupOptions = (yargs: Argv) =>
     .option("code", text("code", "The code Akkoma showed after authorizing (else asked for, or read from stdin)"))
     .option("register-only", { type: "boolean", default: false, describe: "Register the app, print the URL, stop" })
     .option("force", { type: "boolean", default: false, describe: "Replace files an earlier run wrote" })
-    .option("timeout", {
-      type: "number",
-      default: 15,
-      requiresArg: true,
-      coerce: single<number>("timeout"),
-      describe: "Seconds to wait for each answer of the instance",
-    })
+    .option("timeout", timeoutOption("Seconds to wait for each answer of the instance"))
     .example("$0 setup --instance https://social.example.org", "asks for the code, writes ./akkoma-monitoring")
     .example("$0 setup --instance https://social.example.org --register-only", "then, with the code:")
     .example("$0 setup --instance https://social.example.org --code CODE --engine victoriametrics", "");
 
 async function runSetupCommand(args: SetupOptions, context: SetupContext): Promise<void> {
   try {
-    if (!(args.timeout > 0 && args.timeout <= maxTimeoutSeconds))
-      throw new DashboardError("--timeout", `expected a number of seconds above 0 and at most ${maxTimeoutSeconds}`);
     if (args.code !== undefined && args.registerOnly)
       throw new DashboardError("--code", "not with --register-only", "register first, then run again with the code");
     const result = await runSetup({ ...args, timeoutSeconds: args.timeout }, context);

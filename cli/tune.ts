@@ -1,7 +1,8 @@
 // `tune`: flags, a progress bar, and what to print; the replay itself is tune/'s. Exit 0 with a report,
 // 2 on bad input (a flag, the values file, an unreachable engine, a refused query).
 import type { Argv, CommandModule } from "yargs";
-import { defaultMaxMiB, defaultTimeoutSeconds, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../io/sources";
+import { redactUrls } from "../io/printable";
+import { defaultMaxMiB, maxMaxMiB } from "../io/sources";
 import { deploymentValues } from "../deploy/values";
 import { writeFiles } from "../build/write";
 import { DashboardError } from "../errors";
@@ -11,7 +12,7 @@ import { durationMs } from "../tune/replay";
 import { reportJson, reportLines } from "../tune/report";
 import { suggestThresholds, suggestedValuesText } from "../tune/suggest";
 import { tune } from "../tune/tune";
-import { program, single } from "./flags";
+import { program, single, timeoutOption } from "./flags";
 
 /** Prometheus refuses a range query of more than this many points. */
 const engineMaxPoints = 11_000;
@@ -44,8 +45,6 @@ function rangeOf(args: TuneOptions): { startMs: number; endMs: number } {
 }
 
 function checkFlags(args: TuneOptions): void {
-  if (!(args.timeout > 0 && args.timeout <= maxTimeoutSeconds))
-    throw new DashboardError("--timeout", `expected a number of seconds above 0 and at most ${maxTimeoutSeconds}`);
   if (!(args.maxSize > 0 && args.maxSize <= maxMaxMiB))
     throw new DashboardError("--max-size", `expected a number of MiB above 0 and at most ${maxMaxMiB}`);
   if (!(Number.isInteger(args.maxPoints) && args.maxPoints >= 2 && args.maxPoints <= engineMaxPoints))
@@ -135,7 +134,7 @@ const tuneOptions = (yargs: Argv) =>
     .option("json", { type: "boolean", default: false, describe: "Print the report as JSON" })
     .option("max-per-week", number("max-per-week", "Suggest thresholds so each alert fires at most this often a week"))
     .option("write-values", text("write-values", "Write the values file with the suggested thresholds here"))
-    .option("timeout", number("timeout", "Seconds to wait for each query's whole answer", defaultTimeoutSeconds))
+    .option("timeout", timeoutOption("Seconds to wait for each query's whole answer"))
     .option("max-size", number("max-size", `MiB to read at most of each answer (at most ${maxMaxMiB})`, defaultMaxMiB))
     .option(
       "max-points",

@@ -1,5 +1,6 @@
 // Rows are layout: a collapsed row holds its panels inside itself, an open one lies beside them. The one
 // place that looks through rows, for the SDK's dashboard and any dashboard JSON alike.
+import { isObject } from "../io/json";
 
 /** The shape of a panel list entry that flattening needs: its type, and a row's panels. */
 export interface PanelListEntry {
@@ -19,4 +20,38 @@ export function panelsShownIn<P extends PanelListEntry & { readonly collapsed?: 
   panels: readonly P[] | undefined,
 ): P[] {
   return panelsIn((panels ?? []).filter((panel) => !(panel.type === "row" && panel.collapsed === true)));
+}
+
+/** An entry of a panel list where it stands in the JSON, for a report that must say where. */
+export interface PlacedEntry {
+  /** A panel or a row, or whatever else a file holds there. */
+  readonly entry: unknown;
+  /** Its JSON pointer from the dashboard: `/panels/3`, or `/panels/3/panels/0` inside a row. */
+  readonly path: string;
+  /** Inside a row's `panels` (where a row is not allowed). */
+  readonly inRow: boolean;
+}
+
+/**
+ * Every entry of a panel list, rows too, each row's panels right after it, in the order of the JSON;
+ * anything that is not a list holds none. A stack of lists, not recursion: a file's rows may nest deep.
+ */
+export function placedEntries(panels: unknown): PlacedEntry[] {
+  const placed: PlacedEntry[] = [];
+  const pending: { list: readonly unknown[]; path: string; next: number }[] = [];
+  if (Array.isArray(panels)) pending.push({ list: panels, path: "", next: 0 });
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1] as (typeof pending)[number];
+    if (top.next >= top.list.length) {
+      pending.pop();
+      continue;
+    }
+    const index = top.next++;
+    const entry = top.list[index];
+    const path = `${top.path}/panels/${index}`;
+    placed.push({ entry, path, inRow: pending.length > 1 });
+    if (isObject(entry) && entry.type === "row" && Array.isArray(entry.panels))
+      pending.push({ list: entry.panels, path, next: 0 });
+  }
+  return placed;
 }

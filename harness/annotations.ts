@@ -2,22 +2,8 @@
 // series' steps with a value above 0 become marks, neighbours no more than a step apart merged into one
 // (public/app/plugins/datasource/prometheus/annotations.ts, processEvents).
 import { type QueryTime, type TimeRange, durationMs, interpolate, queryStepMs } from "./grafana";
+import type { AnnotationJson } from "./dashboard-json";
 import type { AnnotationEvent, AnnotationResult, Frame, TargetResult } from "./results";
-
-export interface AnnotationJson {
-  name: string;
-  enable?: boolean;
-  builtIn?: number;
-  datasource?: { type?: string; uid?: string };
-  /** Grafana 10+ keeps the query in `target`; older files have `expr` and `step` beside it. */
-  target?: { expr?: string; interval?: string };
-  expr?: string;
-  step?: string;
-  titleFormat?: string;
-  textFormat?: string;
-  tagKeys?: string;
-  useValueForTime?: boolean;
-}
 
 export interface AnnotationContext {
   readonly variables: Record<string, string>;

@@ -5,11 +5,8 @@
 // transformations change). It returns the v2beta1 spec, which for a dashboard without transformations is
 // also the v2 spec. A part of v1 the model does not know throws, so a new kind of field is read first.
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import { type Json, type JsonObject, isObject } from "../io/json";
 
-const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 const text = (value: Json | undefined, fallback = ""): string => (typeof value === "string" ? value : fallback);
 const flag = (value: Json | undefined, fallback: boolean): boolean => (typeof value === "boolean" ? value : fallback);
 const int = (value: Json | undefined, fallback: number): number =>

@@ -1,6 +1,5 @@
-// The slice of Grafana's dashboard JSON the evaluator reads.
-import type { AnnotationJson } from "./annotations";
-import type { FieldConfigJson } from "./frames";
+// The slice of Grafana's dashboard JSON the evaluator reads: the harness's other files read these shapes,
+// and this file reads none of theirs but the variables'.
 import type { VariableJson } from "./variables";
 
 export interface DashboardJson {
@@ -48,4 +47,24 @@ export interface TargetJson {
   expression?: string;
   reducer?: string;
   settings?: { mode?: string; replaceWithValue?: number };
+}
+export interface AnnotationJson {
+  name: string;
+  enable?: boolean;
+  builtIn?: number;
+  datasource?: { type?: string; uid?: string };
+  /** Grafana 10+ keeps the query in `target`; older files have `expr` and `step` beside it. */
+  target?: { expr?: string; interval?: string };
+  expr?: string;
+  step?: string;
+  titleFormat?: string;
+  textFormat?: string;
+  tagKeys?: string;
+  useValueForTime?: boolean;
+}
+
+/** A panel's `fieldConfig` as the dashboard JSON holds it. */
+export interface FieldConfigJson {
+  defaults?: Record<string, unknown>;
+  overrides?: { matcher: { id: string; options?: unknown }; properties?: { id: string; value?: unknown }[] }[];
 }

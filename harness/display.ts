@@ -9,6 +9,7 @@ import {
   getFieldDisplayName,
   getFieldDisplayValues,
 } from "@grafana/data";
+import { panelType } from "../panels/types";
 import { configuredFrames, theme, valueField } from "./frames";
 import { type GaugeLook, type LoadPath, gaugeLook, loadPaths } from "./gauges";
 import type { DashboardLoad, PanelResult } from "./results";
@@ -59,17 +60,18 @@ const colourNames = new Map<string, string>(
 const colourName = (colour: string | undefined) =>
   colour === undefined ? "none" : (colourNames.get(colour.toLowerCase()) ?? colour.toLowerCase());
 
-const singleValuePanels = new Set(["gauge", "bargauge", "stat"]);
-
 /** Every panel of a load, as Grafana displays it. */
 export const displayDashboard = (load: DashboardLoad): PanelDisplay[] => load.panels.map(displayPanel);
 
+/** What a panel shows, by its type's display model (panels/types.ts); a type without one cannot be read. */
 export function displayPanel(panel: PanelResult): PanelDisplay {
+  const model = panelType(panel.type)?.display;
+  if (model === undefined) throw new Error(`panel "${panel.title}": no display model for type "${panel.type}"`);
   const { frames, source } = configuredFrames(panel.type, panel.fieldConfig, panel.targets);
   const units = new Map(
     frames.map((frame) => [getFieldDisplayName(valueField(frame), frame, frames), valueField(frame).config.unit]),
   );
-  const single = singleValuePanels.has(panel.type);
+  const single = model === "one value per series";
   const values = single ? singleValues(panel, frames, source) : frames.flatMap((frame) => seriesValues(frame, frames));
   const looks = single
     ? (Object.fromEntries(loadPaths.map((path) => [path, gaugeLook(path, panel)])) as Record<LoadPath, GaugeLook>)

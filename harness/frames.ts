@@ -18,6 +18,7 @@ import {
   thresholdsOverrideProcessor,
   valueMappingsOverrideProcessor,
 } from "@grafana/data";
+import type { FieldConfigJson } from "./dashboard-json";
 import type { Frame, TargetResult } from "./results";
 
 // @grafana/data reads the browser's languages for local date formats; Node has a `navigator` from 21 on.
@@ -26,12 +27,6 @@ global.navigator ??= { languages: ["en-US"] };
 
 /** Grafana's default (dark) theme: the colours a viewer sees. */
 export const theme: GrafanaTheme2 = createTheme();
-
-/** A panel's `fieldConfig` as the dashboard JSON holds it. */
-export interface FieldConfigJson {
-  defaults?: Record<string, unknown>;
-  overrides?: { matcher: { id: string; options?: unknown }; properties?: { id: string; value?: unknown }[] }[];
-}
 
 /**
  * The legend of one series as Grafana's Prometheus backend names it (pkg/promlib/querydata/response.go,

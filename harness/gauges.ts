@@ -2,9 +2,9 @@
 // Grafana's source: a plugin's migration handler rewrites saved options on load, before its defaults fill
 // in what the JSON leaves out. Which handler runs, and what it sees, depends on the Grafana version and on
 // whether the file came in as v1 or through the v2 conversion (conversion.ts).
-import { type JsonObject, convertToV2 } from "./conversion";
-import type { PanelOptionsJson } from "./dashboard-json";
-import type { FieldConfigJson } from "./frames";
+import type { JsonObject } from "../io/json";
+import { convertToV2 } from "./conversion";
+import type { FieldConfigJson, PanelOptionsJson } from "./dashboard-json";
 
 export type LoadPath = "Grafana 12" | "Grafana 13, v1" | "Grafana 13, v2";
 export const loadPaths: readonly LoadPath[] = ["Grafana 12", "Grafana 13, v1", "Grafana 13, v2"];

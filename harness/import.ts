@@ -3,6 +3,7 @@
 // (public/app/features/manage-dashboards/DashboardImportPage.tsx): the Import page of the k8s dashboard API
 // fills a few known places in the browser; the legacy page posts to /api/dashboards/import, which replaces
 // `${NAME}` in every string. A file meant for both must only put placeholders where both fill them.
+import { type Json, type JsonObject, isObject } from "../io/json";
 
 /** One `__inputs` entry of an exported dashboard, as Grafana reads it. */
 export interface ImportInput {
@@ -20,9 +21,6 @@ export type ImportAnswers = Readonly<Record<string, string>>;
 
 export type ImportFlow = "import page" | "import API";
 export const importFlows: readonly ImportFlow[] = ["import page", "import API"];
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
 
 /** A data source the form's picker selected: Grafana hands the import its uid, type and name. */
 interface PickedDatasource {
@@ -155,6 +153,3 @@ function applyThroughApi(
 
 const expressionUid = "__expr__";
 const isExpression = (input: ImportInput) => input.type === "datasource" && input.pluginId === expressionUid;
-
-const isObject = (value: Json | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,7 +1,6 @@
 // What one dashboard load returns, and the lookups the tests and the bench share.
 import type { EngineName } from "./engines";
-import type { PanelOptionsJson } from "./dashboard-json";
-import type { FieldConfigJson } from "./frames";
+import type { FieldConfigJson, PanelOptionsJson } from "./dashboard-json";
 import type { QueryTime, TimeRange } from "./grafana";
 import type { ResolvedVariable } from "./variables";
 

@@ -4,8 +4,7 @@
 // query to any host. So redirects are followed here, by hand: a POST never (its answer names where it
 // was sent), a GET carrying a secret only within its origin (scheme, host and port), never down to http.
 import { DashboardError } from "../errors";
-import { printable } from "./printable";
-import { redactUrl, whyFailed } from "./sources";
+import { printable, redactUrl } from "./printable";
 
 export interface HttpRequest {
   readonly method?: "GET" | "POST";
@@ -119,4 +118,11 @@ export async function readBody(
     throw new DashboardError(shown, `reading the answer failed: ${whyFailed(error, limits.timeoutSeconds)}`);
   }
   return Buffer.concat(parts).toString("utf8");
+}
+
+// Duck-typed: fetch's errors may come from another realm (e.g. a test VM), where instanceof Error fails.
+export function whyFailed(error: unknown, timeoutSeconds: number): string {
+  const failure = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (failure.name === "TimeoutError") return `no complete answer within ${timeoutSeconds} s`;
+  return failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
 }

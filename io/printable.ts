@@ -1,7 +1,7 @@
 // Text from outside (a server's answer, a foreign file) as the terminal may show it. A raw ESC clears the
 // screen or rewrites earlier lines, a newline forges a line of our own ("ok: ..."), a bidi override shows
 // the text in another order than it is: each is shown escaped instead, on one line, and a secret the
-// process holds is never shown at all.
+// process holds is never shown at all, nor a URL's password or query values.
 import { redactSecrets } from "./secrets";
 
 /** The longest outside string shown in a message; past it, an ellipsis. */
@@ -48,3 +48,24 @@ export const printableJson = (json: string) =>
     if (c === "\n") return c;
     return `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`;
   });
+
+/** A URL as shown in messages: no user:password, no query values (`?access_token=...`), no fragment. */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/\/\/[^/@\s]*@/, "//REDACTED@").replace(/([?&][^=&#\s]*=)[^&#\s]*/g, "$1REDACTED");
+  }
+  if (parsed.username || parsed.password) {
+    parsed.username = "REDACTED";
+    parsed.password = "";
+  }
+  for (const key of new Set(parsed.searchParams.keys())) parsed.searchParams.set(key, "REDACTED");
+  parsed.hash = "";
+  return parsed.toString();
+}
+
+/** `text` with every http(s) URL in it redacted. */
+export const redactUrls = (text: string) =>
+  text.replace(/https?:\/\/[^\s"'<>]+?(?=[:,;.)]*(?:\s|$|["'<>]))/gi, (url) => redactUrl(url));

@@ -3,8 +3,8 @@
 import { closeSync, constants, createReadStream, open, openSync, readFileSync, statSync } from "node:fs";
 import { Socket } from "node:net";
 import { DashboardError } from "../errors";
-import { plainHttpWarning, send } from "./http";
-import { printable } from "./printable";
+import { plainHttpWarning, send, whyFailed } from "./http";
+import { printable, redactUrl, redactUrls } from "./printable";
 import { holdSecret, maxTokenLength } from "./secrets";
 
 export const defaultMaxMiB = 16;
@@ -28,6 +28,9 @@ export const defaultLimits: ReadLimits = { maxBytes: defaultMaxMiB * MiB, timeou
 
 export const isUrl = (source: string) => /^https?:\/\//i.test(source);
 
+// Where they stood before http.ts and printable.ts took them; tune/engine.ts still imports them from here.
+export { redactUrl, whyFailed };
+
 function parseUrl(url: string): URL {
   try {
     return new URL(url);
@@ -35,27 +38,6 @@ function parseUrl(url: string): URL {
     throw new DashboardError(redactUrls(url), "not a valid URL");
   }
 }
-
-/** A URL as shown in messages: no user:password, no query values (`?access_token=...`), no fragment. */
-export function redactUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return url.replace(/\/\/[^/@\s]*@/, "//REDACTED@").replace(/([?&][^=&#\s]*=)[^&#\s]*/g, "$1REDACTED");
-  }
-  if (parsed.username || parsed.password) {
-    parsed.username = "REDACTED";
-    parsed.password = "";
-  }
-  for (const key of new Set(parsed.searchParams.keys())) parsed.searchParams.set(key, "REDACTED");
-  parsed.hash = "";
-  return parsed.toString();
-}
-
-/** `text` with every http(s) URL in it redacted. */
-export const redactUrls = (text: string) =>
-  text.replace(/https?:\/\/[^\s"'<>]+?(?=[:,;.)]*(?:\s|$|["'<>]))/gi, (url) => redactUrl(url));
 
 const sizeLimit = (source: string, maxBytes: number) =>
   new DashboardError(
@@ -210,13 +192,6 @@ export interface FetchOptions extends ReadLimits {
   readonly token?: string;
   /** Prints a warning line. */
   readonly warn: (line: string) => void;
-}
-
-// Duck-typed: fetch's errors may come from another realm (e.g. a test VM), where instanceof Error fails.
-export function whyFailed(error: unknown, timeoutSeconds: number): string {
-  const failure = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (failure.name === "TimeoutError") return `no complete answer within ${timeoutSeconds} s`;
-  return failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
 }
 
 /** The exposition at `url`, read within the timeout and up to the size cap. */

@@ -2,11 +2,19 @@
 // the queries.
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
-import { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
-import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
-import { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
-import { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
+import type { PanelBuilder as BarChartBuilder } from "@grafana/grafana-foundation-sdk/barchart";
+import type { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
+import type { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";
+import type { PanelBuilder as HeatmapBuilder } from "@grafana/grafana-foundation-sdk/heatmap";
+import type { PanelBuilder as HistogramBuilder } from "@grafana/grafana-foundation-sdk/histogram";
+import type { PanelBuilder as PieChartBuilder } from "@grafana/grafana-foundation-sdk/piechart";
+import type { PanelBuilder as StatBuilder } from "@grafana/grafana-foundation-sdk/stat";
+import type { PanelBuilder as StateTimelineBuilder } from "@grafana/grafana-foundation-sdk/statetimeline";
+import type { PanelBuilder as TableBuilder } from "@grafana/grafana-foundation-sdk/table";
+import type { PanelBuilder as TextBuilder } from "@grafana/grafana-foundation-sdk/text";
+import type { PanelBuilder as TimeseriesBuilder } from "@grafana/grafana-foundation-sdk/timeseries";
 import { steps, variables } from "../config";
+import { type PanelTypeId, panelTypes } from "./types";
 
 /** The data source the dashboard's `datasource` variable holds, so one file serves any Grafana. */
 export const datasource: dashboard.DataSourceRef = {
@@ -43,12 +51,19 @@ export const hiddenLegend = () =>
 
 const lastValue = () => new common.ReduceDataOptionsBuilder().calcs(["lastNotNull"]).values(false);
 
-export const timeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
-  new TimeseriesBuilder()
+/** The SDK builder of a panel type (panels/types.ts). */
+type BuilderOf<T extends PanelTypeId> = ReturnType<(typeof panelTypes)[T]["builder"]>;
+
+/** A panel of any type in panels/types.ts, with what every panel has: its title, the data source, its size. */
+export const panelOf = <T extends PanelTypeId>(type: T, title: string, width: number, height: number): BuilderOf<T> =>
+  (panelTypes[type].builder() as BuilderOf<T>)
     .title(title)
     .datasource(datasource)
     .span(width)
-    .height(height)
+    .height(height) as BuilderOf<T>;
+
+export const timeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
+  panelOf("timeseries", title, width, height)
     .interval(steps.timeseries)
     .lineWidth(1)
     .fillOpacity(10)
@@ -70,34 +85,8 @@ export const stackedTimeseries = (title: string, width: number, height: number):
     new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"),
   );
 
-/**
- * The panel plugin version gauges and bar gauges are written for. Grafana 13's gauge migration
- * (public/app/plugins/panel/gauge/migrations.ts, shouldMigrateGauge) reads a missing version as 8 and turns
- * the threshold ring off, while the v2 conversion turns it into "", which skips the migration: one file,
- * two looks. From 13 on it is skipped on both paths; Grafana 12 has no version-gated gauge migration.
- */
-export const singleValuePluginVersion = "13.0.0";
-
-/** The SDK's gauge and bar gauge builders cannot set `pluginVersion` (dashboard.PanelBuilder can). */
-class VersionedGaugeBuilder extends GaugeBuilder {
-  constructor() {
-    super();
-    this.internal.pluginVersion = singleValuePluginVersion;
-  }
-}
-class VersionedBarGaugeBuilder extends BarGaugeBuilder {
-  constructor() {
-    super();
-    this.internal.pluginVersion = singleValuePluginVersion;
-  }
-}
-
 export const gauge = (title: string, width: number, height: number): GaugeBuilder =>
-  new VersionedGaugeBuilder()
-    .title(title)
-    .datasource(datasource)
-    .span(width)
-    .height(height)
+  panelOf("gauge", title, width, height)
     .reduceOptions(lastValue())
     // Said, not left to the default: the migration keeps the ring only where the JSON says thresholds.
     .colorScheme(thresholdColours())
@@ -140,11 +129,7 @@ export const neverRoundedUpToWhole = (decimals: number): dashboard.ValueMapping 
 };
 
 export const barGauge = (title: string, width: number, height: number): BarGaugeBuilder =>
-  new VersionedBarGaugeBuilder()
-    .title(title)
-    .datasource(datasource)
-    .span(width)
-    .height(height)
+  panelOf("bargauge", title, width, height)
     .reduceOptions(lastValue())
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Gradient)
@@ -152,4 +137,28 @@ export const barGauge = (title: string, width: number, height: number): BarGauge
     .showUnfilled(true);
 
 export const stateTimeline = (title: string, width: number, height: number): StateTimelineBuilder =>
-  new StateTimelineBuilder().title(title).datasource(datasource).span(width).height(height).legend(hiddenLegend());
+  panelOf("state-timeline", title, width, height).legend(hiddenLegend());
+
+/** One big number a series. Its query is read once, at the end of the range: no points for a sparkline. */
+export const stat = (title: string, width: number, height: number): StatBuilder =>
+  panelOf("stat", title, width, height).reduceOptions(lastValue()).graphMode(common.BigValueGraphMode.None);
+
+/** Each series' last value as a slice of the whole. */
+export const pieChart = (title: string, width: number, height: number): PieChartBuilder =>
+  panelOf("piechart", title, width, height).reduceOptions(lastValue());
+
+export const table = (title: string, width: number, height: number): TableBuilder =>
+  panelOf("table", title, width, height);
+
+export const barChart = (title: string, width: number, height: number): BarChartBuilder =>
+  panelOf("barchart", title, width, height);
+
+export const histogram = (title: string, width: number, height: number): HistogramBuilder =>
+  panelOf("histogram", title, width, height);
+
+export const heatmap = (title: string, width: number, height: number): HeatmapBuilder =>
+  panelOf("heatmap", title, width, height);
+
+/** Words, no queries: a note above a row's panels. */
+export const text = (title: string, width: number, height: number, markdown: string): TextBuilder =>
+  panelTypes.text.builder().title(title).span(width).height(height).content(markdown);

@@ -7,6 +7,7 @@ import { DashboardError } from "../errors";
 import type { Query } from "../queries/query";
 import { datasource } from "./common";
 import { noDataText } from "./no-data";
+import { panelType } from "./types";
 import { unitSettings } from "./units";
 
 /** One query of a panel, as a section writes it; a refId left out is the next free letter. */
@@ -62,9 +63,6 @@ export function target(...args: [Query, string] | [string, Query, string]): Targ
 const legendLabels = (legend: string) =>
   [...legend.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] as string);
 
-/** Panels that show one value per series read it once, at the end of the range. */
-const singleValuePanels = new Set(["gauge", "bargauge", "stat"]);
-
 const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
 
 /**
@@ -75,6 +73,14 @@ const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
 export function panel(builder: PanelBuilder, declared: readonly TargetDeclaration[]): DeclaredPanel {
   const { title, type, targets: added } = builder.build();
   const name = title?.trim() ? `panel "${title}"` : `an untitled ${type} panel`;
+  const known = panelType(type);
+  if (!known) {
+    throw new DashboardError(
+      name,
+      `panel type "${type}" is not in the table of panel types, so nothing can check or export it`,
+      "add it to panels/types.ts, with its schema vendored in build/schemas",
+    );
+  }
   if (added?.length) {
     throw new DashboardError(
       name,
@@ -94,7 +100,7 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
     refId: t.refId ?? (free.shift() as string),
     query: t.query.usingLabels(legendLabels(t.legend)),
     legend: t.legend,
-    instant: t.instant ?? singleValuePanels.has(type),
+    instant: t.instant ?? known.instant,
     ...(t.minStep === undefined ? {} : { minStep: t.minStep }),
   }));
   builder.targets(targets.map((target) => dataquery(target)));

@@ -4,6 +4,7 @@
 // "read"), lib/pleroma/web/o_auth/o_auth_controller.ex (the out-of-band redirect shows the code on a page;
 // a wrong code is 400 {"error": "Invalid credentials"}) and lib/pleroma/web/o_auth/o_auth_view.ex.
 import { readBody, send } from "../io/http";
+import { isObject } from "../io/json";
 import { printable } from "../io/printable";
 import { holdSecret, maxTokenLength } from "../io/secrets";
 import { DashboardError } from "../errors";
@@ -55,9 +56,6 @@ async function post(url: string, form: Record<string, string>, timeoutSeconds: n
   }
   return { status: response.status, ok: response.ok, json };
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** An Akkoma answer's one-line reason: its `error` and `error_description`, else the status alone. */
 function refusal(answer: Answer): string {

@@ -1,4 +1,4 @@
-import { isObject } from "../json";
+import { isObject } from "../../io/json";
 
 // The one place where the vendored Grafana schemas are made less strict than cog generated them.
 // Every entry must name something Grafana itself accepts and emits; `from` pins the vendored value, so a

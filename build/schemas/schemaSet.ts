@@ -1,20 +1,40 @@
 // The schemas the validator compiles: Grafana's vendored ones after our relaxations, plus our own.
 
+import { panelTypes } from "../../panels/types";
 import alertRules from "./alert-rules.schema.json";
+import barchart from "./barchart.jsonschema.json";
 import bargauge from "./bargauge.jsonschema.json";
 import dashboard from "./dashboard.jsonschema.json";
 import envelope from "./envelope.schema.json";
 import gauge from "./gauge.jsonschema.json";
+import heatmap from "./heatmap.jsonschema.json";
+import histogram from "./histogram.jsonschema.json";
+import piechart from "./piechart.jsonschema.json";
 import prometheus from "./prometheus.jsonschema.json";
+import stat from "./stat.jsonschema.json";
 import statetimeline from "./statetimeline.jsonschema.json";
+import table from "./table.jsonschema.json";
+import text from "./text.jsonschema.json";
 import timeseries from "./timeseries.jsonschema.json";
 import { applyRelaxations, relaxations } from "./relaxations";
-import {
-  type PanelType,
-  customFieldConfigValidatorName,
-  optionsValidatorName,
-  panelSchemaByType,
-} from "./validatorNames";
+import { customFieldConfigValidatorName, optionsValidatorName } from "./validatorNames";
+
+/** Every vendored Grafana schema, by its file name without `.jsonschema.json`. */
+const vendoredSchemas = {
+  dashboard,
+  prometheus,
+  timeseries,
+  bargauge,
+  gauge,
+  statetimeline,
+  stat,
+  table,
+  text,
+  barchart,
+  histogram,
+  heatmap,
+  piechart,
+};
 
 /** Panel schemas without a `FieldConfig` definition: their plugins read no `fieldConfig.defaults.custom`. */
 const NO_CUSTOM_FIELD_CONFIG = { type: "object", maxProperties: 0 };
@@ -28,7 +48,7 @@ export interface SchemaSet {
 
 /** A fresh copy each call: ajv and the relaxations may mutate what they are given. */
 export function schemaSet(): SchemaSet {
-  const vendored = structuredClone({ dashboard, prometheus, timeseries, bargauge, gauge, statetimeline });
+  const vendored = structuredClone(vendoredSchemas);
   applyRelaxations(vendored, relaxations);
   closeTargets(vendored.prometheus.definitions.Dataquery);
   leavePanelsToValidateTs(vendored.dashboard.definitions);
@@ -67,12 +87,18 @@ function leavePanelsToValidateTs(definitions: {
   definitions.RowPanel.properties.panels.items = true;
 }
 
+/** Each panel type's (panels/types.ts) options and custom field config validators, from its vendored schema. */
 function panelTypeValidatorRefs(vendored: Record<string, { definitions: object }>): Record<string, string> {
   const refs: Record<string, string> = {};
-  for (const type of Object.keys(panelSchemaByType) as PanelType[]) {
-    const schema = panelSchemaByType[type];
-    refs[optionsValidatorName(type)] = `${schema}#/definitions/Options`;
-    refs[customFieldConfigValidatorName(type)] = Object.hasOwn(vendored[schema]!.definitions, "FieldConfig")
+  for (const [type, { schema }] of Object.entries(panelTypes)) {
+    const vendoredSchema = vendored[schema];
+    if (!vendoredSchema) {
+      throw new Error(
+        `panel type "${type}": no vendored schema "${schema}": add build/schemas/${schema}.jsonschema.json from the foundation SDK (build/schemas/README.md) and import it in schemaSet.ts`,
+      );
+    }
+    refs[optionsValidatorName(schema)] = `${schema}#/definitions/Options`;
+    refs[customFieldConfigValidatorName(schema)] = Object.hasOwn(vendoredSchema.definitions, "FieldConfig")
       ? `${schema}#/definitions/FieldConfig`
       : "no-custom-field-config";
   }

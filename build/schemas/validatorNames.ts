@@ -1,20 +1,15 @@
 // What validate.ts needs to know about the compiled validators, without loading ajv or any schema.
 
 import type { ValidateFunction } from "ajv";
+import { panelType } from "../../panels/types";
 
-/** Grafana panel plugin id -> the vendored schema with its `Options` (and, if it has one, `FieldConfig`). */
-export const panelSchemaByType = {
-  timeseries: "timeseries",
-  bargauge: "bargauge",
-  gauge: "gauge",
-  "state-timeline": "statetimeline",
-} as const;
-export type PanelType = keyof typeof panelSchemaByType;
+/** The validator of a panel type's `Options`, named after its vendored schema (panels/types.ts). */
+export const optionsValidatorName = (schema: string) => `options_${schema}`;
+/** The validator of its `fieldConfig.defaults.custom` (its schema's `FieldConfig`, or nothing allowed). */
+export const customFieldConfigValidatorName = (schema: string) => `custom_${schema}`;
 
-export const isKnownPanelType = (type: string): type is PanelType => Object.hasOwn(panelSchemaByType, type);
-
-export const optionsValidatorName = (type: PanelType) => `options_${panelSchemaByType[type]}`;
-export const customFieldConfigValidatorName = (type: PanelType) => `custom_${panelSchemaByType[type]}`;
+/** The vendored schema of a panel type, or undefined for a type panels/types.ts does not hold. */
+export const panelSchema = (type: string): string | undefined => panelType(type)?.schema;
 
 export type Validator = ValidateFunction<unknown>;
 export type Validators = Record<string, Validator>;

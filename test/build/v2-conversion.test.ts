@@ -4,7 +4,8 @@
 
 import { importInputs } from "../../config";
 import { importFileText, plainDashboard } from "../../build/outputs";
-import { type JsonObject, convertToV2, convertedFieldDefaults } from "../../harness/conversion";
+import type { JsonObject } from "../../io/json";
+import { convertToV2, convertedFieldDefaults } from "../../harness/conversion";
 import { panelsIn } from "../../dashboards/rows";
 import { importDashboard } from "../../harness/import";
 import { v2Validators, v2Versions } from "../../harness/v2-schemas";

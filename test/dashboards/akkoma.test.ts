@@ -20,6 +20,7 @@ import { timeseries } from "../../panels/common";
 import { panel as declare } from "../../panels/panel";
 import { panelReaders } from "../../dashboards/reads";
 import { panelsIn } from "../../dashboards/rows";
+import { panelType } from "../../panels/types";
 import { catalogue } from "../../queries/catalogue";
 import { overrideMatches, referencePanels } from "../support/panels";
 import { projectRoot } from "../support/build";
@@ -225,12 +226,12 @@ describe("panels", () => {
     }
   });
 
-  it("gauges and the bar gauge read one instant value; time series read ranges", () => {
+  it("panels of a type that shows one value per series read one instant value; the others read ranges", () => {
     for (const panel of panels) {
       for (const target of targetsOf(panel)) {
         expect({ panel: panel.title, instant: Boolean(target.instant) }).toEqual({
           panel: panel.title,
-          instant: panel.type === "gauge" || panel.type === "bargauge",
+          instant: panelType(panel.type)?.instant,
         });
       }
     }

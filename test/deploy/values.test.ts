@@ -13,6 +13,15 @@ describe("deployment values that would break what they reach", () => {
     expect(result).toEqual({ status: 2, stdout: "", stderr: `akkoma-dashboards: ${stderr}\n` });
     expect(existsSync(out())).toBe(false);
   };
+  // The schema's own wording is the validator library's; ours is the culprit, and the limit it names.
+  const refusedOverLimit = (args: string[], culprit: string, limit: number) => {
+    const result = runCli([...args, "--out", out()]);
+    const named = `akkoma-dashboards: ${culprit}: `;
+    expect([result.status, result.stdout, result.stderr.slice(0, named.length)]).toEqual([2, "", named]);
+    const problem = result.stderr.slice(named.length);
+    expect(problem.split("\n")).toEqual([expect.stringMatching(new RegExp(`\\b${limit}\\b`)), ""]);
+    expect(existsSync(out())).toBe(false);
+  };
   const config = (name: string, content: string | Buffer) => {
     const path = join(folder(), name);
     writeFileSync(path, content);
@@ -20,7 +29,7 @@ describe("deployment values that would break what they reach", () => {
   };
 
   it("a 50 kB title is refused, naming the title", () => {
-    refused(["build", "--title", "x".repeat(50_000)], "--title: must NOT have more than 189 characters");
+    refusedOverLimit(["build", "--title", "x".repeat(50_000)], "--title", 189);
   });
 
   it("an import placeholder in the title names the title, not the dashboard", () => {
@@ -43,10 +52,10 @@ describe("deployment values that would break what they reach", () => {
 
   it("a values file cannot grow every output: long label values and many labels are refused", () => {
     const long = config("long.yaml", `alertLabels:\n  team: ${"x".repeat(2000)}\n`);
-    refused(["build", "--config", long], `--config ${long}: alertLabels.team: must NOT have more than 1024 characters`);
+    refusedOverLimit(["build", "--config", long], `--config ${long}: alertLabels.team`, 1024);
     const many = Array.from({ length: 40 }, (_, i) => `  l${i}: v`).join("\n");
     const wide = config("wide.yaml", `alertLabels:\n${many}\n`);
-    refused(["build", "--config", wide], `--config ${wide}: alertLabels: must NOT have more than 32 properties`);
+    refusedOverLimit(["build", "--config", wide], `--config ${wide}: alertLabels`, 32);
   });
 
   it("Latin-1 bytes in a config file are refused as not UTF-8, naming the file and line", () => {

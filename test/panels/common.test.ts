@@ -6,7 +6,7 @@ import { panelsIn } from "../../dashboards/rows";
 import type { PanelJson } from "../../harness/dashboard-json";
 import { type SavedPanel, gaugeLook, loadPaths, migrateGauge13 } from "../../harness/gauges";
 import { importDashboard } from "../../harness/import";
-import { singleValuePluginVersion } from "../../panels/common";
+import { singleValuePluginVersion } from "../../panels/types";
 import { displayWith } from "../support/display";
 
 const files: [string, () => Promise<{ panels: PanelJson[] }>][] = [

@@ -1,7 +1,8 @@
 // The objective's panels as Grafana's display code draws them: an idle instance's budget says why it is
 // empty, and the burn rate's warning and paging lines stay in view at a normal burn rate, on every path.
 import { federationSlo } from "../../config";
-import { type JsonObject, convertToV2 } from "../../harness/conversion";
+import type { JsonObject } from "../../io/json";
+import { convertToV2 } from "../../harness/conversion";
 import type { PanelJson } from "../../harness/dashboard-json";
 import { titles } from "../../panels/titles";
 import { builtPanel, displayWith } from "../support/display";

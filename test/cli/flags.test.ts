@@ -1,0 +1,18 @@
+// Flags every command shares are checked the same way, wherever they are given.
+import { runCli } from "../support/build";
+
+describe("--timeout", () => {
+  const commands = [
+    ["check", "--telemetry", "telemetry.ex"],
+    ["tune", "--engine", "http://127.0.0.1:9"],
+    ["setup", "--instance", "https://social.example.org"],
+  ];
+
+  it.each(commands)("is refused by %s when it is no time at all or longer than a timer can wait", (...command) => {
+    for (const seconds of ["0", "-1", "2147484"]) {
+      const result = runCli([...command, "--timeout", seconds]);
+      expect([result.status, result.stdout]).toEqual([2, ""]);
+      expect(result.stderr).toMatch(/^akkoma-dashboards: --timeout: .*2147483\n$/);
+    }
+  });
+});

@@ -1,0 +1,38 @@
+// Looking through rows: the panels of a dashboard wherever a row keeps them, and where each stands.
+import { panelsIn, panelsShownIn, placedEntries } from "../../dashboards/rows";
+
+const list = [
+  { type: "row", title: "Open", panels: [] },
+  { type: "stat", title: "Users" },
+  { type: "row", title: "Closed", collapsed: true, panels: [{ type: "gauge", title: "Load" }] },
+];
+
+describe("rows", () => {
+  it("give every panel, a collapsed row's in its place, and leave rows out", () => {
+    expect(panelsIn(list).map((p) => p.title)).toEqual(["Users", "Load"]);
+  });
+
+  it("leave a collapsed row's panels out of what opening the dashboard queries", () => {
+    expect(panelsShownIn(list).map((p) => p.title)).toEqual(["Users"]);
+  });
+
+  it("place every entry, rows too, at its JSON pointer, whatever a file holds there", () => {
+    const odd = [...list, null, { type: "row", panels: "none" }];
+    expect(placedEntries(odd).map(({ path, inRow }) => [path, inRow])).toEqual([
+      ["/panels/0", false],
+      ["/panels/1", false],
+      ["/panels/2", false],
+      ["/panels/2/panels/0", true],
+      ["/panels/3", false],
+      ["/panels/4", false],
+    ]);
+  });
+
+  it("place the entries of rows nested far deeper than a call stack goes", () => {
+    let nested: { type: string; panels: unknown[] } = { type: "row", panels: [{ type: "stat" }] };
+    for (let depth = 1; depth < 20_000; depth++) nested = { type: "row", panels: [nested] };
+    const placed = placedEntries([nested]);
+    expect(placed).toHaveLength(20_001);
+    expect(placed[20_000]?.entry).toEqual({ type: "stat" });
+  });
+});
