@@ -176,7 +176,7 @@ export function readPromql(expr: string, variables?: ReadonlySet<string>): Promq
     const created = new Set<string>();
     for (let child = node.firstChild; child; child = child.nextSibling) {
       const found = visit(child);
-      under.push(...found.under);
+      for (const index of found.under) under.push(index);
       found.created.forEach((label) => created.add(label));
     }
     const use = (labels: readonly string[], clause: string) => {

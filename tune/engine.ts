@@ -118,7 +118,7 @@ export async function rangeClient(options: EngineOptions): Promise<RangeClient> 
         for (const series of await one(expr, from, to, stepMs)) {
           const key = labelKey(series.labels);
           const found = merged.get(key) ?? { labels: series.labels, times: [] };
-          found.times.push(...series.times);
+          for (const time of series.times) found.times.push(time);
           merged.set(key, found);
         }
         onChunk?.();
