@@ -215,6 +215,17 @@ export function whyFailed(error: unknown, timeoutSeconds: number): string {
   return failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
 }
 
+/** A request that got no answer: a slow server timed out, which is not being unreachable. */
+export function requestFailed(shown: string, error: unknown, timeoutSeconds: number): DashboardError {
+  if ((error as { name?: string } | undefined)?.name === "TimeoutError")
+    return new DashboardError(
+      shown,
+      `timed out after ${timeoutSeconds} s with no complete answer`,
+      "raise --timeout if it is slow",
+    );
+  return new DashboardError(shown, `unreachable: ${whyFailed(error, timeoutSeconds)}`);
+}
+
 /** The exposition at `url`, read within the timeout and up to the size cap. */
 export async function fetchExposition(url: string, options: FetchOptions): Promise<string> {
   const { protocol, hostname, username, password } = parseUrl(url);
@@ -235,7 +246,7 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
   try {
     response = await fetch(url, { headers, signal });
   } catch (error) {
-    throw new DashboardError(shown, `unreachable: ${whyFailed(error, options.timeoutSeconds)}`);
+    throw requestFailed(shown, error, options.timeoutSeconds);
   }
   refuseStatus(response, shown, token !== undefined);
   if (Number(response.headers.get("content-length")) > options.maxBytes) {
