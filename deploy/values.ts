@@ -4,10 +4,11 @@
 // instead of silently ignored.
 
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { parseDocument, visit } from "yaml";
+import { Lexer, parseDocument, visit } from "yaml";
 import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
 import { defaultLimits, readSource } from "../check/sources";
+import { nestedTooDeeply } from "../check/yaml";
 import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
@@ -77,12 +78,16 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
         : error.hint;
     throw new DashboardError(`--config ${error.culprit}`, error.problem, hint);
   }
+  refuseTooManyValues(text, culprit);
   // JSON is YAML too, so one parser reads both.
   const document = parseDocument(text);
   const [error] = document.errors;
   if (error) {
     const where = error.linePos ? ` at line ${error.linePos[0].line}` : "";
-    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${firstLine(error.message)}`);
+    const message = /Maximum call stack size exceeded/.test(error.message)
+      ? `${nestedTooDeeply}${error.linePos ? `, column ${error.linePos[0].col}` : ""}`
+      : firstLine(error.message);
+    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${message}`);
   }
   // Values are a few scalars: an alias has no use there, and resolving many (yaml looks each one up
   // through the document; an "alias bomb" multiplies them) takes time and memory beyond the file's size.
@@ -100,6 +105,43 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
   const values: unknown = document.toJS();
   checkValues(values, (field) => `${culprit}: ${field}`, culprit);
   return values as DeploymentValues;
+}
+
+/**
+ * Values (keys included) a values file may hold: real ones hold dozens, and yaml takes about a kilobyte
+ * a value, so 7 million of them in 14 MB would take gigabytes before any check could name one.
+ */
+export const maxValueCount = 10_000;
+
+// The lexer's markers, which stand for no character of the text (yaml's Lexer: DOCUMENT, FLOW_END, SCALAR).
+const markers = new Set(["\x02", "\x18", "\x1f"]);
+
+/** Counts the values with yaml's lexer, which keeps nothing, before the parser builds a node for each. */
+function refuseTooManyValues(text: string, culprit: string): void {
+  let count = 0;
+  let line = 1;
+  for (const token of new Lexer().lex(text)) {
+    if (token === "\x1f" || token.startsWith('"') || token.startsWith("'")) count++;
+    if (count > maxValueCount) {
+      const field = topLevelFieldAt(text, line);
+      throw new DashboardError(
+        `${culprit}:${line}`,
+        `more than ${maxValueCount.toLocaleString("en")} values${field ? ` (in field ${field})` : ""}; stopped reading`,
+        "deployment values take a few dozen",
+      );
+    }
+    if (!markers.has(token)) for (let at = token.indexOf("\n"); at >= 0; at = token.indexOf("\n", at + 1)) line++;
+  }
+}
+
+/** The top-level field of block YAML that line `line` lies in, if one starts a line above it. */
+function topLevelFieldAt(text: string, line: number): string | undefined {
+  const lines = text.split("\n", line);
+  for (let at = lines.length - 1; at >= 0; at--) {
+    const found = /^["']?([A-Za-z_]\w*)["']?\s*:/.exec(lines[at] as string);
+    if (found) return found[1];
+  }
+  return undefined;
 }
 
 /** Throws for the first problem, naming the field as `culpritOf(field)` puts it. */
