@@ -75,6 +75,7 @@ export function judge(readers: readonly QueryReader[], exported: Exported, optio
       const reads: PromqlReads = readPromql(query, options.variables);
       const where = reader.queries.length > 1 ? `query ${index + 1}: ` : "";
       if (reads.syntaxError) say(`${where}does not parse (${reads.syntaxError})`);
+      if (reads.unread) say(`${where}cannot be read: ${reads.unread}`);
       const known = (s: Selector) => (s.name === undefined ? undefined : exported.get(s.name));
       for (const selector of reads.selectors) {
         const name = selector.name;

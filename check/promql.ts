@@ -37,6 +37,8 @@ export interface PromqlReads {
   readonly labelUses: readonly LabelUse[];
   /** Set when the expression does not parse: what it reads is then unknown. */
   readonly syntaxError?: string;
+  /** Set when the expression is beyond what this reader takes (too long, nested too deeply), though it may parse. */
+  readonly unread?: string;
 }
 
 /** Stands for a variable's value outside strings; never a real metric name. */
@@ -145,12 +147,68 @@ const matchOps: Record<string, MatchOp> = { EqlSingle: "=", Neq: "!=", EqlRegex:
 
 /** Longer queries are not read: no real one comes near, and parsing time grows with the text. */
 export const maxQueryLength = 64 * 1024;
+/**
+ * Parentheses within one another that are surely read, once `((x))` is taken as `(x)`. The grammar's
+ * parser (Lezer) cuts its stack at a fixed depth, which a chain `(a + (b + ...` reaches at about 700
+ * levels, where Prometheus' own parser has no limit: a query deeper than this that does not parse is
+ * said to be unread, not wrong.
+ */
+export const maxNesting = 500;
+
+// The clauses whose parentheses hold label lists: `by ((a))` is no PromQL, and stays as written.
+const labelListClause = /(?:^|[^\w:])(?:by|without|on|ignoring|group_left|group_right)\s*$/;
+
+/**
+ * `text` with the inner pair of every doubled pair of parentheses, `((x))`, turned into spaces (so every
+ * position stays where it was), and the depth of the parentheses left. Strings and comments are skipped.
+ */
+export function withoutDoubledParentheses(text: string): { text: string; depth: number } {
+  const partner = new Int32Array(text.length).fill(-1);
+  const open: number[] = [];
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (char === "#") {
+      const end = text.indexOf("\n", at);
+      at = end < 0 ? text.length : end;
+    } else if (char === '"' || char === "'" || char === "`") {
+      for (at++; at < text.length && text[at] !== char; at++) if (text[at] === "\\" && char !== "`") at++;
+    } else if (char === "(") open.push(at);
+    else if (char === ")" && open.length > 0) {
+      const from = open.pop() as number;
+      partner[from] = at;
+      partner[at] = from;
+    }
+  }
+  const chars = text.split("");
+  const skipSpaces = (at: number, by: 1 | -1) => {
+    while (at >= 0 && at < text.length && /\s/.test(text[at] as string)) at += by;
+    return at;
+  };
+  for (let from = 0; from < text.length; from++) {
+    const to = partner[from] as number;
+    if (text[from] !== "(" || to < 0) continue;
+    const inner = skipSpaces(from + 1, 1);
+    if (text[inner] !== "(" || partner[inner] !== skipSpaces(to - 1, -1)) continue;
+    if (labelListClause.test(text.slice(Math.max(0, from - 16), from))) continue;
+    chars[inner] = " ";
+    chars[partner[inner] as number] = " ";
+  }
+  const collapsed = chars.join("");
+  let depth = 0;
+  let deepest = 0;
+  for (let at = 0; at < text.length; at++) {
+    if (partner[at] === -1 || chars[at] === " ") continue;
+    depth += chars[at] === "(" ? 1 : -1;
+    deepest = Math.max(deepest, depth);
+  }
+  return { text: collapsed, depth: deepest };
+}
 
 /** Every selector and every label use in `expr`; `variables`: the dashboard's variable names, if known. */
 export function readPromql(expr: string, variables?: ReadonlySet<string>): PromqlReads {
   if (expr.length > maxQueryLength)
-    return { selectors: [], labelUses: [], syntaxError: `longer than ${maxQueryLength} characters, not read` };
-  const text = withoutGrafanaVariables(expr, variables);
+    return { selectors: [], labelUses: [], unread: `longer than ${maxQueryLength} characters, not read` };
+  const { text, depth } = withoutDoubledParentheses(withoutGrafanaVariables(expr, variables));
   const tree = parser.parse(text);
   const selectors: Selector[] = [];
   const labelUses: LabelUse[] = [];
@@ -160,6 +218,13 @@ export function readPromql(expr: string, variables?: ReadonlySet<string>): Promq
       if (node.type.isError && syntaxError === undefined) syntaxError = `syntax error at character ${node.from + 1}`;
     },
   });
+  // Past maxNesting, an error may be the grammar's parser giving up rather than the query's
+  if (syntaxError && depth > maxNesting)
+    return {
+      selectors: [],
+      labelUses: [],
+      unread: `parentheses nested ${depth} deep, deeper than the ${maxNesting} this check is sure to read (Prometheus may read it)`,
+    };
   const source = (node: SyntaxNode) => text.slice(node.from, node.to);
   const labelName = (node: SyntaxNode) =>
     node.name === "QuotedLabelName" ? stringValue(source(node.firstChild ?? node)) : source(node);
