@@ -132,9 +132,13 @@ function unreadable(path: string, error: unknown, what: string): DashboardError 
   return new DashboardError(path, problem, what);
 }
 
+/** Every input read so far (`-` is standard input), with the flag it came by: no output may be one of them. */
+const inputs = new Map<string, string>();
+export const inputsRead = (): ReadonlyMap<string, string> => inputs;
+
 /**
  * A file's text, or standard input's for `-`, within `limits`; a FIFO or device is read as a stream.
- * `strict`: bytes that are not UTF-8 are an error instead of U+FFFD.
+ * `strict`: bytes that are not UTF-8 are an error instead of U+FFFD. `what` starts with the flag.
  */
 export async function readSource(
   path: string,
@@ -143,6 +147,7 @@ export async function readSource(
   strict = false,
 ): Promise<string> {
   const shown = path === "-" ? "standard input" : path;
+  inputs.set(path, /^--[\w-]+/.exec(what)?.[0] ?? shown);
   let bytes: Buffer;
   try {
     if (path === "-") {
