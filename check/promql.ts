@@ -160,11 +160,13 @@ const labelListClause = /(?:^|[^\w:])(?:by|without|on|ignoring|group_left|group_
 
 /**
  * `text` with the inner pair of every doubled pair of parentheses, `((x))`, turned into spaces (so every
- * position stays where it was), and the depth of the parentheses left. Strings and comments are skipped.
+ * position stays where it was), the depth of the parentheses left, and the first that has no partner.
+ * Strings and comments are skipped.
  */
-export function withoutDoubledParentheses(text: string): { text: string; depth: number } {
+export function withoutDoubledParentheses(text: string): { text: string; depth: number; unpaired?: number } {
   const partner = new Int32Array(text.length).fill(-1);
   const open: number[] = [];
+  let unpaired: number | undefined;
   for (let at = 0; at < text.length; at++) {
     const char = text[at];
     if (char === "#") {
@@ -177,8 +179,9 @@ export function withoutDoubledParentheses(text: string): { text: string; depth: 
       const from = open.pop() as number;
       partner[from] = at;
       partner[at] = from;
-    }
+    } else if (char === ")") unpaired ??= at;
   }
+  if (open.length > 0) unpaired = Math.min(unpaired ?? Infinity, open[0] as number);
   const chars = text.split("");
   const skipSpaces = (at: number, by: 1 | -1) => {
     while (at >= 0 && at < text.length && /\s/.test(text[at] as string)) at += by;
@@ -201,14 +204,35 @@ export function withoutDoubledParentheses(text: string): { text: string; depth: 
     depth += chars[at] === "(" ? 1 : -1;
     deepest = Math.max(deepest, depth);
   }
-  return { text: collapsed, depth: deepest };
+  return { text: collapsed, depth: deepest, ...(unpaired === undefined ? {} : { unpaired }) };
 }
 
 /** Every selector and every label use in `expr`; `variables`: the dashboard's variable names, if known. */
 export function readPromql(expr: string, variables?: ReadonlySet<string>): PromqlReads {
+  try {
+    return readWithinStack(expr, variables);
+  } catch (error) {
+    // The grammar's parser builds the tree of an error recovered from (`up + up + ... }`) recursively.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      selectors: [],
+      labelUses: [],
+      unread: "nested too deeply for the grammar's parser, which ran out of stack",
+    };
+  }
+}
+
+function readWithinStack(expr: string, variables?: ReadonlySet<string>): PromqlReads {
   if (expr.length > maxQueryLength)
     return { selectors: [], labelUses: [], unread: `longer than ${maxQueryLength} characters, not read` };
-  const { text, depth } = withoutDoubledParentheses(withoutGrafanaVariables(expr, variables));
+  const { text, depth, unpaired } = withoutDoubledParentheses(withoutGrafanaVariables(expr, variables));
+  // said at once: the grammar's parser recovers from thousands of open parentheses in quadratic time
+  if (unpaired !== undefined)
+    return {
+      selectors: [],
+      labelUses: [],
+      syntaxError: `syntax error at character ${unpaired + 1}: ${text[unpaired] === "(" ? '"(" is never closed' : '")" closes nothing'}`,
+    };
   const tree = parser.parse(text);
   const selectors: Selector[] = [];
   const labelUses: LabelUse[] = [];
@@ -231,20 +255,27 @@ export function readPromql(expr: string, variables?: ReadonlySet<string>): Promq
   const groupingLabels = (node: SyntaxNode | null) =>
     node ? node.getChildren("LabelName").concat(node.getChildren("QuotedLabelName")).map(labelName) : [];
 
-  /** Visits `node`; returns the selectors under it and the labels created under it. */
-  const visit = (node: SyntaxNode): { under: number[]; created: Set<string> } => {
+  /**
+   * Visits `node`; returns the labels created under it. The selectors under it are those it added, one
+   * range of indices (they are found in order): no list is copied from child to parent, which made a
+   * sum of n terms, nested n deep, take n^2 steps. Likewise the largest child's labels are added to.
+   */
+  const visit = (node: SyntaxNode): Set<string> => {
+    const first = selectors.length;
     if (node.name === "VectorSelector") {
       selectors.push(selectorOf(node));
-      return { under: [selectors.length - 1], created: new Set() };
+      return new Set();
     }
-    const under: number[] = [];
-    const created = new Set<string>();
+    let created = new Set<string>();
     for (let child = node.firstChild; child; child = child.nextSibling) {
       const found = visit(child);
-      for (const index of found.under) under.push(index);
-      found.created.forEach((label) => created.add(label));
+      const [larger, smaller] = found.size > created.size ? [found, created] : [created, found];
+      smaller.forEach((label) => larger.add(label));
+      created = larger;
     }
+    let under: number[] | undefined;
     const use = (labels: readonly string[], clause: string) => {
+      under ??= Array.from({ length: selectors.length - first }, (_, k) => first + k);
       for (const label of labels) if (!created.has(label)) labelUses.push({ label, clause, selectors: under });
     };
     if (node.name === "AggregateExpr") {
@@ -274,7 +305,7 @@ export function readPromql(expr: string, variables?: ReadonlySet<string>): Promq
         created.add(strings[0] as string);
       }
     }
-    return { under, created };
+    return created;
   };
 
   const selectorOf = (node: SyntaxNode): Selector => {

@@ -62,7 +62,8 @@ describe("reading PromQL with Prometheus' grammar", () => {
   });
 
   test("a query that does not parse says where", () => {
-    expect(readPromql("rate(x{a=}[5m]").syntaxError).toMatch(/^syntax error at character \d+$/);
+    expect(readPromql("rate(x{a=}[5m]").syntaxError).toMatch(/^syntax error at character \d+/);
+    expect(readPromql("sum(rate(x[5m])").syntaxError).toBe('syntax error at character 4: "(" is never closed');
   });
 
   test("10,000 parentheses within one another are read, as Prometheus reads them", () => {
@@ -82,6 +83,18 @@ describe("reading PromQL with Prometheus' grammar", () => {
       labelUses: [],
       unread: `parentheses nested 5000 deep, deeper than the ${maxNesting} this check is sure to read (Prometheus may read it)`,
     });
+  });
+
+  test("no query within the length cap makes the reader throw, however it nests or fails", () => {
+    const near = (unit: string) => Math.floor((maxQueryLength - 10) / unit.length);
+    for (const query of [
+      `${"up + ".repeat(near("up + "))}}`,
+      `${"(up + ".repeat(near("(up + )"))}up${")".repeat(near("(up + )"))}}`,
+      `${"-".repeat(near("-"))}up`,
+      `${"sum(".repeat(near("sum()"))}up${")".repeat(near("sum()"))}`,
+      `${"{".repeat(near("{"))}`,
+    ])
+      expect(() => readPromql(query)).not.toThrow();
   });
 
   test("a huge query is not read", () => {
