@@ -11,10 +11,30 @@ import { readTelemetry } from "../../check/telemetry";
 import { telemetryEx, variant } from "./fixtures";
 import { type MemoryTarget, allowedRatio, growth, memoryGrowth } from "../support/linear-time";
 
+/** Shapes of one input at size n: ordinary, adversarial and failing late. */
+type Shapes = [string, (n: number) => string, number][];
+
+const expectLinear = (shapes: Shapes, parse: (text: string) => unknown, memory: MemoryTarget) => {
+  it.each(shapes)(
+    "%s: time",
+    async (_, make, n) => {
+      expect(await growth(make, parse, n)).toBeLessThan(allowedRatio);
+    },
+    60_000,
+  );
+  it.each(shapes)(
+    "%s: memory",
+    (_, make, n) => {
+      expect(memoryGrowth(make, memory, n)).toBeLessThan(allowedRatio);
+    },
+    60_000,
+  );
+};
+
 const labels = (n: number) => Array.from({ length: n }, (_, i) => `l${i}="v"`).join(",");
 
-describe("the exposition parser takes time linear in its input", () => {
-  const shapes: [string, (n: number) => string, number][] = [
+describe("the exposition parser takes time and memory linear in its input", () => {
+  const shapes: Shapes = [
     ["ordinary samples", (n) => Array.from({ length: n }, (_, i) => `m_${i % 50}{a="${i}"} ${i}`).join("\n"), 10_000],
     ["one line of many labels", (n) => `wide{${labels(n)}} 1\n`, 10_000],
     ["one label value of many escapes", (n) => `m{a="${"\\\\".repeat(n)}"} 1\n`, 500_000],
@@ -24,15 +44,18 @@ describe("the exposition parser takes time linear in its input", () => {
     ["a label value never closed", (n) => `m{a="${"x".repeat(n)}`, 100_000],
     ["many samples, then one byte that is no exposition", (n) => `${'m{a="b"} 1\n'.repeat(n)}\u0001\n`, 10_000],
   ];
-  it.each(shapes)("%s", async (_, make, n) => {
-    expect(await growth(make, (text) => parseExposition(text, "scrape.txt"), n)).toBeLessThan(allowedRatio);
+  expectLinear(shapes, (text) => parseExposition(text, "scrape.txt"), {
+    module: "check/exposition",
+    name: "parseExposition",
+    input: "text",
+    file: "scrape.txt",
   });
 });
 
-describe("the telemetry.ex reader takes time linear in its input", () => {
+describe("the telemetry.ex reader takes time and memory linear in its input", () => {
   const definition = "  def prometheus_metrics,\n    do: gauges() ++ histograms() ++ vm_pairs()";
   const metrics = (body: string) => variant(definition, body);
-  const shapes: [string, (n: number) => string, number][] = [
+  const shapes: Shapes = [
     [
       "many metric definitions",
       (n) =>
@@ -74,34 +97,13 @@ describe("the telemetry.ex reader takes time linear in its input", () => {
       1_000,
     ],
   ];
-  it.each(shapes)(
-    "%s",
-    async (_, make, n) => {
-      expect(await growth(make, (text) => readTelemetry(text, "telemetry.ex"), n)).toBeLessThan(allowedRatio);
-    },
-    60_000,
-  );
+  expectLinear(shapes, (text) => readTelemetry(text, "telemetry.ex"), {
+    module: "check/telemetry",
+    name: "readTelemetry",
+    input: "text",
+    file: "telemetry.ex",
+  });
 });
-
-/** Shapes of one input at size n: ordinary, adversarial and failing late. */
-type Shapes = [string, (n: number) => string, number][];
-
-const expectLinear = (shapes: Shapes, parse: (text: string) => unknown, memory: MemoryTarget) => {
-  it.each(shapes)(
-    "%s: time",
-    async (_, make, n) => {
-      expect(await growth(make, parse, n)).toBeLessThan(allowedRatio);
-    },
-    60_000,
-  );
-  it.each(shapes)(
-    "%s: memory",
-    (_, make, n) => {
-      expect(memoryGrowth(make, memory, n)).toBeLessThan(allowedRatio);
-    },
-    60_000,
-  );
-};
 
 describe("the PromQL reader takes time and memory linear in its query", () => {
   // at 8n every shape stays under the 64 KiB a query may have
