@@ -5,7 +5,7 @@
 import { parseAllDocuments } from "yaml";
 import { DashboardError } from "../errors";
 import type { QueryReader } from "./dashboard-file";
-import { nestedTooDeeply, yamlError } from "./yaml";
+import { lineBeyondNodes, nestedTooDeeply, yamlError } from "./yaml";
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>
@@ -13,8 +13,21 @@ const isObject = (value: unknown): value is Json =>
 const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
 const text = (value: unknown) => (typeof value === "string" ? value : undefined);
 
+/**
+ * Values (keys, scalars, collections) a rule file may hold: yaml takes about a kilobyte each, so this
+ * bounds memory near a gigabyte where the size cap alone (16 MiB of `[a,a,...]`) would allow eight.
+ */
+export const maxRuleFileNodes = 1_000_000;
+
 /** Reads YAML (or JSON) rule files; `file` names it in errors. */
 export function readRulesFile(source: string, file: string): QueryReader[] {
+  const beyond = lineBeyondNodes(source, maxRuleFileNodes);
+  if (beyond !== undefined)
+    throw new DashboardError(
+      `${file}:${beyond}`,
+      `more than ${maxRuleFileNodes.toLocaleString("en")} YAML values; stopped reading`,
+      "a rule takes about five: split the file",
+    );
   // `<<: *base` merge keys, as promtool (Go's yaml.v3) reads them: a rule written that way counts.
   const documents = parseAllDocuments(source, { merge: true });
   const readers: QueryReader[] = [];

@@ -4,11 +4,11 @@
 // instead of silently ignored.
 
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { Lexer, parseDocument, visit } from "yaml";
+import { parseDocument, visit } from "yaml";
 import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
 import { defaultLimits, readSource } from "../check/sources";
-import { nestedTooDeeply } from "../check/yaml";
+import { lineBeyondNodes, nestedTooDeeply } from "../check/yaml";
 import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
@@ -113,25 +113,16 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
  */
 export const maxValueCount = 10_000;
 
-// The lexer's markers, which stand for no character of the text (yaml's Lexer: DOCUMENT, FLOW_END, SCALAR).
-const markers = new Set(["\x02", "\x18", "\x1f"]);
-
 /** Counts the values with yaml's lexer, which keeps nothing, before the parser builds a node for each. */
 function refuseTooManyValues(text: string, culprit: string): void {
-  let count = 0;
-  let line = 1;
-  for (const token of new Lexer().lex(text)) {
-    if (token === "\x1f" || token.startsWith('"') || token.startsWith("'")) count++;
-    if (count > maxValueCount) {
-      const field = topLevelFieldAt(text, line);
-      throw new DashboardError(
-        `${culprit}:${line}`,
-        `more than ${maxValueCount.toLocaleString("en")} values${field ? ` (in field ${field})` : ""}; stopped reading`,
-        "deployment values take a few dozen",
-      );
-    }
-    if (!markers.has(token)) for (let at = token.indexOf("\n"); at >= 0; at = token.indexOf("\n", at + 1)) line++;
-  }
+  const line = lineBeyondNodes(text, maxValueCount);
+  if (line === undefined) return;
+  const field = topLevelFieldAt(text, line);
+  throw new DashboardError(
+    `${culprit}:${line}`,
+    `more than ${maxValueCount.toLocaleString("en")} values${field ? ` (in field ${field})` : ""}; stopped reading`,
+    "deployment values take a few dozen",
+  );
 }
 
 /** The top-level field of block YAML that line `line` lies in, if one starts a line above it. */

@@ -97,6 +97,13 @@ describe("inputs of a legal size that are long lists", () => {
     expect(result.out[200_000]).toMatch(/^FAIL: .*dashboard\.json: 200000 of 200000 would go blank/);
   }, 120_000);
 
+  it("a rule file of more YAML values than yaml can build in bounded memory is refused naming file and line", () => {
+    const text = `groups:\n- name: g\n  rules: [${Array(1_200_000).fill("{}").join(",")}]\n`;
+    expect(() => readRulesFile(text, "rules.yml")).toThrow(
+      "rules.yml:3: more than 1,000,000 YAML values; stopped reading (a rule takes about five: split the file)",
+    );
+  });
+
   it("rows nested 20,000 deep: the panel inside is read", () => {
     const depth = 20_000;
     const text = `{"panels":[${'{"type":"row","panels":['.repeat(depth)}{"title":"inner","targets":[{"expr":"up"}]}${"]}".repeat(depth)}]}`;
