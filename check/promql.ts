@@ -81,7 +81,9 @@ function substituted(expr: string, variables?: ReadonlySet<string>): Substituted
     const name = found ? ((found[1] ?? found[2] ?? found[3]) as string) : "";
     if (found && isVariable(name, variables)) {
       // inside a string the variable parses as it is; the matcher reading it knows it for one
-      out += quote !== undefined ? found[0] : replacement(name, out, expr.slice(at + found[0].length));
+      // what came just before, in the query as written: testing all of `out` at each variable is quadratic
+      const before = expr.slice(Math.max(0, at - 64), at);
+      out += quote !== undefined ? found[0] : replacement(name, before, expr.slice(at + found[0].length));
       at += found[0].length;
       shifts.push([out.length, at - out.length]);
       continue;
