@@ -12,6 +12,7 @@ import { replayedRules } from "../../tune/rules";
 import { reportLines } from "../../tune/report";
 import { summarise, tune } from "../../tune/tune";
 import { runCli } from "../support/build";
+import { allowedRatio, growth } from "../support/linear-time";
 
 const minute = 60_000;
 const grid = (minutes: number) => Array.from({ length: minutes }, (_, m) => m * minute);
@@ -84,6 +85,24 @@ describe("firing periods", () => {
     expect(b).toMatchObject({ instance: "b", firings: 1, flaps: 0 });
     expect(summarise(rule, [])).toEqual([expect.objectContaining({ alert: "AkkomaDown", firings: 0 })]);
   });
+});
+
+describe("a replay takes time linear in what the engine returned", () => {
+  const rule = replayedRules().find((r) => r.forMs === 0)!;
+  const timing = { forMs: 0, keepFiringForMs: 0 };
+  // every other evaluation returned: as many firings as returned times, all on one instance
+  const replay = (input: string) => {
+    const returned = Array.from({ length: input.length }, (_, k) => 2 * k * minute);
+    const grid = { first: 0, intervalMs: minute, count: 2 * input.length };
+    const labels = { instance: "a" };
+    return summarise(
+      rule,
+      firingPeriodsOnGrid(grid, returned, timing).map((period) => ({ ...period, labels })),
+    );
+  };
+  it("one instance firing at every other evaluation", async () => {
+    expect(await growth((n) => "x".repeat(n), replay, 2_000)).toBeLessThan(allowedRatio);
+  }, 60_000);
 });
 
 it("reads Prometheus durations", () => {
