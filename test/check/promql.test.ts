@@ -71,6 +71,13 @@ describe("reading PromQL with Prometheus' grammar", () => {
     expect(names(`abs(${"(".repeat(10_000)}up${")".repeat(10_000)})`)).toEqual(["up"]);
   });
 
+  test("10,000 minus signs in a row are read, as Prometheus reads them, keeping the sign", () => {
+    expect(names(`${"-".repeat(10_000)}up`)).toEqual(["up"]);
+    expect(names(`a ${"- ".repeat(10_001)}b`)).toEqual(["a", "b"]);
+    expect(withoutDoubledParentheses('a - - - b{c="---"}').text).toBe('a -     b{c="---"}');
+    expect(withoutDoubledParentheses("a----b").text).toBe("a--  b");
+  });
+
   test("doubled parentheses are read as one pair, keeping positions; label lists keep theirs", () => {
     expect(withoutDoubledParentheses('((x{a="(("}))')).toEqual({ text: '( x{a="(("} )', depth: 1 });
     expect(withoutDoubledParentheses("sum by ((a)) (x)").text).toBe("sum by ((a)) (x)");
