@@ -9,6 +9,7 @@ import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";
+import { lineBeyondNodes, nestedTooDeeply } from "../io/yaml";
 import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
@@ -78,13 +79,17 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
         : error.hint;
     throw new DashboardError(`--config ${error.culprit}`, error.problem, hint);
   }
+  refuseTooManyValues(text, culprit);
   // JSON is YAML too, so one parser reads both.
   const document = parseDocument(text);
   const [error] = document.errors;
   if (error) {
     const where = error.linePos ? ` at line ${error.linePos[0].line}` : "";
     // The parser quotes the file (an invalid escape, say): its text, escaped.
-    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${printable(firstLine(error.message))}`);
+    const message = /Maximum call stack size exceeded/.test(error.message)
+      ? `${nestedTooDeeply}${error.linePos ? `, column ${error.linePos[0].col}` : ""}`
+      : printable(firstLine(error.message));
+    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${message}`);
   }
   // Values are a few scalars: an alias has no use there, and resolving many (yaml looks each one up
   // through the document; an "alias bomb" multiplies them) takes time and memory beyond the file's size.
@@ -102,6 +107,34 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
   const values: unknown = document.toJS();
   checkValues(values, (field) => `${culprit}: ${field}`, culprit);
   return values as DeploymentValues;
+}
+
+/**
+ * Values (keys included) a values file may hold: real ones hold dozens, and yaml takes about a kilobyte
+ * a value, so 7 million of them in 14 MB would take gigabytes before any check could name one.
+ */
+export const maxValueCount = 10_000;
+
+/** Counts the values with yaml's lexer, which keeps nothing, before the parser builds a node for each. */
+function refuseTooManyValues(text: string, culprit: string): void {
+  const line = lineBeyondNodes(text, maxValueCount);
+  if (line === undefined) return;
+  const field = topLevelFieldAt(text, line);
+  throw new DashboardError(
+    `${culprit}:${line}`,
+    `more than ${maxValueCount.toLocaleString("en")} values${field ? ` (in field ${field})` : ""}; stopped reading`,
+    "deployment values take a few dozen",
+  );
+}
+
+/** The top-level field of block YAML that line `line` lies in, if one starts a line above it. */
+function topLevelFieldAt(text: string, line: number): string | undefined {
+  const lines = text.split("\n", line);
+  for (let at = lines.length - 1; at >= 0; at--) {
+    const found = /^["']?([A-Za-z_]\w*)["']?\s*:/.exec(lines[at] as string);
+    if (found) return found[1];
+  }
+  return undefined;
 }
 
 /** Throws for the first problem, naming the field as `culpritOf(field)` puts it. */

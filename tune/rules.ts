@@ -7,6 +7,9 @@ import { type AlertName, type AlertOptions, akkomaAlertSet, alertDefaults } from
 import { type SloOptions, federationSloSet } from "../alerts/slo";
 import { alerts as alertSettings, federationSlo } from "../config";
 import { type DeploymentValues, renderValuesOf } from "../deploy/values";
+import { seriesIn } from "../queries/alerting";
+import { up } from "../queries/catalogue";
+import { jobScope } from "../queries/selectors";
 import { durationMs } from "./replay";
 
 export interface ReplayedRule {
@@ -59,4 +62,10 @@ function thresholdsOf(options: AlertOptions): Map<string, number> {
     if (bar !== undefined) bars.set(name, bar);
   }
   return bars;
+}
+
+/** The scrape target's `up` as the values select it (job, selector): its samples are the history there is. */
+export function targetUp(values: DeploymentValues = {}): string {
+  const options = ruleOptionsOf(values);
+  return seriesIn(up, jobScope(options.job ?? alertSettings.job, options.target)).toString();
 }

@@ -372,19 +372,23 @@ describe("the README's commands", () => {
 
   const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
 
-  it("runs the published package only at this release", () => {
+  it("runs no package from the registry, where it is not published: a packed tarball or the installed one", () => {
     const runs = blocks.join("\n").match(/npx [^\n]*akkoma-dashboards\S*/g) ?? [];
     expect(runs.length).toBeGreaterThan(0);
-    for (const run of runs) expect(run).toMatch(new RegExp(`akkoma-dashboards@${version.replaceAll(".", "\\.")}$`));
+    for (const run of runs) expect(run).not.toMatch(/akkoma-dashboards@/);
+    for (const run of runs.filter((r) => r.includes("--package")))
+      expect(run).toContain(`--package ./akkoma-dashboards-${version}.tgz akkoma-dashboards`);
   });
 
-  it("CI snippets pin this package's version on Node 22 or 24, and one checks Akkoma's own dashboard", () => {
+  it("CI snippets pin a commit, install its packed tarball on Node 22 or 24, and one checks Akkoma's own dashboard", () => {
     const ci = blocks.filter((block) => block.includes("check --telemetry") && block.includes("image:"));
     expect(ci.length).toBeGreaterThan(0);
     for (const block of ci) {
       expect(block).toMatch(/image: node:(22|24)\n/);
-      const runs = block.split("\n").filter((line) => line.includes("akkoma-dashboards"));
-      for (const line of runs) expect(line).toContain(`npx --yes akkoma-dashboards@${version} check `);
+      expect(block).toContain("checkout PINNED_COMMIT");
+      expect(block).toContain(`npm install --no-save /tmp/dashboards/akkoma-dashboards-${version}.tgz`);
+      const runs = block.split("\n").filter((line) => line.includes("akkoma-dashboards check"));
+      for (const line of runs) expect(line).toContain("npx akkoma-dashboards check ");
       expect(block).toMatch(/check --dashboard installation\/grafana_dashboard\.json /);
     }
   });

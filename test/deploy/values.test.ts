@@ -86,6 +86,32 @@ describe("deployment values that would break what they reach", () => {
     refused(["build", "--config", path], `--config ${path}:2: a YAML alias (*name) (write the value itself)`);
   });
 
+  it("7,000,000 values in 14 MB are refused naming the field and line, within 512 MB of heap", () => {
+    const path = config("many.yaml", `job: akkoma\ndeadInstanceReasons: [${Array(7_000_000).fill("a").join(",")}]\n`);
+    const result = spawnSync(
+      process.execPath,
+      ["--max-old-space-size=512", cliPath, "build", "--config", path, "--out", out()],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 2,
+      stderr: `akkoma-dashboards: --config ${path}:2: more than 10,000 values (in field deadInstanceReasons); stopped reading (deployment values take a few dozen)\n`,
+    });
+  }, 60_000);
+
+  it("YAML nested too deeply for the parser: said so, not as a stack overflow", () => {
+    const path = config("deep.yaml", `job: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`);
+    const result = runCli(["build", "--config", path, "--out", out()]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^akkoma-dashboards: --config ${path}: not valid JSON or YAML at line 1: nested too deeply .*, column \\d+\n$`,
+      ),
+    );
+  });
+
   describe("a config FIFO", () => {
     const build = (path: string) =>
       new Promise<{ status: number | null; stderr: string }>((resolve) => {
