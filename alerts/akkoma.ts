@@ -36,6 +36,13 @@ export interface AlertDefinition {
   /** Every label the alert carries: its severity and the user's own (team, cluster, ...). */
   readonly labels: Readonly<Record<string, string>>;
   readonly for: string;
+  /** The bar the condition compares with, in the unit of the panel it links to; none for a yes/no condition. */
+  readonly threshold?: number;
+  /**
+   * Why the linked panel cannot draw the bar, where it cannot (a share of jobs on a panel of jobs per
+   * minute): the panel still shows what the alert is about.
+   */
+  readonly barNotOnPanel?: string;
   /** The condition over Akkoma's own series, for rules that cannot rely on recorded ones. */
   readonly condition: Query;
   /** The same condition over rules/' recorded series: one line a person can read. */
@@ -167,6 +174,7 @@ function specs(scope: JobScope): AlertSpec[] {
         `${value("humanizePercentage")} of PublisherWorker jobs raised over the last ${outbound.window}: ` +
         `posts are not reaching other servers.`,
       runbook: "akkomaoutboundfederationfailing",
+      barNotOnPanel: "a share of PublisherWorker's jobs, on a panel of its jobs and exceptions per minute",
       panel: titles.federationJobs,
     },
     {
@@ -182,12 +190,12 @@ function specs(scope: JobScope): AlertSpec[] {
     },
     {
       name: "AkkomaDeliveriesUnauthorized",
-      defaults: { severity: "warning", for: unauthorized.for, threshold: 0 },
+      defaults: { severity: "warning", for: unauthorized.for, threshold: unauthorized.perTarget },
       condition: (inputs, bar) => above(inputs.deliveryFailuresByTarget(unauthorized.window, unauthorized.reason), bar),
       summary: `{{ $labels.target }} refuses deliveries from ${instance} as unauthorized`,
       description: (value) =>
         `${value("humanize")} deliveries to {{ $labels.target }} ended with HTTP 401 in the last ` +
-        `${unauthorized.window}: it rejects our signatures or blocks us.`,
+        `${unauthorized.window}: it keeps rejecting our signatures, or blocks us.`,
       runbook: "akkomadeliveriesunauthorized",
       panel: titles.failedDeliveries,
     },
@@ -235,6 +243,7 @@ function specs(scope: JobScope): AlertSpec[] {
         `(bar: ${(tuned.threshold ?? 0) * 100} %${ownBars.map(([name, own]) => `; ${worker(name)} ${own * 100} %`).join("")}` +
         `; PublisherWorker has its own alert).`,
       runbook: "akkomajobsfailing",
+      barNotOnPanel: "a share of a worker's jobs, on a panel of exceptions per minute",
       panel: titles.jobExceptions,
     },
     {
@@ -272,6 +281,7 @@ export function akkomaAlertSet(options: AlertOptions = {}): {
         ...spec,
         severity: tuned.severity,
         for: tuned.for,
+        ...(tuned.threshold === undefined ? {} : { threshold: tuned.threshold }),
         labels: { ...options.labels, severity: tuned.severity },
         condition: condition(raw, bar),
         recordedCondition: condition(recorded.inputs, bar),

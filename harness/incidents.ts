@@ -67,9 +67,10 @@ export function incidents(job: string, minutes: number): Incident[] {
     make("AkkomaDeliveriesFailing", 45, { reason: "crash" }, [
       failures("bug.example", "crash", (m) => (m < 10 ? Number.NaN : Math.min(m - 9, 20))),
     ]),
-    // A single 401, on a series born with it: increase() alone would not see it.
-    make("AkkomaDeliveriesUnauthorized", 25, { target: "strict.example", reason: "http_401" }, [
-      failures("strict.example", "http_401", (m) => (m < 20 ? Number.NaN : 1)),
+    // A host refusing every delivery: ten 401s within ten minutes, on a series born with the first
+    // (increase() alone would not see it).
+    make("AkkomaDeliveriesUnauthorized", 50, { target: "strict.example", reason: "http_401" }, [
+      failures("strict.example", "http_401", (m) => (m < 20 ? Number.NaN : Math.min(m - 19, 10))),
     ]),
     make("AkkomaJobQueueBackingUp", 70, { queue_name: "federator_outgoing" }, [
       { metric: pendingJobs, labels: { queue_name: "federator_outgoing" }, values: (m) => 50 + 10 * m },

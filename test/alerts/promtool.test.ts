@@ -83,6 +83,20 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
         alerts: { AkkomaDown: [expected("AkkomaDown", { instance })] },
       },
       {
+        name: "a single 401 and a single crash, each from a host of its own, fire nothing",
+        series: [
+          ...upSeries(Array(90).fill(1)),
+          ...["http_401", "crash"].map((reason) => ({
+            name: "akkoma_ap_delivery_fail_final",
+            kind: "counter" as const,
+            labels: { job, instance, target: `${reason}.example`, reason },
+            values: Float64Array.from({ length: 90 }, (_, m) => (m < 20 ? Number.NaN : 1)),
+          })),
+        ],
+        at: 60,
+        alerts: {},
+      },
+      {
         name: "AkkomaTargetMissing: absent() keeps only the selector's equality labels",
         series: upSeries([...Array(10).fill(1), ...Array(30).fill(Number.NaN)]),
         at: 30,
