@@ -43,18 +43,21 @@ export const outputs = {
   provisioningFolder: "out/provisioning",
   provisionedDashboard: "akkoma.json",
   provider: "dashboards.yaml",
-  /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers; they read the recorded series below. */
+  /**
+   * Alert rules for Prometheus, vmalert, Thanos and Mimir rulers, each group recording what its alerts
+   * read before them: the one file alerting needs.
+   */
   prometheusRules: "out/prometheus/akkoma-alerts.yml",
-  /** The recording rules the alerts read: load both files. */
-  recordingRules: "out/prometheus/akkoma-recording-rules.yml",
+  /** The recording rules only `build --recorded`'s dashboard reads: load it for that dashboard alone. */
+  dashboardRecordingRules: "out/prometheus/akkoma-dashboard-recording-rules.yml",
   /** The federation delivery objective: its recording rules and burn-rate alerts, in one file. */
   sloRules: "out/prometheus/akkoma-slo-rules.yml",
   /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape and GrafanaDashboard resources. */
   kubernetesFolder: "out/kubernetes",
   /**
    * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
-   * its rules beside it (`<uid>.alerts.yml`, `<uid>.recording-rules.yml`, and with a data source uid
-   * `<uid>.alert-rules.json`).
+   * its rules beside it (`<uid>.alerts.yml`, with `recorded` `<uid>.dashboard-recording-rules.yml`, and
+   * with a data source uid `<uid>.alert-rules.json`).
    */
   renderedFolder: "out/rendered",
 } as const;
@@ -237,6 +240,11 @@ export const alerts = {
   down: { for: "5m" },
   /** The target vanished from service discovery (or the scraper lost its config). */
   targetMissing: { for: "10m" },
+  /**
+   * The recorded series go stale 5 minutes after their last write: missing for this long, the ruler (or
+   * its remoteWrite) has stopped, not merely missed an evaluation.
+   */
+  recordingsMissing: { for: "10m" },
   /** Akkoma polls once a minute; no new poll in this window means it stopped refreshing its values. */
   stale: { window: "10m", for: "5m" },
   /** PublisherWorker exceptions above this share of its jobs: remote servers reject what we send. */

@@ -11,13 +11,14 @@ import {
   both,
   either,
   equalTo,
+  lacking,
   lowestIn,
   scaledBy,
   seriesIn,
   slopeIn,
 } from "../queries/alerting";
 import type { Query } from "../queries/query";
-import { type JobScope, type TargetSelector, jobScope, noneOf, oneOf } from "../queries/selectors";
+import { type JobScope, type TargetSelector, jobScope, noneOf, oneOf, targetLabelsOf } from "../queries/selectors";
 import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";
 import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
@@ -53,6 +54,8 @@ export interface AlertDefinition {
   readonly runbook: string;
   /** The title of the dashboard panel that shows what the alert is about. */
   readonly panel: (typeof titles)[keyof typeof titles];
+  /** About the recording rules themselves: only where they run (Prometheus rule files), not in Grafana. */
+  readonly recordedOnly?: boolean;
 }
 
 /** What a user may change of one alert without editing code. */
@@ -76,6 +79,7 @@ export const alertNames = [
   "AkkomaDatabasePoolSaturated",
   "AkkomaBeamCpuRunQueueHigh",
   "AkkomaBeamIoRunQueueHigh",
+  "AkkomaRecordingRulesMissing",
 ] as const;
 export type AlertName = (typeof alertNames)[number];
 
@@ -260,6 +264,22 @@ function specs(scope: JobScope): AlertSpec[] {
     },
     beamRunQueue("AkkomaBeamCpuRunQueueHigh", cpuRunQueue, "CPU"),
     beamRunQueue("AkkomaBeamIoRunQueueHigh", ioRunQueue, "IO"),
+    {
+      // Every alert above goes quiet when the series it reads are missing: a ruler that stopped, a vmalert
+      // whose remoteWrite fails, a rule file not loaded. The poll rate stands for them all: its recording
+      // is in the same group, and Akkoma exports the polls whenever it answers.
+      name: "AkkomaRecordingRulesMissing",
+      defaults: { severity: "warning", for: settings.recordingsMissing.for },
+      condition: (inputs) =>
+        lacking(equalTo(seriesIn(up, scope), 1), inputs.pollRate(stale.window), targetLabelsOf(scope)),
+      summary: `The alerts' recorded series for ${instance} are missing`,
+      description: (_value, tuned) =>
+        `${instance} is scraped, but the recording rules' series have been missing for ${tuned.for}: the ` +
+        `alerts about it cannot fire.`,
+      runbook: "akkomarecordingrulesmissing",
+      panel: titles.up,
+      recordedOnly: true,
+    },
   ];
 }
 

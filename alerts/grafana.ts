@@ -139,7 +139,11 @@ export function grafanaAlertRules(options: GrafanaRuleOptions): GrafanaAlertFile
   return {
     apiVersion: 1,
     groups: [
-      group(settings.group, akkomaAlerts({ ...options, job })),
+      // Grafana's rules read raw series: no recording rule of ours to go missing.
+      group(
+        settings.group,
+        akkomaAlerts({ ...options, job }).filter((alert) => !alert.recordedOnly),
+      ),
       ...(slo.length > 0 ? [group(federationSlo.group, slo)] : []),
     ],
   };

@@ -20,9 +20,9 @@ export interface Crd {
 }
 
 export interface KubernetesInputs {
-  /** The recording rules' and the alerts' rule files, as objects (`{ groups }`). */
-  readonly recordingRules: { groups: readonly object[] };
+  /** The alerts' rule file (with the recordings they read) and the recorded dashboard's, as objects. */
   readonly alertRules: { groups: readonly object[] };
+  readonly dashboardRecordingRules: { groups: readonly object[] };
   /** The dashboard as provisioned (no import placeholders), as JSON text. */
   readonly dashboardJson: string;
   /** The scrape job the rules select: the scrape sets it, whatever the Service is called. */
@@ -45,13 +45,22 @@ const resource = (crd: Crd, name: string, spec: object) => ({
 /** One file a resource: its name under out/kubernetes/, and its YAML. */
 export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind: string; content: string }[] {
   const name = inputs.name ?? settings.name;
-  const groups = [...inputs.recordingRules.groups, ...inputs.alertRules.groups];
+  // Apart, as the rule files are: a cluster that does not use the recorded dashboard leaves them out.
+  const recordings = { groups: inputs.dashboardRecordingRules.groups };
+  const alerting = { groups: inputs.alertRules.groups };
+  const recordingsName = `${name}-dashboard-recordings`;
   const token = { name: settings.tokenSecret.name, key: settings.tokenSecret.key };
   const endpoint = { port: settings.service.port, path: settings.metricsPath, interval: settings.scrapeInterval };
   const selector = { matchLabels: { ...settings.service.matchLabels } };
   const resources: [string, Crd, object][] = [
-    ["prometheus-rule.yaml", prometheusRuleCrd, resource(prometheusRuleCrd, name, { groups })],
-    ["vmrule.yaml", vmRuleCrd, resource(vmRuleCrd, name, { groups })],
+    ["prometheus-rule.yaml", prometheusRuleCrd, resource(prometheusRuleCrd, name, alerting)],
+    ["vmrule.yaml", vmRuleCrd, resource(vmRuleCrd, name, alerting)],
+    [
+      "prometheus-rule-dashboard-recordings.yaml",
+      prometheusRuleCrd,
+      resource(prometheusRuleCrd, recordingsName, recordings),
+    ],
+    ["vmrule-dashboard-recordings.yaml", vmRuleCrd, resource(vmRuleCrd, recordingsName, recordings)],
     [
       "service-monitor.yaml",
       serviceMonitorCrd,

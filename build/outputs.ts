@@ -155,8 +155,8 @@ export async function buildAllFiles(): Promise<Written[]> {
       content: prometheusRulesFile(),
     },
     {
-      path: outputs.recordingRules,
-      purpose: "the recording rules the alerts read",
+      path: outputs.dashboardRecordingRules,
+      purpose: "the recording rules the recorded dashboard (--recorded) reads",
       content: recordingRulesFile(),
     },
     { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile() },
@@ -214,11 +214,15 @@ export async function renderDashboardFile(
         purpose: "its alert rules for Prometheus",
         content: prometheusRulesFile(rendering),
       },
-      {
-        path: `${base}.recording-rules.yml`,
-        purpose: "the recording rules its alerts read",
-        content: recordingRulesFile(rendering),
-      },
+      ...(recorded
+        ? [
+            {
+              path: `${base}.dashboard-recording-rules.yml`,
+              purpose: "the recording rules the dashboard reads",
+              content: recordingRulesFile(rendering),
+            },
+          ]
+        : []),
       ...(rendering.slo?.enabled === false
         ? []
         : [

@@ -37,16 +37,10 @@ export interface AlertInputs {
 }
 
 /** The inputs as raw PromQL over Akkoma's series. */
-export function rawInputs(
-  scope: JobScope,
-  deadInstanceReasons: readonly string[],
-): AlertInputs & { allDeliveryFailuresByTarget(window: string): Query } {
+export function rawInputs(scope: JobScope, deadInstanceReasons: readonly string[]): AlertInputs {
   const jobRate = (metric: typeof jobExceptions, window: string, where: WorkerMatchers) =>
     rateIn(metric, "count", window, scope, { by: ["worker"], where });
-  const allDeliveryFailuresByTarget = (window: string, where: Matchers<"target" | "reason"> = {}) =>
-    eventsCountedOver(deliveryFailures, window, { scope, by: ["target", "reason"], where });
   return {
-    allDeliveryFailuresByTarget,
     pollRate: (window) => rateIn(vmMemory, "pcount", window, scope),
     jobFailedShare: (window, where) =>
       failedShare(jobRate(jobExceptions, window, where), jobRate(jobCompletions, window, where)),
@@ -58,7 +52,12 @@ export function rawInputs(
         by: ["reason"],
         where: { reason: noneOf([...deadInstanceReasons, ...except]) },
       }),
-    deliveryFailuresByTarget: (window, reason) => allDeliveryFailuresByTarget(window, { reason: oneOf([reason]) }),
+    deliveryFailuresByTarget: (window, reason) =>
+      eventsCountedOver(deliveryFailures, window, {
+        scope,
+        by: ["target", "reason"],
+        where: { reason: oneOf([reason]) },
+      }),
     pollAverage: (pair, window) => pollAverageIn(pair, window, scope),
     meanDuration: (histogram, window) => meanDurationIn(histogram, window, scope),
   };
@@ -103,11 +102,12 @@ export function recordedInputs(
           raw.deliveryFailuresByReason(window, []),
           { reason: noneOf(except) },
         ),
+      // Per host, only the reason an alert reads: the window's subquery runs every evaluation for every
+      // series it keeps, and hosts times reasons is the largest set of any rule here.
       deliveryFailuresByTarget: (window, reason) =>
         recorded(
-          `${level("target", "reason")}:${failures}:increase${window}`,
-          raw.allDeliveryFailuresByTarget(window),
-          { reason: oneOf([reason]) },
+          `${level("target", "reason")}:${failures}:increase${window}_${reason.replace(/[^a-zA-Z0-9_]/g, "_")}`,
+          raw.deliveryFailuresByTarget(window, reason),
         ),
       pollAverage: (pair, window) =>
         recorded(`${level()}:${pair.name}:poll_mean${window}`, raw.pollAverage(pair, window)),

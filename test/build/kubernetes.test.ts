@@ -26,22 +26,30 @@ it("out/kubernetes holds what the code renders, each resource under 1 MiB", asyn
   }
 });
 
-it("PrometheusRule and VMRule hold the recording and the alert groups, which promtool accepts", async () => {
+it("PrometheusRule and VMRule hold the alert groups, and apart the recorded dashboard's, which promtool accepts", async () => {
   const files = await render();
-  const groups = [
-    ...parse(recordingRulesFile()).groups,
-    ...parse(prometheusRulesFile()).groups,
-    ...parse(sloRulesFile()).groups,
-  ];
+  const forms = [
+    ["", [...parse(prometheusRulesFile()).groups, ...parse(sloRulesFile()).groups]],
+    ["-dashboard-recordings", parse(recordingRulesFile()).groups],
+  ] as const;
   const folder = mkdtempSync(join(tmpdir(), "akkoma-kubernetes-"));
   try {
-    for (const kind of ["PrometheusRule", "VMRule"]) {
-      const { spec } = resource(files, kind);
-      expect(spec.groups).toEqual(groups);
-      writeFileSync(join(folder, `${kind}.yml`), stringify(spec, { lineWidth: 0 }));
-      const check = promtool(["check", "rules", `${kind}.yml`], folder);
-      expect(check.output).toContain("SUCCESS");
-      expect(check.status).toBe(0);
+    for (const [file, kind] of [
+      ["prometheus-rule", "PrometheusRule"],
+      ["vmrule", "VMRule"],
+    ]) {
+      for (const [suffix, groups] of forms) {
+        const { spec, metadata } = parse(files.find((one) => one.file === `${file}${suffix}.yaml`)!.content);
+        expect({ kind, name: metadata.name, groups: spec.groups }).toEqual({
+          kind,
+          name: `${settings.name}${suffix}`,
+          groups,
+        });
+        writeFileSync(join(folder, `${kind}${suffix}.yml`), stringify(spec, { lineWidth: 0 }));
+        const check = promtool(["check", "rules", `${kind}${suffix}.yml`], folder);
+        expect(check.output).toContain("SUCCESS");
+        expect(check.status).toBe(0);
+      }
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });

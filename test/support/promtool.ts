@@ -33,10 +33,23 @@ export const relabelled = (
     return { ...one, labels: { ...labels, ...(job === undefined ? {} : { [jobLabel]: job }), ...extra } };
   });
 
-/** Writes the recording and alert rule files for `rendering` into `folder`; returns their names, recordings first. */
-export function writeRuleFiles(folder: string, rendering: RuleRendering = {}): string[] {
-  const alerts = parse(prometheusRulesFile(rendering)) as { groups: { rules: { annotations?: unknown }[] }[] };
-  for (const rule of alerts.groups.flatMap((group) => group.rules)) delete rule.annotations;
+/**
+ * Writes the recorded dashboard's recording rules and the alert rules (with the recordings they read) for
+ * `rendering` into `folder`; returns their names. `withoutRecordings`: the alerts' group without its
+ * recording rules, as a ruler sees it when they stopped.
+ */
+export function writeRuleFiles(
+  folder: string,
+  rendering: RuleRendering = {},
+  { withoutRecordings = false } = {},
+): string[] {
+  const alerts = parse(prometheusRulesFile(rendering)) as {
+    groups: { rules: { annotations?: unknown; record?: string }[] }[];
+  };
+  for (const group of alerts.groups) {
+    if (withoutRecordings) group.rules = group.rules.filter((rule) => rule.record === undefined);
+    for (const rule of group.rules) delete rule.annotations;
+  }
   writeFileSync(join(folder, "recording-rules.yml"), recordingRulesFile(rendering));
   writeFileSync(join(folder, "alerts.yml"), stringify(alerts, { lineWidth: 0 }));
   return ["recording-rules.yml", "alerts.yml"];
