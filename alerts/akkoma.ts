@@ -37,6 +37,8 @@ export interface AlertDefinition {
   /** Every label the alert carries: its severity and the user's own (team, cluster, ...). */
   readonly labels: Readonly<Record<string, string>>;
   readonly for: string;
+  /** How long the alert keeps firing once its condition no longer holds (Prometheus' `keep_firing_for`). */
+  readonly keepFiringFor?: string;
   /** The bar the condition compares with, in the unit of the panel it links to; none for a yes/no condition. */
   readonly threshold?: number;
   /**
@@ -58,13 +60,56 @@ export interface AlertDefinition {
   readonly recordedOnly?: boolean;
 }
 
-/** What a user may change of one alert without editing code. */
+/** What a user may change of one alert without editing code (the values file's `alerts.<name>`). */
 export interface AlertTuning {
   readonly enabled?: boolean;
   readonly severity?: Severity;
   readonly for?: string;
+  /** Prometheus' `keep_firing_for`: the alert stays firing this long after its condition stops holding. */
+  readonly keep_firing_for?: string;
   /** The alert's bar, in the unit its description names. */
   readonly threshold?: number;
+  /** Labels of this alert alone, over those on every alert; `severity` stays the field above. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** An alert's defaults in code: what tuning overrides. */
+export interface AlertDefaults {
+  readonly severity: Severity;
+  readonly for: string;
+  readonly threshold?: number;
+}
+
+/** An alert's settings once tuned: what every rule form renders. */
+export interface TunedAlert {
+  readonly enabled: boolean;
+  readonly severity: Severity;
+  readonly for: string;
+  readonly keepFiringFor?: string;
+  readonly threshold?: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * One alert's defaults with the user's tuning over them, and the labels on every alert under its own:
+ * the one place tuning is applied, for any alert set (the objective's burn-rate alerts join by name).
+ */
+export function tuneAlert(
+  defaults: AlertDefaults,
+  tuning: AlertTuning = {},
+  commonLabels: Readonly<Record<string, string>> = {},
+): TunedAlert {
+  const severity = tuning.severity ?? defaults.severity;
+  const threshold = tuning.threshold ?? defaults.threshold;
+  const keepFiringFor = tuning.keep_firing_for;
+  return {
+    enabled: tuning.enabled ?? true,
+    severity,
+    for: tuning.for ?? defaults.for,
+    ...(keepFiringFor === undefined ? {} : { keepFiringFor }),
+    ...(threshold === undefined ? {} : { threshold }),
+    labels: { ...commonLabels, ...tuning.labels, severity },
+  };
 }
 
 export const alertNames = [
@@ -104,7 +149,7 @@ interface AlertSpec extends Omit<
 > {
   readonly name: AlertName;
   readonly description: (value: ValueText, tuned: { readonly for: string; readonly threshold?: number }) => string;
-  readonly defaults: { readonly severity: Severity; readonly for: string; readonly threshold?: number };
+  readonly defaults: AlertDefaults;
   readonly condition: (inputs: AlertInputs, bar: number) => Query;
 }
 
@@ -293,7 +338,7 @@ export function akkomaAlertSet(options: AlertOptions = {}): {
   const raw = rawInputs(scope, deadReasons);
   const recorded = recordedInputs(scope, deadReasons);
   const alerts = specs(scope)
-    .map((spec) => ({ spec, tuned: { ...spec.defaults, enabled: true, ...options.tuning?.[spec.name] } }))
+    .map((spec) => ({ spec, tuned: tuneAlert(spec.defaults, options.tuning?.[spec.name], options.labels) }))
     .filter(({ tuned }) => tuned.enabled)
     .map(({ spec: { defaults: _defaults, condition, description, ...spec }, tuned }) => {
       const bar = tuned.threshold ?? 0;
@@ -301,8 +346,9 @@ export function akkomaAlertSet(options: AlertOptions = {}): {
         ...spec,
         severity: tuned.severity,
         for: tuned.for,
+        ...(tuned.keepFiringFor === undefined ? {} : { keepFiringFor: tuned.keepFiringFor }),
         ...(tuned.threshold === undefined ? {} : { threshold: tuned.threshold }),
-        labels: { ...options.labels, severity: tuned.severity },
+        labels: tuned.labels,
         condition: condition(raw, bar),
         recordedCondition: condition(recorded.inputs, bar),
         description: (value: ValueText) => description(value, tuned),

@@ -11,6 +11,7 @@ export interface PrometheusRule {
   alert: string;
   expr: string;
   for: string;
+  keep_firing_for?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -47,6 +48,7 @@ export function prometheusRule(
     alert: alert.name,
     expr: alert.recordedCondition.toString(),
     for: alert.for,
+    ...(alert.keepFiringFor === undefined ? {} : { keep_firing_for: alert.keepFiringFor }),
     labels: { ...alert.labels },
     annotations: {
       summary: alert.summary,

@@ -64,3 +64,27 @@ it("the committed rule files and resources hold every alert the Grafana-managed 
     });
   }
 });
+
+it("an alert's own labels and keep_firing_for reach every form", async () => {
+  const rendering: RuleRendering = {
+    labels: { team: "ops" },
+    tuning: { AkkomaDown: { keep_firing_for: "5m", labels: { page: "yes", team: "db" } } },
+  };
+  type Rule = { alert?: string; title?: string; keep_firing_for?: string; keepFiringFor?: string; labels?: object };
+  const down = (file: { groups: { rules: Rule[] }[] }) =>
+    file.groups.flatMap((group) => group.rules).find((rule) => (rule.alert ?? rule.title) === "AkkomaDown")!;
+  const resources = kubernetesFiles({ ...ruleGroups(rendering), dashboardJson: "{}", job: "akkoma", jobLabel: "job" });
+  const spec = (file: string) => parse(resources.find((one) => one.file === file)!.content).spec;
+  const grafana = down(JSON.parse(await grafanaRulesFile({ ...rendering, datasourceUid })));
+  expect({ keepFiringFor: grafana.keepFiringFor, labels: grafana.labels }).toEqual({
+    keepFiringFor: "5m",
+    labels: { team: "db", page: "yes", severity: "critical" },
+  });
+  for (const file of [parse(prometheusRulesFile(rendering)), spec("prometheus-rule.yaml"), spec("vmrule.yaml")]) {
+    const rule = down(file);
+    expect({ keep_firing_for: rule.keep_firing_for, labels: rule.labels }).toEqual({
+      keep_firing_for: "5m",
+      labels: { team: "db", page: "yes", severity: "critical" },
+    });
+  }
+});
