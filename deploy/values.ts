@@ -132,7 +132,9 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
     throw new DashboardError(
       culpritOf(field),
       "is not a label you may set here",
-      "a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves",
+      field.startsWith("kubernetes.")
+        ? "a Kubernetes label key (an optional DNS prefix/, a name of at most 63 characters), not app.kubernetes.io/name or part-of"
+        : "a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves",
     );
   }
   // A duration's pattern is unreadable: say what one looks like instead.

@@ -52,6 +52,7 @@ it("the full example renders every file for its values, and promtool checks its 
     expect(JSON.parse(grafana!).groups[0].rules[0].labels).toMatchObject({ team: "fediverse-ops" });
     const monitor = parse(readFileSync(`${base}.kubernetes/service-monitor.yaml`, "utf8"));
     expect(monitor.metadata.name).toBe(values.uid);
+    expect(monitor.metadata).toMatchObject({ namespace: "akkoma", labels: { release: "kube-prometheus-stack" } });
     expect(monitor.spec.endpoints[0].relabelings).toEqual([{ targetLabel: "job", replacement: "akkoma" }]);
     expect(readFileSync(`${base}.kubernetes/prometheus-rule.yaml`, "utf8")).toContain("team: fediverse-ops");
     expect(dashboard).toContain("http_410|http_502|http_520|http_521|http_522|http_523|http_524|econnrefused");
