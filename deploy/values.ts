@@ -107,7 +107,10 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
   const validate = validator();
   if (validate(values)) {
     for (const [field, value] of textsOf(values)) {
-      const problem = textProblem(value) ?? (isDurationField(field) ? durationProblem(value) : undefined);
+      const problem =
+        textProblem(value) ??
+        (isDurationField(field) ? durationProblem(value) : undefined) ??
+        (/^selector\.matchers\.[^.]+\.regex$/.test(field) ? regexProblem(value) : undefined);
       if (problem) throw new DashboardError(culpritOf(field), problem);
     }
     return;
@@ -146,6 +149,20 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
   throw new DashboardError(culpritOf(path), error.message ?? `fails "${error.keyword}"`);
+}
+
+/**
+ * A regex no engine compiles: RE2 has no lookaround or backreferences, and what JavaScript refuses
+ * (an unbalanced bracket) RE2 refuses too.
+ */
+function regexProblem(regex: string): string | undefined {
+  if (/\(\?[=!<]|\\[1-9]/.test(regex)) return "uses lookaround or a backreference, which Prometheus' RE2 has not";
+  try {
+    new RegExp(regex, "u");
+    return undefined;
+  } catch {
+    return "is not a regex";
+  }
 }
 
 /** Fields holding a Prometheus duration: an alert's `for` and `keep_firing_for`. */

@@ -217,3 +217,52 @@ it("every alert expression over recorded series reads in one line, the per-worke
   const jobs = akkomaAlerts().find((alert) => alert.name === "AkkomaJobsFailing");
   expect(jobs!.recordedCondition.toString().length * 4).toBeLessThan(jobs!.condition.toString().length);
 });
+
+it("a regex namespace matcher and groupBy keep each namespace's targets apart, and leave out the namespaces it does not match", () => {
+  const rules: RuleRendering = { target: { matchers: { namespace: { regex: "akkoma-.*" } }, groupBy: ["pod"] } };
+  // One Service name in three namespaces: the same instance label, each pod's own run queue.
+  const instance = "akkoma:4000";
+  const pods = [
+    { namespace: "akkoma-eu", pod: "akkoma-0", runQueue: 5 },
+    { namespace: "akkoma-us", pod: "akkoma-0", runQueue: 0.1 },
+    { namespace: "mastodon", pod: "akkoma-0", runQueue: 9 },
+  ];
+  const minutes = 60;
+  const counter = (name: string, labels: Record<string, string>, perMinute: number): SyntheticSeries => ({
+    name,
+    kind: "counter",
+    labels: { job: settings.job, instance, ...labels },
+    values: Float64Array.from({ length: minutes }, (_, m) => (m + 1) * perMinute),
+  });
+  const series = pods.flatMap(({ namespace, pod, runQueue }) => [
+    { ...counter("up", { namespace, pod }, 0), kind: "gauge" as const, values: new Float64Array(minutes).fill(1) },
+    counter("vm_memory_total_psum", { namespace, pod }, 4e8),
+    counter("vm_memory_total_pcount", { namespace, pod }, 1),
+    counter("vm_total_run_queue_lengths_cpu_psum", { namespace, pod }, runQueue),
+    counter("vm_total_run_queue_lengths_cpu_pcount", { namespace, pod }, 1),
+  ]);
+  const folder = mkdtempSync(join(tmpdir(), "akkoma-promtool-namespaces-"));
+  try {
+    const alerts = akkomaAlerts(rules);
+    const result = testRules(folder, writeRuleFiles(folder, rules), [
+      {
+        name: "two namespaces",
+        input_series: inputSeries(series),
+        alert_rule_test: alerts.map(({ name, labels }) => ({
+          eval_time: "50m",
+          alertname: name,
+          exp_alerts:
+            name === "AkkomaBeamCpuRunQueueHigh"
+              ? [{ exp_labels: { ...labels, job: settings.job, instance, namespace: "akkoma-eu", pod: "akkoma-0" } }]
+              : [],
+        })),
+      },
+    ]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+    // The regex reaches every selector as a regex, not a literal.
+    expect(prometheusRulesFile(rules)).toContain('namespace=~"akkoma-.*"');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});

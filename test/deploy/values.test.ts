@@ -54,6 +54,14 @@ describe("deployment values that would break what they reach", () => {
     refused(["build", "--config", path], `--config ${path}: ${error}`);
   });
 
+  it("a selector regex Prometheus' RE2 cannot compile is refused, named by its path", () => {
+    const path = config("regex.yaml", 'selector:\n  matchers:\n    namespace: { regex: "akkoma-(?!test)" }\n');
+    refused(
+      ["build", "--config", path],
+      `--config ${path}: selector.matchers.namespace.regex: uses lookaround or a backreference, which Prometheus' RE2 has not`,
+    );
+  });
+
   it("a nested value is checked as closely, and named by its path", () => {
     const labels = config("labels.yaml", 'alertLabels:\n  team: "ops\\u0007"\n');
     refused(["build", "--config", labels], `--config ${labels}: alertLabels.team: holds a control character`);
