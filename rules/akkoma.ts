@@ -11,9 +11,10 @@ import {
   seriesName,
   vmMemory,
 } from "../queries/catalogue";
-import { attempts, failedShare, meanDurationIn, pollAverageIn, rateIn } from "../queries/alerting";
+import { attempts, failedShare, meanDurationIn, orZeroLike, pollAverageIn, rateIn } from "../queries/alerting";
 import { eventsCountedOver } from "../queries/promql";
-import { Query, type Recording, recordName } from "../queries/query";
+import { Query, type Recording, add, ratio, recordName } from "../queries/query";
+import { shareUnit } from "../queries/units";
 import { type JobScope, type Matchers, noneOf, oneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
 
 type WorkerMatchers = Matchers<"worker">;
@@ -87,14 +88,30 @@ export function recordedInputs(
   };
   const jobs = seriesName(jobExceptions.name);
   const failures = deliveryFailures.name;
+  // A worker's exceptions and completions per second, each 0 where only the other exists yet (both are
+  // lazy); the attempts and the failed share are then short rules over these two, later in the group.
+  const jobRates = (window: string) => {
+    const rateOf = (metric: typeof jobExceptions) => rateIn(metric, "count", window, scope, { by: ["worker"] });
+    const [exceptions, completions] = [rateOf(jobExceptions), rateOf(jobCompletions)];
+    const name = (metric: typeof jobExceptions) =>
+      `${level("worker")}:${seriesName(metric.name, "count")}:rate${window}`;
+    const failed = recorded(name(jobExceptions), orZeroLike(exceptions, completions));
+    const done = recorded(name(jobCompletions), orZeroLike(completions, exceptions));
+    const tried = recorded(`${level("worker")}:oban_job_attempts:rate${window}`, add(failed, done));
+    return { failed, tried };
+  };
   return {
     inputs: {
       pollRate: (window) =>
         recorded(`${level()}:${seriesName(vmMemory.name, "pcount")}:rate${window}`, raw.pollRate(window)),
-      jobFailedShare: (window, where) =>
-        recorded(`${level("worker")}:${jobs}:share_rate${window}`, raw.jobFailedShare(window, {}), where),
-      jobAttempts: (window, where) =>
-        recorded(`${level("worker")}:oban_job_attempts:rate${window}`, raw.jobAttempts(window, {}), where),
+      jobFailedShare: (window, where) => {
+        const { failed, tried } = jobRates(window);
+        return recorded(`${level("worker")}:${jobs}:share_rate${window}`, ratio(failed, tried, shareUnit), where);
+      },
+      jobAttempts: (window, where) => {
+        const { tried } = jobRates(window);
+        return recorded(`${level("worker")}:oban_job_attempts:rate${window}`, tried, where);
+      },
       // The dead-instance reasons are left out here: their list is long, and no alert counts them.
       deliveryFailuresByReason: (window, except) =>
         recorded(
