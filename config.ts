@@ -122,12 +122,11 @@ export const steps = {
 } as const;
 
 /**
- * The recorded dashboard's windows (`build --recorded`): a recording rule cannot follow Grafana's
- * $__rate_interval, so rates are recorded over the window it has at the default range with one-minute
- * scrapes (four scrapes), each minute; trends once an hour, the trend panels' step.
+ * The recorded dashboard's intervals (`build --recorded`): counters' per-target sums each minute (a
+ * scrape's resolution, so their rate over Grafana's $__rate_interval is the raw one's); trends once an
+ * hour, the trend panels' step.
  */
 export const recording = {
-  rateWindow: "4m",
   rateInterval: "1m",
   trendInterval: steps.trend,
 } as const;
@@ -171,7 +170,7 @@ export const thresholds = {
 export const topN = {
   /** Remote host and reason rows of the failed deliveries bar gauge. */
   failedDeliveries: 15,
-  /** Routes of the inbound request panels; the rest are drawn as "other routes". */
+  /** Routes of the inbound request panels, drawn beside the total of all routes. */
   routes: 8,
 } as const;
 
@@ -348,6 +347,8 @@ export const federationSlo = {
     burnRate: 14.4,
     long: "1h",
     short: "5m",
+    /** The burn-rate panel's step for this window: a sixth of it, as the line moves slowly. */
+    panelStep: "10m",
     for: "2m",
     severity: "critical",
   },
@@ -356,6 +357,7 @@ export const federationSlo = {
     burnRate: 6,
     long: "6h",
     short: "30m",
+    panelStep: "1h",
     for: "15m",
     severity: "warning",
   },

@@ -19,7 +19,7 @@ function medianMs(args: string[]): number {
   return times[Math.floor(runs / 2)] as number;
 }
 
-export function benchCliSpeed(): void {
+export function benchCliSpeed(): string {
   const folder = mkdtempSync(join(tmpdir(), "bench-cli-"));
   try {
     const bare = medianMs(["-e", "0"]);
@@ -29,6 +29,13 @@ export function benchCliSpeed(): void {
     console.log("  node -e 0               %s ms", bare.toFixed(1));
     console.log("  node <bin> build        %s ms", build.toFixed(1));
     console.log("  ratio                   %sx (goal: at most 6x) %s", ratio.toFixed(2), ratio <= 6 ? "OK" : "OVER");
+    return [
+      `### CLI build speed (median of ${runs} runs)`,
+      "",
+      "| node -e 0 | node <bin> build | Ratio (goal: at most 6x) |",
+      "| ---: | ---: | ---: |",
+      `| ${bare.toFixed(0)} ms | ${build.toFixed(0)} ms | ${ratio.toFixed(2)}x ${ratio <= 6 ? "OK" : "OVER"} |`,
+    ].join("\n");
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }

@@ -7,9 +7,9 @@ import { generateHistory } from "../harness/synthetic";
 import { rangeClient } from "../tune/engine";
 import { replayedRules } from "../tune/rules";
 import { queriesFor, tune } from "../tune/tune";
-import { monthHours } from "./month";
+import { monthHours } from "../harness/cost";
 
-export async function benchTune(): Promise<void> {
+export async function benchTune(): Promise<string> {
   const rules = replayedRules();
   const read = new Set(rules.flatMap((rule) => selectorsIn(rule.expr).map((found) => found.series)));
   const full = generateHistory({ seed: 4, hours: monthHours, job: "akkoma", instance: "akkoma.test:443" });
@@ -19,6 +19,14 @@ export async function benchTune(): Promise<void> {
     `\ntune over 30 days: ${history.series.length} series the alerts read, ${samples.toLocaleString("en")} samples`,
   );
   const engines = await startEngines(history);
+  const lines = [
+    "### tune over 30 days",
+    "",
+    `${history.series.length} series the alerts read, ${samples.toLocaleString("en")} samples.`,
+    "",
+    "| Engine | Seconds | Alerts | Queries | Firings found |",
+    "| --- | ---: | ---: | ---: | ---: |",
+  ];
   try {
     const range = { startMs: history.startMs, endMs: history.endMs };
     for (const engine of engines.all) {
@@ -35,8 +43,12 @@ export async function benchTune(): Promise<void> {
       console.log(
         `  ${engine.name}: ${seconds.toFixed(1)} s for ${rules.length} alerts in ${queriesFor(rules, range)} queries (${firings} firing(s) found)`,
       );
+      lines.push(
+        `| ${engine.name} | ${seconds.toFixed(1)} | ${rules.length} | ${queriesFor(rules, range)} | ${firings} |`,
+      );
     }
   } finally {
     await engines.stop();
   }
+  return lines.join("\n");
 }

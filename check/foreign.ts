@@ -1,13 +1,14 @@
 // `check --dashboard FILE` and `check --rules FILE`: anyone's dashboard or rules against telemetry.ex or a
 // scrape. Rules checked together with a dashboard make the series they record available to it.
 import { DashboardError } from "../errors";
+import { printable } from "../io/printable";
 import type { Metric } from "../queries/catalogue";
 import { type QueryReader, readDashboardFile } from "./dashboard-file";
 import { judge, judgementLines } from "./judge";
 import type { Verdict } from "./report";
 import { readRulesFile } from "./rules-file";
 import type { Source } from "./run";
-import { type ReadLimits, readSource } from "./sources";
+import { type ReadLimits, readSource } from "../io/sources";
 
 export interface ForeignFiles {
   readonly dashboard?: string;
@@ -44,7 +45,8 @@ export async function checkForeign(
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new DashboardError(files.dashboard, `not JSON: ${(error as Error).message}`);
+      // JSON.parse quotes the text around the fault: the file's bytes, escaped.
+      throw new DashboardError(files.dashboard, `not JSON: ${printable((error as Error).message)}`);
     }
     const dashboard = readDashboardFile(json, files.dashboard);
     judged(files.dashboard, dashboard.readers, dashboard.variables);

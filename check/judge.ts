@@ -6,6 +6,7 @@ import { exportedSeries } from "../queries/catalogue";
 import type { Exported } from "./compare";
 import type { QueryReader } from "./dashboard-file";
 import { type Matcher, type PromqlReads, type Selector, readPromql } from "./promql";
+import { printable } from "../io/printable";
 
 export interface Problem {
   readonly reader: QueryReader;
@@ -158,16 +159,20 @@ function counted(readers: readonly QueryReader[]): string {
     : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
 }
 
+/** A panel's title or a rule's name is the file's text: shown escaped and bounded. */
+const named = (reader: QueryReader) => `${readerNoun[reader.kind]} "${printable(reader.name)}"`;
+
 /** One line a problem, then the verdict: `FAIL: FILE: 3 of 40 would go blank or silent against SOURCE: ...`. */
 export function judgementLines(judgement: Judgement, file: string, source: string): string[] {
+  // A problem quotes the file's PromQL (names, matchers, its parser's complaint): escaped too, longer.
   const lines = judgement.problems.map(
-    (p) => `${p.warning ? "warning: " : ""}${readerNoun[p.reader.kind]} "${p.reader.name}": ${p.why}`,
+    (p) => `${p.warning ? "warning: " : ""}${named(p.reader)}: ${printable(p.why, 1000)}`,
   );
   const count = judgement.failing.length;
   lines.push(
     count === 0
       ? `ok: ${file}: ${counted(judgement.readers)}, all reading what ${source} exports`
-      : `FAIL: ${file}: ${count} of ${judgement.readers.length} would go blank or silent against ${source}: ${judgement.failing.map((r) => `${readerNoun[r.kind]} "${r.name}"`).join(", ")}`,
+      : `FAIL: ${file}: ${count} of ${judgement.readers.length} would go blank or silent against ${source}: ${judgement.failing.map(named).join(", ")}`,
   );
   return lines;
 }

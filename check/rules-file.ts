@@ -4,6 +4,7 @@
 // (`groups[].rules[].data[].model.expr`).
 import { parseAllDocuments } from "yaml";
 import { DashboardError } from "../errors";
+import { printable } from "../io/printable";
 import type { QueryReader } from "./dashboard-file";
 
 type Json = Record<string, unknown>;
@@ -20,14 +21,21 @@ export function readRulesFile(source: string, file: string): QueryReader[] {
     const error = document.errors[0];
     if (error) {
       const line = error.linePos?.[0]?.line;
-      throw new DashboardError(`${file}${line ? `:${line}` : ""}`, `not YAML: ${error.message.split("\n")[0]}`);
+      throw new DashboardError(
+        `${file}${line ? `:${line}` : ""}`,
+        `not YAML: ${printable(error.message.split("\n")[0] ?? "")}`,
+      );
     }
     // a bounded alias expansion: a hostile file cannot multiply itself
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: 100 });
     } catch (error) {
-      throw new DashboardError(file, `cannot be read: ${(error as Error).message}`, "write the values, not aliases");
+      throw new DashboardError(
+        file,
+        `cannot be read: ${printable((error as Error).message)}`,
+        "write the values, not aliases",
+      );
     }
     const items = isObject(value) && value.kind === "List" ? list(value.items) : [value];
     for (const item of items) readers.push(...groupsOf(item).flatMap(rulesOf));

@@ -14,7 +14,8 @@ import {
 } from "./compare";
 import { parseExposition } from "./exposition";
 import { type Verdict, describeTelemetryFinding, verdict } from "./report";
-import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "./sources";
+import { printable } from "../io/printable";
+import { type FetchOptions, type ReadLimits, fetchExposition, isUrl, readSource, redactUrl } from "../io/sources";
 import { type TelemetryReport, readTelemetry } from "./telemetry";
 
 export type ReadOptions = ReadLimits;
@@ -69,7 +70,9 @@ export async function checkTelemetry(
       );
     }
   }
-  for (const problem of telemetry.problems) notes.push(`${file}:${problem.line}: warning: ${problem.message}`);
+  // A problem may quote the file's names and strings: escaped, and bounded.
+  for (const problem of telemetry.problems)
+    notes.push(`${file}:${problem.line}: warning: ${printable(problem.message, 1000)}`);
   const comparison = compare(needs(catalogue, readers), exportedByTelemetry(telemetry), { lazyMayBeAbsent: false });
   const unverified = (finding: Finding) =>
     finding.kind === "unverifiable" || (finding.kind === "series" && telemetry.incomplete.length > 0);

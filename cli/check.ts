@@ -13,14 +13,8 @@ import type { Reader } from "../queries/query";
 import { checkScrape, checkTelemetry, scrapeSource, telemetrySource } from "../check/run";
 import { dependencies, dependencyLines } from "../check/dependencies";
 import { checkForeign } from "../check/foreign";
-import {
-  defaultMaxMiB,
-  defaultTimeoutSeconds,
-  isUrl,
-  maxMaxMiB,
-  maxTimeoutSeconds,
-  redactUrls,
-} from "../check/sources";
+import { defaultMaxMiB, defaultTimeoutSeconds, isUrl, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../io/sources";
+import { escapeControls, printableJson } from "../io/printable";
 import { exitCodes, program, single } from "./flags";
 
 /** Where the handlers write, and what they check against; tests substitute their own. */
@@ -33,9 +27,10 @@ export interface CheckContext {
   metrics(): readonly Metric[];
 }
 
+// Lines may hold outside text (a foreign file's titles, a server's answer): escaped here, whatever built them.
 export const processContext: CheckContext = {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: (line) => process.stdout.write(`${printableJson(line)}\n`),
+  err: (line) => process.stderr.write(`${escapeControls(line)}\n`),
   setExitCode: (code) => {
     process.exitCode = code;
   },
@@ -87,7 +82,7 @@ function flagProblem(args: CheckOptions): string | undefined {
 }
 
 async function runCheck(args: CheckOptions, context: CheckContext): Promise<void> {
-  const say = (line: string) => context.out(redactUrls(line));
+  const say = (line: string) => context.out(escapeControls(redactUrls(line)));
   const warn = (line: string) => context.err(`${program}: ${redactUrls(line)}`);
   const problem = flagProblem(args);
   if (problem) {

@@ -7,22 +7,30 @@ import { outputs } from "../config";
 import { runBuild } from "../build/run";
 import { exitCodes, program, refuseBooleanValues, single } from "./flags";
 import { version } from "../package.json";
+import { escapeControls } from "../io/printable";
 
-/** One line on stderr and a non-zero exit: bad input is the user's to fix, not a stack trace to read. */
-function fail(message: string, code: number = exitCodes.badInput): never {
-  process.stderr.write(`${program}: ${message}\n`);
+/**
+ * One line on stderr and a non-zero exit: bad input is the user's to fix, not a stack trace to read. A
+ * message may hold outside text (a server's error, a file's name for itself): each line is printed with
+ * its controls escaped, so none can clear the screen or forge a line of ours.
+ */
+function fail(message: string | readonly string[], code: number = exitCodes.badInput): never {
+  const [first = "", ...more] = typeof message === "string" ? [message] : message;
+  process.stderr.write([`${program}: ${first}`, ...more].map((line) => `${escapeControls(line)}\n`).join(""));
   process.exit(code);
 }
 
 /** A bug in this program, not in the input: said so, with a distinct exit code; the stack with --debug. */
 function internalError(error: unknown, debug: boolean): never {
   const message = error instanceof Error ? error.message : String(error);
-  const more = debug
-    ? `\n${error instanceof Error ? error.stack : message}`
-    : " (run again with --debug for the stack trace)";
+  const stack = debug ? String((error instanceof Error ? error.stack : undefined) ?? message).split("\n") : [];
   fail(
-    `internal error, a bug in ${program} rather than in your input: ${message}${more}\n` +
+    [
+      `internal error, a bug in ${program} rather than in your input: ${message}` +
+        (debug ? "" : " (run again with --debug for the stack trace)"),
+      ...stack,
       "Please report it with the command you ran and this output.",
+    ],
     exitCodes.internal,
   );
 }
@@ -83,7 +91,8 @@ export async function main(argv: string[]): Promise<void> {
         const { out, config, apiBody, datasourceUid, job, instance, uid, title, folder, runbookBaseUrl, recorded } =
           args;
         const flags = { datasourceUid, job, instance, uid, title, folder, runbookBaseUrl, recorded };
-        for (const line of await runBuild({ out, config, apiBody, flags })) process.stdout.write(`${line}\n`);
+        for (const line of await runBuild({ out, config, apiBody, flags }))
+          process.stdout.write(`${escapeControls(line)}\n`);
       },
     )
     .command(checkCommand)

@@ -5,7 +5,8 @@ import { createInterface } from "node:readline";
 import type { Argv, CommandModule } from "yargs";
 import { defaultScrapeJob, setup } from "../config";
 import { DashboardError } from "../errors";
-import { maxTimeoutSeconds } from "../check/sources";
+import { escapeControls } from "../io/printable";
+import { maxTimeoutSeconds } from "../io/sources";
 import { type SetupContext, runSetup } from "../setup/setup";
 import { type EngineKind, engineKinds } from "../setup/scrape";
 import { processContext } from "./check";
@@ -102,8 +103,9 @@ export const setupCommand: CommandModule<object, SetupOptions> = {
   builder: setupOptions as unknown as (yargs: Argv) => Argv<SetupOptions>,
   handler: (args) =>
     runSetupCommand(args, {
-      say: (line) => process.stdout.write(`${line}\n`),
-      warn: (line) => process.stderr.write(`${program}: ${line}\n`),
+      // Messages may quote the instance's answers: escaped, and no secret the run holds is shown.
+      say: (line) => process.stdout.write(`${escapeControls(line)}\n`),
+      warn: (line) => process.stderr.write(`${program}: ${escapeControls(line)}\n`),
       askCode,
       readers: processContext.readers,
       metrics: processContext.metrics,

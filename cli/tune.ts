@@ -1,10 +1,11 @@
 // `tune`: flags, a progress bar, and what to print; the replay itself is tune/'s. Exit 0 with a report,
 // 2 on bad input (a flag, the values file, an unreachable engine, a refused query).
 import type { Argv, CommandModule } from "yargs";
-import { defaultMaxMiB, defaultTimeoutSeconds, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../check/sources";
+import { defaultMaxMiB, defaultTimeoutSeconds, maxMaxMiB, maxTimeoutSeconds, redactUrls } from "../io/sources";
 import { deploymentValues } from "../deploy/values";
 import { writeFiles } from "../build/write";
 import { DashboardError } from "../errors";
+import { escapeControls, printableJson } from "../io/printable";
 import { defaultMaxPoints, rangeClient } from "../tune/engine";
 import { durationMs } from "../tune/replay";
 import { reportJson, reportLines } from "../tune/report";
@@ -79,7 +80,7 @@ async function runTune(args: TuneOptions): Promise<void> {
   checkFlags(args);
   const range = rangeOf(args);
   const values = args.config === undefined ? undefined : await deploymentValues({}, args.config);
-  const warn = (line: string) => process.stderr.write(`${program}: ${redactUrls(line)}\n`);
+  const warn = (line: string) => process.stderr.write(`${program}: ${escapeControls(redactUrls(line))}\n`);
   const client = await rangeClient({
     url: args.engine,
     ...(args.tokenFile === undefined ? {} : { tokenFile: args.tokenFile }),
@@ -102,7 +103,9 @@ async function runTune(args: TuneOptions): Promise<void> {
       writeFiles([{ path: args.writeValues, content, culprit: `--write-values ${args.writeValues}` }]);
       if (!args.json) out.push(`wrote ${args.writeValues} (a values file: build --config ${args.writeValues})`);
     }
-    for (const line of out) process.stdout.write(`${redactUrls(line)}\n`);
+    // Alert instances and label values are the engine's: escaped (the JSON report stays JSON).
+    for (const line of out)
+      process.stdout.write(`${args.json ? printableJson(redactUrls(line)) : escapeControls(redactUrls(line))}\n`);
   } finally {
     bar.end();
   }

@@ -1,11 +1,13 @@
 // The dashboard over recorded series (`build --recorded`): each range target whose query recording rules
-// can stand in for reads their series instead. Instant targets keep their raw query: one evaluation at the
-// range's end reads little, and a recorded value is the last evaluation's, up to a minute old.
+// can stand in for reads their series instead. Instant targets keep their raw query (one evaluation at the
+// range's end reads little) unless their window is long enough that even one reads much (the objective's
+// 30-day budget).
 import { type DeclaredPanel, type Target, showing } from "../panels/panel";
 import type { RecordedForm, Recording } from "../queries/query";
 import type { JobScope } from "../queries/selectors";
 
-const recordedForm = (target: Target): RecordedForm | undefined => (target.instant ? undefined : target.query.recorded);
+const recordedForm = (target: Target): RecordedForm | undefined =>
+  !target.instant || target.query.recorded?.instant ? target.query.recorded : undefined;
 
 /** Points the panel's recordable targets at the series the rules for `scope` record. */
 export function readRecordedSeries(panel: DeclaredPanel, scope: JobScope): void {

@@ -13,3 +13,10 @@ export function panelsIn<P extends PanelListEntry>(panels: readonly P[] | undefi
     panel.type === "row" ? panelsIn(panel.panels as P[] | undefined) : [panel],
   );
 }
+
+/** The panels Grafana queries when the dashboard opens: a collapsed row's panels wait until it is opened. */
+export function panelsShownIn<P extends PanelListEntry & { readonly collapsed?: unknown }>(
+  panels: readonly P[] | undefined,
+): P[] {
+  return panelsIn((panels ?? []).filter((panel) => !(panel.type === "row" && panel.collapsed === true)));
+}

@@ -7,7 +7,8 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { parseDocument, visit } from "yaml";
 import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
-import { defaultLimits, readSource } from "../check/sources";
+import { printable } from "../io/printable";
+import { defaultLimits, readSource } from "../io/sources";
 import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
@@ -82,7 +83,8 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
   const [error] = document.errors;
   if (error) {
     const where = error.linePos ? ` at line ${error.linePos[0].line}` : "";
-    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${firstLine(error.message)}`);
+    // The parser quotes the file (an invalid escape, say): its text, escaped.
+    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${printable(firstLine(error.message))}`);
   }
   // Values are a few scalars: an alias has no use there, and resolving many (yaml looks each one up
   // through the document; an "alias bomb" multiplies them) takes time and memory beyond the file's size.

@@ -28,6 +28,7 @@ export interface PanelJson {
   fieldConfig?: FieldConfigJson;
   targets?: TargetJson[];
   panels?: PanelJson[];
+  collapsed?: boolean;
 }
 /** A panel plugin's options; single-value panels say how a series becomes one number. */
 export interface PanelOptionsJson {

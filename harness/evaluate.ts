@@ -17,7 +17,7 @@ import { type ImportAnswers, type ImportFlow, importDashboard } from "./import";
 import { expressionEvaluator, expressionRefs } from "./expressions";
 import type { DashboardLoad, Frame, PanelResult, Point, TargetResult } from "./results";
 import { markHiddenSeries } from "./frames";
-import { panelsIn } from "../dashboards/rows";
+import { panelsIn, panelsShownIn } from "../dashboards/rows";
 import { selectorsIn } from "./selectors";
 import { isDatasource, resolveVariables } from "./variables";
 
@@ -34,6 +34,16 @@ export interface LoadOptions {
   scrapeIntervalSeconds?: number;
   /** Stands in for the panel's width in pixels when it sets no max data points. */
   maxDataPoints?: number;
+  /**
+   * Count each panel's samples on an engine without per-query stats too (VictoriaMetrics), from its
+   * running totals around the panel: slower, as the totals lag a second behind.
+   */
+  costPerPanel?: boolean;
+  /**
+   * "as saved": what opening the dashboard loads, collapsed rows' panels left out (what a load costs);
+   * by default every row is opened, so every panel's values can be checked.
+   */
+  rows?: "open" | "as saved";
 }
 
 export async function loadDashboard(
@@ -54,8 +64,16 @@ export async function loadDashboard(
   const totalsBefore = await engine.queryTotals?.();
   const started = performance.now();
   const panels: PanelResult[] = [];
-  for (const panel of panelsIn(dashboard.panels)) {
-    panels.push(await loadPanel(panel, dashboard, variables, engine, nowMs, { ...options, datasourceUid }));
+  const shown = options.rows === "as saved" ? panelsShownIn(dashboard.panels) : panelsIn(dashboard.panels);
+  for (const panel of shown) {
+    const before = options.costPerPanel ? await engine.queryTotals?.() : undefined;
+    const loaded = await loadPanel(panel, dashboard, variables, engine, nowMs, { ...options, datasourceUid });
+    const sent = loaded.targets.filter((t) => t.kind !== "expression");
+    const perQuery = sent.every((t) => t.samplesRead !== undefined);
+    const samplesRead = perQuery
+      ? sent.reduce((sum, t) => sum + (t.samplesRead as number), 0)
+      : await samplesReadSince(engine, before, sent.length);
+    panels.push({ ...loaded, samplesRead });
   }
   const range = panelTimeRange(dashboard.time ?? defaultTime, {}, nowMs);
   const annotations = await loadAnnotations(dashboard.annotations?.list ?? [], {

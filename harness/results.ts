@@ -51,6 +51,8 @@ export interface PanelResult {
   /** How a gauge, bar gauge or stat panel turns each series into its one number (reduceOptions.calcs). */
   readonly calculation: string | undefined;
   readonly targets: readonly TargetResult[];
+  /** Samples its queries read: from per-query stats, or the engine's totals with `costPerPanel`. */
+  readonly samplesRead?: number;
 }
 
 export interface DashboardLoad {

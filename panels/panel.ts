@@ -16,6 +16,8 @@ export interface TargetDeclaration {
   readonly legend: string;
   /** Evaluated once at the end of the range; left out: single-value panels do, the others read the range. */
   readonly instant?: boolean;
+  /** The query's own min step (Grafana's "Min step"): for a long window that moves slowly. */
+  readonly minStep?: string;
 }
 
 /** One query of a declared panel, with what it reads and the unit of its values (`query.reads`, `query.unit`). */
@@ -27,6 +29,7 @@ export interface Target {
   /** Grafana's legend format: names each series the query returns. */
   readonly legend: string;
   readonly instant: boolean;
+  readonly minStep?: string;
 }
 
 /** What `panel()` needs of an SDK panel builder; every panel builder of the foundation SDK has it. */
@@ -92,6 +95,7 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
     query: t.query.usingLabels(legendLabels(t.legend)),
     legend: t.legend,
     instant: t.instant ?? singleValuePanels.has(type),
+    ...(t.minStep === undefined ? {} : { minStep: t.minStep }),
   }));
   builder.targets(targets.map((target) => dataquery(target)));
   const units = unitSettings(title, builder.build().fieldConfig, targets);
@@ -114,5 +118,6 @@ export function showing(panel: DeclaredPanel, expr: (target: Target) => string):
 function dataquery(target: Target, expr = target.query.toString()): prometheus.DataqueryBuilder {
   const query = new prometheus.DataqueryBuilder().datasource(datasource).expr(expr).legendFormat(target.legend).range();
   if (target.instant) query.instant();
+  if (target.minStep) query.interval(target.minStep);
   return query.refId(target.refId);
 }

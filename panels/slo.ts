@@ -3,8 +3,7 @@
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { deadInstanceReasons, federationSlo } from "../config";
-import { dashboardScope } from "../queries/selectors";
-import { budgetLeft, burnRate, failedDeliveryShare } from "../queries/slo";
+import { budgetLeft, burnRate, deliveryShareOfAlertWindow, deliveryShareOverPeriod } from "../queries/slo";
 import { fixedColor, shareGauge, thresholdSteps, timeseries } from "./common";
 import { panel, target } from "./panel";
 import { titles } from "./titles";
@@ -39,7 +38,7 @@ export const deliveryBudgetPanel = ({
       )
       .timeFrom(period)
       .mappings([noDeliveries]),
-    [target(budgetLeft(failedDeliveryShare(period, dashboardScope, dead), objective), "Budget left")],
+    [target(budgetLeft(deliveryShareOverPeriod(period, dead), objective), "Budget left")],
   );
 
 export const deliveryBurnRatePanel = ({
@@ -67,8 +66,10 @@ export const deliveryBurnRatePanel = ({
       .overrideByName(`Over ${fastBurn.long}`, [fixedColor("red")])
       .overrideByName(`Over ${slowBurn.long}`, [fixedColor("orange")]),
     [
-      target(burnRate(failedDeliveryShare(fastBurn.long, dashboardScope, dead), objective), `Over ${fastBurn.long}`),
-      target(burnRate(failedDeliveryShare(slowBurn.long, dashboardScope, dead), objective), `Over ${slowBurn.long}`),
+      ...[fastBurn, slowBurn].map(({ long, panelStep }) => ({
+        ...target(burnRate(deliveryShareOfAlertWindow(long, dead), objective), `Over ${long}`),
+        minStep: panelStep,
+      })),
     ],
   );
 

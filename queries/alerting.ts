@@ -19,7 +19,7 @@ import {
   unless,
 } from "@grafana/promql-builder";
 import type { Metric, SeriesPart } from "./catalogue";
-import { Query, add, combine, ratio } from "./query";
+import { Query, add, combine, compose, ratio } from "./query";
 import { type JobScope as Scope, type Matchers, series, targetLabelsOf } from "./selectors";
 import { type Unit, noUnit, perSecondUnit, sameUnit, shareUnit, valueUnit } from "./units";
 
@@ -78,7 +78,7 @@ export const slopeIn = <L extends string>(metric: Metric<L, "gauge">, window: st
 
 /** `query`, or 0 for every series of `other` that `query` lacks (a lazy series not born yet). */
 export const orZeroLike = (query: Query, other: Query): Query =>
-  combine(or(query.expr, mul(other.expr, n(0))), query.unit, query, other);
+  compose(query.unit, (expr, otherExpr) => or(expr, mul(otherExpr as Builder<Expr>, n(0))), query, other);
 
 /** Failed share of attempts, where either side may not exist yet: failures / (failures + successes). */
 export const failedShare = (failures: Query, successes: Query): Query =>

@@ -20,14 +20,12 @@ import {
   sum,
   sumOverTime,
   topk,
-  unless,
   vect,
   type Builder,
   type Expr,
   type VectorExprBuilder,
 } from "@grafana/promql-builder";
 import { recording as recorded, windows } from "../config";
-import { meanDurationIn, pollAverageIn } from "./alerting";
 import { type Metric, type SeriesPart, seriesName } from "./catalogue";
 import { Query, type Recording, type SeriesRead, combine, compose, ratio, recordName } from "./query";
 import {
@@ -55,6 +53,9 @@ const selector = <L extends string>(
 
 /** Grafana widens this to cover at least four scrapes, so rate() always has two samples to work with. */
 export const rateWindow = "$__rate_interval";
+
+/** Grafana's step for the query: restart marks look at what happened within each step. */
+const stepWindow = "$__interval";
 
 type CountedMetric<L extends string> = Metric<L, "counter" | "histogram">;
 type Options<L extends string> = {
@@ -133,28 +134,37 @@ const keptFor = (options: Options<string>) => [
   ...new Set([...(options.by ?? []), ...Object.keys(options.where ?? {})]),
 ];
 
-/** The rate a recording rule writes each minute over a fixed window: `sum by (target, keep) (rate(x[4m]))`. */
-const rateRecording = (metric: Metric, part: SeriesPart | undefined, keep: readonly string[]): Recording => ({
+/**
+ * What a recording rule writes each minute for a counter: its sum per target (and `keep` labels),
+ * `sum by (job, instance, keep) (x)`, itself a counter. The dashboard takes its rate over
+ * `$__rate_interval` as the raw query takes each series': the same samples' times, so the same value at
+ * every range, where a recorded rate over a fixed window, sampled once a step, would miss what fell
+ * between two samples at 30 days. A rate of a sum is wrong when the summed counters reset apart; Akkoma's
+ * reset together, when it restarts. One difference stays: a series born inside the window counts its
+ * first value in the sum's growth, which the raw rate() never counts.
+ */
+const counterSumRecording = (metric: Metric, part: SeriesPart | undefined, keep: readonly string[]): Recording => ({
   metric: seriesName(metric.name, part),
-  operations: `rate${recorded.rateWindow}`,
+  operations: "sum",
   by: keep,
   interval: recorded.rateInterval,
-  rule: (scope) =>
-    perTargetSum(
-      overRange(rate, perSecondUnit(metric, part), metric, part, recorded.rateWindow, {}, scope),
-      scope,
-      keep,
-    ),
+  rule: (scope) => {
+    const { expr, read } = selector(metric, part, {}, scope);
+    return perTargetSum(new Query(expr, [read], countUnit), scope, keep);
+  },
 });
 
-/** `sum by (by) (rate(x[$__rate_interval]))`, recordable as a per-minute rate over the fixed window. */
-const summedRate = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, options: Options<L> = {}) =>
-  recordable(
-    sumBy(rateOf(metric, part, options.where), options.by, options),
-    rateRecording(metric, part, keptFor(options)),
-    options.where ?? {},
-    (perTarget) => sumBy(perTarget, options.by, options),
+/** `rate(x[$__rate_interval])` of a recorded counter sum, in the unit of the raw rate. */
+const rateOfRecorded = (recordedSum: Query, unit: Unit): Query =>
+  new Query(rate((recordedSum.expr as VectorExprBuilder).range(rateWindow)), recordedSum.reads, unit);
+
+/** `sum by (by) (rate(x[$__rate_interval]))`, recordable as the rate of a recorded per-target sum. */
+const summedRate = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, options: Options<L> = {}) => {
+  const raw = sumBy(rateOf(metric, part, options.where), options.by, options);
+  return recordable(raw, counterSumRecording(metric, part, keptFor(options)), options.where ?? {}, (perTarget) =>
+    sumBy(rateOfRecorded(perTarget, raw.unit), options.by, options),
   );
+};
 
 /** A gauge's current value, as exported. */
 export const currentValue = <L extends string>(metric: Metric<L>, where?: Matchers<L>): Query => {
@@ -223,14 +233,6 @@ export const largest = (k: number, query: Query): Query => combine(sortDesc(topk
 /** The `k` largest series at each step. */
 export const top = (k: number, query: Query): Query => compose(query.unit, (expr) => topk(k, expr), query);
 
-/**
- * All but the `k` largest series at each step, as one sum (the legend's "everything else"); 0 where all
- * are among them. Summed from the rest itself, not total minus top: that difference is rounding noise
- * when nothing is left, which Grafana shows as "-3.47e-9 ns".
- */
-export const restBeyondTop = (k: number, query: Query): Query =>
-  compose(query.unit, (expr) => or(sum(unless(expr, topk(k, expr))), mul(sum(expr), n(0))), query);
-
 // promql-builder writes label_replace's string arguments as they are given.
 const quoted = (text: string) => JSON.stringify(text);
 
@@ -238,58 +240,25 @@ const quoted = (text: string) => JSON.stringify(text);
 export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogram">, options: Options<L> = {}): Query =>
   summedRate(metric, "sum", options);
 
-/** A recording of one whole per-target query over the fixed rate window, named by what it computes. */
-const wholeRecording = (metric: string, operations: string, rule: (scope: JobScope) => Query): Recording => ({
-  metric,
-  operations: `${operations}${recorded.rateWindow}`,
-  by: [],
-  interval: recorded.rateInterval,
-  rule,
-});
-
-/** The raw query sums every label away: so does its recorded form (one series, the same value). */
-const acrossTargetLabels = (perTarget: Query) => sumBy(perTarget, undefined);
-
-/** The phi-quantile of one event's duration, across all label values. */
+/**
+ * The phi-quantile of one event's duration, across all label values. No recorded form: its buckets per
+ * target are as many series as the raw ones, so a recording would save nothing.
+ */
 export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query => {
   const buckets = sumBy(rateOf(metric, "bucket"), ["le"]);
-  const quantileOf = (perLe: Query) => combine(histogramQuantile(phi, perLe.expr), valueUnit(metric), perLe);
-  return recordable(
-    quantileOf(buckets),
-    wholeRecording(metric.name, `p${Math.round(phi * 100)}_rate`, (scope) =>
-      quantileOf(
-        perTargetSum(
-          overRange(rate, perSecondUnit(metric, "bucket"), metric, "bucket", recorded.rateWindow, {}, scope),
-          scope,
-          ["le"],
-        ),
-      ),
-    ),
-    {},
-    acrossTargetLabels,
-  );
+  return combine(histogramQuantile(phi, buckets.expr), valueUnit(metric), buckets);
 };
 
 /** Mean duration of one event: time spent divided by events, over the rate window. */
 export const meanDuration = (metric: Metric<string, "histogram">): Query =>
-  recordable(
-    ratio(sumBy(rateOf(metric, "sum"), undefined), sumBy(rateOf(metric, "count"), undefined), valueUnit(metric)),
-    wholeRecording(metric.name, "mean", (scope) => meanDurationIn(metric, recorded.rateWindow, scope)),
-    {},
-    acrossTargetLabels,
-  );
+  ratio(summedRate(metric, "sum"), summedRate(metric, "count"), valueUnit(metric));
 
 /** Average of Akkoma's polled value between two scrapes: growth of the sum over growth of the poll count. */
 export const averagePerPoll = (metric: Metric<string, "sumCountPair">): Query =>
-  recordable(
-    ratio(rateOf(metric, "psum"), rateOf(metric, "pcount"), valueUnit(metric)),
-    wholeRecording(metric.name, "poll_mean", (scope) => pollAverageIn(metric, recorded.rateWindow, scope)),
-    {},
-  );
+  ratio(summedRate(metric, "psum"), summedRate(metric, "pcount"), valueUnit(metric));
 
 /** Per-second growth of a gauge that holds a cumulative total (Akkoma's port IO byte counts). */
-export const growthPerSecond = (metric: Metric<string, "gauge">): Query =>
-  recordable(rateOf(metric, undefined), rateRecording(metric, undefined, []), {});
+export const growthPerSecond = (metric: Metric<string, "gauge">): Query => summedRate(metric, undefined);
 
 /**
  * Fraction of scrapes that succeeded over a window (1 = always up). With `scraperDowntimeIsDowntime`,
@@ -347,9 +316,6 @@ export const averagePerMinuteOver = <L extends string>(
       ),
   );
 };
-
-/** Grafana's step for the query: restart marks look at what happened within each step. */
-const stepWindow = "$__interval";
 
 /**
  * Steps in which a counter started again from 0 (Akkoma restarted), valued by how far it dropped: its

@@ -25,7 +25,7 @@ export interface Reader {
  * is the labels it keeps), and the raw query it records in that scope.
  */
 export interface Recording {
-  /** The series' own name (`pleroma_repo_query_total_time_count`) and what was done (`rate4m`). */
+  /** The series' own name (`pleroma_repo_query_total_time_count`) and what was done (`sum`). */
   readonly metric: string;
   readonly operations: string;
   /** Labels kept besides the target's (job, instance, the selector's matchers). */
@@ -43,6 +43,8 @@ export const recordName = (recording: Recording, scope: JobScope): string =>
 export interface RecordedForm {
   readonly expr: (scope: JobScope) => Builder<Expr>;
   readonly recordings: readonly Recording[];
+  /** Worth reading at one instant too: a window so long that even one evaluation reads much. */
+  readonly instant?: boolean;
 }
 
 /**
@@ -107,6 +109,7 @@ export const compose = (
   const recorded: RecordedForm = {
     expr: (scope) => build(...parts.map((part) => part.recorded?.expr(scope) ?? part.expr)),
     recordings: parts.flatMap((part) => part.recorded?.recordings ?? []),
+    instant: parts.some((part) => part.recorded?.instant),
   };
   return new Query(raw.expr, raw.reads, unit, recorded);
 };

@@ -1,12 +1,21 @@
 // The federation delivery objective's indicator: of the ActivityPub deliveries to live servers, the share
 // that failed. Good events are PublisherWorker completions, bad ones final delivery failures; failures with
 // a dead-instance reason count on neither side (a server that is gone is no delivery we owe).
-import { type Builder, type Expr, div, increase, n, or, sub, sum, unless } from "@grafana/promql-builder";
+import { type Builder, type Expr, div, increase, n, or, sub, sum, sumOverTime, unless } from "@grafana/promql-builder";
 import { scrapeLabels } from "../config";
 import { deliveryFailures, federationWorkers, jobCompletions } from "./catalogue";
 import { failedShare } from "./alerting";
-import { Query, combine } from "./query";
-import { type Scope, noneOf, oneOf, series, targetLabelsOf } from "./selectors";
+import { Query, type Recording, compose, recordName } from "./query";
+import {
+  type JobScope,
+  type Scope,
+  dashboardScope,
+  noneOf,
+  oneOf,
+  recordedSeries,
+  series,
+  targetLabelsOf,
+} from "./selectors";
 import { countUnit, noUnit, shareUnit } from "./units";
 
 const publisher = federationWorkers[2];
@@ -43,11 +52,66 @@ export const failedDeliveryShare = (window: string, scope: Scope, deadReasons: r
 
 /** How many times faster than the objective allows the budget is spent: the failed share over the allowed one. */
 export const burnRate = (share: Query, objective: number): Query =>
-  combine(div(share.expr, n(allowedShare(objective))), noUnit, share);
+  compose(noUnit, (expr) => div(expr, n(allowedShare(objective))), share);
 
 /** The error budget left over the window: 1 while nothing failed, 0 once the failures reach it, below 0 past it. */
 export const budgetLeft = (share: Query, objective: number): Query =>
-  combine(sub(n(1), div(share.expr, n(allowedShare(objective)))), shareUnit, share);
+  compose(shareUnit, (expr) => sub(n(1), div(expr, n(allowedShare(objective)))), share);
+
+const indicator = "akkoma_ap_deliveries_to_live_servers";
+
+/**
+ * The failed share over one of the burn-rate alerts' windows, on the dashboard; over recorded series it
+ * reads the share the objective's rule file records for those alerts (rules/slo.ts), so that file is
+ * loaded with the others.
+ */
+export function deliveryShareOfAlertWindow(window: string, deadReasons: readonly string[]): Query {
+  const raw = failedDeliveryShare(window, dashboardScope, deadReasons);
+  return new Query(raw.expr, raw.reads, raw.unit, {
+    expr: (scope) => recordedSeries(recordName(shareRecording(window, deadReasons), scope), dashboardScope),
+    recordings: [],
+  });
+}
+
+/** The share the objective's rule file records for a burn-rate window, each minute. */
+export const shareRecording = (window: string, deadReasons: readonly string[]): Recording => ({
+  metric: indicator,
+  operations: `failed_share${window}`,
+  by: [],
+  interval: "1m",
+  rule: (scope) => failedDeliveryShare(window, scope, deadReasons),
+});
+
+/**
+ * The failed share over the objective's whole period, on the dashboard. Over recorded series it sums
+ * the hour-by-hour counts a recording rule writes once an hour: 720 values a target for 30 days, where
+ * the raw query reads every sample of every failure series of the month.
+ */
+export function deliveryShareOverPeriod(period: string, deadReasons: readonly string[]): Query {
+  const hourly = (operations: string, rule: (scope: JobScope) => Query): Recording => ({
+    metric: indicator,
+    operations,
+    by: [],
+    interval: "1h",
+    rule,
+  });
+  const summed = (raw: Query, recording: Recording) =>
+    new Query(raw.expr, raw.reads, raw.unit, {
+      expr: (scope) => sumOverTime(recordedSeries(recordName(recording, scope), dashboardScope).range(period)),
+      recordings: [recording],
+      instant: true,
+    });
+  return failedShare(
+    summed(
+      failedDeliveriesIn(period, dashboardScope, deadReasons),
+      hourly("failed_increase1h", (scope) => failedDeliveriesIn("1h", scope, deadReasons)),
+    ),
+    summed(
+      deliveredIn(period, dashboardScope),
+      hourly("increase1h", (scope) => deliveredIn("1h", scope)),
+    ),
+  );
+}
 
 /** The failed share the objective allows; rounded so 1 - 0.99 reads 0.01 in a rule file. */
 export const allowedShare = (objective: number) => Number((1 - objective).toPrecision(12));

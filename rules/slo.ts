@@ -2,8 +2,9 @@
 // over each window its burn-rate alerts read, named `level:metric:operations` like rules/akkoma.ts's.
 import type { Builder, Expr } from "@grafana/promql-builder";
 import { Query } from "../queries/query";
-import { type JobScope, recordedSeries, targetLabelsOf } from "../queries/selectors";
-import { failedDeliveryShare } from "../queries/slo";
+import { type JobScope, recordedSeries } from "../queries/selectors";
+import { failedDeliveryShare, shareRecording } from "../queries/slo";
+import { recordName } from "../queries/query";
 import type { RecordingRule } from "./akkoma";
 
 /** The failed share over a window, raw or recorded. */
@@ -21,10 +22,9 @@ export function recordedDeliveryShare(
 ): { share: DeliveryShare; rules: () => RecordingRule[] } {
   const raw = rawDeliveryShare(scope, deadReasons);
   const rules = new Map<string, RecordingRule>();
-  const level = targetLabelsOf(scope).join("_");
   return {
     share: (window) => {
-      const record = `${level}:akkoma_ap_deliveries_to_live_servers:failed_share${window}`;
+      const record = recordName(shareRecording(window, deadReasons), scope);
       const query = raw(window);
       if (!rules.has(record)) rules.set(record, { record, query });
       return new Query(recordedSeries(record, scope) as Builder<Expr>, query.reads, query.unit);

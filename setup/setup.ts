@@ -5,13 +5,23 @@
 import { join } from "node:path";
 import { setup } from "../config";
 import { checkScrape } from "../check/run";
-import { defaultMaxMiB } from "../check/sources";
+import { defaultMaxMiB } from "../io/sources";
 import { plainDashboard } from "../build/outputs";
 import { providerYaml } from "../build/provisioning";
 import { DashboardError } from "../errors";
+import { plainHttpWarning } from "../io/http";
 import type { Metric } from "../queries/catalogue";
 import type { Reader } from "../queries/query";
-import { type PlannedFile, makeFolder, readAppFile, refuseExisting, writeAppFile, writeFiles } from "./files";
+import {
+  type PlannedFile,
+  lockRegistration,
+  makeFolder,
+  readAppFile,
+  refuseExisting,
+  removeEmptyFolder,
+  writeAppFile,
+  writeFiles,
+} from "./files";
 import { type RegisteredApp, authorizeUrl, exchangeCode, registerApp } from "./oauth";
 import { type EngineKind, datasourcesYaml, engineNames, metricsPath, scrapeConfigYaml, targetOf } from "./scrape";
 import { fileNames, summaryLines } from "./summary";
@@ -57,6 +67,9 @@ export async function runSetup(request: SetupRequest, context: SetupContext): Pr
     provider: join(request.out, fileNames.provider),
     dashboard: join(request.out, fileNames.dashboard),
   };
+  // As check and tune warn for their token: here the client secret, the code and the token all travel so.
+  const warning = plainHttpWarning(origin, "the client secret, the code and the token");
+  if (warning) context.warn(warning);
   // Before the admin is sent anywhere: a run that cannot write its files must stop now.
   if (!request.registerOnly) refuseExisting(Object.values(paths), request.force);
 
@@ -128,9 +141,26 @@ async function registeredApp(origin: string, request: SetupRequest, context: Set
       `no app registered on ${origin} in ${request.out}`,
       "a code belongs to one app: run with --register-only first, and authorize at the URL it prints",
     );
-  const app = await registerApp(origin, setup.clientName, request.timeoutSeconds);
-  makeFolder(request.out);
-  writeAppFile(request.out, app);
-  context.warn(`registered the OAuth app "${setup.clientName}" on ${origin} (kept in ${request.out} for the next run)`);
-  return app;
+  // The lock needs the folder; a registration that fails leaves no folder it made (nothing written).
+  const made = makeFolder(request.out);
+  const release = lockRegistration(request.out);
+  let registered = false;
+  try {
+    // A run that held the lock before this one may have registered meanwhile: its app is this run's too.
+    const meanwhile = readAppFile(request.out, origin, request.force);
+    if (meanwhile) {
+      registered = true;
+      return meanwhile;
+    }
+    const app = await registerApp(origin, setup.clientName, request.timeoutSeconds);
+    writeAppFile(request.out, app);
+    registered = true;
+    context.warn(
+      `registered the OAuth app "${setup.clientName}" on ${origin} (kept in ${request.out} for the next run)`,
+    );
+    return app;
+  } finally {
+    release();
+    if (made && !registered) removeEmptyFolder(request.out);
+  }
 }

@@ -1,8 +1,10 @@
 // Range queries against the admin's Prometheus or VictoriaMetrics, within the engines' limits: a long range
 // is cut into chunks of at most `maxPoints` steps (Prometheus refuses a query of over 11,000 points), and
-// every answer is bounded in size and time like every input of `check` (check/sources.ts).
+// every answer is bounded in size and time like every input of `check` (io/sources.ts).
 import { DashboardError } from "../errors";
-import { type ReadLimits, readToken, redactUrl, whyFailed } from "../check/sources";
+import { plainHttpWarning, send } from "../io/http";
+import { printable } from "../io/printable";
+import { type ReadLimits, readToken, redactUrl, whyFailed } from "../io/sources";
 
 /** Prometheus' own limit is 11,000 points a series; stay under it with room to spare. */
 export const defaultMaxPoints = 10_000;
@@ -64,8 +66,8 @@ export async function rangeClient(options: EngineOptions): Promise<RangeClient> 
     );
   const shown = redactUrl(options.url);
   const token = options.tokenFile ? await readToken(options.tokenFile, options.warn, options) : undefined;
-  if (token !== undefined && base.protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(base.hostname))
-    options.warn(`warning: ${shown}: sending the token over plain http`);
+  const warning = token === undefined ? undefined : plainHttpWarning(options.url, "the token");
+  if (warning) options.warn(warning);
   const endpoint = new URL(`${base.pathname.replace(/\/+$/, "")}/api/v1/query_range`, base).toString();
   const maxPoints = options.maxPoints ?? defaultMaxPoints;
 
@@ -79,17 +81,14 @@ export async function rangeClient(options: EngineOptions): Promise<RangeClient> 
     });
     const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
-    let response: Response;
-    try {
-      response = await fetch(endpoint, {
-        method: "POST",
-        body,
-        headers,
-        signal: AbortSignal.timeout(options.timeoutSeconds * 1000),
-      });
-    } catch (error) {
-      throw new DashboardError(shown, `unreachable: ${whyFailed(error, options.timeoutSeconds)}`);
-    }
+    // A redirect is refused, not followed (io/http.ts): the token must reach this engine and no other.
+    const response = await send(endpoint, {
+      method: "POST",
+      body: body.toString(),
+      headers,
+      secret: token !== undefined,
+      timeoutSeconds: options.timeoutSeconds,
+    });
     const text = await readBounded(response, shown, options);
     let answer: PrometheusAnswer;
     try {
@@ -104,7 +103,10 @@ export async function rangeClient(options: EngineOptions): Promise<RangeClient> 
     if (response.status === 401 || response.status === 403)
       throw new DashboardError(shown, `HTTP ${response.status}: the engine refused the request`, "check --token-file");
     if (answer.status !== "success" || !answer.data)
-      throw new DashboardError(shown, `the engine refused a query: ${answer.error ?? `HTTP ${response.status}`}`);
+      throw new DashboardError(
+        shown,
+        `the engine refused a query: ${answer.error === undefined ? `HTTP ${response.status}` : printable(String(answer.error))}`,
+      );
     return answer.data.result.map(({ metric, values }) => ({
       labels: metric,
       times: values.filter(([, value]) => !Number.isNaN(Number(value))).map(([at]) => Math.round(at * 1000)),

@@ -1,5 +1,6 @@
 // What `tune` prints: per alert and instance, firings, time firing, the longest, flaps, and the periods;
 // then the suggested bars. As text for a person, or as JSON (times as ISO 8601, durations in seconds).
+import { printable } from "../io/printable";
 import type { Suggestion } from "./suggest";
 import type { AlertHistory, TuneReport } from "./tune";
 
@@ -11,13 +12,14 @@ export function duration(ms: number): string {
   return [d ? `${d}d` : "", h ? `${h}h` : "", m || (!d && !h) ? `${m}m` : ""].join("");
 }
 
-const where = (alert: AlertHistory) => (alert.instance === undefined ? "" : ` on ${alert.instance}`);
+// Instances and label values are the engine's text: escaped and bounded in the text report.
+const where = (alert: AlertHistory) => (alert.instance === undefined ? "" : ` on ${printable(alert.instance)}`);
 
 /** Labels that tell two series of one alert on one instance apart (worker, reason, queue...). */
 const ownLabels = (labels: Readonly<Record<string, string>>) =>
   Object.entries(labels)
     .filter(([name]) => !["instance", "job", "severity", "alertname"].includes(name))
-    .map(([name, value]) => `${name}=${value}`)
+    .map(([name, value]) => `${printable(name)}=${printable(value)}`)
     .join(", ");
 
 export function reportLines(report: TuneReport, suggestions?: readonly Suggestion[]): string[] {

@@ -83,11 +83,14 @@ it.each(cases)(
           ),
           // Not vacuous: every recorded series has values, the alerts' while the incidents last, the
           // dashboard's after the outage (which ends an hour before the history does).
-          ...rules.map((rule) => ({
-            expr: `count(${rule.record}) > bool 0`,
-            eval_time: rule.ofAlerts ? "60m" : rule.interval === "1h" ? "360m" : "330m",
-            exp_samples: [{ labels: "{}", value: 1 }],
-          })),
+          // Final failures to live servers are lazy series: an hour without one records nothing.
+          ...rules
+            .filter((rule) => !rule.record.includes(":failed_increase1h"))
+            .map((rule) => ({
+              expr: `count(${rule.record}) > bool 0`,
+              eval_time: rule.ofAlerts ? "60m" : rule.interval === "1h" ? "360m" : "330m",
+              exp_samples: [{ labels: "{}", value: 1 }],
+            })),
         ],
       },
     ]);
@@ -108,40 +111,56 @@ const targetsOf = (dashboard: ReturnType<typeof akkomaDashboard>) =>
     ),
   );
 
-it("the recorded dashboard's targets equal the default dashboard's at the default range, where $__rate_interval is the recorded window", () => {
-  const job = settings.job;
-  const instance = "akkoma.test:443";
-  const history = generateHistory({
-    seed: 6,
-    hours: historyHours,
-    job,
-    instance,
-    outageStartsBeforeEndMs: 90 * 60_000,
-  });
-  const raw = targetsOf(akkomaDashboard(sections()));
-  const overRecorded = targetsOf(akkomaDashboard(sections(), { recordedSeriesOf: jobScope(job) }));
-  // Grafana's interpolation at the default range: four one-minute scrapes.
-  const interpolated = (expr: string) =>
-    expr
-      .replaceAll("$__rate_interval", recording.rateWindow)
-      .replaceAll(`\${${variables.job}}`, job)
-      .replaceAll(`\${${variables.instance}}`, instance);
-  const pairs = [...raw].flatMap(([key, expr]) => {
-    const recorded = overRecorded.get(key) as string;
-    return recorded === expr ? [] : [{ key, raw: interpolated(expr), recorded: interpolated(recorded) }];
-  });
-  expect(pairs.length).toBeGreaterThanOrEqual(30);
-  const result = testRules(folder, writeRuleFiles(folder), [
-    {
-      name: "recorded dashboard equals default dashboard",
-      input_series: inputSeries(history.series),
-      promql_expr_test: pairs.flatMap(({ raw, recorded }) =>
-        (recorded.includes(`[${recording.trendInterval}]`) ? hours : times).flatMap((eval_time) =>
-          differences(recorded, raw).map((expr) => ({ expr, eval_time, exp_samples: [] })),
+// $__rate_interval as Grafana makes it at the default range (four one-minute scrapes) and at 30 days
+// (a half-hour step and a scrape).
+it.each(["4m", "31m"])(
+  "the recorded dashboard's targets equal the default dashboard's where $__rate_interval is %s",
+  (rateInterval) => {
+    const job = settings.job;
+    const instance = "akkoma.test:443";
+    const history = generateHistory({
+      seed: 6,
+      hours: historyHours,
+      job,
+      instance,
+      outageStartsBeforeEndMs: 90 * 60_000,
+    });
+    const raw = targetsOf(akkomaDashboard(sections()));
+    const overRecorded = targetsOf(akkomaDashboard(sections(), { recordedSeriesOf: jobScope(job) }));
+    const interpolated = (expr: string) =>
+      expr
+        .replaceAll("$__rate_interval", rateInterval)
+        .replaceAll(`\${${variables.job}}`, job)
+        .replaceAll(`\${${variables.instance}}`, instance);
+    const pairs = [...raw].flatMap(([key, expr]) => {
+      const recorded = overRecorded.get(key) as string;
+      return recorded === expr ? [] : [{ key, raw: interpolated(expr), recorded: interpolated(recorded) }];
+    });
+    expect(pairs.length).toBeGreaterThanOrEqual(25);
+    // Series are born where the history starts and again after Akkoma restarts (the outage's end): a
+    // window holding a birth counts the newborn's first value in the recorded sum's growth, which the raw
+    // rate() never counts. Those windows are left out; every other one must be equal.
+    const windowMs = Number.parseInt(rateInterval, 10) * 60_000;
+    const births = [history.startMs, history.outage.endMs].map((ms) => ms - history.startMs);
+    const withoutBirths = (evalTime: string) => {
+      const atMs = Number.parseInt(evalTime, 10) * 60_000;
+      return !births.some((bornMs) => atMs - windowMs <= bornMs && bornMs <= atMs);
+    };
+    const compared = times.filter(withoutBirths);
+    expect(compared.length).toBeGreaterThan(times.length / 2);
+    const result = testRules(folder, writeRuleFiles(folder, {}, { slo: true }), [
+      {
+        name: "recorded dashboard equals default dashboard",
+        input_series: inputSeries(history.series, { staleMarkers: true }),
+        promql_expr_test: pairs.flatMap(({ raw, recorded }) =>
+          (recorded.includes(`[${recording.trendInterval}]`) ? hours : compared).flatMap((eval_time) =>
+            differences(recorded, raw).map((expr) => ({ expr, eval_time, exp_samples: [] })),
+          ),
         ),
-      ),
-    },
-  ]);
-  expect(result.output).toContain("SUCCESS");
-  expect(result.status).toBe(0);
-}, 120_000);
+      },
+    ]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  },
+  120_000,
+);

@@ -10,10 +10,21 @@ export interface Run {
   readonly stderr: string;
 }
 
-/** Runs the CLI; `talk` may write to its standard input while it runs (stdin is closed when left out). */
-export function runCliAsync(args: string[], talk?: (child: ChildProcess, stdout: () => string) => void): Promise<Run> {
+/**
+ * Runs the CLI; `talk` may write to its standard input while it runs (stdin is closed when left out);
+ * `env` adds to the environment (NODE_EXTRA_CA_CERTS for a loopback https server).
+ */
+export function runCliAsync(
+  args: string[],
+  talk?: (child: ChildProcess, stdout: () => string) => void,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: projectRoot, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cliPath, ...args], {
+      cwd: projectRoot,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...env },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

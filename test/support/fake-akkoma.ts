@@ -5,6 +5,7 @@
 // are the synthetic history's, one scrape of it a request. Not part of the CLI.
 import { randomBytes } from "node:crypto";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { SyntheticHistory } from "../../harness/synthetic";
 
@@ -29,8 +30,19 @@ export interface FakeAkkoma {
   readonly issuedTokens: readonly string[];
   readonly apps: readonly App[];
   readonly metricsRequests: readonly MetricsRequest[];
+  /**
+   * A hostile or broken Akkoma: sees each request first (`route` is "METHOD /path", `form` a POST's) and
+   * answers it itself by returning true. Tests set it and clear it.
+   */
+  override?: Override;
   close(): Promise<void>;
 }
+
+export type Override = (
+  route: string,
+  form: Record<string, string>,
+  response: ServerResponse,
+) => boolean | Promise<boolean>;
 
 export interface FakeAkkomaOptions {
   readonly history: SyntheticHistory;
@@ -40,6 +52,8 @@ export interface FakeAkkomaOptions {
   readonly scrapesPerRequest?: number;
   /** The history's scrape the first request gets (default: an hour in). */
   readonly firstScrape?: number;
+  /** Serve https with this key and certificate (PEM) instead of http. */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 // Akkoma's generate_token: 32 random bytes, base64url without padding.
@@ -162,20 +176,23 @@ export async function startFakeAkkoma(options: FakeAkkomaOptions): Promise<FakeA
     response.end(expositionAt(history, index));
   };
 
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? "/").split("?")[0];
     const route = `${request.method} ${path}`;
     const handle = async () => {
-      if (route === "POST /api/v1/apps") return registerApp(await formOf(request), response);
-      if (route === "POST /oauth/token") return exchange(request, await formOf(request), response);
+      const form = request.method === "POST" ? await formOf(request) : {};
+      if (fake.override && (await fake.override(route, form, response))) return;
+      if (route === "POST /api/v1/apps") return registerApp(form, response);
+      if (route === "POST /oauth/token") return exchange(request, form, response);
       if (route === "GET /api/v1/akkoma/metrics") return metrics(request, response);
       json(response, 404, { error: "Not found" });
     };
     handle().catch(() => json(response, 500, { errors: { detail: "Internal server error" } }));
-  });
+  };
+  const server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const fake: FakeAkkoma = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     authorize(clientId, scopes) {
       const app = apps.find((a) => a.clientId === clientId);
       if (!app) throw new Error(`no app with client_id ${clientId}`);

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { type RuleRendering, prometheusRulesFile, recordingRulesFile } from "../../build/rules";
+import { type RuleRendering, prometheusRulesFile, recordingRulesFile, sloRulesFile } from "../../build/rules";
 import type { SyntheticSeries } from "../../harness/synthetic";
 import { requireCommand } from "./build";
 
@@ -14,12 +14,20 @@ export function promtool(args: string[], cwd: string) {
 }
 
 /** promtool's series notation: one value a minute, `_` where the scrape did not see it. */
-export const inputSeries = (series: readonly SyntheticSeries[]) =>
+export const inputSeries = (series: readonly SyntheticSeries[], options: { staleMarkers?: boolean } = {}) =>
   series.map(({ name, labels, values }) => ({
     series: `${name}{${Object.entries(labels)
       .map(([label, value]) => `${label}=${JSON.stringify(value)}`)
       .join(",")}}`,
-    values: Array.from(values, (value) => (Number.isNaN(value) ? "_" : String(value))).join(" "),
+    // With `staleMarkers`, the first missed scrape marks the series stale, as Prometheus' scrape loop does:
+    // a query (or a rule) then stops seeing its last value at once instead of for five more minutes.
+    values: Array.from(values, (value, i) =>
+      !Number.isNaN(value)
+        ? String(value)
+        : options.staleMarkers && i > 0 && !Number.isNaN(values[i - 1] as number)
+          ? "stale"
+          : "_",
+    ).join(" "),
   }));
 
 /** Series as a scraper relabelled them: the job label renamed, and further target labels added. */
@@ -35,24 +43,27 @@ export const relabelled = (
 
 /**
  * Writes the recorded dashboard's recording rules and the alert rules (with the recordings they read) for
- * `rendering` into `folder`; returns their names. `withoutRecordings`: the alerts' group without its
- * recording rules, as a ruler sees it when they stopped.
+ * `rendering` into `folder`, with `slo` the objective's file too; returns their names, recordings first.
+ * `withoutRecordings`: the alerts' group without its recording rules, as a ruler sees it when they stopped.
  */
 export function writeRuleFiles(
   folder: string,
   rendering: RuleRendering = {},
-  { withoutRecordings = false } = {},
+  options: { slo?: boolean; withoutRecordings?: boolean } = {},
 ): string[] {
-  const alerts = parse(prometheusRulesFile(rendering)) as {
-    groups: { rules: { annotations?: unknown; record?: string }[] }[];
+  const withoutAnnotations = (text: string) => {
+    const file = parse(text) as { groups: { rules: { annotations?: unknown; record?: string }[] }[] };
+    for (const group of file.groups) {
+      if (options.withoutRecordings) group.rules = group.rules.filter((rule) => rule.record === undefined);
+      for (const rule of group.rules) delete rule.annotations;
+    }
+    return stringify(file, { lineWidth: 0 });
   };
-  for (const group of alerts.groups) {
-    if (withoutRecordings) group.rules = group.rules.filter((rule) => rule.record === undefined);
-    for (const rule of group.rules) delete rule.annotations;
-  }
   writeFileSync(join(folder, "recording-rules.yml"), recordingRulesFile(rendering));
-  writeFileSync(join(folder, "alerts.yml"), stringify(alerts, { lineWidth: 0 }));
-  return ["recording-rules.yml", "alerts.yml"];
+  writeFileSync(join(folder, "alerts.yml"), withoutAnnotations(prometheusRulesFile(rendering)));
+  if (!options.slo) return ["recording-rules.yml", "alerts.yml"];
+  writeFileSync(join(folder, "slo-rules.yml"), withoutAnnotations(sloRulesFile(rendering)));
+  return ["recording-rules.yml", "alerts.yml", "slo-rules.yml"];
 }
 
 /** Runs `promtool test rules` on a test file for the given rule files and tests. */

@@ -3,6 +3,9 @@
 import { closeSync, constants, createReadStream, open, openSync, readFileSync, statSync } from "node:fs";
 import { Socket } from "node:net";
 import { DashboardError } from "../errors";
+import { plainHttpWarning, send } from "./http";
+import { printable } from "./printable";
+import { holdSecret, maxTokenLength } from "./secrets";
 
 export const defaultMaxMiB = 16;
 export const defaultTimeoutSeconds = 15;
@@ -197,7 +200,8 @@ export async function readToken(path: string, warn: (line: string) => void, limi
   if (/\s/.test(token))
     throw new DashboardError(path, "holds more than one word", "it must hold only the access token");
   if (/[^\x21-\x7e]/.test(token)) throw malformed("it holds a character that is not printable ASCII");
-  return token;
+  if (token.length > maxTokenLength) throw malformed(`longer than ${maxTokenLength} characters`);
+  return holdSecret(token);
 }
 
 export interface FetchOptions extends ReadLimits {
@@ -217,7 +221,7 @@ export function whyFailed(error: unknown, timeoutSeconds: number): string {
 
 /** The exposition at `url`, read within the timeout and up to the size cap. */
 export async function fetchExposition(url: string, options: FetchOptions): Promise<string> {
-  const { protocol, hostname, username, password } = parseUrl(url);
+  const { username, password } = parseUrl(url);
   const shown = redactUrl(url);
   if (username || password)
     throw new DashboardError(shown, "credentials in the URL are not supported", "put an access token in --token-file");
@@ -226,17 +230,10 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
     options.token ?? (options.tokenFile ? await readToken(options.tokenFile, options.warn, options) : undefined);
   if (token !== undefined) {
     headers.Authorization = `Bearer ${token}`;
-    if (protocol === "http:" && !["localhost", "127.0.0.1", "[::1]"].includes(hostname)) {
-      options.warn(`warning: ${shown}: sending the token over plain http`);
-    }
+    const warning = plainHttpWarning(url, "the token");
+    if (warning) options.warn(warning);
   }
-  const signal = AbortSignal.timeout(options.timeoutSeconds * 1000);
-  let response: Response;
-  try {
-    response = await fetch(url, { headers, signal });
-  } catch (error) {
-    throw new DashboardError(shown, `unreachable: ${whyFailed(error, options.timeoutSeconds)}`);
-  }
+  const response = await send(url, { headers, secret: token !== undefined, timeoutSeconds: options.timeoutSeconds });
   refuseStatus(response, shown, token !== undefined);
   if (Number(response.headers.get("content-length")) > options.maxBytes) {
     await response.body?.cancel();
@@ -270,5 +267,6 @@ function refuseStatus(response: Response, shown: string, sentToken: boolean): vo
       "export_prometheus_metrics may be off (config :pleroma, :instance, export_prometheus_metrics: true), or the path is not /api/v1/akkoma/metrics",
     );
   }
-  if (!response.ok) throw new DashboardError(shown, `HTTP ${response.status} ${response.statusText}`.trim());
+  // The reason phrase is the server's text: Latin-1 bytes there decode to C1 controls.
+  if (!response.ok) throw new DashboardError(shown, `HTTP ${response.status} ${printable(response.statusText)}`.trim());
 }

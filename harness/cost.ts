@@ -1,0 +1,197 @@
+// What one full load of the dashboard costs on real Prometheus and VictoriaMetrics, next to the yardstick
+// (the reference's queries, harness/yardstick.ts): the count the cost test holds and the bench prints.
+// Samples read are deterministic for a fixed history, range and "now": Prometheus' stats=all
+// `totalQueryableSamples` (a window's samples at every step) and VictoriaMetrics' `vm_rows_read_per_query`
+// (each stored row once a query, whatever the windows), each compared within its engine.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parse, stringify } from "yaml";
+import { importInputs } from "../config";
+import { importDefaults } from "../build/envelope";
+import { importFileText } from "../build/outputs";
+import { recordingRulesFile, sloRulesFile } from "../build/rules";
+import { akkomaDashboard, sections } from "../dashboards/akkoma";
+import { jobScope } from "../queries/selectors";
+import type { DashboardJson } from "./dashboard-json";
+import type { Engine, EngineName, Engines } from "./engines";
+import { type DashboardLoad, type LoadOptions, loadDashboard } from "./evaluate";
+import { selectorsIn } from "./selectors";
+import { panelsIn } from "../dashboards/rows";
+import { type SyntheticHistory, generateHistory } from "./synthetic";
+import { yardstickDashboard } from "./yardstick";
+
+interface RuleFile {
+  groups: { name: string; interval?: string; rules: { record?: string; alert?: string }[] }[];
+}
+
+/** The scrape job and instance of the cost histories; the import page's answer for the data source. */
+export const costTarget = { job: "akkoma", instance: "akkoma.test:443" } as const;
+const imported: LoadOptions["imported"] = {
+  through: "import page",
+  answers: { [importInputs.datasource]: "prometheus" },
+};
+
+/** The goals: the default dashboard at most the yardstick's cost, the recorded one at most 0.3x at 30 days. */
+export const costGoals = { default: 1, recorded: 0.3 } as const;
+
+export type DashboardName = "default" | "recorded" | "yardstick";
+
+/** The three dashboards as Grafana gets them: the import file, the import file over recorded series, the yardstick. */
+export interface ComparedDashboards {
+  readonly default: string;
+  readonly recorded: string;
+  readonly yardstick: string;
+}
+
+export async function comparedDashboards(): Promise<ComparedDashboards> {
+  return {
+    default: await importFileText(),
+    recorded: await importFileText(
+      akkomaDashboard(sections(), { ...importDefaults, recordedSeriesOf: jobScope(costTarget.job) }),
+    ),
+    yardstick: JSON.stringify(yardstickDashboard(costTarget.job, costTarget.instance)),
+  };
+}
+
+/** The 50-hour history the end-to-end tests use: the default range (3 h) over two days of data. */
+export const twoDayHistory = (): SyntheticHistory => generateHistory({ seed: 4, ...costTarget });
+
+export const monthHours = 30 * 24;
+
+/**
+ * The same generator over 30 days, one instance, keeping only the series the dashboards read (most
+ * histogram buckets go): five million samples instead of eighteen. The outage and restart fall 20 hours
+ * before the end.
+ */
+export function monthHistory(dashboards: ComparedDashboards): SyntheticHistory {
+  const read = seriesRead(JSON.parse(dashboards.default), JSON.parse(dashboards.yardstick));
+  const full = generateHistory({ seed: 4, hours: monthHours, ...costTarget });
+  return { ...full, series: full.series.filter((s) => read.has(s.name)) };
+}
+
+/** Every series a dashboard's panels and annotations name. */
+function seriesRead(...dashboards: readonly DashboardJson[]): Set<string> {
+  const exprs = (panels: DashboardJson["panels"]): string[] =>
+    panelsIn(panels).flatMap((p) => (p.targets ?? []).map((t) => t.expr ?? ""));
+  return new Set(
+    dashboards.flatMap((d) =>
+      [...exprs(d.panels), ...(d.annotations?.list ?? []).map((a) => a.target?.expr ?? a.expr ?? "")].flatMap((expr) =>
+        selectorsIn(expr).map((found) => found.series),
+      ),
+    ),
+  );
+}
+
+/** The dashboard with its time picker set to `from` (panels with their own range keep it). */
+export function withRange(dashboardJson: string, from: string): string {
+  const dashboard = JSON.parse(dashboardJson) as { time?: { from: string; to: string } };
+  dashboard.time = { from, to: "now" };
+  return JSON.stringify(dashboard);
+}
+
+/**
+ * Evaluates the recording rules a dashboard reads (the recorded dashboard's, the objective's) over the
+ * history, as a ruler running all along would have; the rules nothing in it reads are left out, as
+ * they change no count and cost minutes over a month.
+ */
+export async function recordOver(engines: Engines, history: SyntheticHistory, readBy: string): Promise<void> {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "akkoma-cost-rules-"));
+  try {
+    const hourMs = 3_600_000;
+    const range = { fromMs: Math.floor(history.startMs / hourMs) * hourMs, toMs: history.endMs + 30_000 };
+    const read = (record: string) => readBy.includes(`${record}{`) || readBy.includes(`${record}[`);
+    const groups = [recordingRulesFile(), sloRulesFile()].flatMap((text) =>
+      (parse(text) as RuleFile).groups
+        .map((group) => ({ ...group, rules: group.rules.filter((rule) => rule.record && read(rule.record)) }))
+        .filter((group) => group.rules.length > 0),
+    );
+    const file = path.join(folder, "recording-rules.yml");
+    fs.writeFileSync(file, stringify({ groups }, { lineWidth: 0 }));
+    await engines.record(file, range);
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One load of a dashboard on an engine, half a minute after the history's last scrape: what opening it
+ * queries (collapsed rows stay closed), or with `rows: "open"` every panel.
+ */
+export async function loadCost(
+  engine: Engine,
+  json: string,
+  history: SyntheticHistory,
+  options: Pick<LoadOptions, "costPerPanel" | "rows"> = {},
+): Promise<DashboardLoad> {
+  const asImported = JSON.parse(json).__inputs?.length ? imported : undefined;
+  return loadDashboard(json, engine, {
+    imported: asImported,
+    nowMs: history.endMs + 30_000,
+    rows: "as saved",
+    ...options,
+  });
+}
+
+export interface CostRow {
+  readonly engine: EngineName;
+  readonly dashboard: DashboardName;
+  readonly samplesRead: number;
+  readonly yardstick: number;
+  readonly ratio: number;
+  readonly goal: number | undefined;
+}
+
+/** Each dashboard's samples read against the yardstick's on the same engine, with its goal. */
+export function costRows(
+  loads: Readonly<Record<DashboardName, readonly DashboardLoad[]>>,
+  goals: Partial<Record<DashboardName, number>>,
+): CostRow[] {
+  return (["default", "recorded"] as const).flatMap((dashboard) =>
+    loads[dashboard].map((load) => {
+      const yardstick = loads.yardstick.find((y) => y.engine === load.engine)?.samplesRead;
+      if (load.samplesRead === undefined || yardstick === undefined)
+        throw new Error(`${load.engine} gave no count of the samples read`);
+      return {
+        engine: load.engine,
+        dashboard,
+        samplesRead: load.samplesRead,
+        yardstick,
+        ratio: load.samplesRead / yardstick,
+        goal: goals[dashboard],
+      };
+    }),
+  );
+}
+
+export const number = (n: number | undefined) => (n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));
+
+/** The rows as a Markdown table: the dashboards' totals and ratios, and whether each meets its goal. */
+export function costTable(rows: readonly CostRow[]): string {
+  const lines = [
+    "| Dashboard | Engine | Samples read | Yardstick | Ratio | Goal |",
+    "| --- | --- | ---: | ---: | ---: | --- |",
+  ];
+  for (const row of rows) {
+    const goal = row.goal === undefined ? "-" : `${row.ratio <= row.goal ? "within" : "OVER"} ${row.goal.toFixed(1)}x`;
+    lines.push(
+      `| ${row.dashboard} | ${row.engine} | ${number(row.samplesRead)} | ${number(row.yardstick)} | ` +
+        `${row.ratio.toFixed(2)}x | ${goal} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Samples read per panel (and annotation), largest first: where a dashboard's cost goes, by title. */
+export function panelTable(load: DashboardLoad): string {
+  const entries: [string, number | undefined][] = [
+    ...load.panels.map((p): [string, number | undefined] => [p.title || `(untitled ${p.type})`, p.samplesRead]),
+    ...load.annotations.map((a): [string, number | undefined] => [`annotation "${a.name}"`, a.query.samplesRead]),
+  ];
+  entries.sort((a, b) => (b[1] ?? -1) - (a[1] ?? -1));
+  return [
+    `| Panel (${load.engine}) | Samples read |`,
+    "| --- | ---: |",
+    ...entries.map(([title, n]) => `| ${title.replaceAll("|", "\\|")} | ${number(n)} |`),
+  ].join("\n");
+}
