@@ -9,7 +9,7 @@ import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
 import { jobScope } from "../queries/selectors";
-import { kubernetesFiles } from "./kubernetes";
+import { type KubernetesValues, kubernetesFiles } from "./kubernetes";
 import {
   type RuleRendering,
   grafanaRulesFile,
@@ -67,12 +67,13 @@ function refuseViolations(violations: readonly SchemaViolation[]): void {
 function kubernetesResources(
   folder: string,
   dashboardJson: string,
-  rendering: RuleRendering & { name?: string; folderUid?: string },
+  rendering: RuleRendering & { name?: string; folderUid?: string; kubernetes?: KubernetesValues },
 ) {
   return kubernetesFiles({
     ...ruleGroups(rendering),
     name: rendering.name,
     folderUid: rendering.folderUid,
+    values: rendering.kubernetes,
     dashboardJson,
     job: rendering.job ?? alertSettings.job,
     jobLabel: rendering.target?.jobLabel ?? scrapeLabels.job,
@@ -155,8 +156,8 @@ export async function buildAllFiles(): Promise<Written[]> {
       content: prometheusRulesFile(),
     },
     {
-      path: outputs.recordingRules,
-      purpose: "the recording rules the alerts read",
+      path: outputs.dashboardRecordingRules,
+      purpose: "the recording rules the recorded dashboard (--recorded) reads",
       content: recordingRulesFile(),
     },
     { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile() },
@@ -180,6 +181,8 @@ export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"
   /** The dashboard over the series the rendered recording rules record. */
   readonly recorded?: boolean;
   readonly rules?: Omit<RuleRendering, "job" | "runbookBaseUrl" | "datasourceUid" | "dashboard">;
+  /** The Kubernetes forms' namespace, labels and what the scrape points at. */
+  readonly kubernetes?: KubernetesValues;
 }
 
 /**
@@ -188,7 +191,7 @@ export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"
  * for Grafana when the values name the data source the rules query.
  */
 export async function renderDashboardFile(
-  { runbookBaseUrl, rules, recorded, ...values }: RenderValues,
+  { runbookBaseUrl, rules, recorded, kubernetes, ...values }: RenderValues,
   options: RenderOptions = {},
 ): Promise<Written[]> {
   const recordedSeriesOf = recorded ? jobScope(values.job ?? alertSettings.job, rules?.target) : undefined;
@@ -214,11 +217,15 @@ export async function renderDashboardFile(
         purpose: "its alert rules for Prometheus",
         content: prometheusRulesFile(rendering),
       },
-      {
-        path: `${base}.recording-rules.yml`,
-        purpose: "the recording rules its alerts read",
-        content: recordingRulesFile(rendering),
-      },
+      ...(recorded
+        ? [
+            {
+              path: `${base}.dashboard-recording-rules.yml`,
+              purpose: "the recording rules the dashboard reads",
+              content: recordingRulesFile(rendering),
+            },
+          ]
+        : []),
       ...(rendering.slo?.enabled === false
         ? []
         : [
@@ -241,6 +248,7 @@ export async function renderDashboardFile(
         ...rendering,
         name: values.uid ?? settings.uid,
         folderUid: options.folder,
+        kubernetes,
       }),
     ],
     true,

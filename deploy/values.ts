@@ -142,7 +142,10 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
   const validate = validator();
   if (validate(values)) {
     for (const [field, value] of textsOf(values)) {
-      const problem = textProblem(value);
+      const problem =
+        textProblem(value) ??
+        (isDurationField(field) ? durationProblem(value) : undefined) ??
+        (/^selector\.matchers\.[^.]+\.regex$/.test(field) ? regexProblem(value) : undefined);
       if (problem) throw new DashboardError(culpritOf(field), problem);
     }
     return;
@@ -167,13 +170,58 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
     throw new DashboardError(
       culpritOf(field),
       "is not a label you may set here",
-      "a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves",
+      field.startsWith("kubernetes.")
+        ? "a Kubernetes label key (an optional DNS prefix/, a name of at most 63 characters), not app.kubernetes.io/name or part-of"
+        : "a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves",
     );
+  }
+  // A duration's pattern is unreadable: say what one looks like instead.
+  const description = (error.parentSchema as { description?: string } | undefined)?.description;
+  if (error.keyword === "pattern" && description === schema.definitions.duration.description) {
+    throw new DashboardError(culpritOf(path), `is not a Prometheus duration`, description);
   }
   if (error.instancePath === "") {
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
   throw new DashboardError(culpritOf(path), error.message ?? `fails "${error.keyword}"`);
+}
+
+/**
+ * A regex no engine compiles: RE2 has no lookaround or backreferences, and what JavaScript refuses
+ * (an unbalanced bracket) RE2 refuses too.
+ */
+function regexProblem(regex: string): string | undefined {
+  if (/\(\?[=!<]|\\[1-9]/.test(regex)) return "uses lookaround or a backreference, which Prometheus' RE2 has not";
+  try {
+    new RegExp(regex, "u");
+    return undefined;
+  } catch {
+    return "is not a regex";
+  }
+}
+
+/** Fields holding a Prometheus duration: an alert's `for` and `keep_firing_for`. */
+const isDurationField = (field: string) => /^alerts\.[^.]+\.(for|keep_firing_for)$/.test(field);
+
+const nanoseconds: Readonly<Record<string, bigint>> = {
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+  y: 31_536_000_000_000_000n,
+};
+
+/**
+ * Prometheus holds a duration in nanoseconds in an int64 and refuses a longer one ("duration out of
+ * range"): promtool would refuse the rule file after the build wrote it.
+ */
+function durationProblem(text: string): string | undefined {
+  let total = 0n;
+  for (const [, count, unit] of text.matchAll(/([0-9]+)(ms|[ywdhms])/g))
+    total += BigInt(count as string) * (nanoseconds[unit as string] as bigint);
+  return total > 2n ** 63n - 1n ? "is longer than Prometheus' longest duration (about 292 years)" : undefined;
 }
 
 /**

@@ -80,7 +80,7 @@ console.log(JSON.stringify([lib.dashboard().uid, lib.alertRules().groups[0].rule
       { cwd: installed.app, encoding: "utf8" },
     );
     expect(JSON.parse(recordings.stdout)).toEqual(
-      parse(readFileSync(join(projectRoot, outputs.recordingRules), "utf8")),
+      parse(readFileSync(join(projectRoot, outputs.dashboardRecordingRules), "utf8")),
     );
 
     // named imports from an ES module, as the README's example does

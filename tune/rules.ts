@@ -44,12 +44,15 @@ export function replayedRules(values: DeploymentValues = {}): ReplayedRule[] {
     expr: alert.condition.toString(),
     intervalMs,
     forMs: durationMs(alert.for),
-    keepFiringForMs: 0,
+    keepFiringForMs: alert.keepFiringFor === undefined ? 0 : durationMs(alert.keepFiringFor),
     labels: alert.labels,
     ...(thresholds.has(alert.name) ? { threshold: thresholds.get(alert.name) } : {}),
   });
   return [
-    ...akkomaAlertSet(options).alerts.map(rule(alertSettings.group)),
+    // An alert about our recording rules has nothing to replay: the replay reads no recorded series.
+    ...akkomaAlertSet(options)
+      .alerts.filter((alert) => !alert.recordedOnly)
+      .map(rule(alertSettings.group)),
     ...federationSloSet(options.slo).alerts.map(rule(federationSlo.group)),
   ];
 }

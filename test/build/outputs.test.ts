@@ -91,6 +91,8 @@ describe("the import file", () => {
 const kubernetesKinds = [
   ["prometheus-rule.yaml", "PrometheusRule"],
   ["vmrule.yaml", "VMRule"],
+  ["prometheus-rule-dashboard-recordings.yaml", "PrometheusRule"],
+  ["vmrule-dashboard-recordings.yaml", "VMRule"],
   ["service-monitor.yaml", "ServiceMonitor"],
   ["vm-service-scrape.yaml", "VMServiceScrape"],
   ["grafana-dashboard.yaml", "GrafanaDashboard"],
@@ -196,27 +198,20 @@ describe("akkoma-dashboards build with deployment values", () => {
     const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
     const uid = `test-render-${process.pid}`;
     const base = join(outputs.renderedFolder, uid);
-    const files = [
-      `${base}.json`,
-      `${base}.alerts.yml`,
-      `${base}.alert-rules.json`,
-      `${base}.recording-rules.yml`,
-      `${base}.slo-rules.yml`,
-    ];
+    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`, `${base}.slo-rules.yml`];
     try {
       const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm", "--folder", "f-1"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
         `wrote ${files[1]} (its alert rules for Prometheus)`,
-        `wrote ${files[3]} (the recording rules its alerts read)`,
-        `wrote ${files[4]} (its federation delivery objective's rules)`,
+        `wrote ${files[3]} (its federation delivery objective's rules)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
         ...kubernetesKinds.map(([file, kind]) => `wrote ${base}.kubernetes/${file} (${kind} for Kubernetes)`),
       ]);
       expect(read(files[3]!)).toContain('job="social"');
-      expect(read(files[3]!)).not.toContain('job="akkoma"');
-      expect(read(files[4]!)).toContain('job="social"');
+      // Its alerts record what they read themselves: the recorded dashboard's rules only come with `recorded`.
+      expect(existsSync(join(projectRoot, `${base}.dashboard-recording-rules.yml`))).toBe(false);
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
       expect(parse(read(`${base}.kubernetes/grafana-dashboard.yaml`)).spec.folderUID).toBe("f-1");
       expect(read(files[1]!)).toContain('job="social"');
@@ -248,13 +243,7 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [
-        `${base}.json`,
-        `${base}.alerts.yml`,
-        `${base}.recording-rules.yml`,
-        `${base}.slo-rules.yml`,
-        `${base}.kubernetes`,
-      ]) {
+      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.slo-rules.yml`, `${base}.kubernetes`]) {
         rmSync(join(projectRoot, file), { force: true, recursive: true });
       }
     }
@@ -275,9 +264,13 @@ describe("akkoma-dashboards build with deployment values", () => {
     [
       "a threshold on an alert without one",
       "alerts:\n  AkkomaDown: { threshold: 1 }\n",
-      /: alerts\.AkkomaDown\.threshold: unknown field \(known: enabled, severity, for\)/,
+      /: alerts\.AkkomaDown\.threshold: unknown field \(known: enabled, severity, for, keep_firing_for, labels\)/,
     ],
-    ["a duration Prometheus cannot read", "alerts:\n  AkkomaDown: { for: soon }\n", /: alerts\.AkkomaDown\.for: /],
+    [
+      "a duration Prometheus cannot read",
+      "alerts:\n  AkkomaDown: { for: soon }\n",
+      /: alerts\.AkkomaDown\.for: is not a Prometheus duration \(A Prometheus duration, e\.g\. 15m/,
+    ],
     ["a label the rules set themselves", "alertLabels:\n  severity: page\n", /: alertLabels\.severity: is not a label/],
     [
       "a matcher on a bad label name",
@@ -287,7 +280,7 @@ describe("akkoma-dashboards build with deployment values", () => {
     [
       "an unknown selector field",
       "selector:\n  job_label: service\n",
-      /: selector\.job_label: unknown field \(known: jobLabel, matchers\)/,
+      /: selector\.job_label: unknown field \(known: jobLabel, matchers, groupBy\)/,
     ],
   ];
   it.each(badConfigs)("refuses a config file with %s in one line naming it, exit 2", (_, text, message) => {

@@ -28,11 +28,17 @@ const committedOutputs = [
   join(outputs.provisioningFolder, outputs.provisionedDashboard),
   join(outputs.provisioningFolder, outputs.provider),
   outputs.prometheusRules,
-  outputs.recordingRules,
+  outputs.dashboardRecordingRules,
   outputs.sloRules,
-  ...["prometheus-rule", "vmrule", "service-monitor", "vm-service-scrape", "grafana-dashboard"].map((name) =>
-    join(outputs.kubernetesFolder, `${name}.yaml`),
-  ),
+  ...[
+    "prometheus-rule",
+    "vmrule",
+    "prometheus-rule-dashboard-recordings",
+    "vmrule-dashboard-recordings",
+    "service-monitor",
+    "vm-service-scrape",
+    "grafana-dashboard",
+  ].map((name) => join(outputs.kubernetesFolder, `${name}.yaml`)),
 ];
 
 /** A folder laid out like a clone's out/, every output holding "old". */

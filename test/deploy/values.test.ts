@@ -40,6 +40,37 @@ describe("deployment values that would break what they reach", () => {
     );
   });
 
+  // Each would build and then be refused by promtool, by the PrometheusRule check, or never fire.
+  it.each([
+    [
+      "a duration longer than Prometheus holds",
+      "AkkomaDown: { for: 99999999999999999999y }",
+      "alerts.AkkomaDown.for: is longer than Prometheus' longest duration (about 292 years)",
+    ],
+    [
+      "a duration repeating a unit",
+      "AkkomaDown: { keep_firing_for: 5m5m }",
+      "alerts.AkkomaDown.keep_firing_for: is not a Prometheus duration (A Prometheus duration, e.g. 15m or 1h30m: each unit (y, w, d, h, m, s, ms) once, largest first, at most about 292 years)",
+    ],
+    ["a share above 1", "AkkomaJobsFailing: { threshold: 5 }", "alerts.AkkomaJobsFailing.threshold: must be <= 1"],
+    [
+      "an alert label the rules set themselves",
+      "AkkomaDown: { labels: { alertname: x } }",
+      "alerts.AkkomaDown.labels.alertname: is not a label you may set here (a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves)",
+    ],
+  ])("an alert's impossible value is refused at the values file, named by its path: %s", (_, alert, error) => {
+    const path = config("alerts.yaml", `alerts:\n  ${alert}\n`);
+    refused(["build", "--config", path], `--config ${path}: ${error}`);
+  });
+
+  it("a selector regex Prometheus' RE2 cannot compile is refused, named by its path", () => {
+    const path = config("regex.yaml", 'selector:\n  matchers:\n    namespace: { regex: "akkoma-(?!test)" }\n');
+    refused(
+      ["build", "--config", path],
+      `--config ${path}: selector.matchers.namespace.regex: uses lookaround or a backreference, which Prometheus' RE2 has not`,
+    );
+  });
+
   it("a nested value is checked as closely, and named by its path", () => {
     const labels = config("labels.yaml", 'alertLabels:\n  team: "ops\\u0007"\n');
     refused(["build", "--config", labels], `--config ${labels}: alertLabels.team: holds a control character`);
