@@ -29,7 +29,6 @@ export const defaultLimits: ReadLimits = { maxBytes: defaultMaxMiB * MiB, timeou
 export const isUrl = (source: string) => /^https?:\/\//i.test(source);
 
 // Where they stood before http.ts and printable.ts took them; tune/engine.ts still imports them from here.
-export { redactUrl, whyFailed };
 
 function parseUrl(url: string): URL {
   try {

@@ -2,9 +2,9 @@
 // is cut into chunks of at most `maxPoints` steps (Prometheus refuses a query of over 11,000 points), and
 // every answer is bounded in size and time like every input of `check` (io/sources.ts).
 import { DashboardError } from "../errors";
-import { plainHttpWarning, send } from "../io/http";
-import { printable } from "../io/printable";
-import { type ReadLimits, readToken, redactUrl, whyFailed } from "../io/sources";
+import { plainHttpWarning, readBody, send } from "../io/http";
+import { printable, redactUrl } from "../io/printable";
+import { type ReadLimits, readToken } from "../io/sources";
 
 /** Prometheus' own limit is 11,000 points a series; stay under it with room to spare. */
 export const defaultMaxPoints = 10_000;
@@ -186,32 +186,5 @@ export async function rangeClient(options: EngineOptions): Promise<RangeClient> 
 export const labelKey = (labels: Readonly<Record<string, string>>) =>
   JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-async function readBounded(response: Response, shown: string, limits: ReadLimits): Promise<string> {
-  const tooLarge = () =>
-    new DashboardError(
-      shown,
-      `an answer larger than the ${limits.maxBytes / 1024 / 1024} MiB limit; stopped reading`,
-      "raise --max-size, or lower --max-points to ask for less at once",
-    );
-  if (Number(response.headers.get("content-length")) > limits.maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return "";
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > limits.maxBytes) {
-        await response.body.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      parts.push(Buffer.from(chunk));
-    }
-  } catch (error) {
-    if (error instanceof DashboardError) throw error;
-    throw new DashboardError(shown, `reading the answer failed: ${whyFailed(error, limits.timeoutSeconds)}`);
-  }
-  return Buffer.concat(parts).toString("utf8");
-}
+const readBounded = (response: Response, shown: string, limits: ReadLimits): Promise<string> =>
+  readBody(response, shown, limits, "raise --max-size, or lower --max-points to ask for less at once");
