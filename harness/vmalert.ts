@@ -28,6 +28,10 @@ export function replayRules(
     `-replay.timeFrom=${new Date(range.fromMs).toISOString()}`,
     `-replay.timeTo=${new Date(range.toMs).toISOString()}`,
     "-replay.disableProgressBar",
+    // Rules in one group may read each other's results (a recording, then the alert over it): each waits
+    // until the previous one's are written and searchable, as vmalert asks (rulesDelay >= flushInterval).
+    "-remoteWrite.flushInterval=500ms",
+    "-replay.rulesDelay=2s",
     "-loggerLevel=WARN",
   ];
   return new Promise((resolve, reject) => {

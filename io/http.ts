@@ -91,6 +91,11 @@ export async function send(url: string, request: HttpRequest): Promise<Response>
  * The body of `response` as text, at most `maxBytes` (an endless answer must not fill memory); past that
  * the read stops and throws, with `hint` saying what to do.
  */
+const sizeText = (bytes: number) =>
+  bytes >= 2 ** 20
+    ? `${Number((bytes / 2 ** 20).toPrecision(3))} MiB`
+    : `${Number((bytes / 2 ** 10).toPrecision(3))} KiB`;
+
 export async function readBody(
   response: Response,
   shown: string,
@@ -98,7 +103,7 @@ export async function readBody(
   hint: string,
 ): Promise<string> {
   const tooLarge = () =>
-    new DashboardError(shown, `an answer larger than ${limits.maxBytes} bytes; stopped reading`, hint);
+    new DashboardError(shown, `an answer larger than the ${sizeText(limits.maxBytes)} limit; stopped reading`, hint);
   if (Number(response.headers.get("content-length")) > limits.maxBytes) {
     await response.body?.cancel().catch(() => undefined);
     throw tooLarge();

@@ -63,12 +63,18 @@ it("the full example renders every file for its values, and promtool checks its 
     expect(budget?.description).toContain("99.5 %");
     const budgetExpr = (budget?.targets?.[0] as { expr?: string } | undefined)?.expr ?? "";
     expect(budgetExpr).toContain("(0.005)");
-    expect(budgetExpr).toContain('reason!~"http_410|http_502|');
-    expect(budgetExpr).not.toContain("http_525");
-    // recorded: true: the panels read recorded series, each one the recording rules write.
+    // recorded: true: the budget sums the hourly failures its recording rule counts with their reasons.
+    const failedHourly = (parse(recordings!) as { groups: { rules: { record?: string; expr: string }[] }[] }).groups
+      .flatMap((group) => group.rules)
+      .find((rule) => rule.record?.endsWith(":failed_increase1h"));
+    expect(budgetExpr).toContain(`${failedHourly?.record}{`);
+    expect(failedHourly?.expr).toContain('reason!~"http_410|http_502|');
+    expect(failedHourly?.expr).not.toContain("http_525");
+    // The panels read recorded series, each one the recording rules or the objective's rules write.
+    const slo = readFileSync(files[4]!, "utf8");
     const read = new Set([...dashboard.matchAll(/\b(\w+:\w+:\w+)\{/g)].map((match) => match[1]));
     expect(read.size).toBeGreaterThan(20);
-    for (const name of read) expect(recordings).toContain(`record: ${name}\n`);
+    for (const name of read) expect(recordings + slo).toContain(`record: ${name}\n`);
     expect([...read].every((name) => name!.startsWith("job_instance_cluster"))).toBe(true);
   } finally {
     for (const file of [...files, `${base}.kubernetes`]) rmSync(file, { force: true, recursive: true });

@@ -103,7 +103,7 @@ const seriesKey = (labels: Readonly<Record<string, string>>) =>
 /**
  * Where the recorded dashboard takes the rate of a recorded counter sum, its points and the default
  * dashboard's, compared at each time: equal but in a window holding a series' birth (the history's start,
- * Akkoma's restart), where the sum's growth counts the newborn's first value.
+ * Akkoma's restart), where the sum's growth counts the newborn's first value, or the outage's start.
  */
 function recordedDifferences(raw: DashboardLoad, recorded: DashboardLoad, history: SyntheticHistory) {
   const differences: string[] = [];
@@ -114,8 +114,12 @@ function recordedDifferences(raw: DashboardLoad, recorded: DashboardLoad, histor
       const rawTarget = rawPanel?.targets.find((t) => t.refId === target.refId);
       if (!rawTarget || !/:\w+:sum\{/.test(target.query)) continue;
       const windowMs = 2 * panel.time.intervalSeconds * 1000 + 60_000;
+      // The history has no staleness markers: when the outage starts, a rule still sums the last values
+      // for five minutes where Prometheus, told by its scrape loop, would stop at once.
       const nearBirth = (atMs: number) =>
-        [history.startMs, history.outage.endMs].some((bornMs) => bornMs <= atMs && atMs - windowMs <= bornMs);
+        [history.startMs, history.outage.startMs, history.outage.endMs].some(
+          (changedMs) => changedMs <= atMs && atMs - windowMs - 300_000 <= changedMs,
+        );
       const rawFrames = new Map(rawTarget.frames.map((frame) => [seriesKey(frame.labels), new Map(frame.points)]));
       for (const frame of target.frames) {
         const expected = rawFrames.get(seriesKey(frame.labels));

@@ -94,7 +94,7 @@ describe("every answer is read within a cap", () => {
     const run = await setup("--register-only");
     expect(run.status).toBe(2);
     expect(lastLine(run)).toMatch(
-      /^akkoma-dashboards: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/apps: an answer larger than 65536 bytes; stopped reading/,
+      /^akkoma-dashboards: http:\/\/127\.0\.0\.1:\d+\/api\/v1\/apps: an answer larger than the 64 KiB limit; stopped reading/,
     );
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(existsSync(out())).toBe(false);
