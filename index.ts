@@ -3,6 +3,7 @@
 // catalogue of Akkoma's metrics the queries are built from. What counts as a breaking change: CHANGELOG.md.
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { AlertOptions } from "./alerts/akkoma";
+import { dashboard as dashboardSettings } from "./config";
 import {
   type PrometheusRuleFile,
   type RecordingRuleEntry,
@@ -38,7 +39,7 @@ export function alertRules({
   settings,
   ...options
 }: RuleOptions & { settings?: DashboardSettings } = {}): PrometheusRuleFile {
-  return linkedAlertRules({ ...options, links: panelLinks(dashboard(settings)) });
+  return linkedAlertRules({ ...options, links: panelLinks(settings?.uid ?? dashboardSettings.uid, sections()) });
 }
 
 /**
