@@ -22,7 +22,7 @@ export { catalogue };
 
 /** The dashboard as Grafana's JSON model (what `build` writes, before its import envelope). */
 export function dashboard(settings: DashboardSettings = {}): Dashboard {
-  return akkomaDashboard(sections(), settings);
+  return akkomaDashboard(sections({ recordedSeriesOf: settings.recordedSeriesOf }), settings);
 }
 
 /**

@@ -193,8 +193,8 @@ export async function renderDashboardFile(
   options: RenderOptions = {},
 ): Promise<Written[]> {
   const recordedSeriesOf = recorded ? jobScope(values.job ?? alertSettings.job, rules?.target) : undefined;
-  const sectionList = sections({ ...rules, deadInstanceReasons: values.deadInstanceReasons });
-  const built = akkomaDashboard(sectionList, { ...values, recordedSeriesOf });
+  const sectionList = sections({ ...rules, deadInstanceReasons: values.deadInstanceReasons, recordedSeriesOf });
+  const built = akkomaDashboard(sectionList, values);
   const dashboard = plainDashboardJson(built);
   const content = await formatJson(options.apiBody ? apiRequestBody(dashboard, options.folder) : dashboard);
   const purpose = options.apiBody
