@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { alerts as alertSettings } from "../../config";
-import { renderDashboardFile } from "../../build/outputs";
+import { buildAllFiles, renderDashboardFile } from "../../build/outputs";
 import * as rules from "../../build/rules";
 import * as akkoma from "../../dashboards/akkoma";
 import { dashboardRecordings } from "../../dashboards/recorded";
@@ -96,17 +96,26 @@ describe("dashboard builds", () => {
   });
 
   const folder = useTempFolder("akkoma-builds-");
-  it("a deployment's dashboard over recorded series is built once, its rules with it", async () => {
+  const inFolder = async (build: () => Promise<unknown>) => {
     const cwd = process.cwd();
     mkdirSync(join(folder(), "out"));
     process.chdir(folder());
     try {
-      await renderDashboardFile({ recorded: true, uid: "counted", datasourceUid: "prometheus" });
-      expect(builds).toHaveBeenCalledTimes(1);
-      const alerts = readFileSync(join("out", "rendered", "counted.alerts.yml"), "utf8");
-      expect(alerts).toContain("dashboard_uid: counted");
+      await build();
     } finally {
       process.chdir(cwd);
     }
+  };
+
+  it("a deployment's dashboard over recorded series is built once, its rules with it", async () => {
+    await inFolder(() => renderDashboardFile({ recorded: true, uid: "counted", datasourceUid: "prometheus" }));
+    expect(builds).toHaveBeenCalledTimes(1);
+    const alerts = readFileSync(join(folder(), "out", "rendered", "counted.alerts.yml"), "utf8");
+    expect(alerts).toContain("dashboard_uid: counted");
+  });
+
+  it("every committed output builds two: the import form and the plain one, which preset other variables", async () => {
+    await inFolder(() => buildAllFiles());
+    expect(builds).toHaveBeenCalledTimes(2);
   });
 });
