@@ -34,7 +34,8 @@ export async function importFileText(dashboard = akkomaDashboard(sections(), imp
  * no import placeholders; `settings` preset the variables, uid and title.
  */
 export async function plainDashboard(settings: DashboardSettings = {}): Promise<string> {
-  return formatJson(plainDashboardJson(akkomaDashboard(sections(), settings)));
+  const sectionList = sections({ recordedSeriesOf: settings.recordedSeriesOf });
+  return formatJson(plainDashboardJson(akkomaDashboard(sectionList, settings)));
 }
 
 function plainDashboardJson(dashboard: Dashboard): unknown {
