@@ -43,18 +43,21 @@ export const outputs = {
   provisioningFolder: "out/provisioning",
   provisionedDashboard: "akkoma.json",
   provider: "dashboards.yaml",
-  /** Alert rules for Prometheus, vmalert, Thanos and Mimir rulers; they read the recorded series below. */
+  /**
+   * Alert rules for Prometheus, vmalert, Thanos and Mimir rulers, each group recording what its alerts
+   * read before them: the one file alerting needs.
+   */
   prometheusRules: "out/prometheus/akkoma-alerts.yml",
-  /** The recording rules the alerts read: load both files. */
-  recordingRules: "out/prometheus/akkoma-recording-rules.yml",
+  /** The recording rules only `build --recorded`'s dashboard reads: load it for that dashboard alone. */
+  dashboardRecordingRules: "out/prometheus/akkoma-dashboard-recording-rules.yml",
   /** The federation delivery objective: its recording rules and burn-rate alerts, in one file. */
   sloRules: "out/prometheus/akkoma-slo-rules.yml",
   /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape and GrafanaDashboard resources. */
   kubernetesFolder: "out/kubernetes",
   /**
    * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
-   * its rules beside it (`<uid>.alerts.yml`, `<uid>.recording-rules.yml`, and with a data source uid
-   * `<uid>.alert-rules.json`).
+   * its rules beside it (`<uid>.alerts.yml`, with `recorded` `<uid>.dashboard-recording-rules.yml`, and
+   * with a data source uid `<uid>.alert-rules.json`).
    */
   renderedFolder: "out/rendered",
 } as const;
@@ -128,10 +131,20 @@ export const recording = {
   trendInterval: steps.trend,
 } as const;
 
+/** CPU cores of the Akkoma server: the BEAM starts one scheduler per core. */
+export const schedulers = 4;
+
+/**
+ * Panel colours and alert bars, in one place: an alert links to a panel that turns orange (or draws its
+ * line) at the alert's bar, so a responder who opens the panel sees what fired.
+ */
 export const thresholds = {
   /** Uptime, on a 0..1 scale: red below 95 %, orange below 99 %. */
   uptime: { orange: 0.95, green: 0.99 },
-  /** Final delivery failures per remote host and reason over the week. */
+  /**
+   * Final delivery failures per remote host and reason over the week (the panel), and per reason or per
+   * host within an hour (the alerts fire above orange).
+   */
   deliveryFailures: { orange: 5, red: 25 },
   /**
    * BEAM memory in bytes. A mid-sized instance's BEAM settles at 0.5-1.5 GB; orange at 2 GiB and red
@@ -144,10 +157,14 @@ export const thresholds = {
    * orange at 1 job waiting per scheduler, red at 2.
    */
   runQueuePerScheduler: { orange: 1, red: 2 },
+  /**
+   * Mean wait for a database connection, in ms: the DB panel draws a dashed line here and the pool alert
+   * fires above it. Ecto's pool starts shedding load past 50 ms (queue_target); 20 ms is well before that.
+   */
+  dbQueueMeanMs: 20,
+  /** Jobs waiting in one queue: the Pending Jobs panel's dashed line, and the backlog alert's bar. */
+  pendingJobs: 100,
 } as const;
-
-/** CPU cores of the Akkoma server: the BEAM starts one scheduler per core. */
-export const schedulers = 4;
 
 /** The longest panels list this many series and show the rest as one (a legend of 300 routes is unreadable). */
 export const topN = {
@@ -222,16 +239,33 @@ export const alerts = {
   down: { for: "5m" },
   /** The target vanished from service discovery (or the scraper lost its config). */
   targetMissing: { for: "10m" },
+  /**
+   * The recorded series go stale 5 minutes after their last write: missing for this long, the ruler (or
+   * its remoteWrite) has stopped, not merely missed an evaluation.
+   */
+  recordingsMissing: { for: "10m" },
   /** Akkoma polls once a minute; no new poll in this window means it stopped refreshing its values. */
   stale: { window: "10m", for: "5m" },
   /** PublisherWorker exceptions above this share of its jobs: remote servers reject what we send. */
   outboundFederation: { window: "15m", exceptionRatio: 0.5, minJobsPerMinute: 1, for: "30m" },
-  /** Final failures per reason (dead-instance reasons aside) within the window. */
-  deliveryFailures: { window: "1h", perReason: 5, for: "0m" },
-  /** A remote server refusing our signatures: one is worth a look. */
-  unauthorizedDeliveries: { reason: "http_401", window: "1h", for: "0m" },
+  /**
+   * Final failures per reason (dead-instance reasons aside) within the window. A count stays up for the
+   * whole window after a burst, so `for` asks that it last, not that failures keep coming.
+   */
+  deliveryFailures: { window: "1h", perReason: thresholds.deliveryFailures.orange, for: "15m" },
+  /**
+   * A remote server refusing our signatures, per host. A single 401 is routine in the fediverse (a key
+   * fetched a moment late, a deleted actor, a host that just defederated): more than a handful from one
+   * host within the hour, lasting a quarter of an hour, is a refusal worth a look.
+   */
+  unauthorizedDeliveries: {
+    reason: "http_401",
+    window: "1h",
+    perTarget: thresholds.deliveryFailures.orange,
+    for: "15m",
+  },
   /** Jobs waiting in one queue: the lowest value in the window above this, and not falling. */
-  queueBacklog: { window: "30m", pendingJobs: 100, for: "15m" },
+  queueBacklog: { window: "30m", pendingJobs: thresholds.pendingJobs, for: "15m" },
   /**
    * Share of a worker's jobs that raise. RemoteFetcherWorker fails 10-20 % of its jobs on deleted or
    * unreachable remote objects, so it gets its own, higher bar; PublisherWorker has its own alert.
@@ -244,10 +278,13 @@ export const alerts = {
     for: "30m",
     workers: { "Pleroma.Workers.RemoteFetcherWorker": 0.6 } as Readonly<Record<string, number>>,
   },
-  /** Mean wait for a database connection, in ms. Ecto's pool starts shedding load past 50 ms (queue_target). */
-  dbQueueTime: { window: "10m", meanMs: 20, for: "15m" },
-  /** Mean BEAM run queue length per poll; Akkoma's doc: "should be zero most of the time". */
-  runQueue: { window: "10m", mean: 2, for: "15m" },
+  /** Mean wait for a database connection, in ms. */
+  dbQueueTime: { window: "10m", meanMs: thresholds.dbQueueMeanMs, for: "15m" },
+  /**
+   * Mean BEAM run queue length per poll; Akkoma's doc: "should be zero most of the time". The BEAM Load
+   * gauge's orange: one process waiting per scheduler.
+   */
+  runQueue: { window: "10m", mean: thresholds.runQueuePerScheduler.orange * schedulers, for: "15m" },
 } as const;
 
 /** What `setup` registers, writes and proposes when no flag says otherwise. */

@@ -5,6 +5,7 @@ import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { AlertOptions } from "./alerts/akkoma";
 import { dashboard as dashboardSettings } from "./config";
 import {
+  type PrometheusRule,
   type PrometheusRuleFile,
   type RecordingRuleEntry,
   type RuleOptions,
@@ -33,18 +34,18 @@ export const dashboardSections = (): Section[] => sections();
 
 /**
  * The Prometheus (and vmalert) alert rule file as an object: each alert linked to its panel on
- * `dashboard()`. Its alerts read the series `recordingRules()` records: load both.
+ * `dashboard()`, after the recording rules it reads (one group: nothing else to load).
  */
 export function alertRules({
   settings,
   ...options
-}: RuleOptions & { settings?: DashboardSettings } = {}): PrometheusRuleFile {
+}: RuleOptions & { settings?: DashboardSettings } = {}): PrometheusRuleFile<PrometheusRule | RecordingRuleEntry> {
   return linkedAlertRules({ ...options, links: panelLinks(settings?.uid ?? dashboardSettings.uid, sections()) });
 }
 
 /**
- * The recording rule file as an object, as `build` writes it: what the alerts read, and what the dashboard
- * over recorded series reads (the same options as the alerts, less the links').
+ * The recorded dashboard's recording rule file as an object, as `build` writes it: what the dashboard over
+ * recorded series reads (the same options as the alerts, less the links'); the alerts need none of it.
  */
 export const recordingRules = (options: AlertOptions = {}): PrometheusRuleFile<RecordingRuleEntry> =>
   recordingRulesFor(options, dashboardRecordings(sections().flatMap((section) => section.panels)));

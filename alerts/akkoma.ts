@@ -11,13 +11,14 @@ import {
   both,
   either,
   equalTo,
+  lacking,
   lowestIn,
   scaledBy,
   seriesIn,
   slopeIn,
 } from "../queries/alerting";
 import type { Query } from "../queries/query";
-import { type JobScope, type TargetSelector, jobScope, noneOf, oneOf } from "../queries/selectors";
+import { type JobScope, type TargetSelector, jobScope, noneOf, oneOf, targetLabelsOf } from "../queries/selectors";
 import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";
 import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
@@ -36,6 +37,15 @@ export interface AlertDefinition {
   /** Every label the alert carries: its severity and the user's own (team, cluster, ...). */
   readonly labels: Readonly<Record<string, string>>;
   readonly for: string;
+  /** How long the alert keeps firing once its condition no longer holds (Prometheus' `keep_firing_for`). */
+  readonly keepFiringFor?: string;
+  /** The bar the condition compares with, in the unit of the panel it links to; none for a yes/no condition. */
+  readonly threshold?: number;
+  /**
+   * Why the linked panel cannot draw the bar, where it cannot (a share of jobs on a panel of jobs per
+   * minute): the panel still shows what the alert is about.
+   */
+  readonly barNotOnPanel?: string;
   /** The condition over Akkoma's own series, for rules that cannot rely on recorded ones. */
   readonly condition: Query;
   /** The same condition over rules/' recorded series: one line a person can read. */
@@ -46,15 +56,60 @@ export interface AlertDefinition {
   readonly runbook: string;
   /** The title of the dashboard panel that shows what the alert is about. */
   readonly panel: (typeof titles)[keyof typeof titles];
+  /** About the recording rules themselves: only where they run (Prometheus rule files), not in Grafana. */
+  readonly recordedOnly?: boolean;
 }
 
-/** What a user may change of one alert without editing code. */
+/** What a user may change of one alert without editing code (the values file's `alerts.<name>`). */
 export interface AlertTuning {
   readonly enabled?: boolean;
   readonly severity?: Severity;
   readonly for?: string;
+  /** Prometheus' `keep_firing_for`: the alert stays firing this long after its condition stops holding. */
+  readonly keep_firing_for?: string;
   /** The alert's bar, in the unit its description names. */
   readonly threshold?: number;
+  /** Labels of this alert alone, over those on every alert; `severity` stays the field above. */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** An alert's defaults in code: what tuning overrides. */
+export interface AlertDefaults {
+  readonly severity: Severity;
+  readonly for: string;
+  readonly threshold?: number;
+}
+
+/** An alert's settings once tuned: what every rule form renders. */
+export interface TunedAlert {
+  readonly enabled: boolean;
+  readonly severity: Severity;
+  readonly for: string;
+  readonly keepFiringFor?: string;
+  readonly threshold?: number;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * One alert's defaults with the user's tuning over them, and the labels on every alert under its own:
+ * the one place tuning is applied, for any alert set (the objective's burn-rate alerts join by name).
+ */
+export function tuneAlert(
+  defaults: AlertDefaults,
+  tuning: AlertTuning = {},
+  commonLabels: Readonly<Record<string, string>> = {},
+): TunedAlert {
+  const severity = tuning.severity ?? defaults.severity;
+  const threshold = tuning.threshold ?? defaults.threshold;
+  const keepFiringFor = tuning.keep_firing_for;
+  return {
+    enabled: tuning.enabled ?? true,
+    severity,
+    for: tuning.for ?? defaults.for,
+    ...(keepFiringFor === undefined ? {} : { keepFiringFor }),
+    ...(threshold === undefined ? {} : { threshold }),
+    labels: { ...commonLabels, ...tuning.labels, severity },
+  };
 }
 
 export const alertNames = [
@@ -69,6 +124,7 @@ export const alertNames = [
   "AkkomaDatabasePoolSaturated",
   "AkkomaBeamCpuRunQueueHigh",
   "AkkomaBeamIoRunQueueHigh",
+  "AkkomaRecordingRulesMissing",
 ] as const;
 export type AlertName = (typeof alertNames)[number];
 
@@ -93,7 +149,7 @@ interface AlertSpec extends Omit<
 > {
   readonly name: AlertName;
   readonly description: (value: ValueText, tuned: { readonly for: string; readonly threshold?: number }) => string;
-  readonly defaults: { readonly severity: Severity; readonly for: string; readonly threshold?: number };
+  readonly defaults: AlertDefaults;
   readonly condition: (inputs: AlertInputs, bar: number) => Query;
 }
 
@@ -167,6 +223,7 @@ function specs(scope: JobScope): AlertSpec[] {
         `${value("humanizePercentage")} of PublisherWorker jobs raised over the last ${outbound.window}: ` +
         `posts are not reaching other servers.`,
       runbook: "akkomaoutboundfederationfailing",
+      barNotOnPanel: "a share of PublisherWorker's jobs, on a panel of its jobs and exceptions per minute",
       panel: titles.federationJobs,
     },
     {
@@ -182,12 +239,12 @@ function specs(scope: JobScope): AlertSpec[] {
     },
     {
       name: "AkkomaDeliveriesUnauthorized",
-      defaults: { severity: "warning", for: unauthorized.for, threshold: 0 },
+      defaults: { severity: "warning", for: unauthorized.for, threshold: unauthorized.perTarget },
       condition: (inputs, bar) => above(inputs.deliveryFailuresByTarget(unauthorized.window, unauthorized.reason), bar),
       summary: `{{ $labels.target }} refuses deliveries from ${instance} as unauthorized`,
       description: (value) =>
         `${value("humanize")} deliveries to {{ $labels.target }} ended with HTTP 401 in the last ` +
-        `${unauthorized.window}: it rejects our signatures or blocks us.`,
+        `${unauthorized.window}: it keeps rejecting our signatures, or blocks us.`,
       runbook: "akkomadeliveriesunauthorized",
       panel: titles.failedDeliveries,
     },
@@ -235,6 +292,7 @@ function specs(scope: JobScope): AlertSpec[] {
         `(bar: ${(tuned.threshold ?? 0) * 100} %${ownBars.map(([name, own]) => `; ${worker(name)} ${own * 100} %`).join("")}` +
         `; PublisherWorker has its own alert).`,
       runbook: "akkomajobsfailing",
+      barNotOnPanel: "a share of a worker's jobs, on a panel of exceptions per minute",
       panel: titles.jobExceptions,
     },
     {
@@ -251,6 +309,22 @@ function specs(scope: JobScope): AlertSpec[] {
     },
     beamRunQueue("AkkomaBeamCpuRunQueueHigh", cpuRunQueue, "CPU"),
     beamRunQueue("AkkomaBeamIoRunQueueHigh", ioRunQueue, "IO"),
+    {
+      // Every alert above goes quiet when the series it reads are missing: a ruler that stopped, a vmalert
+      // whose remoteWrite fails, a rule file not loaded. The poll rate stands for them all: its recording
+      // is in the same group, and Akkoma exports the polls whenever it answers.
+      name: "AkkomaRecordingRulesMissing",
+      defaults: { severity: "warning", for: settings.recordingsMissing.for },
+      condition: (inputs) =>
+        lacking(equalTo(seriesIn(up, scope), 1), inputs.pollRate(stale.window), targetLabelsOf(scope)),
+      summary: `The alerts' recorded series for ${instance} are missing`,
+      description: (_value, tuned) =>
+        `${instance} is scraped, but the recording rules' series have been missing for ${tuned.for}: the ` +
+        `alerts about it cannot fire.`,
+      runbook: "akkomarecordingrulesmissing",
+      panel: titles.up,
+      recordedOnly: true,
+    },
   ];
 }
 
@@ -264,7 +338,7 @@ export function akkomaAlertSet(options: AlertOptions = {}): {
   const raw = rawInputs(scope, deadReasons);
   const recorded = recordedInputs(scope, deadReasons);
   const alerts = specs(scope)
-    .map((spec) => ({ spec, tuned: { ...spec.defaults, enabled: true, ...options.tuning?.[spec.name] } }))
+    .map((spec) => ({ spec, tuned: tuneAlert(spec.defaults, options.tuning?.[spec.name], options.labels) }))
     .filter(({ tuned }) => tuned.enabled)
     .map(({ spec: { defaults: _defaults, condition, description, ...spec }, tuned }) => {
       const bar = tuned.threshold ?? 0;
@@ -272,7 +346,9 @@ export function akkomaAlertSet(options: AlertOptions = {}): {
         ...spec,
         severity: tuned.severity,
         for: tuned.for,
-        labels: { ...options.labels, severity: tuned.severity },
+        ...(tuned.keepFiringFor === undefined ? {} : { keepFiringFor: tuned.keepFiringFor }),
+        ...(tuned.threshold === undefined ? {} : { threshold: tuned.threshold }),
+        labels: tuned.labels,
         condition: condition(raw, bar),
         recordedCondition: condition(recorded.inputs, bar),
         description: (value: ValueText) => description(value, tuned),

@@ -24,9 +24,11 @@ export interface GrafanaRuleOptions extends RuleOptions {
  * A provisioned rule: the API's rule without the fields the file sets per group (folder, group, org),
  * with the panel link as the file format writes it (the API keeps it in annotations).
  */
-export type ProvisionedRule = Omit<alerting.Rule, "folderUID" | "ruleGroup" | "orgID"> & {
+export type ProvisionedRule = Omit<alerting.Rule, "folderUID" | "ruleGroup" | "orgID" | "keep_firing_for"> & {
   dashboardUid: string;
   panelId: number;
+  /** The file format's name for the API's `keep_firing_for`, which the SDK's builder writes. */
+  keepFiringFor?: string;
 };
 
 export interface GrafanaAlertFile {
@@ -124,7 +126,8 @@ export function grafanaAlertRules(options: GrafanaRuleOptions): GrafanaAlertFile
     const { dashboardUid, panelId } = options.links(alert);
     const resolved = { job, runbookBaseUrl, datasourceUid: options.datasourceUid, dashboardUid };
     const { folderUID: _folder, ruleGroup: _group, orgID: _org, ...rule } = grafanaRule(alert, resolved);
-    return { ...rule, dashboardUid, panelId };
+    const keep = alert.keepFiringFor === undefined ? {} : { keepFiringFor: alert.keepFiringFor };
+    return { ...rule, ...keep, dashboardUid, panelId };
   };
   const { orgId, folder } = settings.grafana;
   const group = (name: string, alerts: AlertDefinition[]) => ({
@@ -139,7 +142,11 @@ export function grafanaAlertRules(options: GrafanaRuleOptions): GrafanaAlertFile
   return {
     apiVersion: 1,
     groups: [
-      group(settings.group, akkomaAlerts({ ...options, job })),
+      // Grafana's rules read raw series: no recording rule of ours to go missing.
+      group(
+        settings.group,
+        akkomaAlerts({ ...options, job }).filter((alert) => !alert.recordedOnly),
+      ),
       ...(slo.length > 0 ? [group(federationSlo.group, slo)] : []),
     ],
   };

@@ -1,5 +1,5 @@
-// The Prometheus rule files (read as is by vmalert, Thanos and Mimir rulers): the recording rules' group,
-// and the alerts' group over the series it records.
+// The Prometheus rule files (read as is by vmalert, Thanos and Mimir rulers): the alerts' group, which
+// records what its alerts read before them, and the recorded dashboard's groups.
 import { alerts as settings } from "../config";
 import { type AlertDefinition, type AlertOptions, type ValueText, akkomaAlertSet } from "./akkoma";
 import { type PanelLink, type PanelLinks, panelUrl, runbookUrl } from "./links";
@@ -11,6 +11,7 @@ export interface PrometheusRule {
   alert: string;
   expr: string;
   for: string;
+  keep_firing_for?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
 }
@@ -47,6 +48,7 @@ export function prometheusRule(
     alert: alert.name,
     expr: alert.recordedCondition.toString(),
     for: alert.for,
+    ...(alert.keepFiringFor === undefined ? {} : { keep_firing_for: alert.keepFiringFor }),
     labels: { ...alert.labels },
     annotations: {
       summary: alert.summary,
@@ -60,35 +62,41 @@ export function prometheusRule(
   };
 }
 
-/** The alerts' rule file for `job` (default: the config's scrape job); it reads recordingRules()' series. */
-export function alertRules(options: LinkedRuleOptions): PrometheusRuleFile {
-  const rules = akkomaAlertSet(options).alerts.map((alert) =>
+/**
+ * The alerts' rule file for `job` (default: the config's scrape job): one group, the recordings its alerts
+ * read first, then the alerts. A ruler evaluates a group's rules in order, so each alert reads what was
+ * recorded in the same evaluation; from another group it would read the previous evaluation's.
+ */
+export function alertRules(options: LinkedRuleOptions): PrometheusRuleFile<PrometheusRule | RecordingRuleEntry> {
+  const { alerts, recordingRules: recordings } = akkomaAlertSet(options);
+  const rules = alerts.map((alert) =>
     prometheusRule(alert, options.links(alert), options.runbookBaseUrl, options.grafanaBaseUrl),
   );
-  return { groups: [{ name: settings.group, interval: settings.interval, rules }] };
+  return {
+    groups: [{ name: settings.group, interval: settings.interval, rules: [...recordings.map(entry), ...rules] }],
+  };
 }
+
+/** A rule file's alerts, its recordings left out. */
+export const alertsIn = (file: PrometheusRuleFile<PrometheusRule | RecordingRuleEntry>): PrometheusRule[] =>
+  file.groups.flatMap((group) => group.rules).filter((rule): rule is PrometheusRule => "alert" in rule);
 
 const entry = ({ record, query }: RecordingRule): RecordingRuleEntry => ({ record, expr: query.toString() });
 
 /**
- * The recording rules the alerts read, for the same options, evaluated as often as the alerts; then those
- * the dashboard's recorded form reads (`dashboard`: its recordings), a group for each interval.
+ * The recording rules only the dashboard's recorded form reads (`dashboard`: its recordings, for the
+ * alerts' scope), a group for each interval. No alert reads them: a ruler runs them only for
+ * `build --recorded`'s dashboard.
  */
 export function recordingRules(
   options: AlertOptions = {},
   dashboard: readonly Recording[] = [],
 ): PrometheusRuleFile<RecordingRuleEntry> {
-  const alertRecordings = akkomaAlertSet(options).recordingRules;
   const scope = jobScope(options.job ?? settings.job, options.target);
-  const dashboardGroups = dashboardRecordingGroups(dashboard, scope, alertRecordings).map(({ interval, rules }) => ({
+  const groups = dashboardRecordingGroups(dashboard, scope, []).map(({ interval, rules }) => ({
     name: `${settings.group}-dashboard-recordings-${interval}`,
     interval,
     rules: rules.map(entry),
   }));
-  return {
-    groups: [
-      { name: `${settings.group}-recordings`, interval: settings.interval, rules: alertRecordings.map(entry) },
-      ...dashboardGroups,
-    ],
-  };
+  return { groups };
 }

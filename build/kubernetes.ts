@@ -19,10 +19,28 @@ export interface Crd {
   readonly schema: object;
 }
 
+/**
+ * Where the resources go and what they point at, from the values file's `kubernetes` (each field
+ * defaults to the config's). Operators pick resources by label: kube-prometheus-stack's default
+ * `ruleSelector` and `serviceMonitorSelector` are `release: <its release name>`.
+ */
+export interface KubernetesValues {
+  readonly namespace?: string;
+  /** Labels on every resource, over the fixed `app.kubernetes.io/*` ones. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The labels of the Service in front of Akkoma. */
+  readonly serviceSelector?: Readonly<Record<string, string>>;
+  /** The Service's port name, and the scheme the scrape speaks to it. */
+  readonly port?: string;
+  readonly scheme?: "http" | "https";
+  /** The Secret holding the token, in the resources' namespace. */
+  readonly tokenSecret?: { readonly name?: string; readonly key?: string };
+}
+
 export interface KubernetesInputs {
-  /** The recording rules' and the alerts' rule files, as objects (`{ groups }`). */
-  readonly recordingRules: { groups: readonly object[] };
+  /** The alerts' rule file (with the recordings they read) and the recorded dashboard's, as objects. */
   readonly alertRules: { groups: readonly object[] };
+  readonly dashboardRecordingRules: { groups: readonly object[] };
   /** The dashboard as provisioned (no import placeholders), as JSON text. */
   readonly dashboardJson: string;
   /** The scrape job the rules select: the scrape sets it, whatever the Service is called. */
@@ -33,25 +51,48 @@ export interface KubernetesInputs {
   readonly name?: string;
   /** The values' Grafana folder uid (an existing folder); left out, the folder titled as the config says. */
   readonly folderUid?: string;
+  readonly values?: KubernetesValues;
 }
 
-const resource = (crd: Crd, name: string, spec: object) => ({
+const fixedLabels = { "app.kubernetes.io/name": settings.name, "app.kubernetes.io/part-of": "akkoma" };
+
+const resourceIn = (values: KubernetesValues) => (crd: Crd, name: string, spec: object) => ({
   apiVersion: `${crd.group}/${crd.version}`,
   kind: crd.kind,
-  metadata: { name, labels: { "app.kubernetes.io/name": settings.name, "app.kubernetes.io/part-of": "akkoma" } },
+  metadata: {
+    name,
+    ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+    labels: { ...values.labels, ...fixedLabels },
+  },
   spec,
 });
 
 /** One file a resource: its name under out/kubernetes/, and its YAML. */
 export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind: string; content: string }[] {
   const name = inputs.name ?? settings.name;
-  const groups = [...inputs.recordingRules.groups, ...inputs.alertRules.groups];
-  const token = { name: settings.tokenSecret.name, key: settings.tokenSecret.key };
-  const endpoint = { port: settings.service.port, path: settings.metricsPath, interval: settings.scrapeInterval };
-  const selector = { matchLabels: { ...settings.service.matchLabels } };
+  // Apart, as the rule files are: a cluster that does not use the recorded dashboard leaves them out.
+  const recordings = { groups: inputs.dashboardRecordingRules.groups };
+  const alerting = { groups: inputs.alertRules.groups };
+  const recordingsName = `${name}-dashboard-recordings`;
+  const values = inputs.values ?? {};
+  const resource = resourceIn(values);
+  const token = { ...settings.tokenSecret, ...values.tokenSecret };
+  const endpoint = {
+    port: values.port ?? settings.service.port,
+    ...(values.scheme === undefined ? {} : { scheme: values.scheme }),
+    path: settings.metricsPath,
+    interval: settings.scrapeInterval,
+  };
+  const selector = { matchLabels: { ...(values.serviceSelector ?? settings.service.matchLabels) } };
   const resources: [string, Crd, object][] = [
-    ["prometheus-rule.yaml", prometheusRuleCrd, resource(prometheusRuleCrd, name, { groups })],
-    ["vmrule.yaml", vmRuleCrd, resource(vmRuleCrd, name, { groups })],
+    ["prometheus-rule.yaml", prometheusRuleCrd, resource(prometheusRuleCrd, name, alerting)],
+    ["vmrule.yaml", vmRuleCrd, resource(vmRuleCrd, name, alerting)],
+    [
+      "prometheus-rule-dashboard-recordings.yaml",
+      prometheusRuleCrd,
+      resource(prometheusRuleCrd, recordingsName, recordings),
+    ],
+    ["vmrule-dashboard-recordings.yaml", vmRuleCrd, resource(vmRuleCrd, recordingsName, recordings)],
     [
       "service-monitor.yaml",
       serviceMonitorCrd,

@@ -9,7 +9,7 @@ import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
 import { jobScope } from "../queries/selectors";
-import { kubernetesFiles } from "./kubernetes";
+import { type KubernetesValues, kubernetesFiles } from "./kubernetes";
 import {
   type RuleRendering,
   grafanaRulesFile,
@@ -68,12 +68,13 @@ function refuseViolations(violations: readonly SchemaViolation[]): void {
 function kubernetesResources(
   folder: string,
   dashboardJson: string,
-  rendering: RuleRendering & { name?: string; folderUid?: string },
+  rendering: RuleRendering & { name?: string; folderUid?: string; kubernetes?: KubernetesValues },
 ) {
   return kubernetesFiles({
     ...ruleGroups(rendering),
     name: rendering.name,
     folderUid: rendering.folderUid,
+    values: rendering.kubernetes,
     dashboardJson,
     job: rendering.job ?? alertSettings.job,
     jobLabel: rendering.target?.jobLabel ?? scrapeLabels.job,
@@ -157,8 +158,8 @@ export async function buildAllFiles(): Promise<Written[]> {
       content: prometheusRulesFile(),
     },
     {
-      path: outputs.recordingRules,
-      purpose: "the recording rules the alerts read",
+      path: outputs.dashboardRecordingRules,
+      purpose: "the recording rules the recorded dashboard (--recorded) reads",
       content: recordingRulesFile(),
     },
     { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile() },
@@ -182,6 +183,8 @@ export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"
   /** The dashboard over the series the rendered recording rules record. */
   readonly recorded?: boolean;
   readonly rules?: Omit<RuleRendering, "job" | "runbookBaseUrl" | "datasourceUid" | "dashboardUid" | "sections">;
+  /** The Kubernetes forms' namespace, labels and what the scrape points at. */
+  readonly kubernetes?: KubernetesValues;
 }
 
 /**
@@ -190,7 +193,7 @@ export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"
  * for Grafana when the values name the data source the rules query.
  */
 export async function renderDashboardFile(
-  { runbookBaseUrl, rules, recorded, ...values }: RenderValues,
+  { runbookBaseUrl, rules, recorded, kubernetes, ...values }: RenderValues,
   options: RenderOptions = {},
 ): Promise<Written[]> {
   const recordedSeriesOf = recorded ? jobScope(values.job ?? alertSettings.job, rules?.target) : undefined;
@@ -215,11 +218,15 @@ export async function renderDashboardFile(
         purpose: "its alert rules for Prometheus",
         content: prometheusRulesFile(rendering),
       },
-      {
-        path: `${base}.recording-rules.yml`,
-        purpose: "the recording rules its alerts read",
-        content: recordingRulesFile(rendering),
-      },
+      ...(recorded
+        ? [
+            {
+              path: `${base}.dashboard-recording-rules.yml`,
+              purpose: "the recording rules the dashboard reads",
+              content: recordingRulesFile(rendering),
+            },
+          ]
+        : []),
       ...(rendering.slo?.enabled === false
         ? []
         : [
@@ -242,6 +249,7 @@ export async function renderDashboardFile(
         ...rendering,
         name: uid,
         folderUid: options.folder,
+        kubernetes,
       }),
     ],
     true,

@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { constants } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { inputsRead } from "../io/sources";
 import { DashboardError } from "../errors";
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -55,6 +56,7 @@ interface Staged {
  * A folder, socket or block device is refused. Returns what was written, streams first.
  */
 export function writeFiles(files: readonly OutputFile[]): { path: string; kind: "file" | "stream" }[] {
+  refuseInputs(files);
   const planned = files.map((file) => ({ file, stream: streamOf(file) }));
   const streams = planned.flatMap(({ stream }) => (stream ? [stream] : []));
   for (const stream of streams) stream.commit();
@@ -80,6 +82,35 @@ export function writeFiles(files: readonly OutputFile[]): { path: string; kind: 
     writtenSoFar.push(file.path);
   }
   return [...streams, ...staged].map(({ path, kind }) => ({ path, kind }));
+}
+
+const statIfAny = (path: string): Stats | undefined => {
+  try {
+    return path === "-" ? fstatSync(0) : statSync(path);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Refuses, before anything is written, an output that is a file this process read (`--out` naming the
+ * `--config`): the same file by device and inode, whatever the path (a symbolic or hard link, standard
+ * input redirected from it). Both are looked at now: a path read and since deleted is no longer that file.
+ */
+function refuseInputs(files: readonly OutputFile[]): void {
+  for (const file of files) {
+    const target = file.path === "-" ? statIfAny("/dev/stdout") : statIfAny(file.path);
+    if (!target?.isFile()) continue;
+    for (const [input, flag] of inputsRead()) {
+      const read = statIfAny(input);
+      if (read?.isFile() && read.dev === target.dev && read.ino === target.ino)
+        throw new DashboardError(
+          culpritOf(file),
+          `is the file read as ${flag}${input === "-" ? " (standard input)" : input === file.path ? "" : ` (${input})`}; writing it would replace what was read`,
+          "write to another file",
+        );
+    }
+  }
 }
 
 /** `file` as a stream written on commit, when it is one (`-`, a FIFO, a device); undefined for a regular file. */

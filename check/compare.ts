@@ -49,7 +49,7 @@ export function needs(catalogue: readonly Metric[], readers: readonly Reader[]):
     for (const read of reader.reads) {
       const series = seriesName(read.metric.name, read.part);
       const need = found.get(series) ?? { metric: read.metric, labels: [], readers: [] };
-      need.labels.push(...read.labels);
+      for (const label of read.labels) need.labels.push(label);
       if (!need.readers.includes(reader)) need.readers.push(reader);
       found.set(series, need);
     }

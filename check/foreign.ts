@@ -35,7 +35,7 @@ export async function checkForeign(
       scrape: source.scrape,
       ...(variables ? { variables } : {}),
     });
-    lines.push(...judgementLines(judgement, file, source.shown));
+    for (const line of judgementLines(judgement, file, source.shown)) lines.push(line);
     missing ||= judgement.failing.length > 0;
   };
   if (files.rules) judged(files.rules, rules);

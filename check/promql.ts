@@ -37,6 +37,8 @@ export interface PromqlReads {
   readonly labelUses: readonly LabelUse[];
   /** Set when the expression does not parse: what it reads is then unknown. */
   readonly syntaxError?: string;
+  /** Set when the expression is beyond what this reader takes (too long, nested too deeply), though it may parse. */
+  readonly unread?: string;
 }
 
 /** Stands for a variable's value outside strings; never a real metric name. */
@@ -79,7 +81,9 @@ function substituted(expr: string, variables?: ReadonlySet<string>): Substituted
     const name = found ? ((found[1] ?? found[2] ?? found[3]) as string) : "";
     if (found && isVariable(name, variables)) {
       // inside a string the variable parses as it is; the matcher reading it knows it for one
-      out += quote !== undefined ? found[0] : replacement(name, out, expr.slice(at + found[0].length));
+      // what came just before, in the query as written: testing all of `out` at each variable is quadratic
+      const before = expr.slice(Math.max(0, at - 64), at);
+      out += quote !== undefined ? found[0] : replacement(name, before, expr.slice(at + found[0].length));
       at += found[0].length;
       shifts.push([out.length, at - out.length]);
       continue;
@@ -145,12 +149,107 @@ const matchOps: Record<string, MatchOp> = { EqlSingle: "=", Neq: "!=", EqlRegex:
 
 /** Longer queries are not read: no real one comes near, and parsing time grows with the text. */
 export const maxQueryLength = 64 * 1024;
+/**
+ * Parentheses within one another that are surely read, once `((x))` is taken as `(x)`. The grammar's
+ * parser (Lezer) cuts its stack at a fixed depth, which a chain `(a + (b + ...` reaches at about 700
+ * levels, where Prometheus' own parser has no limit: a query deeper than this that does not parse is
+ * said to be unread, not wrong.
+ */
+export const maxNesting = 500;
+
+// The clauses whose parentheses hold label lists: `by ((a))` is no PromQL, and stays as written.
+const labelListClause = /(?:^|[^\w:])(?:by|without|on|ignoring|group_left|group_right)\s*$/;
+
+/**
+ * `text` with the inner pair of every doubled pair of parentheses, `((x))`, turned into spaces (so every
+ * position stays where it was), the depth of the parentheses left, and the first that has no partner.
+ * A run of minus signs (`- - - x`, which nests as deep) keeps one or two, as many as keep its sign.
+ * Strings and comments are skipped.
+ */
+export function withoutDoubledParentheses(text: string): { text: string; depth: number; unpaired?: number } {
+  const partner = new Int32Array(text.length).fill(-1);
+  // a typed stack: a plain array grown by push to tens of thousands costs V8 more than linear time
+  const open = new Int32Array(text.length);
+  let opened = 0;
+  const minuses: number[][] = [];
+  let run: number[] = [];
+  let unpaired: number | undefined;
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (char === "-") run.push(at);
+    else if (char !== " " && char !== "\n" && char !== "\t" && char !== "\r") {
+      if (run.length > 2) minuses.push(run);
+      run = [];
+    }
+    if (char === "#") {
+      const end = text.indexOf("\n", at);
+      at = end < 0 ? text.length : end;
+    } else if (char === '"' || char === "'" || char === "`") {
+      for (at++; at < text.length && text[at] !== char; at++) if (text[at] === "\\" && char !== "`") at++;
+    } else if (char === "(") open[opened++] = at;
+    else if (char === ")" && opened > 0) {
+      const from = open[--opened] as number;
+      partner[from] = at;
+      partner[at] = from;
+    } else if (char === ")") unpaired ??= at;
+  }
+  if (opened > 0) unpaired = Math.min(unpaired ?? Infinity, open[0] as number);
+  // UTF-16 code units in one buffer, blanked in place: no string or array element a character
+  const units = new Uint16Array(text.length);
+  for (let at = 0; at < text.length; at++) units[at] = text.charCodeAt(at);
+  const space = 0x20;
+  if (run.length > 2) minuses.push(run);
+  for (const signs of minuses) for (const at of signs.slice(signs.length % 2 === 1 ? 1 : 2)) units[at] = space;
+  const skipSpaces = (at: number, by: 1 | -1) => {
+    while (at >= 0 && at < text.length && /\s/.test(text[at] as string)) at += by;
+    return at;
+  };
+  for (let from = 0; from < text.length; from++) {
+    const to = partner[from] as number;
+    if (text[from] !== "(" || to < 0) continue;
+    const inner = skipSpaces(from + 1, 1);
+    if (text[inner] !== "(" || partner[inner] !== skipSpaces(to - 1, -1)) continue;
+    if (labelListClause.test(text.slice(Math.max(0, from - 16), from))) continue;
+    units[inner] = space;
+    units[partner[inner] as number] = space;
+  }
+  const collapsed = Buffer.from(units.buffer, units.byteOffset, units.byteLength).toString("utf16le");
+  let depth = 0;
+  let deepest = 0;
+  for (let at = 0; at < text.length; at++) {
+    if (partner[at] === -1 || units[at] === space) continue;
+    depth += text[at] === "(" ? 1 : -1;
+    deepest = Math.max(deepest, depth);
+  }
+  return { text: collapsed, depth: deepest, ...(unpaired === undefined ? {} : { unpaired }) };
+}
 
 /** Every selector and every label use in `expr`; `variables`: the dashboard's variable names, if known. */
 export function readPromql(expr: string, variables?: ReadonlySet<string>): PromqlReads {
+  try {
+    return readWithinStack(expr, variables);
+  } catch (error) {
+    // The grammar's parser builds the tree of an error recovered from (`up + up + ... }`) recursively.
+    if (!(error instanceof RangeError)) throw error;
+    return {
+      selectors: [],
+      labelUses: [],
+      unread: "nested too deeply for the grammar's parser, which ran out of stack",
+    };
+  }
+}
+
+function readWithinStack(expr: string, variables?: ReadonlySet<string>): PromqlReads {
   if (expr.length > maxQueryLength)
-    return { selectors: [], labelUses: [], syntaxError: `longer than ${maxQueryLength} characters, not read` };
-  const text = withoutGrafanaVariables(expr, variables);
+    return { selectors: [], labelUses: [], unread: `longer than ${maxQueryLength} characters, not read` };
+  const { text, depth, unpaired } = withoutDoubledParentheses(withoutGrafanaVariables(expr, variables));
+  // said at once: the grammar's parser recovers from thousands of open parentheses in quadratic time
+  if (unpaired !== undefined)
+    return {
+      selectors: [],
+      labelUses: [],
+      syntaxError: `syntax error at character ${unpaired + 1}: ${text[unpaired] === "(" ? '"(" is never closed' : '")" closes nothing'}`,
+    };
   const tree = parser.parse(text);
   const selectors: Selector[] = [];
   const labelUses: LabelUse[] = [];
@@ -160,26 +259,40 @@ export function readPromql(expr: string, variables?: ReadonlySet<string>): Promq
       if (node.type.isError && syntaxError === undefined) syntaxError = `syntax error at character ${node.from + 1}`;
     },
   });
+  // Past maxNesting, an error may be the grammar's parser giving up rather than the query's
+  if (syntaxError && depth > maxNesting)
+    return {
+      selectors: [],
+      labelUses: [],
+      unread: `parentheses nested ${depth} deep, deeper than the ${maxNesting} this check is sure to read (Prometheus may read it)`,
+    };
   const source = (node: SyntaxNode) => text.slice(node.from, node.to);
   const labelName = (node: SyntaxNode) =>
     node.name === "QuotedLabelName" ? stringValue(source(node.firstChild ?? node)) : source(node);
   const groupingLabels = (node: SyntaxNode | null) =>
     node ? node.getChildren("LabelName").concat(node.getChildren("QuotedLabelName")).map(labelName) : [];
 
-  /** Visits `node`; returns the selectors under it and the labels created under it. */
-  const visit = (node: SyntaxNode): { under: number[]; created: Set<string> } => {
+  /**
+   * Visits `node`; returns the labels created under it. The selectors under it are those it added, one
+   * range of indices (they are found in order): no list is copied from child to parent, which made a
+   * sum of n terms, nested n deep, take n^2 steps. Likewise the largest child's labels are added to.
+   */
+  const visit = (node: SyntaxNode): Set<string> => {
+    const first = selectors.length;
     if (node.name === "VectorSelector") {
       selectors.push(selectorOf(node));
-      return { under: [selectors.length - 1], created: new Set() };
+      return new Set();
     }
-    const under: number[] = [];
-    const created = new Set<string>();
+    let created = new Set<string>();
     for (let child = node.firstChild; child; child = child.nextSibling) {
       const found = visit(child);
-      under.push(...found.under);
-      found.created.forEach((label) => created.add(label));
+      const [larger, smaller] = found.size > created.size ? [found, created] : [created, found];
+      smaller.forEach((label) => larger.add(label));
+      created = larger;
     }
+    let under: number[] | undefined;
     const use = (labels: readonly string[], clause: string) => {
+      under ??= Array.from({ length: selectors.length - first }, (_, k) => first + k);
       for (const label of labels) if (!created.has(label)) labelUses.push({ label, clause, selectors: under });
     };
     if (node.name === "AggregateExpr") {
@@ -209,7 +322,7 @@ export function readPromql(expr: string, variables?: ReadonlySet<string>): Promq
         created.add(strings[0] as string);
       }
     }
-    return { under, created };
+    return created;
   };
 
   const selectorOf = (node: SyntaxNode): Selector => {

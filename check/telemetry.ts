@@ -75,9 +75,10 @@ function evaluate(evaluator: Evaluator, file: string, skipped: TelemetryReport["
       if (!names.has(definition.name)) exported.push(definition);
       names.add(definition.name);
     }
-    dropped.push(...registered.dropped);
-    problems.push(...registered.problems);
-    incomplete.push(...registered.incomplete);
+    // a loop, not push(...list): spreading a long list overflows the stack
+    for (const name of registered.dropped) dropped.push(name);
+    for (const problem of registered.problems) problems.push(problem);
+    for (const problem of registered.incomplete) incomplete.push(problem);
   }
   return {
     file,

@@ -191,7 +191,7 @@ const checkOptions = (yargs: Argv) =>
       default: defaultMaxMiB,
       requiresArg: true,
       coerce: single<number>("max-size"),
-      describe: `MiB to read at most from --metrics, --telemetry or --token-file (at most ${maxMaxMiB}); reading stops there with an error`,
+      describe: `MiB to read at most from each of --metrics, --telemetry, --dashboard, --rules and --token-file (at most ${maxMaxMiB}); reading stops there with an error`,
     })
     .option("list", { type: "boolean", default: false, describe: "List the series the dashboard reads (as `metrics`)" })
     .option("json", { type: "boolean", default: false, describe: "With --list: as JSON" })

@@ -95,7 +95,7 @@ async function runTune(args: TuneOptions): Promise<void> {
     const suggestions =
       args.maxPerWeek === undefined
         ? undefined
-        : await suggestThresholds(client, range, args.maxPerWeek, values, () => bar.count(++done));
+        : await suggestThresholds(client, report.range, args.maxPerWeek, values, () => bar.count(++done));
     const out = args.json ? [reportJson(report, suggestions)] : reportLines(report, suggestions);
     if (args.writeValues !== undefined && suggestions !== undefined) {
       const content = suggestedValuesText(values ?? {}, suggestions, args.maxPerWeek as number);

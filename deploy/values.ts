@@ -9,6 +9,7 @@ import type { AlertName, AlertTuning } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";
+import { lineBeyondNodes, nestedTooDeeply } from "../io/yaml";
 import type { TargetSelector } from "../queries/selectors";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
@@ -78,13 +79,17 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
         : error.hint;
     throw new DashboardError(`--config ${error.culprit}`, error.problem, hint);
   }
+  refuseTooManyValues(text, culprit);
   // JSON is YAML too, so one parser reads both.
   const document = parseDocument(text);
   const [error] = document.errors;
   if (error) {
     const where = error.linePos ? ` at line ${error.linePos[0].line}` : "";
     // The parser quotes the file (an invalid escape, say): its text, escaped.
-    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${printable(firstLine(error.message))}`);
+    const message = /Maximum call stack size exceeded/.test(error.message)
+      ? `${nestedTooDeeply}${error.linePos ? `, column ${error.linePos[0].col}` : ""}`
+      : printable(firstLine(error.message));
+    throw new DashboardError(culprit, `not valid JSON or YAML${where}: ${message}`);
   }
   // Values are a few scalars: an alias has no use there, and resolving many (yaml looks each one up
   // through the document; an "alias bomb" multiplies them) takes time and memory beyond the file's size.
@@ -104,12 +109,43 @@ async function readConfigFile(file: string): Promise<DeploymentValues> {
   return values as DeploymentValues;
 }
 
+/**
+ * Values (keys included) a values file may hold: real ones hold dozens, and yaml takes about a kilobyte
+ * a value, so 7 million of them in 14 MB would take gigabytes before any check could name one.
+ */
+export const maxValueCount = 10_000;
+
+/** Counts the values with yaml's lexer, which keeps nothing, before the parser builds a node for each. */
+function refuseTooManyValues(text: string, culprit: string): void {
+  const line = lineBeyondNodes(text, maxValueCount);
+  if (line === undefined) return;
+  const field = topLevelFieldAt(text, line);
+  throw new DashboardError(
+    `${culprit}:${line}`,
+    `more than ${maxValueCount.toLocaleString("en")} values${field ? ` (in field ${field})` : ""}; stopped reading`,
+    "deployment values take a few dozen",
+  );
+}
+
+/** The top-level field of block YAML that line `line` lies in, if one starts a line above it. */
+function topLevelFieldAt(text: string, line: number): string | undefined {
+  const lines = text.split("\n", line);
+  for (let at = lines.length - 1; at >= 0; at--) {
+    const found = /^["']?([A-Za-z_]\w*)["']?\s*:/.exec(lines[at] as string);
+    if (found) return found[1];
+  }
+  return undefined;
+}
+
 /** Throws for the first problem, naming the field as `culpritOf(field)` puts it. */
 function checkValues(values: unknown, culpritOf: (field: string) => string, whole = "deployment values"): void {
   const validate = validator();
   if (validate(values)) {
     for (const [field, value] of textsOf(values)) {
-      const problem = textProblem(value);
+      const problem =
+        textProblem(value) ??
+        (isDurationField(field) ? durationProblem(value) : undefined) ??
+        (/^selector\.matchers\.[^.]+\.regex$/.test(field) ? regexProblem(value) : undefined);
       if (problem) throw new DashboardError(culpritOf(field), problem);
     }
     return;
@@ -134,13 +170,58 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
     throw new DashboardError(
       culpritOf(field),
       "is not a label you may set here",
-      "a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves",
+      field.startsWith("kubernetes.")
+        ? "a Kubernetes label key (an optional DNS prefix/, a name of at most 63 characters), not app.kubernetes.io/name or part-of"
+        : "a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves",
     );
+  }
+  // A duration's pattern is unreadable: say what one looks like instead.
+  const description = (error.parentSchema as { description?: string } | undefined)?.description;
+  if (error.keyword === "pattern" && description === schema.definitions.duration.description) {
+    throw new DashboardError(culpritOf(path), `is not a Prometheus duration`, description);
   }
   if (error.instancePath === "") {
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
   throw new DashboardError(culpritOf(path), error.message ?? `fails "${error.keyword}"`);
+}
+
+/**
+ * A regex no engine compiles: RE2 has no lookaround or backreferences, and what JavaScript refuses
+ * (an unbalanced bracket) RE2 refuses too.
+ */
+function regexProblem(regex: string): string | undefined {
+  if (/\(\?[=!<]|\\[1-9]/.test(regex)) return "uses lookaround or a backreference, which Prometheus' RE2 has not";
+  try {
+    new RegExp(regex, "u");
+    return undefined;
+  } catch {
+    return "is not a regex";
+  }
+}
+
+/** Fields holding a Prometheus duration: an alert's `for` and `keep_firing_for`. */
+const isDurationField = (field: string) => /^alerts\.[^.]+\.(for|keep_firing_for)$/.test(field);
+
+const nanoseconds: Readonly<Record<string, bigint>> = {
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+  y: 31_536_000_000_000_000n,
+};
+
+/**
+ * Prometheus holds a duration in nanoseconds in an int64 and refuses a longer one ("duration out of
+ * range"): promtool would refuse the rule file after the build wrote it.
+ */
+function durationProblem(text: string): string | undefined {
+  let total = 0n;
+  for (const [, count, unit] of text.matchAll(/([0-9]+)(ms|[ywdhms])/g))
+    total += BigInt(count as string) * (nanoseconds[unit as string] as bigint);
+  return total > 2n ** 63n - 1n ? "is longer than Prometheus' longest duration (about 292 years)" : undefined;
 }
 
 /**

@@ -35,6 +35,29 @@ const imported: LoadOptions["imported"] = {
 /** The goals: the default dashboard at most the yardstick's cost, the recorded one at most 0.3x at 30 days. */
 export const costGoals = { default: 1, recorded: 0.3 } as const;
 
+export type CostRange = "3h" | "30d";
+
+/**
+ * What the cost test holds each load to, per engine and range: the goal where the dashboard meets it,
+ * else the line it holds today (measured, plus 2 % for the histories' minute alignment) until it does.
+ * A limit above its goal is a debt docs/benchmarks.md shows; lower it whenever a change allows.
+ */
+export const costLimits: Record<
+  "default" | "recorded" | "objective row",
+  Partial<Record<CostRange, Record<EngineName, number>>>
+> = {
+  default: {
+    "3h": { Prometheus: costGoals.default, VictoriaMetrics: 1.27 },
+    "30d": { Prometheus: 1.03, VictoriaMetrics: 1.1 },
+  },
+  recorded: { "30d": { Prometheus: costGoals.recorded, VictoriaMetrics: 0.77 } },
+  // The objective's row, collapsed in the default dashboard, as it costs when someone opens it.
+  "objective row": {
+    "3h": { Prometheus: 0.17, VictoriaMetrics: 0.45 },
+    "30d": { Prometheus: 0.1, VictoriaMetrics: 0.65 },
+  },
+};
+
 export type DashboardName = "default" | "recorded" | "yardstick";
 
 /** The three dashboards as Grafana gets them: the import file, the import file over recorded series, the yardstick. */

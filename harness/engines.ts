@@ -130,12 +130,11 @@ async function backfillRules(
           const { __name__: _name, ...labels } = metric;
           const key = JSON.stringify(labels);
           if (!byLabels.has(key)) byLabels.set(key, { labels, points: [] });
-          byLabels
-            .get(key)
-            ?.points.push(...values.map(([t, v]) => [Math.round(t * 1000), Number(v)] as [number, number]));
+          const points = byLabels.get(key)?.points ?? [];
+          for (const [t, v] of values) points.push([Math.round(t * 1000), Number(v)]);
         }
       }
-      recorded.push(...[...byLabels.values()].map((series) => ({ name: rule.record, ...series })));
+      for (const series of byLabels.values()) recorded.push({ name: rule.record, ...series });
     }
   }
   const inputDir = fs.mkdtempSync(path.join(root, "recorded-"));

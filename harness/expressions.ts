@@ -215,8 +215,9 @@ function joinPoints(a: Frame, b: Frame, op: Operator): Point[] {
 const reducers: Record<string, (values: number[]) => number> = {
   mean: (v) => (v.length === 0 ? Number.NaN : v.reduce((s, x) => s + x, 0) / v.length),
   sum: (v) => v.reduce((s, x) => s + x, 0),
-  min: (v) => (v.length === 0 ? Number.NaN : Math.min(...v)),
-  max: (v) => (v.length === 0 ? Number.NaN : Math.max(...v)),
+  // reduce, not Math.min(...v): spreading a long series overflows the stack
+  min: (v) => (v.length === 0 ? Number.NaN : v.reduce((a, b) => Math.min(a, b))),
+  max: (v) => (v.length === 0 ? Number.NaN : v.reduce((a, b) => Math.max(a, b))),
   count: (v) => v.length,
   last: (v) => v[v.length - 1] ?? Number.NaN,
 };

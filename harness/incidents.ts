@@ -36,22 +36,26 @@ const steady =
 
 /** `minutes` scrapes of incidents for scrape job `job`. */
 export function incidents(job: string, minutes: number): Incident[] {
-  const make = (alert: string, firingAfterMinutes: number, labels: Record<string, string>, parts: Part[]) => {
-    const instance = `${alert.toLowerCase()}.incident.test:443`;
-    const series = [{ metric: up, values: () => 1 } as Part, ...parts].map(({ metric, part, labels: own, values }) => ({
-      name: seriesName(metric.name, part),
-      kind: metric.kind === "gauge" ? ("gauge" as const) : ("counter" as const),
-      labels: { job, instance, ...own },
-      values: Float64Array.from({ length: minutes }, (_, m) => values(m)),
-    }));
-    return { alert, instance, labels, firingAfterMinutes, series };
-  };
-  const [, , publisher] = federationWorkers;
-  const background = "Pleroma.Workers.BackgroundWorker";
   const pair = (metric: Metric, mean: number): Part[] => [
     { metric, part: "psum", values: steady(mean) },
     { metric, part: "pcount", values: steady(1) },
   ];
+  const make = (alert: string, firingAfterMinutes: number, labels: Record<string, string>, parts: Part[]) => {
+    const instance = `${alert.toLowerCase()}.incident.test:443`;
+    // Akkoma polls once a minute whatever else goes wrong (AkkomaMetricsStale's incident brings its own polls).
+    const polls: Part[] = parts.some((part) => part.metric === vmMemory) ? [] : pair(vmMemory, 4e8);
+    const series = [{ metric: up, values: () => 1 } as Part, ...polls, ...parts].map(
+      ({ metric, part, labels: own, values }) => ({
+        name: seriesName(metric.name, part),
+        kind: metric.kind === "gauge" ? ("gauge" as const) : ("counter" as const),
+        labels: { job, instance, ...own },
+        values: Float64Array.from({ length: minutes }, (_, m) => values(m)),
+      }),
+    );
+    return { alert, instance, labels, firingAfterMinutes, series };
+  };
+  const [, , publisher] = federationWorkers;
+  const background = "Pleroma.Workers.BackgroundWorker";
   return [
     // Akkoma answers, with the poll count of its last poll, 20 minutes in.
     make("AkkomaMetricsStale", 45, {}, [
@@ -67,9 +71,10 @@ export function incidents(job: string, minutes: number): Incident[] {
     make("AkkomaDeliveriesFailing", 45, { reason: "crash" }, [
       failures("bug.example", "crash", (m) => (m < 10 ? Number.NaN : Math.min(m - 9, 20))),
     ]),
-    // A single 401, on a series born with it: increase() alone would not see it.
-    make("AkkomaDeliveriesUnauthorized", 25, { target: "strict.example", reason: "http_401" }, [
-      failures("strict.example", "http_401", (m) => (m < 20 ? Number.NaN : 1)),
+    // A host refusing every delivery: ten 401s within ten minutes, on a series born with the first
+    // (increase() alone would not see it).
+    make("AkkomaDeliveriesUnauthorized", 50, { target: "strict.example", reason: "http_401" }, [
+      failures("strict.example", "http_401", (m) => (m < 20 ? Number.NaN : Math.min(m - 19, 10))),
     ]),
     make("AkkomaJobQueueBackingUp", 70, { queue_name: "federator_outgoing" }, [
       { metric: pendingJobs, labels: { queue_name: "federator_outgoing" }, values: (m) => 50 + 10 * m },

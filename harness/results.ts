@@ -95,8 +95,8 @@ const calculations: Record<string, (frame: Frame) => number | undefined> = {
   sum: (f) => finiteValues(f).reduce((s, v) => s + v, 0),
   mean: (f) =>
     finiteValues(f).length ? finiteValues(f).reduce((s, v) => s + v, 0) / finiteValues(f).length : undefined,
-  min: (f) => (finiteValues(f).length ? Math.min(...finiteValues(f)) : undefined),
-  max: (f) => (finiteValues(f).length ? Math.max(...finiteValues(f)) : undefined),
+  min: (f) => (finiteValues(f).length ? finiteValues(f).reduce((a, b) => Math.min(a, b)) : undefined),
+  max: (f) => (finiteValues(f).length ? finiteValues(f).reduce((a, b) => Math.max(a, b)) : undefined),
   count: (f) => f.points.length,
 };
 

@@ -59,7 +59,7 @@ export async function send(url: string, request: HttpRequest): Promise<Response>
         signal,
       });
     } catch (error) {
-      throw new DashboardError(shown, `unreachable: ${whyFailed(error, request.timeoutSeconds)}`);
+      throw requestFailed(shown, error, request.timeoutSeconds);
     }
     const location = response.headers.get("location");
     if (!redirects.has(response.status) || location === null) return response;
@@ -121,6 +121,17 @@ export async function readBody(
 }
 
 // Duck-typed: fetch's errors may come from another realm (e.g. a test VM), where instanceof Error fails.
+/** A request that got no answer: a slow server timed out, which is not being unreachable. */
+export function requestFailed(shown: string, error: unknown, timeoutSeconds: number): DashboardError {
+  if ((error as { name?: string } | undefined)?.name === "TimeoutError")
+    return new DashboardError(
+      shown,
+      `timed out after ${timeoutSeconds} s with no complete answer`,
+      "raise --timeout if it is slow",
+    );
+  return new DashboardError(shown, `unreachable: ${whyFailed(error, timeoutSeconds)}`);
+}
+
 export function whyFailed(error: unknown, timeoutSeconds: number): string {
   const failure = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (failure.name === "TimeoutError") return `no complete answer within ${timeoutSeconds} s`;

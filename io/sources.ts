@@ -29,7 +29,6 @@ export const defaultLimits: ReadLimits = { maxBytes: defaultMaxMiB * MiB, timeou
 export const isUrl = (source: string) => /^https?:\/\//i.test(source);
 
 // Where they stood before http.ts and printable.ts took them; tune/engine.ts still imports them from here.
-export { redactUrl, whyFailed };
 
 function parseUrl(url: string): URL {
   try {
@@ -39,20 +38,34 @@ function parseUrl(url: string): URL {
   }
 }
 
-const sizeLimit = (source: string, maxBytes: number) =>
+/** What each flag's input is, for the size limit's hint: the size that is ordinary for it. */
+const typicalSize: Record<string, string> = {
+  "--metrics": "an Akkoma exposition is far smaller",
+  "--telemetry": "Akkoma's telemetry.ex is far smaller",
+  "--dashboard": "a Grafana dashboard is rarely over a few MiB",
+  "--rules": "a rule file is rarely over a few MiB",
+  "--token-file": "a token file holds one line",
+};
+
+const sizeLimit = (source: string, maxBytes: number, flag = "--metrics") =>
   new DashboardError(
     source,
     `larger than the ${(maxBytes / MiB).toFixed(maxBytes % MiB === 0 ? 0 : 1)} MiB limit; stopped reading`,
-    "an Akkoma exposition is far smaller; raise the limit with --max-size MIB if this one is real",
+    `${typicalSize[flag] ?? "inputs are far smaller"}; raise the limit with --max-size MIB if this one is real`,
   );
 
 /** Reads a stream up to `maxBytes`; past that it stops and throws. */
-async function readCapped(chunks: AsyncIterable<Uint8Array>, maxBytes: number, source: string): Promise<Buffer> {
+async function readCapped(
+  chunks: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  source: string,
+  flag?: string,
+): Promise<Buffer> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of chunks) {
     size += chunk.length;
-    if (size > maxBytes) throw sizeLimit(source, maxBytes);
+    if (size > maxBytes) throw sizeLimit(source, maxBytes, flag);
     parts.push(Buffer.from(chunk));
   }
   return Buffer.concat(parts);
@@ -82,10 +95,10 @@ async function withDeadline<T>(read: Promise<T>, limits: ReadLimits, source: str
  * pool, where nothing can cancel it: on time-out the reader opens it for writing itself, which lets that
  * open return, so the process can end. A FIFO is then read as a socket, which can be closed mid-read.
  */
-async function readSpecial(path: string, fifo: boolean, limits: ReadLimits): Promise<Buffer> {
+async function readSpecial(path: string, fifo: boolean, limits: ReadLimits, flag?: string): Promise<Buffer> {
   if (!fifo) {
     const stream = createReadStream(path);
-    return withDeadline(readCapped(stream, limits.maxBytes, path), limits, path, () => stream.destroy());
+    return withDeadline(readCapped(stream, limits.maxBytes, path, flag), limits, path, () => stream.destroy());
   }
   const opened = new Promise<number>((resolve, reject) =>
     open(path, constants.O_RDONLY, (error, fd) => (error ? reject(error) : resolve(fd))),
@@ -100,7 +113,7 @@ async function readSpecial(path: string, fifo: boolean, limits: ReadLimits): Pro
   });
   const socket = new Socket({ fd, readable: true, writable: false });
   try {
-    return await withDeadline(readCapped(socket, limits.maxBytes, path), limits, path, () => socket.destroy());
+    return await withDeadline(readCapped(socket, limits.maxBytes, path, flag), limits, path, () => socket.destroy());
   } finally {
     socket.destroy();
   }
@@ -117,9 +130,13 @@ function unreadable(path: string, error: unknown, what: string): DashboardError 
   return new DashboardError(path, problem, what);
 }
 
+/** Every input read so far (`-` is standard input), with the flag it came by: no output may be one of them. */
+const inputs = new Map<string, string>();
+export const inputsRead = (): ReadonlyMap<string, string> => inputs;
+
 /**
  * A file's text, or standard input's for `-`, within `limits`; a FIFO or device is read as a stream.
- * `strict`: bytes that are not UTF-8 are an error instead of U+FFFD.
+ * `strict`: bytes that are not UTF-8 are an error instead of U+FFFD. `what` starts with the flag.
  */
 export async function readSource(
   path: string,
@@ -128,17 +145,19 @@ export async function readSource(
   strict = false,
 ): Promise<string> {
   const shown = path === "-" ? "standard input" : path;
+  const flag = /^--[\w-]+/.exec(what)?.[0];
+  inputs.set(path, flag ?? shown);
   let bytes: Buffer;
   try {
     if (path === "-") {
-      bytes = await withDeadline(readCapped(process.stdin, limits.maxBytes, shown), limits, shown, () =>
+      bytes = await withDeadline(readCapped(process.stdin, limits.maxBytes, shown, flag), limits, shown, () =>
         process.stdin.destroy(),
       );
     } else {
       const stat = statSync(path);
       if (stat.isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
-      if (!stat.isFile()) bytes = await readSpecial(path, stat.isFIFO(), limits);
-      else if (stat.size > limits.maxBytes) throw sizeLimit(path, limits.maxBytes);
+      if (!stat.isFile()) bytes = await readSpecial(path, stat.isFIFO(), limits, flag);
+      else if (stat.size > limits.maxBytes) throw sizeLimit(path, limits.maxBytes, flag);
       else bytes = readFileSync(path);
     }
   } catch (error) {

@@ -25,9 +25,17 @@ import {
   timeSpentPerSecond,
   top,
 } from "../queries/promql";
-import { topN } from "../config";
+import { thresholds, topN } from "../config";
 import { federationJobs, otherJobs } from "../queries/selectors";
-import { colourByName, fixedColor, hiddenLegend, stackedTimeseries, timeseries, unstackedLine } from "./common";
+import {
+  colourByName,
+  dashedLineAt,
+  fixedColor,
+  hiddenLegend,
+  stackedTimeseries,
+  timeseries,
+  unstackedLine,
+} from "./common";
 import { panel, target } from "./panel";
 import { titles } from "./titles";
 
@@ -58,11 +66,17 @@ export const federationEventsPanel = () => {
 
 export const dbQueryQuantilesPanel = () =>
   panel(
-    timeseries(titles.dbQueryQuantiles, 8, 8)
-      .description("95 % of database queries spent less than this waiting for a connection, executing and decoding.")
-      .overrideByQuery("totalavg", [{ id: "custom.fillOpacity", value: 0 }]),
+    dashedLineAt(timeseries(titles.dbQueryQuantiles, 8, 8), thresholds.dbQueueMeanMs)
+      .description(
+        "95 % of database queries spent less than this waiting for a connection, executing and decoding. " +
+          "Queue-time buckets end at 10 ms, so the mean wait is drawn too: above the dashed line " +
+          `(${thresholds.dbQueueMeanMs} ms) the pool is saturated.`,
+      )
+      .overrideByQuery("totalavg", [{ id: "custom.fillOpacity", value: 0 }])
+      .overrideByQuery("queueavg", [{ id: "custom.fillOpacity", value: 0 }]),
     [
       target(durationQuantile(0.95, dbQueueTime), "Queue"),
+      target("queueavg", meanDuration(dbQueueTime), "Average wait for a connection"),
       target(durationQuantile(0.95, dbDecodeTime), "Decode"),
       target(durationQuantile(0.95, dbQueryTime), "Query"),
       target("totalavg", meanDuration(dbTotalTime), "Average total time per query"),
@@ -155,20 +169,29 @@ const hideQueuesAlwaysEmpty = {
 };
 
 /** One line per Oban queue that held jobs in the range; a queue keeps its colour on both queue panels. */
-const jobQueuePanel = (title: string, description: string, metric: typeof pendingJobs) =>
+const jobQueuePanel = (title: string, description: string) =>
+  timeseries(title, 7, 8)
+    .description(`${description} Queues empty throughout the range are not shown.`)
+    .min(0)
+    .colorScheme(colourByName())
+    .withOverride(hideQueuesAlwaysEmpty);
+
+export const pendingJobsPanel = () =>
   panel(
-    timeseries(title, 7, 8)
-      .description(`${description} Queues empty throughout the range are not shown.`)
-      .min(0)
-      .colorScheme(colourByName())
-      .withOverride(hideQueuesAlwaysEmpty),
-    [target(currentValue(metric), "{{queue_name}}")],
+    dashedLineAt(
+      jobQueuePanel(
+        titles.pendingJobs,
+        `Jobs waiting to run, per queue; a queue above the dashed line (${thresholds.pendingJobs}) that is not draining is a backlog.`,
+      ),
+      thresholds.pendingJobs,
+    ),
+    [target(currentValue(pendingJobs), "{{queue_name}}")],
   );
 
-export const pendingJobsPanel = () => jobQueuePanel(titles.pendingJobs, "Jobs waiting to run, per queue.", pendingJobs);
-
 export const scheduledJobsPanel = () =>
-  jobQueuePanel("Scheduled Jobs", "Jobs scheduled to run later (including retries), per queue.", scheduledJobs);
+  panel(jobQueuePanel("Scheduled Jobs", "Jobs scheduled to run later (including retries), per queue."), [
+    target(currentValue(scheduledJobs), "{{queue_name}}"),
+  ]);
 
 export const inboundRequestsPanel = () =>
   panel(

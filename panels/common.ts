@@ -79,6 +79,20 @@ export const timeseries = (title: string, width: number, height: number): Timese
       new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
     );
 
+/**
+ * A dashed red line across a time series at `value`: where an alert's bar is, so a responder sees the
+ * line the series crossed. The colours of the lines stay the palette's.
+ */
+export const dashedLineAt = (builder: TimeseriesBuilder, value: number): TimeseriesBuilder =>
+  builder
+    .thresholds(
+      thresholdSteps([
+        { value: null, color: "transparent" },
+        { value, color: "red" },
+      ]),
+    )
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+
 /** Parts that add up to a whole, drawn on top of each other. */
 export const stackedTimeseries = (title: string, width: number, height: number): TimeseriesBuilder =>
   timeseries(title, width, height).stacking(

@@ -16,6 +16,7 @@ import {
   or,
   rate,
   sum,
+  unless,
 } from "@grafana/promql-builder";
 import type { Metric, SeriesPart } from "./catalogue";
 import { Query, add, combine, compose, ratio } from "./query";
@@ -100,3 +101,6 @@ export const both = (left: Query, right: Query): Query => combine(and(left.expr,
 /** `left or right`: every series of `left`, and those of `right` that `left` lacks: both in one unit. */
 export const either = (left: Query, right: Query): Query =>
   combine(or(left.expr, right.expr), sameUnit("or", left, right), left, right);
+/** `left unless on(labels) right`: series of `left` whose `labels` no series of `right` has. */
+export const lacking = (left: Query, right: Query, on: readonly string[]): Query =>
+  combine(unless(left.expr, right.expr).on([...on]), left.unit, left, right);

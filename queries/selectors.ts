@@ -26,19 +26,28 @@ export const otherJobs = { worker: noneOf(federationWorkers) };
 export type Scope = { readonly kind: "dashboard" } | JobScope;
 export const dashboardScope: Scope = { kind: "dashboard" };
 
-/** How a rule file finds its targets: the job label's name and value, and any further equality matchers. */
+/** A selector's matcher on one label: a value (equality), or an RE2 regex the whole value must match. */
+export type TargetMatcher = string | { readonly regex: string };
+
+/** How a rule file finds its targets: the job label's name and value, and any further matchers. */
 export interface TargetSelector {
   /** The label the scraper names the job with (`job`, unless relabelled, e.g. to `service`). */
   readonly jobLabel?: string;
-  /** More matchers on every selector, e.g. `{ cluster: "eu1" }`: kept on every recorded series and alert. */
-  readonly matchers?: Readonly<Record<string, string>>;
+  /**
+   * More matchers on every selector, e.g. `{ cluster: "eu1", namespace: { regex: "akkoma-.*" } }`: each
+   * label is kept on every recorded series and alert, so two namespaces a regex matches stay apart.
+   */
+  readonly matchers?: Readonly<Record<string, TargetMatcher>>;
+  /** Labels every recording and alert aggregation keeps besides job and instance (`namespace`, `pod`). */
+  readonly groupBy?: readonly string[];
 }
 
 export interface JobScope {
   readonly kind: "job";
   readonly job: string;
   readonly jobLabel: string;
-  readonly matchers: Readonly<Record<string, string>>;
+  readonly matchers: Readonly<Record<string, TargetMatcher>>;
+  readonly groupBy: readonly string[];
 }
 
 export const jobScope = (job: string, target: TargetSelector = {}): JobScope => ({
@@ -46,19 +55,21 @@ export const jobScope = (job: string, target: TargetSelector = {}): JobScope => 
   job,
   jobLabel: target.jobLabel ?? scrapeLabels.job,
   matchers: target.matchers ?? {},
+  groupBy: target.groupBy ?? [],
 });
 
 /** The labels that tell targets apart in a job scope: aggregations keep them, so every alert names its target. */
 export const targetLabelsOf = (scope: JobScope): string[] => [
-  scope.jobLabel,
-  scrapeLabels.instance,
-  ...Object.keys(scope.matchers),
+  ...new Set([scope.jobLabel, scrapeLabels.instance, ...Object.keys(scope.matchers), ...scope.groupBy]),
 ];
 
 /** The scope's own matchers (job and extra), on any selector. */
 function scopeMatchers(selector: VectorExprBuilder, scope: JobScope): VectorExprBuilder {
   selector.label(scope.jobLabel, scope.job);
-  for (const [label, value] of Object.entries(scope.matchers)) selector.label(label, value);
+  for (const [label, matcher] of Object.entries(scope.matchers)) {
+    if (typeof matcher === "string") selector.label(label, matcher);
+    else selector.labelMatchRegexp(label, matcher.regex);
+  }
   return selector;
 }
 

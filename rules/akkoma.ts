@@ -11,9 +11,10 @@ import {
   seriesName,
   vmMemory,
 } from "../queries/catalogue";
-import { attempts, failedShare, meanDurationIn, pollAverageIn, rateIn } from "../queries/alerting";
+import { attempts, failedShare, meanDurationIn, orZeroLike, pollAverageIn, rateIn } from "../queries/alerting";
 import { eventsCountedOver } from "../queries/promql";
-import { Query, type Recording, recordName } from "../queries/query";
+import { Query, type Recording, add, ratio, recordName } from "../queries/query";
+import { shareUnit } from "../queries/units";
 import { type JobScope, type Matchers, noneOf, oneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
 
 type WorkerMatchers = Matchers<"worker">;
@@ -37,16 +38,10 @@ export interface AlertInputs {
 }
 
 /** The inputs as raw PromQL over Akkoma's series. */
-export function rawInputs(
-  scope: JobScope,
-  deadInstanceReasons: readonly string[],
-): AlertInputs & { allDeliveryFailuresByTarget(window: string): Query } {
+export function rawInputs(scope: JobScope, deadInstanceReasons: readonly string[]): AlertInputs {
   const jobRate = (metric: typeof jobExceptions, window: string, where: WorkerMatchers) =>
     rateIn(metric, "count", window, scope, { by: ["worker"], where });
-  const allDeliveryFailuresByTarget = (window: string, where: Matchers<"target" | "reason"> = {}) =>
-    eventsCountedOver(deliveryFailures, window, { scope, by: ["target", "reason"], where });
   return {
-    allDeliveryFailuresByTarget,
     pollRate: (window) => rateIn(vmMemory, "pcount", window, scope),
     jobFailedShare: (window, where) =>
       failedShare(jobRate(jobExceptions, window, where), jobRate(jobCompletions, window, where)),
@@ -58,7 +53,12 @@ export function rawInputs(
         by: ["reason"],
         where: { reason: noneOf([...deadInstanceReasons, ...except]) },
       }),
-    deliveryFailuresByTarget: (window, reason) => allDeliveryFailuresByTarget(window, { reason: oneOf([reason]) }),
+    deliveryFailuresByTarget: (window, reason) =>
+      eventsCountedOver(deliveryFailures, window, {
+        scope,
+        by: ["target", "reason"],
+        where: { reason: oneOf([reason]) },
+      }),
     pollAverage: (pair, window) => pollAverageIn(pair, window, scope),
     meanDuration: (histogram, window) => meanDurationIn(histogram, window, scope),
   };
@@ -88,14 +88,30 @@ export function recordedInputs(
   };
   const jobs = seriesName(jobExceptions.name);
   const failures = deliveryFailures.name;
+  // A worker's exceptions and completions per second, each 0 where only the other exists yet (both are
+  // lazy); the attempts and the failed share are then short rules over these two, later in the group.
+  const jobRates = (window: string) => {
+    const rateOf = (metric: typeof jobExceptions) => rateIn(metric, "count", window, scope, { by: ["worker"] });
+    const [exceptions, completions] = [rateOf(jobExceptions), rateOf(jobCompletions)];
+    const name = (metric: typeof jobExceptions) =>
+      `${level("worker")}:${seriesName(metric.name, "count")}:rate${window}`;
+    const failed = recorded(name(jobExceptions), orZeroLike(exceptions, completions));
+    const done = recorded(name(jobCompletions), orZeroLike(completions, exceptions));
+    const tried = recorded(`${level("worker")}:oban_job_attempts:rate${window}`, add(failed, done));
+    return { failed, tried };
+  };
   return {
     inputs: {
       pollRate: (window) =>
         recorded(`${level()}:${seriesName(vmMemory.name, "pcount")}:rate${window}`, raw.pollRate(window)),
-      jobFailedShare: (window, where) =>
-        recorded(`${level("worker")}:${jobs}:share_rate${window}`, raw.jobFailedShare(window, {}), where),
-      jobAttempts: (window, where) =>
-        recorded(`${level("worker")}:oban_job_attempts:rate${window}`, raw.jobAttempts(window, {}), where),
+      jobFailedShare: (window, where) => {
+        const { failed, tried } = jobRates(window);
+        return recorded(`${level("worker")}:${jobs}:share_rate${window}`, ratio(failed, tried, shareUnit), where);
+      },
+      jobAttempts: (window, where) => {
+        const { tried } = jobRates(window);
+        return recorded(`${level("worker")}:oban_job_attempts:rate${window}`, tried, where);
+      },
       // The dead-instance reasons are left out here: their list is long, and no alert counts them.
       deliveryFailuresByReason: (window, except) =>
         recorded(
@@ -103,11 +119,12 @@ export function recordedInputs(
           raw.deliveryFailuresByReason(window, []),
           { reason: noneOf(except) },
         ),
+      // Per host, only the reason an alert reads: the window's subquery runs every evaluation for every
+      // series it keeps, and hosts times reasons is the largest set of any rule here.
       deliveryFailuresByTarget: (window, reason) =>
         recorded(
-          `${level("target", "reason")}:${failures}:increase${window}`,
-          raw.allDeliveryFailuresByTarget(window),
-          { reason: oneOf([reason]) },
+          `${level("target", "reason")}:${failures}:increase${window}_${reason.replace(/[^a-zA-Z0-9_]/g, "_")}`,
+          raw.deliveryFailuresByTarget(window, reason),
         ),
       pollAverage: (pair, window) =>
         recorded(`${level()}:${pair.name}:poll_mean${window}`, raw.pollAverage(pair, window)),

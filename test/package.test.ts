@@ -80,8 +80,23 @@ console.log(JSON.stringify([lib.dashboard().uid, lib.alertRules().groups[0].rule
       { cwd: installed.app, encoding: "utf8" },
     );
     expect(JSON.parse(recordings.stdout)).toEqual(
-      parse(readFileSync(join(projectRoot, outputs.recordingRules), "utf8")),
+      parse(readFileSync(join(projectRoot, outputs.dashboardRecordingRules), "utf8")),
     );
+
+    // named imports from an ES module, as the README's example does
+    const esm = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import { dashboard, catalogue } from "akkoma-dashboards"; console.log(JSON.stringify([dashboard().uid, catalogue.length > 0]));',
+      ],
+      { cwd: installed.app, encoding: "utf8" },
+    );
+    expect({ stderr: esm.stderr, out: esm.stdout.trim() }).toEqual({
+      stderr: "",
+      out: JSON.stringify([settings.uid, true]),
+    });
 
     const typed = join(installed.app, "typed.ts");
     writeFileSync(
@@ -100,5 +115,25 @@ export { first, uid, wrong };
     expect(checked.stdout.trim().split("\n")).toEqual([
       expect.stringMatching(/typed\.ts\(4,7\): error TS2322: Type 'string.*' is not assignable to type 'number'/),
     ]);
+  });
+});
+
+describe("what the package ships", () => {
+  const folder = mkdtempSync(join(tmpdir(), "akkoma-pack-list-"));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  test("not the deployments build --config renders into out/rendered/ (data source uid, instances, runbook URL)", () => {
+    // the project's package.json in a folder of its own, holding an output and a user's rendered one
+    writeFileSync(join(folder, "package.json"), readFileSync(join(projectRoot, "package.json")));
+    mkdirSync(join(folder, outputs.renderedFolder), { recursive: true });
+    writeFileSync(join(folder, outputs.importFile), "{}");
+    writeFileSync(join(folder, outputs.renderedFolder, "social.json"), "{}");
+    const packed = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+      cwd: folder,
+      encoding: "utf8",
+    });
+    const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path);
+    expect(files).toContain(outputs.importFile);
+    expect(files.filter((file) => file.startsWith(outputs.renderedFolder))).toEqual([]);
   });
 });

@@ -66,7 +66,7 @@ export function releaseRows(clone: string): Row[] {
     const last = rows[rows.length - 1];
     const same = (a: Row, b: Row) =>
       a.version === b.version && JSON.stringify([a.panels, a.alerts]) === JSON.stringify([b.panels, b.alerts]);
-    if (last && same(last, row)) last.tags.push(...row.tags);
+    if (last && same(last, row)) for (const tag of row.tags) last.tags.push(tag);
     else rows.push(row);
   }
   return rows;

@@ -2,12 +2,17 @@
 // is cut into chunks of at most `maxPoints` steps (Prometheus refuses a query of over 11,000 points), and
 // every answer is bounded in size and time like every input of `check` (io/sources.ts).
 import { DashboardError } from "../errors";
-import { plainHttpWarning, send } from "../io/http";
-import { printable } from "../io/printable";
-import { type ReadLimits, readToken, redactUrl, whyFailed } from "../io/sources";
+import { plainHttpWarning, readBody, send } from "../io/http";
+import { printable, redactUrl } from "../io/printable";
+import { type ReadLimits, readToken } from "../io/sources";
 
 /** Prometheus' own limit is 11,000 points a series; stay under it with room to spare. */
 export const defaultMaxPoints = 10_000;
+/**
+ * Samples one query's answers may hold in all, over every chunk and series: each is kept until the
+ * replay reads it, so this bounds memory (80 MB of times) where the size cap bounds one answer only.
+ */
+export const defaultMaxSamples = 10_000_000;
 
 export interface EngineOptions extends ReadLimits {
   readonly url: string;
@@ -15,6 +20,8 @@ export interface EngineOptions extends ReadLimits {
   readonly warn: (line: string) => void;
   /** Steps per query at most. */
   readonly maxPoints?: number;
+  /** Samples one query's answers may hold in all. */
+  readonly maxSamples?: number;
 }
 
 /** One series of a range query: its labels and the evaluation times (ms) at which it had a value. */
@@ -43,10 +50,49 @@ export function chunksOf(startMs: number, endMs: number, stepMs: number, maxPoin
   return chunks;
 }
 
-interface PrometheusAnswer {
-  status: string;
-  error?: string;
-  data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The series of a range query's answer, checked field by field: valid JSON of another shape (a proxy's
+ * page, another API) is named for what is wrong in it, not read as an empty or broken answer.
+ */
+function seriesOfAnswer(answer: unknown, shown: string, status: number): SeriesAnswer[] {
+  const wrong = (what: string) =>
+    new DashboardError(
+      shown,
+      `HTTP ${status}: not a Prometheus range query answer: ${what}`,
+      "is this the engine's base URL?",
+    );
+  if (!isObject(answer)) throw wrong("not a JSON object");
+  if (status === 401 || status === 403)
+    throw new DashboardError(shown, `HTTP ${status}: the engine refused the request`, "check --token-file");
+  if (answer.status !== "success") {
+    const why = typeof answer.error === "string" ? printable(answer.error) : `HTTP ${status}`;
+    if (answer.status === "error") throw new DashboardError(shown, `the engine refused a query: ${why}`);
+    throw wrong(`"status" is ${JSON.stringify(answer.status) ?? "missing"}, not "success" or "error"`);
+  }
+  const data = answer.data;
+  if (!isObject(data)) throw wrong(`"data" is not an object`);
+  if (data.resultType !== "matrix")
+    throw wrong(`"data.resultType" is ${JSON.stringify(data.resultType) ?? "missing"}, not "matrix"`);
+  const result = data.result;
+  if (!Array.isArray(result)) throw wrong(`"data.result" is not a list`);
+  return result.map((item: unknown, i) => {
+    const at = `data.result[${i}]`;
+    if (!isObject(item) || !isObject(item.metric)) throw wrong(`"${at}.metric" is not an object`);
+    for (const [name, value] of Object.entries(item.metric))
+      if (typeof value !== "string") throw wrong(`"${at}.metric.${name}" is not a string`);
+    if (!Array.isArray(item.values)) throw wrong(`"${at}.values" is not a list`);
+    const times: number[] = [];
+    (item.values as unknown[]).forEach((pair, j) => {
+      if (!Array.isArray(pair) || typeof pair[0] !== "number" || typeof pair[1] !== "string")
+        throw wrong(`"${at}.values[${j}]" is not a [time, "value"] pair`);
+      if (!Number.isNaN(Number(pair[1]))) times.push(Math.round(pair[0] * 1000));
+    });
+    return { labels: item.metric as Record<string, string>, times };
+  });
 }
 
 export async function rangeClient(options: EngineOptions): Promise<RangeClient> {
@@ -90,37 +136,43 @@ export async function rangeClient(options: EngineOptions): Promise<RangeClient> 
       timeoutSeconds: options.timeoutSeconds,
     });
     const text = await readBounded(response, shown, options);
-    let answer: PrometheusAnswer;
+    let answer: unknown;
     try {
-      answer = JSON.parse(text) as PrometheusAnswer;
+      answer = JSON.parse(text);
     } catch {
+      if (response.status === 401 || response.status === 403)
+        throw new DashboardError(
+          shown,
+          `HTTP ${response.status}: the engine refused the request`,
+          "check --token-file",
+        );
       throw new DashboardError(
         shown,
         `HTTP ${response.status}: not a Prometheus API answer`,
         "is this the engine's base URL?",
       );
     }
-    if (response.status === 401 || response.status === 403)
-      throw new DashboardError(shown, `HTTP ${response.status}: the engine refused the request`, "check --token-file");
-    if (answer.status !== "success" || !answer.data)
-      throw new DashboardError(
-        shown,
-        `the engine refused a query: ${answer.error === undefined ? `HTTP ${response.status}` : printable(String(answer.error))}`,
-      );
-    return answer.data.result.map(({ metric, values }) => ({
-      labels: metric,
-      times: values.filter(([, value]) => !Number.isNaN(Number(value))).map(([at]) => Math.round(at * 1000)),
-    }));
+    return seriesOfAnswer(answer, shown, response.status);
   };
+  const maxSamples = options.maxSamples ?? defaultMaxSamples;
 
   return {
     async queryRange(expr, startMs, endMs, stepMs, onChunk) {
-      const merged = new Map<string, { labels: Record<string, string>; times: number[] }>();
+      const merged = new Map<string, { labels: Readonly<Record<string, string>>; times: number[] }>();
+      let samples = 0;
       for (const [from, to] of chunksOf(startMs, endMs, stepMs, maxPoints)) {
         for (const series of await one(expr, from, to, stepMs)) {
           const key = labelKey(series.labels);
           const found = merged.get(key) ?? { labels: series.labels, times: [] };
-          found.times.push(...series.times);
+          samples += series.times.length;
+          if (samples > maxSamples)
+            throw new DashboardError(
+              "--range",
+              `the engine's answers to one query hold more than ${maxSamples.toLocaleString("en")} samples (${merged.size.toLocaleString("en")} series and more), more than tune keeps in memory`,
+              "shorten --range, or select fewer targets in the values file",
+            );
+          // a loop, not push(...times): spreading a long list overflows the stack
+          for (const time of series.times) found.times.push(time);
           merged.set(key, found);
         }
         onChunk?.();
@@ -134,32 +186,5 @@ export async function rangeClient(options: EngineOptions): Promise<RangeClient> 
 export const labelKey = (labels: Readonly<Record<string, string>>) =>
   JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-async function readBounded(response: Response, shown: string, limits: ReadLimits): Promise<string> {
-  const tooLarge = () =>
-    new DashboardError(
-      shown,
-      `an answer larger than the ${limits.maxBytes / 1024 / 1024} MiB limit; stopped reading`,
-      "raise --max-size, or lower --max-points to ask for less at once",
-    );
-  if (Number(response.headers.get("content-length")) > limits.maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return "";
-  const parts: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > limits.maxBytes) {
-        await response.body.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      parts.push(Buffer.from(chunk));
-    }
-  } catch (error) {
-    if (error instanceof DashboardError) throw error;
-    throw new DashboardError(shown, `reading the answer failed: ${whyFailed(error, limits.timeoutSeconds)}`);
-  }
-  return Buffer.concat(parts).toString("utf8");
-}
+const readBounded = (response: Response, shown: string, limits: ReadLimits): Promise<string> =>
+  readBody(response, shown, limits, "raise --max-size, or lower --max-points to ask for less at once");

@@ -59,6 +59,58 @@ export function firingPeriods(
   return periods;
 }
 
+/** Evaluations every `intervalMs` from `first` on, `count` of them. */
+export interface EvaluationGrid {
+  readonly first: number;
+  readonly intervalMs: number;
+  readonly count: number;
+}
+
+/**
+ * What firingPeriods gives for the grid's evaluations, in time linear in the times returned rather than
+ * in the evaluations: a state changes only at a returned time, or after one. `returned`: ascending
+ * times on the grid, as a range query answers.
+ */
+export function firingPeriodsOnGrid(
+  grid: EvaluationGrid,
+  returned: readonly number[],
+  timing: AlertTiming,
+): FiringPeriod[] {
+  const { first, intervalMs, count } = grid;
+  if (count === 0) return [];
+  const last = first + (count - 1) * intervalMs;
+  /** The first evaluation at or after `ms`. */
+  const onOrAfter = (ms: number) => first + Math.max(0, Math.ceil((ms - first) / intervalMs)) * intervalMs;
+  const periods: FiringPeriod[] = [];
+  let firedAtMs: number | undefined;
+  for (let i = 0; i < returned.length;) {
+    // a run: returned at consecutive evaluations from `start` to `end`
+    const start = returned[i] as number;
+    let end = start;
+    for (i++; i < returned.length && (returned[i] as number) <= end + intervalMs; i++)
+      end = Math.max(end, returned[i] as number);
+    if (start < first || end > last) continue;
+    // pending from `start` unless already firing (kept by keep_firing_for), firing once held for `for`
+    if (firedAtMs === undefined) {
+      const fires = onOrAfter(start + timing.forMs);
+      if (fires <= end) firedAtMs = fires;
+    }
+    if (firedAtMs === undefined) continue;
+    const gap = end + intervalMs;
+    if (gap > last) break;
+    // resolves at the first evaluation without it that is keep_firing_for past the first without it
+    const resolves = timing.keepFiringForMs > 0 ? onOrAfter(gap + timing.keepFiringForMs) : gap;
+    const next = returned[i];
+    if (next !== undefined && next <= resolves) continue; // back by the time it would resolve: still firing
+    if (resolves > last) break;
+    periods.push({ startMs: firedAtMs, endMs: resolves, ongoing: false });
+    firedAtMs = undefined;
+  }
+  if (firedAtMs !== undefined)
+    periods.push({ startMs: firedAtMs, endMs: last + (count > 1 ? intervalMs : 0), ongoing: true });
+  return periods;
+}
+
 /** Prometheus durations as rule files write them: 1h30m, 90s, 0, 1d, 1w. */
 export function durationMs(text: string): number {
   if (text === "0") return 0;

@@ -4,7 +4,7 @@ import { printable } from "../io/printable";
 import type { Suggestion } from "./suggest";
 import type { AlertHistory, TuneReport } from "./tune";
 
-const iso = (ms: number) => new Date(ms).toISOString().replace(/:00\.000Z$/, "Z");
+export const iso = (ms: number) => new Date(ms).toISOString().replace(/:00\.000Z$/, "Z");
 
 export function duration(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -22,10 +22,31 @@ const ownLabels = (labels: Readonly<Record<string, string>>) =>
     .map(([name, value]) => `${printable(name)}=${printable(value)}`)
     .join(", ");
 
+const weekMs = 7 * 24 * 3_600_000;
+
+/** Firings a week, over a week or more replayed; over less, a week's worth would be a guess. */
+function rate(firings: number, replayedMs: number): string {
+  return replayedMs >= weekMs
+    ? `${((firings * weekMs) / replayedMs).toFixed(1)} a week`
+    : `in ${duration(replayedMs)}, too short to say how often a week`;
+}
+
+/** What the engine held of the range asked for, when less than all of it. */
+function coverageLine(report: TuneReport): string | undefined {
+  const { range, asked } = report;
+  if (range.startMs <= asked.startMs) return undefined;
+  return (
+    `note: the engine holds ${report.target} only from ${iso(range.startMs)} on: ` +
+    `replayed ${duration(range.endMs - range.startMs)} of the ${duration(asked.endMs - asked.startMs)} asked for`
+  );
+}
+
 export function reportLines(report: TuneReport, suggestions?: readonly Suggestion[]): string[] {
-  const weeks = (report.range.endMs - report.range.startMs) / (7 * 24 * 3_600_000);
+  const replayedMs = report.range.endMs - report.range.startMs;
+  const coverage = coverageLine(report);
   const lines = [
-    `Replayed ${iso(report.range.startMs)} to ${iso(report.range.endMs)} (${duration(report.range.endMs - report.range.startMs)}), ` +
+    ...(coverage ? [coverage] : []),
+    `Replayed ${iso(report.range.startMs)} to ${iso(report.range.endMs)} (${duration(replayedMs)}), ` +
       `every ${duration(report.intervalMs)}:`,
   ];
   for (const alert of report.alerts) {
@@ -34,7 +55,7 @@ export function reportLines(report: TuneReport, suggestions?: readonly Suggestio
       continue;
     }
     lines.push(
-      `${alert.alert}${where(alert)}: fired ${alert.firings} time(s) (${(alert.firings / weeks).toFixed(1)} a week), ` +
+      `${alert.alert}${where(alert)}: fired ${alert.firings} time(s) (${rate(alert.firings, replayedMs)}), ` +
         `${duration(alert.firingMs)} in all, longest ${duration(alert.longestMs)}, ${alert.flaps} flap(s)`,
     );
     for (const period of alert.periods) {
@@ -59,6 +80,9 @@ export function reportJson(report: TuneReport, suggestions?: readonly Suggestion
     {
       from: new Date(report.range.startMs).toISOString(),
       to: new Date(report.range.endMs).toISOString(),
+      // the range asked for; `from` is later when the engine's history of `target` starts later
+      asked: { from: new Date(report.asked.startMs).toISOString(), to: new Date(report.asked.endMs).toISOString() },
+      target: report.target,
       intervalSeconds: seconds(report.intervalMs),
       alerts: report.alerts.map((alert) => ({
         alert: alert.alert,

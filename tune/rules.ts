@@ -7,6 +7,9 @@ import { type AlertName, type AlertOptions, akkomaAlertSet, alertDefaults } from
 import { type SloOptions, federationSloSet } from "../alerts/slo";
 import { alerts as alertSettings, federationSlo } from "../config";
 import { type DeploymentValues, renderValuesOf } from "../deploy/values";
+import { seriesIn } from "../queries/alerting";
+import { up } from "../queries/catalogue";
+import { jobScope } from "../queries/selectors";
 import { durationMs } from "./replay";
 
 export interface ReplayedRule {
@@ -41,12 +44,15 @@ export function replayedRules(values: DeploymentValues = {}): ReplayedRule[] {
     expr: alert.condition.toString(),
     intervalMs,
     forMs: durationMs(alert.for),
-    keepFiringForMs: 0,
+    keepFiringForMs: alert.keepFiringFor === undefined ? 0 : durationMs(alert.keepFiringFor),
     labels: alert.labels,
     ...(thresholds.has(alert.name) ? { threshold: thresholds.get(alert.name) } : {}),
   });
   return [
-    ...akkomaAlertSet(options).alerts.map(rule(alertSettings.group)),
+    // An alert about our recording rules has nothing to replay: the replay reads no recorded series.
+    ...akkomaAlertSet(options)
+      .alerts.filter((alert) => !alert.recordedOnly)
+      .map(rule(alertSettings.group)),
     ...federationSloSet(options.slo).alerts.map(rule(federationSlo.group)),
   ];
 }
@@ -59,4 +65,10 @@ function thresholdsOf(options: AlertOptions): Map<string, number> {
     if (bar !== undefined) bars.set(name, bar);
   }
   return bars;
+}
+
+/** The scrape target's `up` as the values select it (job, selector): its samples are the history there is. */
+export function targetUp(values: DeploymentValues = {}): string {
+  const options = ruleOptionsOf(values);
+  return seriesIn(up, jobScope(options.job ?? alertSettings.job, options.target)).toString();
 }

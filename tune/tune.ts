@@ -2,12 +2,16 @@
 // engine's stored history, at its group's interval, with Prometheus' `for` and `keep_firing_for`, and
 // reports per alert and instance how often it fired, for how long, how often it flapped, and when.
 import type { DeploymentValues } from "../deploy/values";
-import { type RangeClient, chunksOf, defaultMaxPoints, labelKey } from "./engine";
-import { type FiringPeriod, firingPeriods } from "./replay";
-import { type ReplayedRule, replayedRules } from "./rules";
+import { DashboardError } from "../errors";
+import { type RangeClient, defaultMaxPoints, labelKey } from "./engine";
+import { type FiringPeriod, firingPeriodsOnGrid } from "./replay";
+import { duration, iso } from "./report";
+import { type ReplayedRule, replayedRules, targetUp } from "./rules";
 
 const hourMs = 3_600_000;
 export const weekMs = 7 * 24 * hourMs;
+/** How far back Prometheus looks for a sample by default: a first sample this late still counts as there. */
+const lookbackMs = 5 * 60_000;
 /** A firing that starts within this of the same series' last one ends counts as a flap. */
 export const flapWithinMs = hourMs;
 
@@ -38,30 +42,50 @@ export interface AlertHistory {
 }
 
 export interface TuneReport {
+  /** What was replayed: the range asked for, from the engine's first sample of the target on. */
   readonly range: TuneRange;
+  /** The range asked for. */
+  readonly asked: TuneRange;
+  /** The series whose samples tell what the engine holds (`up` of the target). */
+  readonly target: string;
   readonly intervalMs: number;
   /** Alerts that never fired are listed once, with no instance and zero firings. */
   readonly alerts: readonly AlertHistory[];
 }
 
-/** The evaluation times of a rule group over the range: multiples of its interval, as a scheduler would. */
-export function evaluationTimes(range: TuneRange, intervalMs: number): number[] {
+/**
+ * Evaluations of one rule a replay takes at most: each is a time kept per series, and a year at 1m is
+ * half a million. Past this (about 694 days at 1m), `tune --range 100y` is refused before any query.
+ */
+export const maxEvaluations = 1_000_000;
+
+/** The first and last evaluation of a rule group over the range (multiples of its interval), and how many. */
+function evaluationSpan(range: TuneRange, intervalMs: number): { first: number; last: number; count: number } {
   const first = Math.ceil(range.startMs / intervalMs) * intervalMs;
-  const times: number[] = [];
-  for (let at = first; at <= range.endMs; at += intervalMs) times.push(at);
-  return times;
+  const count = first > range.endMs ? 0 : Math.floor((range.endMs - first) / intervalMs) + 1;
+  return { first, last: first + (count - 1) * intervalMs, count };
+}
+
+/** Refuses a range with more evaluations of a rule than a replay keeps in memory, before any query. */
+export function checkRangeBound(rules: readonly ReplayedRule[], range: TuneRange): void {
+  for (const rule of rules) {
+    const { count } = evaluationSpan(range, rule.intervalMs);
+    if (count > maxEvaluations)
+      throw new DashboardError(
+        "--range",
+        `${duration(range.endMs - range.startMs)} is ${count.toLocaleString("en")} evaluations of ${rule.alert} (every ${duration(rule.intervalMs)}), more than the ${maxEvaluations.toLocaleString("en")} tune replays at once`,
+        `at most ${duration(maxEvaluations * rule.intervalMs)}; replay older history in parts with --end`,
+      );
+  }
 }
 
 /** Queries a replay of `rules` over `range` takes. */
 export const queriesFor = (rules: readonly ReplayedRule[], range: TuneRange, maxPoints = defaultMaxPoints) =>
-  rules.reduce((total, rule) => total + replayChunks(rule, range, maxPoints), 0);
+  rules.reduce((total, rule) => total + replayChunks(rule.intervalMs, range, maxPoints), 0);
 
-const replayChunks = (rule: ReplayedRule, range: TuneRange, maxPoints: number) => {
-  const times = evaluationTimes(range, rule.intervalMs);
-  return times.length === 0
-    ? 0
-    : chunksOf(times[0] as number, times[times.length - 1] as number, rule.intervalMs, maxPoints).length;
-};
+// as many as chunksOf cuts the evaluations into, counted without listing them
+const replayChunks = (intervalMs: number, range: TuneRange, maxPoints: number) =>
+  Math.ceil(evaluationSpan(range, intervalMs).count / maxPoints);
 
 /** Every firing of one rule over the range, series by series. */
 export async function replayRule(
@@ -70,22 +94,41 @@ export async function replayRule(
   range: TuneRange,
   onChunk?: () => void,
 ): Promise<Firing[]> {
-  const times = evaluationTimes(range, rule.intervalMs);
-  if (times.length === 0) return [];
-  const answers = await client.queryRange(
-    rule.expr,
-    times[0] as number,
-    times[times.length - 1] as number,
-    rule.intervalMs,
-    onChunk,
-  );
+  const { first, last, count } = evaluationSpan(range, rule.intervalMs);
+  if (count === 0) return [];
+  const answers = await client.queryRange(rule.expr, first, last, rule.intervalMs, onChunk);
+  const grid = { first, intervalMs: rule.intervalMs, count };
   const timing = { forMs: rule.forMs, keepFiringForMs: rule.keepFiringForMs };
   return answers.flatMap((series) => {
     // As Prometheus labels an alert: the series' labels without its name, then the rule's own.
     const { __name__: _name, ...own } = series.labels;
     const labels = { ...own, ...rule.labels };
-    return firingPeriods(times, new Set(series.times), timing).map((period) => ({ ...period, labels }));
+    return firingPeriodsOnGrid(grid, series.times, timing).map((period) => ({ ...period, labels }));
   });
+}
+
+/**
+ * The part of `range` the engine holds history for: from its first sample of the target's `up` on. Before
+ * it, every alert reading absence (AkkomaTargetMissing) would fire for want of data, not of Akkoma.
+ */
+export async function coveredRange(
+  client: RangeClient,
+  target: string,
+  range: TuneRange,
+  intervalMs: number,
+  onChunk?: () => void,
+): Promise<TuneRange> {
+  const { first, last, count } = evaluationSpan(range, intervalMs);
+  const present = count === 0 ? [] : await client.queryRange(`count(${target})`, first, last, intervalMs, onChunk);
+  const earliest = present.reduce((min, series) => Math.min(min, series.times[0] ?? Infinity), Infinity);
+  if (earliest === Infinity)
+    throw new DashboardError(
+      "--range",
+      `the engine holds no sample of ${target} from ${iso(range.startMs)} to ${iso(range.endMs)}: nothing to replay`,
+      "set --end and --range within the engine's history, or the job and selector in --config",
+    );
+  // present within a scrape or two of the start (Prometheus' 5m lookback): the range is covered
+  return earliest - first <= lookbackMs ? range : { startMs: earliest, endMs: range.endMs };
 }
 
 export interface TuneRequest {
@@ -98,14 +141,22 @@ export interface TuneRequest {
 
 export async function tune(request: TuneRequest): Promise<TuneReport> {
   const rules = replayedRules(request.values);
-  const total = queriesFor(rules, request.range, request.maxPoints);
+  checkRangeBound(rules, request.range);
+  const intervalMs = rules[0]?.intervalMs ?? 60_000;
+  const target = targetUp(request.values);
+  // the total is known once the covered range is: until then, the coverage query's chunks and the rest at most
+  let total = replayChunks(intervalMs, request.range, request.maxPoints ?? defaultMaxPoints);
+  total += queriesFor(rules, request.range, request.maxPoints);
   let done = 0;
   const onChunk = () => request.progress?.(++done, total);
+  const range = await coveredRange(request.client, target, request.range, intervalMs, onChunk);
+  total = done + queriesFor(rules, range, request.maxPoints);
   const alerts: AlertHistory[] = [];
   for (const rule of rules) {
-    alerts.push(...summarise(rule, await replayRule(request.client, rule, request.range, onChunk)));
+    // a loop, not push(...): one entry per instance, and spreading 200,000 of them overflows the stack
+    for (const history of summarise(rule, await replayRule(request.client, rule, range, onChunk))) alerts.push(history);
   }
-  return { range: request.range, intervalMs: rules[0]?.intervalMs ?? 0, alerts };
+  return { range, asked: request.range, target, intervalMs, alerts };
 }
 
 /** One entry per instance the rule fired on; one with no firings when it never fired. */
@@ -116,7 +167,10 @@ export function summarise(rule: ReplayedRule, firings: readonly Firing[]): Alert
   const byInstance = new Map<string | undefined, Firing[]>();
   for (const firing of firings) {
     const instance = firing.labels.instance;
-    byInstance.set(instance, [...(byInstance.get(instance) ?? []), firing]);
+    const found = byInstance.get(instance);
+    // a push, not a copy with one more: copying each time is quadratic in one instance's firings
+    if (found) found.push(firing);
+    else byInstance.set(instance, [firing]);
   }
   return [...byInstance.entries()]
     .sort(([a], [b]) => (a ?? "").localeCompare(b ?? ""))
@@ -129,7 +183,7 @@ export function summarise(rule: ReplayedRule, firings: readonly Firing[]): Alert
         severity,
         firings: sorted.length,
         firingMs: durations.reduce((sum, ms) => sum + ms, 0),
-        longestMs: Math.max(...durations),
+        longestMs: durations.reduce((longest, ms) => Math.max(longest, ms), 0),
         flaps: flapsOf(sorted),
         periods: sorted,
       };

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { akkomaAlerts } from "../../alerts/akkoma";
+import { akkomaAlertSet, akkomaAlerts } from "../../alerts/akkoma";
 import { type RuleRendering, prometheusRulesFile, recordingRulesFile } from "../../build/rules";
 import { alerts as settings } from "../../config";
 import { incidents } from "../../harness/incidents";
@@ -60,7 +60,8 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
     writeFileSync(join(folder, "check-alerts.yml"), prometheusRulesFile(rules));
     writeFileSync(join(folder, "check-recordings.yml"), recordingRulesFile(rules));
     const result = promtool(["check", "rules", "check-recordings.yml", "check-alerts.yml"], folder);
-    expect(result.output).toContain(`SUCCESS: ${alerts.length} rules found`);
+    const recordings = akkomaAlertSet(rules).recordingRules.length;
+    expect(result.output).toContain(`SUCCESS: ${recordings + alerts.length} rules found`);
     expect(result.status).toBe(0);
   });
 
@@ -69,6 +70,14 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
     const upSeries = (values: number[]): SyntheticSeries[] => [
       { name: "up", kind: "gauge", labels: { job, instance }, values: Float64Array.from(values) },
     ];
+    // Akkoma polling once a minute: what the alerts' recordings need to exist.
+    const polls = (minutes: number): SyntheticSeries[] =>
+      ["psum", "pcount"].map((part) => ({
+        name: `vm_memory_total_${part}`,
+        kind: "counter",
+        labels: { job, instance },
+        values: Float64Array.from({ length: minutes }, (_, m) => (m + 1) * (part === "psum" ? 4e8 : 1)),
+      }));
     const scenarios = [
       ...incidents(job, 90).map((incident) => ({
         name: incident.alert,
@@ -81,6 +90,21 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
         series: upSeries([...Array(10).fill(1), ...Array(20).fill(0)]),
         at: 20,
         alerts: { AkkomaDown: [expected("AkkomaDown", { instance })] },
+      },
+      {
+        name: "a single 401 and a single crash, each from a host of its own, fire nothing",
+        series: [
+          ...upSeries(Array(90).fill(1)),
+          ...polls(90),
+          ...["http_401", "crash"].map((reason) => ({
+            name: "akkoma_ap_delivery_fail_final",
+            kind: "counter" as const,
+            labels: { job, instance, target: `${reason}.example`, reason },
+            values: Float64Array.from({ length: 90 }, (_, m) => (m < 20 ? Number.NaN : 1)),
+          })),
+        ],
+        at: 60,
+        alerts: {},
       },
       {
         name: "AkkomaTargetMissing: absent() keeps only the selector's equality labels",
@@ -102,6 +126,41 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
         })),
       })),
     );
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+
+  it("a ruler that stopped recording while the target stays up raises AkkomaRecordingRulesMissing alone", () => {
+    const instance = "ruler.stopped.test:443";
+    const up: SyntheticSeries = {
+      name: "up",
+      kind: "gauge",
+      labels: { job, instance },
+      values: Float64Array.from(Array(60).fill(1)),
+    };
+    // What a ruler (or vmalert's remoteWrite) wrote for every recording until minute 20, then nothing: small
+    // values, none past an alert's bar.
+    const recorded: SyntheticSeries[] = akkomaAlertSet(rules).recordingRules.map(({ record }) => ({
+      name: record,
+      kind: "gauge",
+      labels: { [jobLabel]: job, instance, ...targetLabels, ...(record.includes("_worker:") ? { worker: "W" } : {}) },
+      values: Float64Array.from({ length: 60 }, (_, m) => (m < 20 ? 0.01 : Number.NaN)),
+    }));
+    const missing = [expected("AkkomaRecordingRulesMissing", { instance })];
+    const result = testRules(folder, writeRuleFiles(folder, rules, { withoutRecordings: true }), [
+      {
+        name: "stopped ruler",
+        input_series: inputSeries([...scraped([up]), ...recorded]),
+        alert_rule_test: [10, 30, 50].flatMap((m) =>
+          alertNames.map((alertname) => ({
+            eval_time: `${m}m`,
+            alertname,
+            // Stale 5 minutes after the last write, then pending for its `for`.
+            exp_alerts: alertname === "AkkomaRecordingRulesMissing" && m === 50 ? missing : [],
+          })),
+        ),
+      },
+    ]);
     expect(result.output).toContain("SUCCESS");
     expect(result.status).toBe(0);
   });
@@ -139,14 +198,14 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
 it("out/ holds the rule files the code generates", () => {
   const read = (file: string) => readFileSync(join(projectRoot, "out", "prometheus", file), "utf8");
   expect(read("akkoma-alerts.yml")).toBe(prometheusRulesFile());
-  expect(read("akkoma-recording-rules.yml")).toBe(recordingRulesFile());
+  expect(read("akkoma-dashboard-recording-rules.yml")).toBe(recordingRulesFile());
 });
 
 it("a disabled alert is left out of the rule files, and so are the recordings only it read", () => {
   const tuning = { AkkomaBeamIoRunQueueHigh: { enabled: false } };
   expect(akkomaAlerts({ tuning }).map((alert) => alert.name)).not.toContain("AkkomaBeamIoRunQueueHigh");
-  expect(recordingRulesFile()).toContain("vm_total_run_queue_lengths_io_fsum");
-  expect(recordingRulesFile({ tuning })).not.toContain("vm_total_run_queue_lengths_io_fsum");
+  expect(prometheusRulesFile()).toContain("vm_total_run_queue_lengths_io_fsum");
+  expect(prometheusRulesFile({ tuning })).not.toContain("vm_total_run_queue_lengths_io_fsum");
 });
 
 it("every alert expression over recorded series reads in one line, the per-worker bars aside", () => {
@@ -157,4 +216,53 @@ it("every alert expression over recorded series reads in one line, the per-worke
   // The raw form is what the recorded one replaced: several times longer.
   const jobs = akkomaAlerts().find((alert) => alert.name === "AkkomaJobsFailing");
   expect(jobs!.recordedCondition.toString().length * 4).toBeLessThan(jobs!.condition.toString().length);
+});
+
+it("a regex namespace matcher and groupBy keep each namespace's targets apart, and leave out the namespaces it does not match", () => {
+  const rules: RuleRendering = { target: { matchers: { namespace: { regex: "akkoma-.*" } }, groupBy: ["pod"] } };
+  // One Service name in three namespaces: the same instance label, each pod's own run queue.
+  const instance = "akkoma:4000";
+  const pods = [
+    { namespace: "akkoma-eu", pod: "akkoma-0", runQueue: 5 },
+    { namespace: "akkoma-us", pod: "akkoma-0", runQueue: 0.1 },
+    { namespace: "mastodon", pod: "akkoma-0", runQueue: 9 },
+  ];
+  const minutes = 60;
+  const counter = (name: string, labels: Record<string, string>, perMinute: number): SyntheticSeries => ({
+    name,
+    kind: "counter",
+    labels: { job: settings.job, instance, ...labels },
+    values: Float64Array.from({ length: minutes }, (_, m) => (m + 1) * perMinute),
+  });
+  const series = pods.flatMap(({ namespace, pod, runQueue }) => [
+    { ...counter("up", { namespace, pod }, 0), kind: "gauge" as const, values: new Float64Array(minutes).fill(1) },
+    counter("vm_memory_total_psum", { namespace, pod }, 4e8),
+    counter("vm_memory_total_pcount", { namespace, pod }, 1),
+    counter("vm_total_run_queue_lengths_cpu_psum", { namespace, pod }, runQueue),
+    counter("vm_total_run_queue_lengths_cpu_pcount", { namespace, pod }, 1),
+  ]);
+  const folder = mkdtempSync(join(tmpdir(), "akkoma-promtool-namespaces-"));
+  try {
+    const alerts = akkomaAlerts(rules);
+    const result = testRules(folder, writeRuleFiles(folder, rules), [
+      {
+        name: "two namespaces",
+        input_series: inputSeries(series),
+        alert_rule_test: alerts.map(({ name, labels }) => ({
+          eval_time: "50m",
+          alertname: name,
+          exp_alerts:
+            name === "AkkomaBeamCpuRunQueueHigh"
+              ? [{ exp_labels: { ...labels, job: settings.job, instance, namespace: "akkoma-eu", pod: "akkoma-0" } }]
+              : [],
+        })),
+      },
+    ]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+    // The regex reaches every selector as a regex, not a literal.
+    expect(prometheusRulesFile(rules)).toContain('namespace=~"akkoma-.*"');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });

@@ -57,7 +57,7 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
     );
     history = { ...calm, series: relabelled([...calm.series, ...padded], jobLabel, targetLabels) };
     engines = await startEngines(history);
-    const recordings = join(folder, "akkoma-recording-rules.yml");
+    const recordings = join(folder, "akkoma-dashboard-recording-rules.yml");
     const alertFile = join(folder, "akkoma-alerts.yml");
     writeFileSync(recordings, recordingRulesFile(rules));
     writeFileSync(alertFile, prometheusRulesFile(rules));

@@ -26,22 +26,30 @@ it("out/kubernetes holds what the code renders, each resource under 1 MiB", asyn
   }
 });
 
-it("PrometheusRule and VMRule hold the recording and the alert groups, which promtool accepts", async () => {
+it("PrometheusRule and VMRule hold the alert groups, and apart the recorded dashboard's, which promtool accepts", async () => {
   const files = await render();
-  const groups = [
-    ...parse(recordingRulesFile()).groups,
-    ...parse(prometheusRulesFile()).groups,
-    ...parse(sloRulesFile()).groups,
-  ];
+  const forms = [
+    ["", [...parse(prometheusRulesFile()).groups, ...parse(sloRulesFile()).groups]],
+    ["-dashboard-recordings", parse(recordingRulesFile()).groups],
+  ] as const;
   const folder = mkdtempSync(join(tmpdir(), "akkoma-kubernetes-"));
   try {
-    for (const kind of ["PrometheusRule", "VMRule"]) {
-      const { spec } = resource(files, kind);
-      expect(spec.groups).toEqual(groups);
-      writeFileSync(join(folder, `${kind}.yml`), stringify(spec, { lineWidth: 0 }));
-      const check = promtool(["check", "rules", `${kind}.yml`], folder);
-      expect(check.output).toContain("SUCCESS");
-      expect(check.status).toBe(0);
+    for (const [file, kind] of [
+      ["prometheus-rule", "PrometheusRule"],
+      ["vmrule", "VMRule"],
+    ]) {
+      for (const [suffix, groups] of forms) {
+        const { spec, metadata } = parse(files.find((one) => one.file === `${file}${suffix}.yaml`)!.content);
+        expect({ kind, name: metadata.name, groups: spec.groups }).toEqual({
+          kind,
+          name: `${settings.name}${suffix}`,
+          groups,
+        });
+        writeFileSync(join(folder, `${kind}${suffix}.yml`), stringify(spec, { lineWidth: 0 }));
+        const check = promtool(["check", "rules", `${kind}${suffix}.yml`], folder);
+        expect(check.output).toContain("SUCCESS");
+        expect(check.status).toBe(0);
+      }
     }
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -97,4 +105,69 @@ it("the GrafanaDashboard names its folder: by title, or the values' folder uid, 
   // The CRD's CEL rules (x-kubernetes-validations), which its JSON schema alone does not check.
   expect(spec("akkoma-folder")).not.toHaveProperty("folder");
   expect(spec()).not.toHaveProperty("folderUID");
+});
+
+describe("the values' namespace, labels, Service, port, scheme and Secret", () => {
+  const values = {
+    namespace: "fediverse",
+    labels: { release: "kube-prometheus-stack" },
+    serviceSelector: { "app.kubernetes.io/instance": "social" },
+    port: "metrics",
+    scheme: "https" as const,
+    tokenSecret: { name: "social-token", key: "bearer" },
+  };
+  const files = () => kubernetesFiles({ ...ruleGroups(), dashboardJson: "{}", job: "akkoma", jobLabel: "job", values });
+  /** A label selector's `matchLabels`, as the operators apply it to a resource's labels. */
+  const selects = (matchLabels: Record<string, string>, labels: Record<string, string> = {}) =>
+    Object.entries(matchLabels).every(([key, value]) => labels[key] === value);
+
+  it("let kube-prometheus-stack's default ruleSelector and serviceMonitorSelector pick the resources up", () => {
+    // kube-prometheus-stack's Prometheus selects `release: <release name>` in every namespace by default.
+    const kubePrometheusStack = { matchLabels: { release: "kube-prometheus-stack" } };
+    for (const file of files().filter(({ kind }) => kind === "PrometheusRule" || kind === "ServiceMonitor")) {
+      const { metadata } = parse(file.content);
+      expect({
+        file: file.file,
+        namespace: metadata.namespace,
+        selected: selects(kubePrometheusStack.matchLabels, metadata.labels),
+      }).toEqual({ file: file.file, namespace: "fediverse", selected: true });
+    }
+    // Without them, the default selector picks none: what the values are for.
+    const unlabelled = kubernetesFiles({ ...ruleGroups(), dashboardJson: "{}", job: "akkoma", jobLabel: "job" });
+    for (const file of unlabelled)
+      expect(selects(kubePrometheusStack.matchLabels, parse(file.content).metadata.labels)).toBe(false);
+  });
+
+  it("let the VictoriaMetrics operator's VMAlert and VMAgent selectors on the same labels pick VMRule and VMServiceScrape up", () => {
+    const vmSelector = { matchLabels: values.labels };
+    const vm = files().filter(({ kind }) => kind === "VMRule" || kind === "VMServiceScrape");
+    expect(vm.map(({ file }) => file).sort()).toEqual(
+      ["vm-service-scrape.yaml", "vmrule-dashboard-recordings.yaml", "vmrule.yaml"].sort(),
+    );
+    for (const file of vm) {
+      const { metadata } = parse(file.content);
+      expect({
+        file: file.file,
+        namespace: metadata.namespace,
+        selected: selects(vmSelector.matchLabels, metadata.labels),
+      }).toEqual({ file: file.file, namespace: "fediverse", selected: true });
+    }
+  });
+
+  it("point both scrapes at the values' Service, port, scheme and Secret", () => {
+    const monitor = resource(files(), "ServiceMonitor").spec;
+    expect(monitor.selector).toEqual({ matchLabels: values.serviceSelector });
+    expect(monitor.endpoints[0]).toMatchObject({
+      port: "metrics",
+      scheme: "https",
+      authorization: { type: "Bearer", credentials: values.tokenSecret },
+    });
+    const scrape = resource(files(), "VMServiceScrape").spec;
+    expect(scrape.selector).toEqual({ matchLabels: values.serviceSelector });
+    expect(scrape.endpoints[0]).toMatchObject({
+      port: "metrics",
+      scheme: "https",
+      bearerTokenSecret: values.tokenSecret,
+    });
+  });
 });

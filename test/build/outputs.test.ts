@@ -91,6 +91,8 @@ describe("the import file", () => {
 const kubernetesKinds = [
   ["prometheus-rule.yaml", "PrometheusRule"],
   ["vmrule.yaml", "VMRule"],
+  ["prometheus-rule-dashboard-recordings.yaml", "PrometheusRule"],
+  ["vmrule-dashboard-recordings.yaml", "VMRule"],
   ["service-monitor.yaml", "ServiceMonitor"],
   ["vm-service-scrape.yaml", "VMServiceScrape"],
   ["grafana-dashboard.yaml", "GrafanaDashboard"],
@@ -196,27 +198,20 @@ describe("akkoma-dashboards build with deployment values", () => {
     const read = (file: string) => readFileSync(join(projectRoot, file), "utf8");
     const uid = `test-render-${process.pid}`;
     const base = join(outputs.renderedFolder, uid);
-    const files = [
-      `${base}.json`,
-      `${base}.alerts.yml`,
-      `${base}.alert-rules.json`,
-      `${base}.recording-rules.yml`,
-      `${base}.slo-rules.yml`,
-    ];
+    const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`, `${base}.slo-rules.yml`];
     try {
       const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm", "--folder", "f-1"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
       expect(result.stdout.split("\n").filter(Boolean)).toEqual([
         `wrote ${files[0]} (a dashboard with your values, for Terraform, provisioning or the HTTP API)`,
         `wrote ${files[1]} (its alert rules for Prometheus)`,
-        `wrote ${files[3]} (the recording rules its alerts read)`,
-        `wrote ${files[4]} (its federation delivery objective's rules)`,
+        `wrote ${files[3]} (its federation delivery objective's rules)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
         ...kubernetesKinds.map(([file, kind]) => `wrote ${base}.kubernetes/${file} (${kind} for Kubernetes)`),
       ]);
       expect(read(files[3]!)).toContain('job="social"');
-      expect(read(files[3]!)).not.toContain('job="akkoma"');
-      expect(read(files[4]!)).toContain('job="social"');
+      // Its alerts record what they read themselves: the recorded dashboard's rules only come with `recorded`.
+      expect(existsSync(join(projectRoot, `${base}.dashboard-recording-rules.yml`))).toBe(false);
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
       expect(parse(read(`${base}.kubernetes/grafana-dashboard.yaml`)).spec.folderUID).toBe("f-1");
       expect(read(files[1]!)).toContain('job="social"');
@@ -248,13 +243,7 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [
-        `${base}.json`,
-        `${base}.alerts.yml`,
-        `${base}.recording-rules.yml`,
-        `${base}.slo-rules.yml`,
-        `${base}.kubernetes`,
-      ]) {
+      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.slo-rules.yml`, `${base}.kubernetes`]) {
         rmSync(join(projectRoot, file), { force: true, recursive: true });
       }
     }
@@ -275,9 +264,13 @@ describe("akkoma-dashboards build with deployment values", () => {
     [
       "a threshold on an alert without one",
       "alerts:\n  AkkomaDown: { threshold: 1 }\n",
-      /: alerts\.AkkomaDown\.threshold: unknown field \(known: enabled, severity, for\)/,
+      /: alerts\.AkkomaDown\.threshold: unknown field \(known: enabled, severity, for, keep_firing_for, labels\)/,
     ],
-    ["a duration Prometheus cannot read", "alerts:\n  AkkomaDown: { for: soon }\n", /: alerts\.AkkomaDown\.for: /],
+    [
+      "a duration Prometheus cannot read",
+      "alerts:\n  AkkomaDown: { for: soon }\n",
+      /: alerts\.AkkomaDown\.for: is not a Prometheus duration \(A Prometheus duration, e\.g\. 15m/,
+    ],
     ["a label the rules set themselves", "alertLabels:\n  severity: page\n", /: alertLabels\.severity: is not a label/],
     [
       "a matcher on a bad label name",
@@ -287,7 +280,7 @@ describe("akkoma-dashboards build with deployment values", () => {
     [
       "an unknown selector field",
       "selector:\n  job_label: service\n",
-      /: selector\.job_label: unknown field \(known: jobLabel, matchers\)/,
+      /: selector\.job_label: unknown field \(known: jobLabel, matchers, groupBy\)/,
     ],
   ];
   it.each(badConfigs)("refuses a config file with %s in one line naming it, exit 2", (_, text, message) => {
@@ -372,19 +365,23 @@ describe("the README's commands", () => {
 
   const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
 
-  it("runs the published package only at this release", () => {
+  it("runs no package from the registry, where it is not published: a packed tarball or the installed one", () => {
     const runs = blocks.join("\n").match(/npx [^\n]*akkoma-dashboards\S*/g) ?? [];
     expect(runs.length).toBeGreaterThan(0);
-    for (const run of runs) expect(run).toMatch(new RegExp(`akkoma-dashboards@${version.replaceAll(".", "\\.")}$`));
+    for (const run of runs) expect(run).not.toMatch(/akkoma-dashboards@/);
+    for (const run of runs.filter((r) => r.includes("--package")))
+      expect(run).toContain(`--package ./akkoma-dashboards-${version}.tgz akkoma-dashboards`);
   });
 
-  it("CI snippets pin this package's version on Node 22 or 24, and one checks Akkoma's own dashboard", () => {
+  it("CI snippets pin a commit, install its packed tarball on Node 22 or 24, and one checks Akkoma's own dashboard", () => {
     const ci = blocks.filter((block) => block.includes("check --telemetry") && block.includes("image:"));
     expect(ci.length).toBeGreaterThan(0);
     for (const block of ci) {
       expect(block).toMatch(/image: node:(22|24)\n/);
-      const runs = block.split("\n").filter((line) => line.includes("akkoma-dashboards"));
-      for (const line of runs) expect(line).toContain(`npx --yes akkoma-dashboards@${version} check `);
+      expect(block).toContain("checkout PINNED_COMMIT");
+      expect(block).toContain(`npm install --no-save /tmp/dashboards/akkoma-dashboards-${version}.tgz`);
+      const runs = block.split("\n").filter((line) => line.includes("akkoma-dashboards check"));
+      for (const line of runs) expect(line).toContain("npx akkoma-dashboards check ");
       expect(block).toMatch(/check --dashboard installation\/grafana_dashboard\.json /);
     }
   });

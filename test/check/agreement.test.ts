@@ -5,7 +5,7 @@ import { readPromql } from "../../check/promql";
 import { readRulesFile } from "../../check/rules-file";
 import { alertReaders } from "../../alerts/reads";
 import { importFileText } from "../../build/outputs";
-import { prometheusRulesFile, recordingRulesFile, sloRulesFile } from "../../build/rules";
+import { prometheusRulesFile, sloRulesFile } from "../../build/rules";
 import { sections } from "../../dashboards/akkoma";
 import { panelReaders } from "../../dashboards/reads";
 import type { QueryReader } from "../../check/dashboard-file";
@@ -105,14 +105,9 @@ describe("parsing our outputs finds what their queries recorded", () => {
 
   test("every alert of the rule files, its recorded series read through their rules: the same series and labels", () => {
     const slo = readRulesFile(sloRulesFile(), "akkoma-slo-rules.yml");
-    const records = parsed([
-      ...readRulesFile(recordingRulesFile(), "akkoma-recording-rules.yml"),
-      ...slo.filter((rule) => rule.kind === "record"),
-    ]);
-    const alerts = parsed([
-      ...readRulesFile(prometheusRulesFile(), "akkoma-alerts.yml"),
-      ...slo.filter((rule) => rule.kind === "alert"),
-    ]);
+    const own = readRulesFile(prometheusRulesFile(), "akkoma-alerts.yml");
+    const records = parsed([...own, ...slo].filter((rule) => rule.kind === "record"));
+    const alerts = parsed([...own, ...slo].filter((rule) => rule.kind === "alert"));
     const byParsing: Reads = new Map([...alerts].map(([alert, series]) => [alert, throughRecordings(series, records)]));
     const byRecord = recorded(alertReaders());
     expect([...alerts.values()].some((series) => [...series.keys()].some((name) => records.has(name)))).toBe(true);

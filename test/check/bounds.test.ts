@@ -1,13 +1,16 @@
-// Every parse and evaluation is bounded: a line of 130,000 labels is read without deep recursion, and
+// Every parse and evaluation is bounded: a line of 130,000 labels is read without deep recursion, a list
+// of 200,000 panels or 150,000 rules without spreading it into one call's arguments, and
 // telemetry.ex that doubles a string or a list, or calls two functions that each call two more, stops
 // with a clear error naming the file and line instead of running for minutes at gigabytes.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readDashboardFile } from "../../check/dashboard-file";
 import { parseExposition } from "../../check/exposition";
+import { readRulesFile } from "../../check/rules-file";
 import { readTelemetry } from "../../check/telemetry";
 import { DashboardError } from "../../errors";
 import { runCli, useTempFolder } from "../support/build";
-import { lineOf, telemetryEx, variant } from "./fixtures";
+import { lineOf, runCheckInProcess, telemetryEx, variant, writeFixture } from "./fixtures";
 
 const metricsDefinition = "  def prometheus_metrics,\n    do: gauges() ++ histograms() ++ vm_pairs()";
 const withMetrics = (definition: string) => variant(metricsDefinition, definition);
@@ -75,5 +78,35 @@ describe("telemetry.ex that computes without bound", () => {
 
   it("the ordinary file is well within the bounds", () => {
     expect(readTelemetry(telemetryEx, "telemetry.ex").exported.length).toBeGreaterThan(0);
+  });
+});
+
+describe("inputs of a legal size that are long lists", () => {
+  it("a rule file of 150,000 rules: every rule counted", () => {
+    const rules = Array.from({ length: 150_000 }, (_, i) => `  - record: r${i}\n    expr: up\n`).join("");
+    expect(readRulesFile(`groups:\n- name: g\n  rules:\n${rules}`, "rules.yml")).toHaveLength(150_000);
+  });
+
+  it("a dashboard of 200,000 failing panels: each named, exit 1", async () => {
+    const panels = Array.from({ length: 200_000 }, (_, i) => ({ title: `p${i}`, targets: [{ expr: `gone_${i}` }] }));
+    const dashboard = writeFixture("dashboard.json", JSON.stringify({ panels }));
+    const scrape = writeFixture("scrape.txt", "up 1\n");
+    const result = await runCheckInProcess(["check", "--dashboard", dashboard, "--metrics", scrape]);
+    expect(result.exitCode).toBe(1);
+    expect(result.out).toHaveLength(200_001);
+    expect(result.out[200_000]).toMatch(/^FAIL: .*dashboard\.json: 200000 of 200000 would go blank/);
+  }, 120_000);
+
+  it("a rule file of more YAML values than yaml can build in bounded memory is refused naming file and line", () => {
+    const text = `groups:\n- name: g\n  rules: [${Array(1_200_000).fill("{}").join(",")}]\n`;
+    expect(() => readRulesFile(text, "rules.yml")).toThrow(
+      "rules.yml:3: more than 1,000,000 YAML values; stopped reading (a rule takes about five: split the file)",
+    );
+  });
+
+  it("rows nested 20,000 deep: the panel inside is read", () => {
+    const depth = 20_000;
+    const text = `{"panels":[${'{"type":"row","panels":['.repeat(depth)}{"title":"inner","targets":[{"expr":"up"}]}${"]}".repeat(depth)}]}`;
+    expect(readDashboardFile(JSON.parse(text), "dashboard.json").readers.map((r) => r.name)).toEqual(["inner"]);
   });
 });

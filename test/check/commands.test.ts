@@ -2,6 +2,7 @@ import { chmodSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readTelemetry } from "../../check/telemetry";
+import { runCli } from "../support/build";
 import { expositionFrom, lineOf, runCheckInProcess, telemetryEx, variant, writeFixture } from "./fixtures";
 
 const todayExposition = expositionFrom(readTelemetry(telemetryEx, "telemetry.ex"));
@@ -260,5 +261,25 @@ describe("check --metrics URL", () => {
       `akkoma-dashboards: http://127.0.0.1:${port}/api/v1/akkoma/metrics: unreachable: ECONNREFUSED`,
     ]);
     expect(result.exitCode).toBe(2);
+  });
+});
+
+describe("inputs over the size cap", () => {
+  test.each([
+    ["--dashboard", "dashboard.json", "a Grafana dashboard is rarely over a few MiB"],
+    ["--rules", "rules.yml", "a rule file is rarely over a few MiB"],
+  ])("%s: the hint says what the input is", async (flag, name, said) => {
+    const big = writeFixture(name, " ".repeat(2 * 1024 * 1024));
+    const telemetry = writeFixture("telemetry.ex", telemetryEx);
+    const result = await runCheckInProcess(["check", flag, big, "--telemetry", telemetry, "--max-size", "1"]);
+    expect(result.err).toEqual([
+      `akkoma-dashboards: ${big}: larger than the 1 MiB limit; stopped reading (${said}; raise the limit with --max-size MIB if this one is real)`,
+    ]);
+    expect(result.exitCode).toBe(2);
+  });
+
+  test("check --help names every input --max-size bounds", () => {
+    const help = runCli(["check", "--help"]).stdout.replace(/\s+/g, " ");
+    expect(help).toContain("--metrics, --telemetry, --dashboard, --rules and --token-file");
   });
 });

@@ -214,6 +214,37 @@ describe("check --rules", () => {
     expect(result.exitCode).toBe(2);
   });
 
+  test("a rule written with a <<: merge key counts, as promtool loads it", () => {
+    const merged =
+      "groups:\n- name: g\n  rules:\n  - &base\n    alert: A\n    expr: up == 0\n  - <<: *base\n    alert: B\n";
+    expect(readRulesFile(merged, "rules.yml")).toEqual([
+      { kind: "alert", name: "A", queries: ["up == 0"] },
+      { kind: "alert", name: "B", queries: ["up == 0"] },
+    ]);
+  });
+
+  test("an unknown YAML tag is bad input naming the file and line", async () => {
+    const tagged = "groups:\n- name: g\n  rules:\n  - !!python/object:rule\n    alert: C\n    expr: up\n";
+    const path = writeFixture("rules.yml", tagged);
+    const result = await runCheckInProcess(["check", "--rules", path, "--telemetry", telemetryFile()]);
+    expect(result.err).toEqual([
+      expect.stringMatching(new RegExp(`^akkoma-dashboards: ${path}:4: an unknown YAML tag: .*python/object:rule`)),
+    ]);
+    expect(result.exitCode).toBe(2);
+  });
+
+  test("YAML nested too deeply for the parser: said so, naming file, line and column", async () => {
+    const path = writeFixture("rules.yml", `groups: ${"[".repeat(20_000)}${"]".repeat(20_000)}\n`);
+    const result = await runCheckInProcess(["check", "--rules", path, "--telemetry", telemetryFile()]);
+    expect(result.err).toEqual([
+      expect.stringMatching(
+        new RegExp(`^akkoma-dashboards: ${path}:1: not YAML: nested too deeply .* at column \\d+ `),
+      ),
+    ]);
+    expect(result.err[0]).not.toMatch(/call stack/);
+    expect(result.exitCode).toBe(2);
+  });
+
   test("a file without rules: exit 2 naming it", async () => {
     const path = writeFixture("empty.yml", "groups: []\n");
     const result = await runCheckInProcess(["check", "--rules", path, "--telemetry", telemetryFile()]);

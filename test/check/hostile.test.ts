@@ -62,6 +62,8 @@ describe("check --metrics URL against a hostile or slow server", () => {
       } else if (request.url?.startsWith("/stall")) {
         response.writeHead(200, { "content-type": "text/plain" });
         response.write("up 1\n"); // then nothing more
+      } else if (request.url?.startsWith("/silent")) {
+        // no answer at all, not even headers: a slow server, not an unreachable one
       } else if (request.url?.startsWith("/ok")) {
         response.writeHead(200, { "content-type": "text/plain" }).end(exposition);
       } else {
@@ -99,6 +101,14 @@ describe("check --metrics URL against a hostile or slow server", () => {
     const result = await runCheckInProcess(["check", "--metrics", `${base}/stall`, "--timeout", "0.5"]);
     expect(result.err).toEqual([
       `akkoma-dashboards: ${base}/stall: reading the answer failed: no complete answer within 0.5 s`,
+    ]);
+    expect(result.exitCode).toBe(2);
+  });
+
+  test("a server that does not answer in time: said to have timed out, not to be unreachable", async () => {
+    const result = await runCheckInProcess(["check", "--metrics", `${base}/silent`, "--timeout", "0.5"]);
+    expect(result.err).toEqual([
+      `akkoma-dashboards: ${base}/silent: timed out after 0.5 s with no complete answer (raise --timeout if it is slow)`,
     ]);
     expect(result.exitCode).toBe(2);
   });

@@ -1,4 +1,11 @@
-import { maxQueryLength, parsePromql, readPromql, withoutGrafanaVariables } from "../../check/promql";
+import {
+  maxNesting,
+  maxQueryLength,
+  parsePromql,
+  readPromql,
+  withoutDoubledParentheses,
+  withoutGrafanaVariables,
+} from "../../check/promql";
 
 const names = (expr: string) => readPromql(expr).selectors.map((s) => s.name);
 const uses = (expr: string) => readPromql(expr).labelUses.map((u) => `${u.clause}:${u.label}`);
@@ -55,17 +62,54 @@ describe("reading PromQL with Prometheus' grammar", () => {
   });
 
   test("a query that does not parse says where", () => {
-    expect(readPromql("rate(x{a=}[5m]").syntaxError).toMatch(/^syntax error at character \d+$/);
+    expect(readPromql("rate(x{a=}[5m]").syntaxError).toMatch(/^syntax error at character \d+/);
+    expect(readPromql("sum(rate(x[5m])").syntaxError).toBe('syntax error at character 4: "(" is never closed');
   });
 
-  test("nesting past the grammar's depth is a syntax error, and a huge query is not read", () => {
-    const deep = `${"sum(".repeat(5000)}x${")".repeat(5000)}`;
-    expect(readPromql(deep).syntaxError).toMatch(/^syntax error/);
+  test("10,000 parentheses within one another are read, as Prometheus reads them", () => {
+    expect(names(`${"(".repeat(10_000)}up${")".repeat(10_000)}`)).toEqual(["up"]);
+    expect(names(`abs(${"(".repeat(10_000)}up${")".repeat(10_000)})`)).toEqual(["up"]);
+  });
+
+  test("10,000 minus signs in a row are read, as Prometheus reads them, keeping the sign", () => {
+    expect(names(`${"-".repeat(10_000)}up`)).toEqual(["up"]);
+    expect(names(`a ${"- ".repeat(10_001)}b`)).toEqual(["a", "b"]);
+    expect(withoutDoubledParentheses('a - - - b{c="---"}').text).toBe('a -     b{c="---"}');
+    expect(withoutDoubledParentheses("a----b").text).toBe("a--  b");
+  });
+
+  test("doubled parentheses are read as one pair, keeping positions; label lists keep theirs", () => {
+    expect(withoutDoubledParentheses('((x{a="(("}))')).toEqual({ text: '( x{a="(("} )', depth: 1 });
+    expect(withoutDoubledParentheses("sum by ((a)) (x)").text).toBe("sum by ((a)) (x)");
+  });
+
+  test("nesting past what the grammar's parser takes is said to be unread, not a syntax error", () => {
+    const deep = `${"(up + ".repeat(5_000)}up${")".repeat(5_000)}`;
+    expect(readPromql(deep)).toEqual({
+      selectors: [],
+      labelUses: [],
+      unread: `parentheses nested 5000 deep, deeper than the ${maxNesting} this check is sure to read (Prometheus may read it)`,
+    });
+  });
+
+  test("no query within the length cap makes the reader throw, however it nests or fails", () => {
+    const near = (unit: string) => Math.floor((maxQueryLength - 10) / unit.length);
+    for (const query of [
+      `${"up + ".repeat(near("up + "))}}`,
+      `${"(up + ".repeat(near("(up + )"))}up${")".repeat(near("(up + )"))}}`,
+      `${"-".repeat(near("-"))}up`,
+      `${"sum(".repeat(near("sum()"))}up${")".repeat(near("sum()"))}`,
+      `${"{".repeat(near("{"))}`,
+    ])
+      expect(() => readPromql(query)).not.toThrow();
+  });
+
+  test("a huge query is not read", () => {
     const huge = `x${" + x".repeat(maxQueryLength / 4)}`;
     expect(readPromql(huge)).toEqual({
       selectors: [],
       labelUses: [],
-      syntaxError: expect.stringMatching(/^longer than/),
+      unread: expect.stringMatching(/^longer than/),
     });
   });
 });

@@ -1,12 +1,12 @@
-// The values file reader's time grows at most linearly with its input, on ordinary and adversarial
-// YAML alike (the measure: test/support/linear-time.ts).
+// The values file reader's time and memory grow at most linearly with its input, on ordinary,
+// adversarial and late-failing YAML alike (the measure: test/support/linear-time.ts).
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deploymentValues } from "../../deploy/values";
 import { useTempFolder } from "../support/build";
-import { allowedRatio, growth } from "../support/linear-time";
+import { allowedRatio, growth, memoryGrowth } from "../support/linear-time";
 
-describe("the config reader takes time linear in its input", () => {
+describe("the config reader takes time and memory linear in its input", () => {
   const folder = useTempFolder("linear-config-");
   const read = async (text: string) => {
     const file = join(folder(), "social.yaml");
@@ -27,11 +27,31 @@ describe("the config reader takes time linear in its input", () => {
       (n) => `job: [${Array.from({ length: n }, (_, i) => `&a${i} x, *a${i}`).join(", ")}]\n`,
       1_000,
     ],
+    ["many comment lines, then one bad character", (n) => `${"# a comment\n".repeat(n)}job: akkoma\n\t@\n`, 5_000],
+    ["a flow sequence never closed", (n) => `job: [${Array(n).fill("a").join(", ")}\n`, 1_000],
+    ["a quoted value never closed", (n) => `title: "${"x".repeat(n)}`, 50_000],
+    [
+      "more values than a values file may hold",
+      (n) =>
+        `deadInstanceReasons: [${Array(n * 10)
+          .fill("a")
+          .join(",")}]\n`,
+      1_500,
+    ],
   ];
   it.each(shapes)(
-    "%s",
+    "%s: time",
     async (_, make, n) => {
       expect(await growth(make, read, n)).toBeLessThan(allowedRatio);
+    },
+    60_000,
+  );
+  it.each(shapes)(
+    "%s: memory",
+    (_, make, n) => {
+      expect(memoryGrowth(make, { module: "deploy/values", name: "deploymentValues", input: "path" }, n)).toBeLessThan(
+        allowedRatio,
+      );
     },
     60_000,
   );

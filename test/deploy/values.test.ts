@@ -40,6 +40,37 @@ describe("deployment values that would break what they reach", () => {
     );
   });
 
+  // Each would build and then be refused by promtool, by the PrometheusRule check, or never fire.
+  it.each([
+    [
+      "a duration longer than Prometheus holds",
+      "AkkomaDown: { for: 99999999999999999999y }",
+      "alerts.AkkomaDown.for: is longer than Prometheus' longest duration (about 292 years)",
+    ],
+    [
+      "a duration repeating a unit",
+      "AkkomaDown: { keep_firing_for: 5m5m }",
+      "alerts.AkkomaDown.keep_firing_for: is not a Prometheus duration (A Prometheus duration, e.g. 15m or 1h30m: each unit (y, w, d, h, m, s, ms) once, largest first, at most about 292 years)",
+    ],
+    ["a share above 1", "AkkomaJobsFailing: { threshold: 5 }", "alerts.AkkomaJobsFailing.threshold: must be <= 1"],
+    [
+      "an alert label the rules set themselves",
+      "AkkomaDown: { labels: { alertname: x } }",
+      "alerts.AkkomaDown.labels.alertname: is not a label you may set here (a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves)",
+    ],
+  ])("an alert's impossible value is refused at the values file, named by its path: %s", (_, alert, error) => {
+    const path = config("alerts.yaml", `alerts:\n  ${alert}\n`);
+    refused(["build", "--config", path], `--config ${path}: ${error}`);
+  });
+
+  it("a selector regex Prometheus' RE2 cannot compile is refused, named by its path", () => {
+    const path = config("regex.yaml", 'selector:\n  matchers:\n    namespace: { regex: "akkoma-(?!test)" }\n');
+    refused(
+      ["build", "--config", path],
+      `--config ${path}: selector.matchers.namespace.regex: uses lookaround or a backreference, which Prometheus' RE2 has not`,
+    );
+  });
+
   it("a nested value is checked as closely, and named by its path", () => {
     const labels = config("labels.yaml", 'alertLabels:\n  team: "ops\\u0007"\n');
     refused(["build", "--config", labels], `--config ${labels}: alertLabels.team: holds a control character`);
@@ -84,6 +115,32 @@ describe("deployment values that would break what they reach", () => {
     }
     const path = config("bomb.yaml", `${lines.join("\n")}\n`);
     refused(["build", "--config", path], `--config ${path}:2: a YAML alias (*name) (write the value itself)`);
+  });
+
+  it("7,000,000 values in 14 MB are refused naming the field and line, within 512 MB of heap", () => {
+    const path = config("many.yaml", `job: akkoma\ndeadInstanceReasons: [${Array(7_000_000).fill("a").join(",")}]\n`);
+    const result = spawnSync(
+      process.execPath,
+      ["--max-old-space-size=512", cliPath, "build", "--config", path, "--out", out()],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect({ status: result.status, stderr: result.stderr }).toEqual({
+      status: 2,
+      stderr: `akkoma-dashboards: --config ${path}:2: more than 10,000 values (in field deadInstanceReasons); stopped reading (deployment values take a few dozen)\n`,
+    });
+  }, 60_000);
+
+  it("YAML nested too deeply for the parser: said so, not as a stack overflow", () => {
+    const path = config("deep.yaml", `job: ${"[".repeat(5_000)}${"]".repeat(5_000)}\n`);
+    const result = runCli(["build", "--config", path, "--out", out()]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^akkoma-dashboards: --config ${path}: not valid JSON or YAML at line 1: nested too deeply .*, column \\d+\n$`,
+      ),
+    );
   });
 
   describe("a config FIFO", () => {

@@ -51,11 +51,17 @@ it.each(cases)(
     const job = options.job ?? settings.job;
     const history = generateHistory({ seed: 5, hours: historyHours, job, outageStartsBeforeEndMs: 90 * 60_000 });
     const incidentSeries = incidents(job, 120).flatMap((incident) => incident.series);
-    const { alerts } = akkomaAlertSet(options);
+    const { alerts, recordingRules: alertRecordings } = akkomaAlertSet(options);
     const { groups } = recordingRules(options, dashboardRecordings(sections().flatMap((section) => section.panels)));
-    const rules = groups.flatMap((group) =>
-      group.rules.map((rule) => ({ ...rule, interval: group.interval, ofAlerts: group === groups[0] })),
-    );
+    const rules = [
+      ...alertRecordings.map(({ record, query }) => ({
+        record,
+        expr: query.toString(),
+        interval: settings.interval,
+        ofAlerts: true,
+      })),
+      ...groups.flatMap((group) => group.rules.map((rule) => ({ ...rule, interval: group.interval, ofAlerts: false }))),
+    ];
     const pairs = [
       // The dashboard's trends are recorded once an hour: they are compared where they were evaluated.
       ...rules.map((rule) => ({ recorded: rule.record, raw: rule.expr, hourly: rule.interval === "1h" })),

@@ -42,17 +42,21 @@ export const relabelled = (
   });
 
 /**
- * Writes the recording and alert rule files for `rendering` into `folder`, with `slo` the objective's
- * file too; returns their names, recordings first.
+ * Writes the recorded dashboard's recording rules and the alert rules (with the recordings they read) for
+ * `rendering` into `folder`, with `slo` the objective's file too; returns their names, recordings first.
+ * `withoutRecordings`: the alerts' group without its recording rules, as a ruler sees it when they stopped.
  */
 export function writeRuleFiles(
   folder: string,
   rendering: RuleRendering = {},
-  options: { slo?: boolean } = {},
+  options: { slo?: boolean; withoutRecordings?: boolean } = {},
 ): string[] {
   const withoutAnnotations = (text: string) => {
-    const file = parse(text) as { groups: { rules: { annotations?: unknown }[] }[] };
-    for (const rule of file.groups.flatMap((group) => group.rules)) delete rule.annotations;
+    const file = parse(text) as { groups: { rules: { annotations?: unknown; record?: string }[] }[] };
+    for (const group of file.groups) {
+      if (options.withoutRecordings) group.rules = group.rules.filter((rule) => rule.record === undefined);
+      for (const rule of group.rules) delete rule.annotations;
+    }
     return stringify(file, { lineWidth: 0 });
   };
   writeFileSync(join(folder, "recording-rules.yml"), recordingRulesFile(rendering));

@@ -197,7 +197,7 @@ it("prints the same report for a person: each firing alert per instance, with it
   expect(lines[0]).toMatch(/^Replayed \S+ to \S+ \(8h30m\), every 1m:$/);
   expect(lines).toContain(
     // The 30-minute outage, less the 5 minutes of `for`.
-    `AkkomaDown on ${history.instance}: fired 1 time(s) (19.8 a week), 25m in all, longest 25m, 0 flap(s)`,
+    `AkkomaDown on ${history.instance}: fired 1 time(s) (in 8h30m, too short to say how often a week), 25m in all, longest 25m, 0 flap(s)`,
   );
   const down = lines.indexOf(lines.find((line) => line.startsWith("AkkomaDown on"))!);
   expect(lines[down + 1]).toMatch(/^  \S+Z to \S+Z \(25m\)$/);

@@ -1,0 +1,43 @@
+// The alerts' rule file: each alert reads recordings its own group made earlier in the same evaluation
+// (from another group it would read the previous one's), and records only what an alert reads.
+import { parse } from "yaml";
+import { prometheusRulesFile, recordingRulesFile } from "../../build/rules";
+
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+}
+const groupsOf = (text: string) => (parse(text) as { groups: { name: string; rules: Rule[] }[] }).groups;
+// A recorded name starts a selector; `[1h:1m]` (a subquery) is no name.
+const recordedNamesIn = (expr: string) =>
+  [...expr.matchAll(/(?<![\w[])[a-zA-Z_][a-zA-Z0-9_]*:[a-zA-Z0-9_:]+/g)].map((match) => match[0]);
+
+const renderings = [{}, { job: "social", target: { jobLabel: "service", matchers: { cluster: "eu1" } } }];
+
+it.each(renderings)("every recorded series an alert reads is recorded before it in its own group (%o)", (rendering) => {
+  for (const group of groupsOf(prometheusRulesFile(rendering))) {
+    group.rules.forEach((rule, i) => {
+      const before = new Set(group.rules.slice(0, i).flatMap((earlier) => earlier.record ?? []));
+      const read = recordedNamesIn(rule.expr);
+      expect({ rule: rule.alert ?? rule.record, missing: read.filter((name) => !before.has(name)) }).toEqual({
+        rule: rule.alert ?? rule.record,
+        missing: [],
+      });
+    });
+  }
+});
+
+it("records per remote host only the reason an alert reads per host", () => {
+  const perHost = groupsOf(prometheusRulesFile())
+    .flatMap((group) => group.rules)
+    .filter((rule) => rule.record?.includes("_target_"));
+  expect(perHost.map((rule) => rule.expr)).toEqual([expect.stringContaining('reason=~"http_401"')]);
+});
+
+it("the recorded dashboard's file records nothing the alerts' file records (loading both never runs a rule twice)", () => {
+  const names = (text: string) => groupsOf(text).flatMap((group) => group.rules.flatMap((rule) => rule.record ?? []));
+  const alerts = new Set(names(prometheusRulesFile()));
+  expect(names(recordingRulesFile()).filter((name) => alerts.has(name))).toEqual([]);
+  expect(alerts.size).toBeGreaterThan(0);
+});
