@@ -3,6 +3,7 @@
 // catalogue of Akkoma's metrics the queries are built from. What counts as a breaking change: CHANGELOG.md.
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import type { AlertOptions } from "./alerts/akkoma";
+import { dashboard as dashboardSettings } from "./config";
 import {
   type PrometheusRule,
   type PrometheusRuleFile,
@@ -22,7 +23,7 @@ export { catalogue };
 
 /** The dashboard as Grafana's JSON model (what `build` writes, before its import envelope). */
 export function dashboard(settings: DashboardSettings = {}): Dashboard {
-  return akkomaDashboard(sections(), settings);
+  return akkomaDashboard(sections({ recordedSeriesOf: settings.recordedSeriesOf }), settings);
 }
 
 /**
@@ -39,7 +40,7 @@ export function alertRules({
   settings,
   ...options
 }: RuleOptions & { settings?: DashboardSettings } = {}): PrometheusRuleFile<PrometheusRule | RecordingRuleEntry> {
-  return linkedAlertRules({ ...options, links: panelLinks(dashboard(settings)) });
+  return linkedAlertRules({ ...options, links: panelLinks(settings?.uid ?? dashboardSettings.uid, sections()) });
 }
 
 /**

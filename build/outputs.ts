@@ -34,7 +34,8 @@ export async function importFileText(dashboard = akkomaDashboard(sections(), imp
  * no import placeholders; `settings` preset the variables, uid and title.
  */
 export async function plainDashboard(settings: DashboardSettings = {}): Promise<string> {
-  return formatJson(plainDashboardJson(akkomaDashboard(sections(), settings)));
+  const sectionList = sections({ recordedSeriesOf: settings.recordedSeriesOf });
+  return formatJson(plainDashboardJson(akkomaDashboard(sectionList, settings)));
 }
 
 function plainDashboardJson(dashboard: Dashboard): unknown {
@@ -138,12 +139,13 @@ export async function buildDashboardFile(out: string): Promise<Written[]> {
 
 /** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
 export async function buildAllFiles(): Promise<Written[]> {
+  const plain = await plainDashboard();
   const files = [
     { path: outputs.importFile, purpose: "for Grafana's import screen", content: await importFileText() },
     {
       path: join(outputs.provisioningFolder, outputs.provisionedDashboard),
       purpose: "for file provisioning, the Helm chart's sidecar, the Grafana Operator",
-      content: await plainDashboard(),
+      content: plain,
     },
     {
       path: join(outputs.provisioningFolder, outputs.provider),
@@ -161,7 +163,7 @@ export async function buildAllFiles(): Promise<Written[]> {
       content: recordingRulesFile(),
     },
     { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile() },
-    ...kubernetesResources(outputs.kubernetesFolder, await plainDashboard(), {}),
+    ...kubernetesResources(outputs.kubernetesFolder, plain, {}),
   ];
   return writeAll(files, true);
 }
@@ -180,7 +182,7 @@ export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"
   readonly runbookBaseUrl?: string;
   /** The dashboard over the series the rendered recording rules record. */
   readonly recorded?: boolean;
-  readonly rules?: Omit<RuleRendering, "job" | "runbookBaseUrl" | "datasourceUid" | "dashboard">;
+  readonly rules?: Omit<RuleRendering, "job" | "runbookBaseUrl" | "datasourceUid" | "dashboardUid" | "sections">;
   /** The Kubernetes forms' namespace, labels and what the scrape points at. */
   readonly kubernetes?: KubernetesValues;
 }
@@ -195,10 +197,8 @@ export async function renderDashboardFile(
   options: RenderOptions = {},
 ): Promise<Written[]> {
   const recordedSeriesOf = recorded ? jobScope(values.job ?? alertSettings.job, rules?.target) : undefined;
-  const built = akkomaDashboard(sections({ ...rules, deadInstanceReasons: values.deadInstanceReasons }), {
-    ...values,
-    recordedSeriesOf,
-  });
+  const sectionList = sections({ ...rules, deadInstanceReasons: values.deadInstanceReasons, recordedSeriesOf });
+  const built = akkomaDashboard(sectionList, values);
   const dashboard = plainDashboardJson(built);
   const content = await formatJson(options.apiBody ? apiRequestBody(dashboard, options.folder) : dashboard);
   const purpose = options.apiBody
@@ -206,8 +206,9 @@ export async function renderDashboardFile(
     : "a dashboard with your values, for Terraform, provisioning or the HTTP API";
   if (options.out !== undefined)
     return writeAll([{ path: options.out, purpose, content, culprit: `--out ${options.out}` }]);
-  const base = join(outputs.renderedFolder, values.uid ?? settings.uid);
-  const rendering = { ...rules, job: values.job, runbookBaseUrl, dashboard: built };
+  const uid = values.uid ?? settings.uid;
+  const base = join(outputs.renderedFolder, uid);
+  const rendering = { ...rules, job: values.job, runbookBaseUrl, dashboardUid: uid, sections: sectionList };
   const { datasourceUid } = values;
   return writeAll(
     [
@@ -246,7 +247,7 @@ export async function renderDashboardFile(
           ]),
       ...kubernetesResources(`${base}.kubernetes`, await formatJson(dashboard), {
         ...rendering,
-        name: values.uid ?? settings.uid,
+        name: uid,
         folderUid: options.folder,
         kubernetes,
       }),

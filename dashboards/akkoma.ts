@@ -2,7 +2,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { DashboardError } from "../errors";
 import { dashboard as settings, links, variables } from "../config";
 import { activityPanels } from "../panels/activity";
-import type { DeclaredPanel } from "../panels/panel";
+import { type DeclaredPanel, declaredOver, overRecordedSeries } from "../panels/panel";
 import { statusPanels } from "../panels/status";
 import { sloPanels } from "../panels/slo";
 import { trendPanels } from "../panels/trends";
@@ -10,7 +10,6 @@ import type { JobScope } from "../queries/selectors";
 import { restartAnnotation } from "./annotations";
 import { placeSection } from "./layout";
 import { PanelIds } from "./ids";
-import { readRecordedSeries } from "./recorded";
 import { deadReasonsVariable } from "./toggles";
 import { type VariableDefaults, dashboardVariables } from "./variables";
 
@@ -29,24 +28,30 @@ export interface Section {
 export interface SectionSettings {
   readonly slo?: { readonly objective?: number; readonly enabled?: boolean };
   readonly deadInstanceReasons?: readonly string[];
+  /**
+   * Declare the panels over the series the recording rules for this scope record, where they can stand
+   * in (`--recorded`): each target's declared PromQL is then the recorded form it renders.
+   */
+  readonly recordedSeriesOf?: JobScope;
 }
 
-export const sections = ({ slo, deadInstanceReasons }: SectionSettings = {}): Section[] => [
-  { title: "Status", panels: statusPanels() },
-  { title: "Activity", panels: activityPanels() },
-  { title: "Long-term trends", panels: trendPanels() },
-  ...(slo?.enabled === false
-    ? []
-    : [
-        {
-          title: "Federation delivery objective",
-          // Over raw series its 30-day budget reads a month of failures per target; over recorded
-          // series (`--recorded`) it is cheap, and the row starts open.
-          collapsed: true,
-          panels: sloPanels({ objective: slo?.objective, deadInstanceReasons }),
-        },
-      ]),
-];
+export const sections = ({ slo, deadInstanceReasons, recordedSeriesOf }: SectionSettings = {}): Section[] =>
+  declaredOver(recordedSeriesOf, () => [
+    { title: "Status", panels: statusPanels() },
+    { title: "Activity", panels: activityPanels() },
+    { title: "Long-term trends", panels: trendPanels() },
+    ...(slo?.enabled === false
+      ? []
+      : [
+          {
+            title: "Federation delivery objective",
+            // Over raw series its 30-day budget reads a month of failures per target; over recorded
+            // series it is cheap, and the row starts open.
+            collapsed: recordedSeriesOf === undefined,
+            panels: sloPanels({ objective: slo?.objective, deadInstanceReasons }),
+          },
+        ]),
+  ]);
 
 /** One deployment's dashboard: its own uid and title (a second instance), its variables' defaults. */
 export interface DashboardSettings extends VariableDefaults {
@@ -54,7 +59,11 @@ export interface DashboardSettings extends VariableDefaults {
   readonly title?: string;
   /** The reasons the dead-instance toggle hides (default: the config's). */
   readonly deadInstanceReasons?: readonly string[];
-  /** Read the series the recording rules for this scope record, where they can stand in (`--recorded`). */
+  /**
+   * Read the series the recording rules for this scope record, where they can stand in, from sections
+   * declared over raw series (each such panel is declared again over them, `overRecordedSeries`). Sections
+   * from `sections({ recordedSeriesOf })` read them already: `build --recorded` renders those.
+   */
   readonly recordedSeriesOf?: JobScope;
 }
 
@@ -124,8 +133,10 @@ export function akkomaDashboard(
       .id(ids.of(`row ${section.title}`))
       .gridPos({ x: 0, y: top, w: 24, h: 1 });
     const collapsed = section.collapsed === true && !deployment.recordedSeriesOf;
-    const panels = section.panels.map((panel) => declared(panel, section.title));
-    if (deployment.recordedSeriesOf) for (const panel of panels) readRecordedSeries(panel, deployment.recordedSeriesOf);
+    const scope = deployment.recordedSeriesOf;
+    const panels = section.panels
+      .map((panel) => declared(panel, section.title))
+      .map((panel) => (scope ? overRecordedSeries(panel, scope) : panel));
     for (const { title } of panels) {
       if (!title.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
       if (titles.has(title)) throw new DashboardError(`panel "${title}"`, "the title is used twice");

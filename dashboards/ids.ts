@@ -13,6 +13,9 @@ function fnv1a(key: string): number {
   return hash;
 }
 
+/** A panel's id from its title alone: what the dashboard gives it, and what an alert's link to it names. */
+export const panelId = (title: string): number => (fnv1a(title) % idSpace) + 1;
+
 /**
  * A panel's id from its identity (its title), not its place: inserting a panel changes no other id,
  * so `viewPanel=` links and alert links survive edits. Two keys on one id fail the build, naming both.
@@ -21,7 +24,7 @@ export class PanelIds {
   private readonly owners = new Map<number, string>();
 
   of(key: string): number {
-    const id = (fnv1a(key) % idSpace) + 1;
+    const id = panelId(key);
     const owner = this.owners.get(id);
     if (owner !== undefined && owner !== key) {
       throw new DashboardError(

@@ -1,17 +1,17 @@
-// Alerts name their panel by title; the built dashboard knows its uid and the panel's id.
-import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
+// Alerts name their panel by title. A panel's id follows from its title alone (dashboards/ids.ts), so the
+// links need the dashboard's uid and the titles of its panels, not a built dashboard.
 import type { PanelLinks } from "../alerts/links";
 import { DashboardError } from "../errors";
-import { panelsIn } from "./rows";
+import type { Section } from "./akkoma";
+import { panelId } from "./ids";
 
-/** Finds panels by title in the built dashboard, so ids are never typed in alerts (they follow the panels). */
-export function panelLinks(dashboard: Dashboard): PanelLinks {
-  const panels = panelsIn(dashboard.panels as Panel[] | undefined);
+/** Links each alert to its panel by title, so ids are never typed in alerts (they follow the panels). */
+export function panelLinks(dashboardUid: string, sectionList: readonly Section[]): PanelLinks {
+  const titles = new Set(sectionList.flatMap((section) => section.panels.map((panel) => panel.title)));
   return (alert) => {
-    const panel = panels.find((candidate) => candidate.title === alert.panel);
-    if (panel?.id === undefined || dashboard.uid === undefined) {
+    if (!titles.has(alert.panel)) {
       throw new DashboardError(`alert ${alert.name}`, `no panel titled "${alert.panel}" on the dashboard`);
     }
-    return { dashboardUid: dashboard.uid, panelId: panel.id };
+    return { dashboardUid, panelId: panelId(alert.panel) };
   };
 }

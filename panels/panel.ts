@@ -1,10 +1,12 @@
 // A panel and the queries it shows, declared together as values: `check`, `metrics`, units and tests read
-// a panel's targets here, without rendering the dashboard.
+// a panel's targets here, without rendering the dashboard. Declared over recorded series (`--recorded`),
+// each target picks its query's recorded form where one stands in, so its declared PromQL is what renders.
 import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import type * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import { DashboardError } from "../errors";
-import type { Query } from "../queries/query";
+import type { Query, RecordedForm } from "../queries/query";
+import type { JobScope } from "../queries/selectors";
 import { datasource } from "./common";
 import { noDataText } from "./no-data";
 import { panelType } from "./types";
@@ -31,6 +33,11 @@ export interface Target {
   readonly legend: string;
   readonly instant: boolean;
   readonly minStep?: string;
+  /**
+   * The PromQL the panel renders for it: the query's, or, declared over recorded series, its recorded
+   * form's where one stands in (`recordedForm`).
+   */
+  readonly expr: string;
 }
 
 /** What `panel()` needs of an SDK panel builder; every panel builder of the foundation SDK has it. */
@@ -50,6 +57,37 @@ export interface DeclaredPanel {
   readonly targets: readonly Target[];
   /** Holds the panel's queries, units and "No data" text already; the dashboard adds only id and place. */
   readonly builder: PanelBuilder;
+  /** The scope whose recorded series its targets read where they can (`declaredOver`); raw series if left out. */
+  readonly recordedSeriesOf?: JobScope;
+}
+
+/**
+ * A target's form over recorded series, where one stands in: a range target's; an instant one keeps its
+ * raw query (one evaluation at the range's end reads little) unless its window is long enough that even
+ * one reads much (the objective's 30-day budget: `recorded.instant`).
+ */
+export const recordedForm = (query: Query, instant: boolean): RecordedForm | undefined =>
+  !instant || query.recorded?.instant ? query.recorded : undefined;
+
+/** The PromQL a target renders: over `scope`'s recorded series where its recorded form stands in, else its query's. */
+const exprOver = (scope: JobScope | undefined, query: Query, instant: boolean): string =>
+  ((scope && recordedForm(query, instant)?.expr(scope)) ?? query.expr).toString();
+
+/** The scope the panels being declared read recorded series of: set only while `declaredOver` runs. */
+let declaring: JobScope | undefined;
+
+/**
+ * Declares the panels `declare` makes over the recorded series of `scope` (raw series when undefined):
+ * each `panel()` it calls picks its targets' PromQL then. The panel factories take no argument for it.
+ */
+export function declaredOver<T>(scope: JobScope | undefined, declare: () => T): T {
+  const outer = declaring;
+  declaring = scope;
+  try {
+    return declare();
+  } finally {
+    declaring = outer;
+  }
 }
 
 /** Give a query its own refId only where an override names it (`overrideByQuery`). */
@@ -96,33 +134,48 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
     const unnamed = declared.length - named.length;
     throw new DashboardError(name, `${unnamed} queries without a refId, more than the letters A to Z left`);
   }
-  const targets = declared.map((t): Target => ({
-    refId: t.refId ?? (free.shift() as string),
-    query: t.query.usingLabels(legendLabels(t.legend)),
-    legend: t.legend,
-    instant: t.instant ?? known.instant,
-    ...(t.minStep === undefined ? {} : { minStep: t.minStep }),
-  }));
-  builder.targets(targets.map((target) => dataquery(target)));
+  const scope = declaring;
+  const targets = declared.map((t): Target => {
+    const query = t.query.usingLabels(legendLabels(t.legend));
+    const instant = t.instant ?? known.instant;
+    return {
+      refId: t.refId ?? (free.shift() as string),
+      query,
+      legend: t.legend,
+      instant,
+      ...(t.minStep === undefined ? {} : { minStep: t.minStep }),
+      expr: exprOver(scope, query, instant),
+    };
+  });
+  builder.targets(targets.map(dataquery));
   const units = unitSettings(title, builder.build().fieldConfig, targets);
   if (units.unit !== undefined) builder.unit(units.unit);
   if (units.overrides !== undefined) builder.overrides(units.overrides);
   const text = noDataText(targets);
   if (text !== undefined && builder.build().fieldConfig?.defaults?.noValue === undefined) builder.noValue(text);
-  return { title: title ?? "", targets, builder };
+  return { title: title ?? "", targets, builder, ...(scope === undefined ? {} : { recordedSeriesOf: scope }) };
 }
 
 /**
- * Points the panel's queries at other PromQL computing the same values (`expr` per target: the recorded
- * series' form of its query), on the builder, before the dashboard is built.
+ * The panel over `scope`'s recorded series, for sections declared over raw series and rendered with
+ * `DashboardSettings.recordedSeriesOf` (harness/cost.ts): a new declaration whose targets hold what its
+ * builder then renders. A panel already declared so is returned as it is; `sections({ recordedSeriesOf })`
+ * declares them so from the start.
  */
-export function showing(panel: DeclaredPanel, expr: (target: Target) => string): void {
-  panel.builder.targets(panel.targets.map((target) => dataquery(target, expr(target))));
+export function overRecordedSeries(panel: DeclaredPanel, scope: JobScope): DeclaredPanel {
+  const targets = panel.targets.map((target) => ({ ...target, expr: exprOver(scope, target.query, target.instant) }));
+  if (targets.every((target, index) => target.expr === panel.targets[index]?.expr)) return panel;
+  panel.builder.targets(targets.map(dataquery));
+  return { ...panel, targets, recordedSeriesOf: scope };
 }
 
 /** The SDK's Prometheus query for a target. */
-function dataquery(target: Target, expr = target.query.toString()): prometheus.DataqueryBuilder {
-  const query = new prometheus.DataqueryBuilder().datasource(datasource).expr(expr).legendFormat(target.legend).range();
+function dataquery(target: Target): prometheus.DataqueryBuilder {
+  const query = new prometheus.DataqueryBuilder()
+    .datasource(datasource)
+    .expr(target.expr)
+    .legendFormat(target.legend)
+    .range();
   if (target.instant) query.instant();
   if (target.minStep) query.interval(target.minStep);
   return query.refId(target.refId);

@@ -7,14 +7,16 @@ import { alertRules, alertsIn } from "../../alerts/prometheus";
 import { federationSloAlerts } from "../../alerts/slo";
 import { grafanaRulesFile } from "../../build/rules";
 import { validateAlertRules } from "../../build/validate";
-import { akkomaDashboard } from "../../dashboards/akkoma";
+import { dashboard as settings } from "../../config";
+import { akkomaDashboard, sections } from "../../dashboards/akkoma";
 import { panelLinks } from "../../dashboards/links";
+import { panelsIn } from "../../dashboards/rows";
 import { DashboardError } from "../../errors";
 
 /** The alerts Grafana-managed rules hold: all but those about our recording rules, which they never read. */
 const grafanaAlerts = () => akkomaAlerts().filter((alert) => !alert.recordedOnly);
 
-const links = panelLinks(akkomaDashboard());
+const links = panelLinks(settings.uid, sections());
 const datasourceUid = "P1809F7CD0C75ACF3";
 const file = (): GrafanaAlertFile => JSON.parse(JSON.stringify(grafanaAlertRules({ links, datasourceUid })));
 const uidsOf = (rules: GrafanaAlertFile) => rules.groups[0]!.rules.map((rule) => rule.uid as string);
@@ -68,12 +70,19 @@ it("the objective's burn-rate rules come in a group of their own, querying their
   expect(grafanaAlertRules({ links, datasourceUid, slo: { enabled: false } }).groups).toHaveLength(1);
 });
 
-it("each rule links to its panel by the dashboard's own ids", () => {
+it("each rule links to its panel by the dashboard's own ids, which the links derive from titles alone", () => {
   const dashboard: Dashboard = akkomaDashboard();
-  const titleOf = (id: number) => (dashboard.panels as Panel[]).find((panel) => panel.id === id)?.title;
-  const rules = file().groups[0]!.rules;
+  const titleOf = (id: number) => panelsIn(dashboard.panels as Panel[]).find((panel) => panel.id === id)?.title;
+  const rules = file().groups.flatMap((group) => group.rules);
   expect(rules.map((rule) => [rule.dashboardUid, titleOf(rule.panelId)])).toEqual(
-    grafanaAlerts().map((alert) => [dashboard.uid, alert.panel]),
+    [...grafanaAlerts(), ...federationSloAlerts()].map((alert) => [dashboard.uid, alert.panel]),
+  );
+});
+
+it("refuses an alert whose panel no section has", () => {
+  const [alert] = akkomaAlerts();
+  expect(() => panelLinks(settings.uid, [])(alert!)).toThrow(
+    new DashboardError(`alert ${alert!.name}`, `no panel titled "${alert!.panel}" on the dashboard`),
   );
 });
 
@@ -109,7 +118,7 @@ describe("rule uids", () => {
       grafanaAlertRules({ job: "kubernetes-pods-akkoma-production", links, datasourceUid: "vm" }),
       grafanaAlertRules({
         job: "kubernetes-pods-akkoma-production",
-        links: panelLinks(akkomaDashboard(undefined, { uid: "akkoma-social" })),
+        links: panelLinks("akkoma-social", sections()),
         datasourceUid,
       }),
     ];

@@ -2,7 +2,7 @@
 // as a threshold step (a colour change, a dashed line) at the alert's own value.
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { akkomaAlerts } from "../../alerts/akkoma";
-import { akkomaDashboard } from "../../dashboards/akkoma";
+import { akkomaDashboard, sections } from "../../dashboards/akkoma";
 import { panelLinks } from "../../dashboards/links";
 import { panelsIn } from "../../dashboards/rows";
 
@@ -15,7 +15,7 @@ type JsonPanel = Panel & {
 
 const dashboard = JSON.parse(JSON.stringify(akkomaDashboard()));
 const panels = panelsIn(dashboard.panels) as JsonPanel[];
-const links = panelLinks(dashboard);
+const links = panelLinks(dashboard.uid, sections());
 
 /** Every threshold value the panel draws, its overrides' too. */
 const drawnBars = (panel: JsonPanel): number[] => {

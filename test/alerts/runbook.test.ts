@@ -8,7 +8,8 @@ import { akkomaAlerts } from "../../alerts/akkoma";
 import { federationSloAlerts } from "../../alerts/slo";
 import { grafanaAlertRules } from "../../alerts/grafana";
 import { alertRules, alertsIn } from "../../alerts/prometheus";
-import { akkomaDashboard } from "../../dashboards/akkoma";
+import { dashboard as settings } from "../../config";
+import { akkomaDashboard, sections as dashboardSections } from "../../dashboards/akkoma";
 import { panelLinks } from "../../dashboards/links";
 import { DashboardError } from "../../errors";
 import { projectRoot } from "../support/build";
@@ -39,7 +40,7 @@ it("names only panels the dashboard has", () => {
 describe("runbook_url", () => {
   const datasourceUid = "vm";
   const annotationsOf = (base?: string) => {
-    const links = panelLinks(akkomaDashboard());
+    const links = panelLinks(settings.uid, dashboardSections());
     const prometheus = alertsIn(alertRules({ links, runbookBaseUrl: base })).map((rule) => rule.annotations);
     const grafana = grafanaAlertRules({ links, datasourceUid, runbookBaseUrl: base }).groups[0]!.rules.map(
       (rule) => rule.annotations as Record<string, string>,

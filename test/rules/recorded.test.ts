@@ -126,7 +126,7 @@ it.each(["4m", "31m"])(
       outageStartsBeforeEndMs: 90 * 60_000,
     });
     const raw = targetsOf(akkomaDashboard(sections()));
-    const overRecorded = targetsOf(akkomaDashboard(sections(), { recordedSeriesOf: jobScope(job) }));
+    const overRecorded = targetsOf(akkomaDashboard(sections({ recordedSeriesOf: jobScope(job) })));
     const interpolated = (expr: string) =>
       expr
         .replaceAll("$__rate_interval", rateInterval)
