@@ -67,11 +67,16 @@ export interface ComparedDashboards {
   readonly yardstick: string;
 }
 
+const recordedScope = jobScope(costTarget.job);
+
 export async function comparedDashboards(): Promise<ComparedDashboards> {
   return {
     default: await importFileText(),
     recorded: await importFileText(
-      akkomaDashboard(sections(), { ...importDefaults, recordedSeriesOf: jobScope(costTarget.job) }),
+      akkomaDashboard(sections({ recordedSeriesOf: recordedScope }), {
+        ...importDefaults,
+        recordedSeriesOf: recordedScope,
+      }),
     ),
     yardstick: JSON.stringify(yardstickDashboard(costTarget.job, costTarget.instance)),
   };

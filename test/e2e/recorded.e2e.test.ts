@@ -69,9 +69,10 @@ const same = (a: number, b: number) =>
   (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
 /**
- * Each target's series and points, where the recorded dashboard sends another query than the default;
- * one value over a period (the objective's 30-day budget, summed from hourly counts) is checked on its
- * own below, as the raw one it replaces counts a series born in the period from its current value alone.
+ * Each target's series and points, where the recorded dashboard sends another query than the default.
+ * Instant ones are left out: the objective's 30-day budget sums hourly counts, and the raw query it
+ * replaces counts a failure series born within the period from its current value alone, so a restart in
+ * the period loses the failures before it there (the recorded sum keeps them).
  */
 function recordedTargets(engine: EngineName) {
   const both = loads.get(engine);
