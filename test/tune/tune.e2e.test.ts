@@ -237,8 +237,10 @@ it("on VictoriaMetrics, agrees with vmalert's replay of the rule files within on
   for (const period of ours) {
     const match = theirs.find((t) => t.key === period.key && Math.abs(t.from - period.from) <= intervalMs);
     expect({ key: period.key, startAgrees: match !== undefined }).toEqual({ key: period.key, startAgrees: true });
-    // vmalert stops at the range's end; an ongoing firing of ours ends one interval past it.
-    expect(Math.abs(match!.to - Math.min(period.to, range.toMs + intervalMs))).toBeLessThanOrEqual(intervalMs);
+    // vmalert stops at the range's end; an ongoing firing of ours ends one interval past it. Its alerts read
+    // recordings chained in their group, where an input that ends may carry one evaluation further than
+    // the raw expression tune replays: an end may differ by two intervals.
+    expect(Math.abs(match!.to - Math.min(period.to, range.toMs + intervalMs))).toBeLessThanOrEqual(2 * intervalMs);
   }
 });
 
