@@ -1,6 +1,10 @@
 // vmalert's replay mode: evaluates a rule file over a past range on VictoriaMetrics, as it would have run
 // then, and writes the resulting ALERTS series back; we read them to see which alerts fired when.
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
 
 export interface FiredAlert {
   readonly labels: Readonly<Record<string, string>>;
@@ -8,12 +12,54 @@ export interface FiredAlert {
   readonly firingAtMs: readonly number[];
 }
 
+interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: { record?: string; alert?: string; expr: string }[];
+}
+
 /**
- * Replays `ruleFiles` over [fromMs, toMs] at the rule group's `interval` against VictoriaMetrics at `url`;
- * resolves when vmalert exits. Groups are replayed in order, each writing its results before the next
- * starts: recording rules go first, so the alerts read what they recorded.
+ * Replays `ruleFiles` over [fromMs, toMs] at the rule group's `interval` against VictoriaMetrics at `url`,
+ * in stages: first the rules that read only scraped series, then those reading what the first recorded,
+ * and so on, each stage a vmalert run of its own and flushed before the next, so a rule never reads a
+ * recording that is not yet searchable (within one run that depends on timing: vmalert writes remotely).
  */
-export function replayRules(
+export async function replayRules(
+  ruleFiles: readonly string[],
+  url: string,
+  range: { fromMs: number; toMs: number; interval: string },
+): Promise<void> {
+  const groups = ruleFiles.flatMap((file) => (parse(readFileSync(file, "utf8")) as { groups: RuleGroup[] }).groups);
+  const rules = groups.flatMap((group) => group.rules);
+  const records = rules.flatMap((rule) => (rule.record ? [rule.record] : []));
+  const depth = new Map<RuleGroup["rules"][number], number>();
+  const depthOf = (rule: RuleGroup["rules"][number]): number => {
+    const known = depth.get(rule);
+    if (known !== undefined) return known;
+    const read = records.filter((record) => record !== rule.record && new RegExp(`\\b${record}\\b`).test(rule.expr));
+    const own =
+      read.length === 0 ? 0 : 1 + Math.max(...read.map((record) => depthOf(rules.find((r) => r.record === record)!)));
+    depth.set(rule, own);
+    return own;
+  };
+  const stages = Math.max(0, ...rules.map(depthOf)) + 1;
+  const folder = mkdtempSync(join(tmpdir(), "akkoma-vmalert-"));
+  try {
+    for (let stage = 0; stage < stages; stage++) {
+      const selected = groups
+        .map((group) => ({ ...group, rules: group.rules.filter((rule) => depthOf(rule) === stage) }))
+        .filter((group) => group.rules.length > 0);
+      const file = join(folder, `stage-${stage}.yml`);
+      writeFileSync(file, stringify({ groups: selected }, { lineWidth: 0 }));
+      await replayOnce([file], url, range);
+      await fetch(`${url}/internal/force_flush`);
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function replayOnce(
   ruleFiles: readonly string[],
   url: string,
   range: { fromMs: number; toMs: number; interval: string },
@@ -28,10 +74,6 @@ export function replayRules(
     `-replay.timeFrom=${new Date(range.fromMs).toISOString()}`,
     `-replay.timeTo=${new Date(range.toMs).toISOString()}`,
     "-replay.disableProgressBar",
-    // Rules in one group may read each other's results (a recording, then the alert over it): each waits
-    // until the previous one's are written and searchable, as vmalert asks (rulesDelay >= flushInterval).
-    "-remoteWrite.flushInterval=500ms",
-    "-replay.rulesDelay=2s",
     "-loggerLevel=WARN",
   ];
   return new Promise((resolve, reject) => {

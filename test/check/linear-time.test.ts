@@ -11,6 +11,10 @@ import { readTelemetry } from "../../check/telemetry";
 import { telemetryEx, variant } from "./fixtures";
 import { type MemoryTarget, allowedRatio, growth, memoryGrowth } from "../support/linear-time";
 
+// Time and memory measured on a shared machine: another process's burst can skew one measurement; a
+// real regression (quadratic work, a copy per item) fails every try.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 /** Shapes of one input at size n: ordinary, adversarial and failing late. */
 type Shapes = [string, (n: number) => string, number][];
 
