@@ -330,10 +330,12 @@ export const kubernetes = {
 
 /**
  * The federation delivery objective: the share of ActivityPub deliveries to live servers that succeed
- * (dead-instance reasons count on neither side). Alerts burn its error budget as the Google SRE workbook's
- * multiwindow, multi-burn-rate alerts do: a fast burn (14.4 times the allowed rate: 2 % of a 30-day budget
- * in an hour) pages, a slow one (6 times: 5 % in six hours) warns; each needs its short window too, so an
- * alert ends soon after the failures do.
+ * (dead-instance reasons count on neither side), over 30 days. Its final failures are counted only once
+ * a delivery exhausts its retries, about a day after the first attempt, while completions count at once:
+ * a short window over them sees an outage a day late, as a burst. So (docs/objective.md) the page reads
+ * a leading signal, PublisherWorker attempts that raise, and only the ticket reads the budget, over windows
+ * of hours to a day. Each has a minimum of events in its long window: a small instance with a few refused
+ * deliveries is never paged and never ticketed for them.
  */
 export const federationSlo = {
   objective: 0.99,
@@ -342,23 +344,34 @@ export const federationSlo = {
   /** The "budget left" gauge turns orange below half the budget left, red below a quarter. */
   budgetLeftBars: { orange: 0.25, green: 0.5 },
   group: "akkoma-federation-slo",
-  fastBurn: {
-    name: "AkkomaFederationBudgetFastBurn",
-    burnRate: 14.4,
-    long: "1h",
-    short: "5m",
-    /** The burn-rate panel's step for this window: a sixth of it, as the line moves slowly. */
-    panelStep: "10m",
-    for: "2m",
+  /**
+   * Pages: nearly every delivery attempt raises, over the long window and still over the short one, with
+   * at least `minAttempts` attempts in the long one. Our network or proxy is down, or our keys are refused
+   * everywhere; attempts to dead hosts alone stay far below the bar (they are a small share of attempts).
+   */
+  attemptsFailing: {
+    name: "AkkomaFederationAttemptsFailing",
     severity: "critical",
+    share: 0.8,
+    long: "30m",
+    short: "5m",
+    minAttempts: 30,
+    for: "2m",
   },
-  slowBurn: {
-    name: "AkkomaFederationBudgetSlowBurn",
-    burnRate: 6,
-    long: "6h",
-    short: "30m",
-    panelStep: "1h",
-    for: "15m",
+  /**
+   * Tickets: final failures to live servers spend the budget `burnRate` times faster than it lasts, over
+   * a day and still over six hours, with at least `minFailures` of them in the day. At 2 the 30-day
+   * budget is gone in 15 days. Windows shorter than the retries' day would see only bursts.
+   */
+  budgetBurn: {
+    name: "AkkomaFederationBudgetBurn",
     severity: "warning",
+    burnRate: 2,
+    long: "1d",
+    short: "6h",
+    minFailures: 20,
+    for: "30m",
+    /** The burn-rate panel's step for each window: a sixth of it, as the line moves slowly. */
+    panelStep: { long: "4h", short: "1h" },
   },
 } as const;

@@ -24,6 +24,7 @@ import { titles } from "../panels/titles";
 import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
 import { federationWorkers } from "../queries/catalogue";
 import { templateLiteral } from "./templates";
+import type { SloAlertName } from "./slo";
 
 export type Severity = "critical" | "warning" | "info";
 
@@ -127,12 +128,14 @@ export const alertNames = [
   "AkkomaRecordingRulesMissing",
 ] as const;
 export type AlertName = (typeof alertNames)[number];
+/** Every alert the values file tunes by name: these and the objective's (alerts/slo.ts). */
+export type TunableAlertName = AlertName | SloAlertName;
 
 export interface AlertOptions {
   /** The scrape job the rules select (every instance of it); default: the config's. */
   readonly job?: string;
   readonly target?: TargetSelector;
-  readonly tuning?: Readonly<Partial<Record<AlertName, AlertTuning>>>;
+  readonly tuning?: Readonly<Partial<Record<TunableAlertName, AlertTuning>>>;
   /** Labels added to every alert. */
   readonly labels?: Readonly<Record<string, string>>;
   readonly deadInstanceReasons?: readonly string[];

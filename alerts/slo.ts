@@ -1,19 +1,21 @@
-// The federation delivery objective's alerts: multiwindow, multi-burn-rate (Google SRE workbook, "Alerting
-// on SLOs"). Each fires while the budget burns faster than its rate over both its long window (enough
-// failures to matter) and its short one (still burning now), per target. Built raw and over rules/slo.ts'
-// recorded series, like alerts/akkoma.ts; rendered into a rule file of their own.
+// The federation delivery objective's alerts (docs/objective.md): a page on a leading signal, PublisherWorker
+// attempts that raise, and a ticket on the budget of final failures, which count about a day late. Each
+// fires over a long window and still over a short one (the Google SRE workbook's multiwindow alerts), with
+// a minimum of events in the long one, per target. Built raw and over rules/slo.ts' recorded series, like
+// alerts/akkoma.ts, tuned from the values file like every other alert; rendered into a file of their own.
 import {
   alerts as alertSettings,
   deadInstanceReasons as defaultDeadReasons,
   federationSlo as settings,
 } from "../config";
-import { above, both } from "../queries/alerting";
+import { above, atLeast, both } from "../queries/alerting";
+import type { Query } from "../queries/query";
 import { type JobScope, jobScope } from "../queries/selectors";
 import { allowedShare } from "../queries/slo";
 import { titles } from "../panels/titles";
 import type { RecordingRule } from "../rules/akkoma";
-import { type DeliveryShare, rawDeliveryShare, recordedDeliveryShare } from "../rules/slo";
-import type { AlertDefinition, AlertOptions, Severity } from "./akkoma";
+import { type SloSignals, rawSignals, recordedSignals } from "../rules/slo";
+import { type AlertDefaults, type AlertDefinition, type AlertOptions, type ValueText, tuneAlert } from "./akkoma";
 import { type PrometheusRule, type PrometheusRuleFile, type RecordingRuleEntry, prometheusRule } from "./prometheus";
 import type { PanelLinks } from "./links";
 
@@ -23,41 +25,65 @@ export interface SloOptions extends AlertOptions {
   readonly enabled?: boolean;
 }
 
-type Burn = (typeof settings)["fastBurn"] | (typeof settings)["slowBurn"];
+const { attemptsFailing: page, budgetBurn: ticket } = settings;
+
+/** The objective's alerts, by name: the values file tunes them under `alerts` like the others. */
+export const sloAlertNames = [page.name, ticket.name] as const;
+export type SloAlertName = (typeof sloAlertNames)[number];
 
 const instance = "{{ $labels.instance }}";
 const percent = (share: number) => Number((share * 100).toPrecision(10));
-const periodDays = Number(settings.period.replace(/d$/, ""));
+const periodDays = Number.parseInt(settings.period, 10);
 
-function burnAlert(
-  burn: Burn,
-  objective: number,
-  labels: Readonly<Record<string, string>>,
-  raw: DeliveryShare,
-  recorded: DeliveryShare,
-): AlertDefinition {
-  const bar = Number((burn.burnRate * allowedShare(objective)).toPrecision(12));
-  const condition = (share: DeliveryShare) => both(above(share(burn.long), bar), above(share(burn.short), bar));
-  const fast = burn === settings.fastBurn;
-  const severity: Severity = burn.severity;
-  return {
-    name: burn.name,
-    severity,
-    labels: { ...labels, severity },
-    for: burn.for,
-    condition: condition(raw),
-    recordedCondition: condition(recorded),
-    summary: `Federation deliveries from ${instance} burn the error budget ${fast ? "fast" : "steadily"}`,
-    description: (value) =>
-      `${value("humanizePercentage")} of deliveries to live servers failed over the last ${burn.long} ` +
-      `(and still over ${burn.short}): ${burn.burnRate} times what a ${percent(objective)} % objective allows, ` +
-      `the ${settings.period} budget gone in ${Number((periodDays / burn.burnRate).toPrecision(2))} days at this pace.`,
-    runbook: burn.name.toLowerCase(),
-    panel: titles.deliveryBurnRate,
-  };
+interface SloSpec {
+  readonly name: SloAlertName;
+  readonly defaults: AlertDefaults;
+  readonly condition: (signals: SloSignals, bar: number) => Query;
+  readonly summary: string;
+  readonly description: (value: ValueText, bar: number) => string;
+  readonly panel: AlertDefinition["panel"];
+  readonly barNotOnPanel?: string;
 }
 
-/** The SLO's alerts and the recording rules they read; none when disabled. */
+/** Above the bar over the long window and still over the short one. */
+const sustained = (share: (window: string) => Query, bar: number, windows: { long: string; short: string }) =>
+  both(above(share(windows.long), bar), above(share(windows.short), bar));
+
+function specs(objective: number): SloSpec[] {
+  const allowed = allowedShare(objective);
+  return [
+    {
+      name: page.name,
+      defaults: { severity: page.severity, for: page.for, threshold: page.share },
+      condition: ({ attempts }, bar) =>
+        both(sustained(attempts.share, bar, page), atLeast(attempts.total(page.long), page.minAttempts)),
+      summary: `Nearly every federation delivery attempt from ${instance} fails`,
+      description: (value, bar) =>
+        `${value("humanizePercentage")} of PublisherWorker's attempts raised over the last ${page.long} (and ` +
+        `still over ${page.short}; bar ${percent(bar)} %, at least ${page.minAttempts} attempts): our network, ` +
+        `proxy or keys fail every delivery. The objective counts these failures only when their retries end, hours later.`,
+      panel: titles.federationJobs,
+      barNotOnPanel: "a share of PublisherWorker's attempts, on a panel of its jobs and exceptions per minute",
+    },
+    {
+      name: ticket.name,
+      defaults: { severity: ticket.severity, for: ticket.for, threshold: ticket.burnRate },
+      condition: ({ deliveries }, burnRate) =>
+        both(
+          sustained(deliveries.share, Number((burnRate * allowed).toPrecision(12)), ticket),
+          atLeast(deliveries.failed(ticket.long), ticket.minFailures),
+        ),
+      summary: `Federation deliveries from ${instance} spend the error budget too fast`,
+      description: (value, burnRate) =>
+        `${value("humanizePercentage")} of deliveries to live servers failed for good over the last ${ticket.long} ` +
+        `(and still over ${ticket.short}): ${burnRate} times what a ${percent(objective)} % objective allows, ` +
+        `the ${settings.period} budget gone in ${Number((periodDays / burnRate).toPrecision(2))} days at this pace.`,
+      panel: titles.deliveryBurnRate,
+    },
+  ];
+}
+
+/** The objective's alerts and the recording rules they read, in the order a group evaluates them; none when disabled. */
 export function federationSloSet(options: SloOptions = {}): {
   alerts: AlertDefinition[];
   recordings: RecordingRule[];
@@ -66,12 +92,30 @@ export function federationSloSet(options: SloOptions = {}): {
   const scope: JobScope = jobScope(options.job ?? alertSettings.job, options.target);
   const dead = options.deadInstanceReasons ?? defaultDeadReasons;
   const objective = options.objective ?? settings.objective;
-  const raw = rawDeliveryShare(scope, dead);
-  const recorded = recordedDeliveryShare(scope, dead);
-  const alerts = [settings.fastBurn, settings.slowBurn].map((burn) =>
-    burnAlert(burn, objective, options.labels ?? {}, raw, recorded.share),
-  );
-  return { alerts, recordings: recorded.rules() };
+  const raw = rawSignals(scope, dead);
+  const recorded = recordedSignals(scope, dead);
+  const alerts = specs(objective)
+    .map((spec) => ({ spec, tuned: tuneAlert(spec.defaults, options.tuning?.[spec.name], options.labels) }))
+    .filter(({ tuned }) => tuned.enabled)
+    .map(({ spec, tuned }): AlertDefinition => {
+      const bar = tuned.threshold ?? 0;
+      return {
+        name: spec.name,
+        severity: tuned.severity,
+        labels: tuned.labels,
+        for: tuned.for,
+        ...(tuned.keepFiringFor === undefined ? {} : { keepFiringFor: tuned.keepFiringFor }),
+        threshold: bar,
+        ...(spec.barNotOnPanel === undefined ? {} : { barNotOnPanel: spec.barNotOnPanel }),
+        condition: spec.condition(raw, bar),
+        recordedCondition: spec.condition(recorded.signals, bar),
+        summary: spec.summary,
+        description: (value) => spec.description(value, bar),
+        runbook: spec.name.toLowerCase(),
+        panel: spec.panel,
+      };
+    });
+  return { alerts, recordings: alerts.length === 0 ? [] : recorded.rules() };
 }
 
 export const federationSloAlerts = (options: SloOptions = {}) => federationSloSet(options).alerts;
@@ -82,23 +126,22 @@ export interface SloRuleOptions extends SloOptions {
   readonly grafanaBaseUrl?: string;
 }
 
-/** The SLO's rule file: its recording group, then its alert group over what that records. */
+/** The objective's rule file: one group, its recordings first, then its alerts over them. */
 export function sloRules(options: SloRuleOptions): PrometheusRuleFile<PrometheusRule | RecordingRuleEntry> {
   const { alerts, recordings } = federationSloSet(options);
   if (alerts.length === 0) return { groups: [] };
+  // One group: a ruler evaluates its rules in order, so each alert reads what was recorded this evaluation.
   return {
     groups: [
       {
-        name: `${settings.group}-recordings`,
-        interval: alertSettings.interval,
-        rules: recordings.map(({ record, query }) => ({ record, expr: query.toString() })),
-      },
-      {
         name: settings.group,
         interval: alertSettings.interval,
-        rules: alerts.map((alert) =>
-          prometheusRule(alert, options.links(alert), options.runbookBaseUrl, options.grafanaBaseUrl),
-        ),
+        rules: [
+          ...recordings.map(({ record, query }) => ({ record, expr: query.toString() })),
+          ...alerts.map((alert) =>
+            prometheusRule(alert, options.links(alert), options.runbookBaseUrl, options.grafanaBaseUrl),
+          ),
+        ],
       },
     ],
   };

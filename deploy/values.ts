@@ -5,12 +5,13 @@
 
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { parseDocument, visit } from "yaml";
-import type { AlertName, AlertTuning } from "../alerts/akkoma";
+import type { AlertTuning, TunableAlertName } from "../alerts/akkoma";
 import type { RenderValues } from "../build/outputs";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";
 import { lineBeyondNodes, nestedTooDeeply } from "../io/yaml";
 import type { TargetSelector } from "../queries/selectors";
+import { federationSlo } from "../config";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
 
@@ -20,7 +21,7 @@ export interface DeploymentValues extends Omit<RenderValues, "rules"> {
   readonly grafanaBaseUrl?: string;
   readonly selector?: TargetSelector;
   readonly alertLabels?: Readonly<Record<string, string>>;
-  readonly alerts?: Readonly<Partial<Record<AlertName, AlertTuning>>>;
+  readonly alerts?: Readonly<Partial<Record<TunableAlertName, AlertTuning>>>;
   readonly federationSlo?: { readonly objective?: number; readonly enabled?: boolean };
 }
 
@@ -148,6 +149,7 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
         (/^selector\.matchers\.[^.]+\.regex$/.test(field) ? regexProblem(value) : undefined);
       if (problem) throw new DashboardError(culpritOf(field), problem);
     }
+    burnRateProblem(values as DeploymentValues, culpritOf);
     return;
   }
   const error = validate.errors?.[0] as ErrorObject;
@@ -184,6 +186,22 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
   throw new DashboardError(culpritOf(path), error.message ?? `fails "${error.keyword}"`);
+}
+
+/**
+ * A burn rate times the failures the objective allows above every delivery failing: a ticket that can
+ * never fire (at 90 %, a burn rate of 10 is all of them).
+ */
+function burnRateProblem(values: DeploymentValues, culpritOf: (field: string) => string): void {
+  const burnRate = values.alerts?.[federationSlo.budgetBurn.name]?.threshold;
+  if (burnRate === undefined) return;
+  const objective = values.federationSlo?.objective ?? federationSlo.objective;
+  if (burnRate * (1 - objective) < 1) return;
+  throw new DashboardError(
+    culpritOf(`alerts.${federationSlo.budgetBurn.name}.threshold`),
+    `a burn rate of ${burnRate} at a ${objective * 100} % objective asks for more than every delivery failing: it can never fire`,
+    `below ${Number((1 / (1 - objective)).toPrecision(6))}`,
+  );
 }
 
 /**

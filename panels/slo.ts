@@ -1,5 +1,6 @@
-// Federation delivery objective: how much of the 30-day error budget is left, and how fast it burns now,
-// against the burn rates at which its alerts warn and page (config's federationSlo).
+// Federation delivery objective: how much of the 30-day error budget is left, and how fast it burns over
+// the windows its ticket reads, against the ticket's burn rate (config's federationSlo). The page reads
+// PublisherWorker's attempts, which the Receive, Fetch, Publish panel draws.
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { deadInstanceReasons, federationSlo } from "../config";
@@ -8,7 +9,7 @@ import { fixedColor, shareGauge, thresholdSteps, timeseries } from "./common";
 import { panel, target } from "./panel";
 import { titles } from "./titles";
 
-const { period, fastBurn, slowBurn } = federationSlo;
+const { period, budgetBurn } = federationSlo;
 
 /** The objective a rendering's rules use, and the reasons they count on neither side. */
 export interface SloSection {
@@ -48,29 +49,28 @@ export const deliveryBurnRatePanel = ({
   panel(
     timeseries(titles.deliveryBurnRate, 18, 7)
       .description(
-        "How many times faster than the objective allows deliveries fail: 1 spends the budget in exactly " +
-          `${period.replace(/d$/, " days")}. Above ${slowBurn.burnRate} over ${slowBurn.long} (and ${slowBurn.short}) ` +
-          `warns, above ${fastBurn.burnRate} over ${fastBurn.long} (and ${fastBurn.short}) pages.`,
+        "How many times faster than the objective allows deliveries fail for good: 1 spends the budget in exactly " +
+          `${period.replace(/d$/, " days")}. Above ${budgetBurn.burnRate} over ${budgetBurn.long} (and ` +
+          `${budgetBurn.short}) opens a ticket. A delivery fails for good only when its retries end, about a ` +
+          "day after its first attempt: an outage shows here a day late. What pages is PublisherWorker's attempts " +
+          "failing (Receive, Fetch, Publish Jobs per Minute).",
       )
       .min(0)
-      // Grafana draws thresholds only inside the y scale: the paging line stays in view at a normal burn rate.
-      .axisSoftMax(fastBurn.burnRate)
+      // Grafana draws thresholds only inside the y scale: the ticket's line stays in view at a normal burn rate.
+      .axisSoftMax(budgetBurn.burnRate)
       .thresholds(
         thresholdSteps([
           { value: null, color: "green" },
-          { value: slowBurn.burnRate, color: "orange" },
-          { value: fastBurn.burnRate, color: "red" },
+          { value: budgetBurn.burnRate, color: "orange" },
         ]),
       )
       .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
-      .overrideByName(`Over ${fastBurn.long}`, [fixedColor("red")])
-      .overrideByName(`Over ${slowBurn.long}`, [fixedColor("orange")]),
-    [
-      ...[fastBurn, slowBurn].map(({ long, panelStep }) => ({
-        ...target(burnRate(deliveryShareOfAlertWindow(long, dead), objective), `Over ${long}`),
-        minStep: panelStep,
-      })),
-    ],
+      .overrideByName(`Over ${budgetBurn.long}`, [fixedColor("orange")])
+      .overrideByName(`Over ${budgetBurn.short}`, [fixedColor("yellow")]),
+    (["long", "short"] as const).map((which) => ({
+      ...target(burnRate(deliveryShareOfAlertWindow(budgetBurn[which], dead), objective), `Over ${budgetBurn[which]}`),
+      minStep: budgetBurn.panelStep[which],
+    })),
   );
 
 export const sloPanels = (section: SloSection = {}) => [deliveryBudgetPanel(section), deliveryBurnRatePanel(section)];

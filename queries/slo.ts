@@ -3,7 +3,7 @@
 // a dead-instance reason count on neither side (a server that is gone is no delivery we owe).
 import { type Builder, type Expr, div, increase, n, or, sub, sum, sumOverTime, unless } from "@grafana/promql-builder";
 import { scrapeLabels } from "../config";
-import { deliveryFailures, federationWorkers, jobCompletions } from "./catalogue";
+import { deliveryFailures, federationWorkers, jobCompletions, jobExceptions } from "./catalogue";
 import { failedShare } from "./alerting";
 import { Query, type Recording, compose, recordName } from "./query";
 import {
@@ -27,16 +27,29 @@ const byTarget = (scope: Scope) =>
 const perTarget = (expr: Builder<Expr>, scope: Scope) => sum(expr).by(byTarget(scope));
 
 /**
- * Final failures to live servers within the window, per target. A failure series is born with its first
+ * Final failures within the window, per target (and `by`). A failure series is born with its first
  * failure, which increase() has no sample before: a series without a value a window ago counts whole.
  */
-export function failedDeliveriesIn(window: string, scope: Scope, deadReasons: readonly string[]): Query {
-  const where = { reason: noneOf(deadReasons) };
+function failuresIn(window: string, scope: Scope, where: { reason?: ReturnType<typeof noneOf> }, by: string[] = []) {
   const now = series(deliveryFailures, undefined, where, scope);
   const before = series(deliveryFailures, undefined, where, scope).offset(window);
   const grown = increase(series(deliveryFailures, undefined, where, scope).range(window));
-  const read = { metric: deliveryFailures, part: undefined, labels: ["reason"] };
-  return new Query(perTarget(or(unless(now, before), grown), scope), [read], countUnit);
+  const read = { metric: deliveryFailures, part: undefined, labels: ["reason", ...by] };
+  return new Query(sum(or(unless(now, before), grown)).by([...byTarget(scope), ...by]), [read], countUnit);
+}
+
+/** Final failures to live servers within the window, per target. */
+export const failedDeliveriesIn = (window: string, scope: Scope, deadReasons: readonly string[]): Query =>
+  failuresIn(window, scope, { reason: noneOf(deadReasons) });
+
+/** Final failures within the window per target and reason, dead-instance reasons too (a rule filters them after). */
+export const failuresByReasonIn = (window: string, scope: JobScope): Query => failuresIn(window, scope, {}, ["reason"]);
+
+/** PublisherWorker attempts that raised within the window, per target: the page's leading signal. */
+export function failedAttemptsIn(window: string, scope: Scope): Query {
+  const raised = series(jobExceptions, "count", { worker: oneOf([publisher]) }, scope).range(window);
+  const read = { metric: jobExceptions, part: "count" as const, labels: ["worker"] };
+  return new Query(perTarget(increase(raised), scope), [read], countUnit);
 }
 
 /** PublisherWorker jobs that completed within the window, per target. */
@@ -59,6 +72,8 @@ export const budgetLeft = (share: Query, objective: number): Query =>
   compose(shareUnit, (expr) => sub(n(1), div(expr, n(allowedShare(objective)))), share);
 
 const indicator = "akkoma_ap_deliveries_to_live_servers";
+/** The objective's rule file's own names: short, so every expression over them stays short. */
+export const sloMetrics = { deliveries: "akkoma_live_deliveries", attempts: "akkoma_publisher_attempts" } as const;
 
 /**
  * The failed share over one of the burn-rate alerts' windows, on the dashboard; over recorded series it
@@ -75,7 +90,7 @@ export function deliveryShareOfAlertWindow(window: string, deadReasons: readonly
 
 /** The share the objective's rule file records for a burn-rate window, each minute. */
 export const shareRecording = (window: string, deadReasons: readonly string[]): Recording => ({
-  metric: indicator,
+  metric: sloMetrics.deliveries,
   operations: `failed_share${window}`,
   by: [],
   interval: "1m",
@@ -95,17 +110,26 @@ export function deliveryShareOverPeriod(period: string, deadReasons: readonly st
     interval: "1h",
     rule,
   });
-  const summed = (raw: Query, recording: Recording) =>
+  const summed = (raw: Query, recording: Recording, readFirst: readonly Recording[] = []) =>
     new Query(raw.expr, raw.reads, raw.unit, {
       expr: (scope) => sumOverTime(recordedSeries(recordName(recording, scope), dashboardScope).range(period)),
-      recordings: [recording],
+      recordings: [...readFirst, recording],
       instant: true,
     });
+  // Per reason first, the dead-instance reasons filtered out of that after: each rule stays short.
+  const perReason: Recording = {
+    metric: deliveryFailures.name,
+    operations: "increase1h_hourly",
+    by: ["reason"],
+    interval: "1h",
+    rule: (scope) => failuresByReasonIn("1h", scope),
+  };
+  const failed = hourly("failed_increase1h", (scope) => {
+    const live = recordedSeries(recordName(perReason, scope), scope, { reason: noneOf(deadReasons) });
+    return new Query(sum(live).by(targetLabelsOf(scope)), failuresByReasonIn("1h", scope).reads, countUnit);
+  });
   return failedShare(
-    summed(
-      failedDeliveriesIn(period, dashboardScope, deadReasons),
-      hourly("failed_increase1h", (scope) => failedDeliveriesIn("1h", scope, deadReasons)),
-    ),
+    summed(failedDeliveriesIn(period, dashboardScope, deadReasons), failed, [perReason]),
     summed(
       deliveredIn(period, dashboardScope),
       hourly("increase1h", (scope) => deliveredIn("1h", scope)),

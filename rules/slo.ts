@@ -1,33 +1,94 @@
-// Recording rules of the federation delivery objective: the failed share of deliveries to live servers
-// over each window its burn-rate alerts read, named `level:metric:operations` like rules/akkoma.ts's.
-import type { Builder, Expr } from "@grafana/promql-builder";
-import { Query } from "../queries/query";
-import { type JobScope, recordedSeries } from "../queries/selectors";
-import { failedDeliveryShare, shareRecording } from "../queries/slo";
-import { recordName } from "../queries/query";
+// Recording rules of the federation delivery objective, named `level:metric:operations` like
+// rules/akkoma.ts's. Each signal is a failed count and a succeeded count over a window; a short chain of
+// rules turns them into the count of all events and the failed share, each rule reading only rules before
+// it in the objective's one group (evaluated in order), and none long: the dead-instance reasons, the
+// longest matcher, are filtered once, out of a per-reason count.
+import { sum } from "@grafana/promql-builder";
+import { Query, add, ratio, recordName } from "../queries/query";
+import { attempts, failedShare, orZeroLike } from "../queries/alerting";
+import { type JobScope, noneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
+import { deliveredIn, failedAttemptsIn, failedDeliveriesIn, failuresByReasonIn, sloMetrics } from "../queries/slo";
+import { deliveryFailures } from "../queries/catalogue";
+import { countUnit, shareUnit } from "../queries/units";
 import type { RecordingRule } from "./akkoma";
 
-/** The failed share over a window, raw or recorded. */
-export type DeliveryShare = (window: string) => Query;
+/** One of the objective's signals over a window: failed events (0 where only successes exist), all events, the failed share. */
+export interface Signal {
+  failed(window: string): Query;
+  total(window: string): Query;
+  share(window: string): Query;
+}
 
-export const rawDeliveryShare =
-  (scope: JobScope, deadReasons: readonly string[]): DeliveryShare =>
-  (window) =>
-    failedDeliveryShare(window, scope, deadReasons);
+/** What the objective's alerts read: deliveries to live servers (the budget), PublisherWorker attempts (the page). */
+export interface SloSignals {
+  readonly deliveries: Signal;
+  readonly attempts: Signal;
+}
 
-/** The share over recorded series, and the recording rules it needs (filled as the alerts ask for windows). */
-export function recordedDeliveryShare(
+type Counts = (window: string) => Query;
+
+const rawSignal = (failed: Counts, succeeded: Counts): Signal => ({
+  failed: (window) => orZeroLike(failed(window), succeeded(window)),
+  total: (window) => attempts(failed(window), succeeded(window)),
+  share: (window) => failedShare(failed(window), succeeded(window)),
+});
+
+/** The signals as raw PromQL over Akkoma's series (Grafana-managed rules). */
+export const rawSignals = (scope: JobScope, deadReasons: readonly string[]): SloSignals => ({
+  deliveries: rawSignal(
+    (window) => failedDeliveriesIn(window, scope, deadReasons),
+    (window) => deliveredIn(window, scope),
+  ),
+  // An attempt that did not raise completed: a delivery.
+  attempts: rawSignal(
+    (window) => failedAttemptsIn(window, scope),
+    (window) => deliveredIn(window, scope),
+  ),
+});
+
+/** The signals over recorded series, and the recording rules they need in order (filled as the alerts ask). */
+export function recordedSignals(
   scope: JobScope,
   deadReasons: readonly string[],
-): { share: DeliveryShare; rules: () => RecordingRule[] } {
-  const raw = rawDeliveryShare(scope, deadReasons);
+): { signals: SloSignals; rules: () => RecordingRule[] } {
   const rules = new Map<string, RecordingRule>();
+  const nameOf = (metric: string, operations: string, by: string[] = []) =>
+    recordName({ metric, operations, by, interval: "1m", rule: () => undefined as never }, scope);
+  const recorded = (record: string, query: Query): Query => {
+    if (!rules.has(record)) rules.set(record, { record, query });
+    return new Query(recordedSeries(record, scope), query.reads, query.unit);
+  };
+  const signal = (metric: string, failed: Counts, succeeded: Counts): Signal => {
+    const chain = (window: string) => {
+      const named = (operations: string, query: Query) => recorded(nameOf(metric, operations), query);
+      const failures = named(`failed_increase${window}`, failed(window));
+      const successes = named(`succeeded_increase${window}`, succeeded(window));
+      const failedOrZero = named(`failed_or_zero_increase${window}`, orZeroLike(failures, successes));
+      const total = named(`increase${window}`, add(failedOrZero, orZeroLike(successes, failures)));
+      const share = named(`failed_share${window}`, ratio(failedOrZero, total, shareUnit));
+      return { failed: failedOrZero, total, share };
+    };
+    return {
+      failed: (window) => chain(window).failed,
+      total: (window) => chain(window).total,
+      share: (window) => chain(window).share,
+    };
+  };
+  // Per reason first (dead ones too), then the live ones summed: the long list of dead reasons once.
+  const liveFailures = (window: string) => {
+    const record = nameOf(deliveryFailures.name, `increase${window}`, ["reason"]);
+    const perReason = recorded(record, failuresByReasonIn(window, scope));
+    const live = recordedSeries(record, scope, { reason: noneOf(deadReasons) });
+    return new Query(sum(live).by(targetLabelsOf(scope)), perReason.reads, countUnit);
+  };
   return {
-    share: (window) => {
-      const record = recordName(shareRecording(window, deadReasons), scope);
-      const query = raw(window);
-      if (!rules.has(record)) rules.set(record, { record, query });
-      return new Query(recordedSeries(record, scope) as Builder<Expr>, query.reads, query.unit);
+    signals: {
+      deliveries: signal(sloMetrics.deliveries, liveFailures, (window) => deliveredIn(window, scope)),
+      attempts: signal(
+        sloMetrics.attempts,
+        (window) => failedAttemptsIn(window, scope),
+        (window) => deliveredIn(window, scope),
+      ),
     },
     rules: () => [...rules.values()],
   };

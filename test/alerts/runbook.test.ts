@@ -13,6 +13,8 @@ import { akkomaDashboard, sections as dashboardSections } from "../../dashboards
 import { panelLinks } from "../../dashboards/links";
 import { DashboardError } from "../../errors";
 import { projectRoot } from "../support/build";
+import { parse } from "yaml";
+import { prometheusRulesFile, sloRulesFile } from "../../build/rules";
 
 const runbook = readFileSync(join(projectRoot, "docs", "runbook.md"), "utf8");
 const sections = [...runbook.matchAll(/^## (.+)$/gm)].map((match) => match[1] as string);
@@ -28,6 +30,18 @@ it("has one section per alert, at the anchor its runbook_url names, and none for
   expect(sections.sort()).toEqual(alerts.map((alert) => alert.name).sort());
   for (const alert of alerts)
     expect({ alert: alert.name, anchor: anchorOf(alert.name) }).toEqual({ alert: alert.name, anchor: alert.runbook });
+});
+
+it("its scenario table names every alert the rule files render, and no other", () => {
+  const rendered = (text: string) =>
+    (parse(text) as { groups: { rules: { alert?: string }[] }[] }).groups.flatMap((group) =>
+      group.rules.flatMap((rule) => rule.alert ?? []),
+    );
+  const table = runbook.slice(runbook.indexOf("### Scenarios"), runbook.indexOf("\n## "));
+  const rows = [...table.matchAll(/^\| (Akkoma\w+) +\|/gm)].map((match) => match[1]);
+  const alerts = [...rendered(prometheusRulesFile()), ...rendered(sloRulesFile())];
+  expect(alerts.length).toBeGreaterThan(10);
+  expect(rows.sort()).toEqual(alerts.sort());
 });
 
 it("names only panels the dashboard has", () => {

@@ -29,7 +29,7 @@ async function forms(rendering: RuleRendering): Promise<Record<string, string[]>
   };
 }
 
-const burnAlerts = [federationSlo.fastBurn.name, federationSlo.slowBurn.name];
+const burnAlerts = [federationSlo.attemptsFailing.name, federationSlo.budgetBurn.name];
 // Grafana-managed rules read raw series: the alerts about our recording rules are not theirs.
 const recordedOnly = akkomaAlerts()
   .filter((alert) => alert.recordedOnly)

@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { akkomaAlerts } from "../../alerts/akkoma";
+import { federationSloAlerts } from "../../alerts/slo";
 import type { Panel } from "@grafana/grafana-foundation-sdk/dashboard";
 import { outputs } from "../../config";
 import { panelsIn } from "../../dashboards/rows";
@@ -25,8 +26,20 @@ it("the full example renders every file for its values, and promtool checks its 
     expect(result).toMatchObject({ status: 0, stderr: "" });
     const [dashboard, alerts, recordings, grafana] = files.map((file) => readFileSync(file, "utf8")) as string[];
     const check = promtool(["check", "rules", files[2]!, files[1]!, files[4]!], projectRoot);
-    // The example's 99.5 % objective: a fast burn is 14.4 times 0.5 % failed.
-    expect(readFileSync(files[4]!, "utf8")).toContain('failed_share5m{job="akkoma",cluster="eu1"}) > (0.072)');
+    // The example's 99.5 % objective and its ticket's burn rate of 3: 3 times 0.5 % failed; its page's own labels.
+    const objective = parse(readFileSync(files[4]!, "utf8")) as {
+      groups: { rules: { alert?: string; expr: string; labels?: object }[] }[];
+    };
+    const objectiveAlerts = objective.groups.flatMap((group) => group.rules).filter((rule) => rule.alert);
+    expect(objectiveAlerts.find((rule) => rule.alert === "AkkomaFederationBudgetBurn")?.expr).toContain(
+      'failed_share6h{job="akkoma",cluster="eu1"}) > (0.015)',
+    );
+    expect(objectiveAlerts.find((rule) => rule.alert === "AkkomaFederationAttemptsFailing")?.labels).toEqual({
+      team: "fediverse-ops",
+      environment: "production",
+      page: "yes",
+      severity: "critical",
+    });
     expect(check.output).toContain("SUCCESS");
     expect(check.status).toBe(0);
 
@@ -82,5 +95,7 @@ it("the full example renders every file for its values, and promtool checks its 
 });
 
 it("the values schema lists every alert by name, so each can be tuned", () => {
-  expect(Object.keys(schema.properties.alerts.properties)).toEqual(akkomaAlerts().map((alert) => alert.name));
+  expect(Object.keys(schema.properties.alerts.properties)).toEqual(
+    [...akkomaAlerts(), ...federationSloAlerts()].map((alert) => alert.name),
+  );
 });

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import schema from "../../deploy/values.schema.json";
 import { cliPath, runCli, useTempFolder } from "../support/build";
 
 describe("deployment values that would break what they reach", () => {
@@ -53,6 +54,26 @@ describe("deployment values that would break what they reach", () => {
       "alerts.AkkomaDown.keep_firing_for: is not a Prometheus duration (A Prometheus duration, e.g. 15m or 1h30m: each unit (y, w, d, h, m, s, ms) once, largest first, at most about 292 years)",
     ],
     ["a share above 1", "AkkomaJobsFailing: { threshold: 5 }", "alerts.AkkomaJobsFailing.threshold: must be <= 1"],
+    [
+      "the objective's page at a share above 1",
+      "AkkomaFederationAttemptsFailing: { threshold: 1.5 }",
+      "alerts.AkkomaFederationAttemptsFailing.threshold: must be <= 1",
+    ],
+    [
+      "the objective's ticket at a burn rate of 0",
+      "AkkomaFederationBudgetBurn: { threshold: 0 }",
+      "alerts.AkkomaFederationBudgetBurn.threshold: must be > 0",
+    ],
+    [
+      "the objective's ticket at a burn rate asking more than every delivery failing (100 times 1 %)",
+      "AkkomaFederationBudgetBurn: { threshold: 100 }",
+      "alerts.AkkomaFederationBudgetBurn.threshold: a burn rate of 100 at a 99 % objective asks for more than every delivery failing: it can never fire (below 100)",
+    ],
+    [
+      "an objective's alert by a name it no longer has",
+      "AkkomaFederationBudgetFastBurn: { for: 5m }",
+      `alerts.AkkomaFederationBudgetFastBurn: unknown field (known: ${Object.keys(schema.properties.alerts.properties).join(", ")})`,
+    ],
     [
       "an alert label the rules set themselves",
       "AkkomaDown: { labels: { alertname: x } }",

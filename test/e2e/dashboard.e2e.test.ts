@@ -313,13 +313,10 @@ function describeDisplay(engines: readonly EngineName[], context: E2eContext): v
       }
     });
 
-    it("the burn rate draws its warning and paging lines", () => {
+    it("the burn rate draws its ticket's line", () => {
       for (const { load } of eachShown()) {
         const lines = panelOf(load, titles.deliveryBurnRate).thresholdLines ?? [];
-        expect(lines.map((line) => [line.value, line.drawn])).toEqual([
-          [federationSlo.slowBurn.burnRate, true],
-          [federationSlo.fastBurn.burnRate, true],
-        ]);
+        expect(lines.map((line) => [line.value, line.drawn])).toEqual([[federationSlo.budgetBurn.burnRate, true]]);
       }
     });
 

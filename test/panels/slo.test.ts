@@ -1,5 +1,5 @@
 // The objective's panels as Grafana's display code draws them: an idle instance's budget says why it is
-// empty, and the burn rate's warning and paging lines stay in view at a normal burn rate, on every path.
+// empty, and the burn rate's ticket line stays in view at a normal burn rate, on every path.
 import { federationSlo } from "../../config";
 import type { JsonObject } from "../../io/json";
 import { convertToV2 } from "../../harness/conversion";
@@ -8,7 +8,7 @@ import { titles } from "../../panels/titles";
 import { builtPanel, displayWith } from "../support/display";
 
 const hour = 3_600_000;
-const { fastBurn, slowBurn } = federationSlo;
+const { budgetBurn } = federationSlo;
 
 describe("Delivery Error Budget Left", () => {
   it("on an idle instance (0/0: no delivery in the window) reads 'no deliveries', not a blank red gauge", async () => {
@@ -45,16 +45,13 @@ describe("Delivery Error Budget Burn Rate", () => {
   it.each([
     ["the v1 file", (panel: PanelJson) => panel],
     ["the v2 conversion", throughV2],
-  ])("draws the warning and paging lines at a normal burn rate, loaded as %s", async (_, load) => {
+  ])("draws the ticket's line at a normal burn rate, loaded as %s", async (_, load) => {
     const shown = displayWith(load(await builtPanel(titles.deliveryBurnRate)), burning(0.3));
-    expect(shown.thresholdLines).toEqual([
-      { value: slowBurn.burnRate, colour: "orange", drawn: true },
-      { value: fastBurn.burnRate, colour: "red", drawn: true },
-    ]);
-    expect(shown.yRange).toEqual({ min: 0, max: fastBurn.burnRate });
+    expect(shown.thresholdLines).toEqual([{ value: budgetBurn.burnRate, colour: "orange", drawn: true }]);
+    expect(shown.yRange).toEqual({ min: 0, max: budgetBurn.burnRate });
   });
 
-  it("grows its scale past the paging line when the burn rate does", async () => {
+  it("grows its scale past the ticket's line when the burn rate does", async () => {
     const shown = displayWith(await builtPanel(titles.deliveryBurnRate), burning(40));
     expect(shown.yRange).toEqual({ min: 0, max: 40 });
     expect(shown.thresholdLines?.every((line) => line.drawn)).toBe(true);

@@ -69,8 +69,8 @@ let incidentStartMs = 0;
 let range = { fromMs: 0, toMs: 0 };
 const akkomaIncidents = incidents(job, incidentMinutes);
 const budgetIncidents = sloIncidents(job, incidentMinutes, {
-  fast: federationSlo.fastBurn.name,
-  slow: federationSlo.slowBurn.name,
+  page: federationSlo.attemptsFailing.name,
+  ticket: federationSlo.budgetBurn.name,
 });
 const reports = new Map<string, JsonReport>();
 let vmalertFired: FiredAlert[] = [];
