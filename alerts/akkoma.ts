@@ -9,7 +9,6 @@ import {
   absentIn,
   atLeast,
   both,
-  either,
   equalTo,
   lacking,
   lowestIn,
@@ -18,7 +17,15 @@ import {
   slopeIn,
 } from "../queries/alerting";
 import type { Query } from "../queries/query";
-import { type JobScope, type TargetSelector, jobScope, noneOf, oneOf, targetLabelsOf } from "../queries/selectors";
+import {
+  type JobScope,
+  type Matchers,
+  type TargetSelector,
+  jobScope,
+  noneOf,
+  oneOf,
+  targetLabelsOf,
+} from "../queries/selectors";
 import { eventsPerMinuteUnit } from "../queries/units";
 import { titles } from "../panels/titles";
 import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
@@ -141,6 +148,8 @@ export interface AlertOptions {
   readonly deadInstanceReasons?: readonly string[];
 }
 
+type WorkerMatchers = Matchers<"worker">;
+
 const instance = "{{ $labels.instance }}";
 const publisher = federationWorkers[2];
 const worker = (name: string) => name.replace(/^Pleroma\.Workers\./, "");
@@ -157,9 +166,13 @@ interface AlertSpec extends Omit<
 }
 
 /** Per worker (and target): the share of jobs that raised above each bar, where at least `minPerMinute` jobs ran. */
-function jobFailure(inputs: AlertInputs, window: string, bars: readonly [Query, number][], minPerMinute: number) {
-  const [first, ...more] = bars.map(([share, bar]) => above(share, bar));
-  const failing = more.reduce(either, first as Query);
+function jobFailure(
+  inputs: AlertInputs,
+  window: string,
+  bars: readonly (readonly [WorkerMatchers, number])[],
+  minPerMinute: number,
+) {
+  const failing = inputs.jobsFailingAbove(window, bars);
   const jobsPerMinute = scaledBy(inputs.jobAttempts(window, {}), 60, eventsPerMinuteUnit(jobCompletions));
   return both(failing, atLeast(jobsPerMinute, minPerMinute));
 }
@@ -215,12 +228,7 @@ function specs(scope: JobScope): AlertSpec[] {
       name: "AkkomaOutboundFederationFailing",
       defaults: { severity: "warning", for: outbound.for, threshold: outbound.exceptionRatio },
       condition: (inputs, bar) =>
-        jobFailure(
-          inputs,
-          outbound.window,
-          [[inputs.jobFailedShare(outbound.window, { worker: oneOf([publisher]) }), bar]],
-          outbound.minJobsPerMinute,
-        ),
+        jobFailure(inputs, outbound.window, [[{ worker: oneOf([publisher]) }, bar]], outbound.minJobsPerMinute),
       summary: `Most outgoing deliveries fail on ${instance}`,
       description: (value) =>
         `${value("humanizePercentage")} of PublisherWorker jobs raised over the last ${outbound.window}: ` +
@@ -276,16 +284,8 @@ function specs(scope: JobScope): AlertSpec[] {
           inputs,
           jobExceptions.window,
           [
-            [
-              inputs.jobFailedShare(jobExceptions.window, {
-                worker: noneOf([publisher, ...ownBars.map(([name]) => name)]),
-              }),
-              bar,
-            ],
-            ...ownBars.map(
-              ([name, own]) =>
-                [inputs.jobFailedShare(jobExceptions.window, { worker: oneOf([name]) }), own] as [Query, number],
-            ),
+            [{ worker: noneOf([publisher, ...ownBars.map(([name]) => name)]) }, bar],
+            ...ownBars.map(([name, own]) => [{ worker: oneOf([name]) }, own] as const),
           ],
           jobExceptions.minJobsPerMinute,
         ),

@@ -46,6 +46,14 @@ export type DeploymentField = keyof DeploymentValues;
 
 export const deploymentFields = Object.keys(schema.properties) as DeploymentField[];
 
+/** The highest bar the values file takes for an alert's threshold (1 for a share), if it has one. */
+export function thresholdMaximum(alert: string): number | undefined {
+  const tuning = (schema.properties.alerts.properties as Record<string, { $ref: string }>)[alert];
+  const definition = tuning?.$ref.replace("#/definitions/", "") as keyof typeof schema.definitions | undefined;
+  const threshold = definition ? (schema.definitions[definition] as { properties?: { threshold?: object } }) : {};
+  return (threshold.properties?.threshold as { maximum?: number } | undefined)?.maximum;
+}
+
 /** `datasourceUid` -> `--datasource-uid`. */
 export const flagOf = (field: DeploymentField) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 

@@ -201,6 +201,15 @@ export const eventsCountedOver = <L extends string>(
   metric: Metric<L, "counter">,
   window: string,
   options: Options<L> & { scope?: JobScope } = {},
+): Query => eventsSummedOver(counterSteps(metric, options), window, options);
+
+/**
+ * What a lazily created counter counted in each minute, per series (eventsCountedOver's step): growth
+ * since its previous value, or its whole value where the previous one is higher (a reset) or missing (a birth).
+ */
+export const counterSteps = <L extends string>(
+  metric: Metric<L, "counter">,
+  options: Pick<Options<L>, "where"> & { scope?: JobScope } = {},
 ): Query => {
   // Selector builders are mutable (range, offset): each use gets its own. Each use is also one more
   // read of the series on VictoriaMetrics, so the step is written with as few as it can be.
@@ -209,16 +218,31 @@ export const eventsCountedOver = <L extends string>(
   const again = selector(metric, undefined, where, scope);
   const before = selector(metric, undefined, where, scope);
   const previous = lastOverTime(before.expr.range(counterLookback).offset(counterStep));
-  // Growth since the previous value; where the previous one is higher (a reset) or missing (a birth),
-  // the counter started from 0 and its whole value counts.
   const step = or(gte(sub(now.expr, previous), n(0)), mul(again.expr, n(1)));
-  const steps = new Query(
-    sumOverTime(subquery(step).range(window).resolution(counterStep)),
-    [now.read, before.read],
+  return new Query(step, [now.read, before.read], countUnit);
+};
+
+/**
+ * eventsCountedOver over its steps, given as a query (raw, or a recorded series of them): their sum over
+ * the window, per target (and `by`), only where there were any.
+ */
+export const eventsSummedOver = <L extends string>(
+  steps: Query,
+  window: string,
+  options: Options<L> & { scope?: JobScope; recorded?: boolean } = {},
+): Query => {
+  const { scope } = options;
+  const summed = new Query(
+    sumOverTime(
+      options.recorded
+        ? (steps.expr as VectorExprBuilder).range(window)
+        : subquery(steps.expr).range(window).resolution(counterStep),
+    ),
+    steps.reads,
     countUnit,
   );
   const by = scope ? [...targetLabelsOf(scope), ...(options.by ?? [])] : options.by;
-  const total = sumBy(steps, by, options);
+  const total = sumBy(summed, by, options);
   return combine(gt(total.expr, n(0)), total.unit, total);
 };
 

@@ -11,8 +11,17 @@ import {
   seriesName,
   vmMemory,
 } from "../queries/catalogue";
-import { attempts, failedShare, meanDurationIn, orZeroLike, pollAverageIn, rateIn } from "../queries/alerting";
-import { eventsCountedOver } from "../queries/promql";
+import {
+  above,
+  attempts,
+  either,
+  failedShare,
+  meanDurationIn,
+  orZeroLike,
+  pollAverageIn,
+  rateIn,
+} from "../queries/alerting";
+import { counterSteps, eventsCountedOver, eventsSummedOver } from "../queries/promql";
 import { Query, type Recording, add, ratio, recordName } from "../queries/query";
 import { shareUnit } from "../queries/units";
 import { type JobScope, type Matchers, noneOf, oneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
@@ -25,6 +34,8 @@ export interface AlertInputs {
   pollRate(window: string): Query;
   /** Share of a worker's jobs that raised. */
   jobFailedShare(window: string, workers: WorkerMatchers): Query;
+  /** The share of each worker's jobs that raised, where above its bar (the workers' matchers, each with a bar). */
+  jobsFailingAbove(window: string, bars: readonly (readonly [WorkerMatchers, number])[]): Query;
   /** A worker's jobs per second, failed or not. */
   jobAttempts(window: string, workers: WorkerMatchers): Query;
   /** Final delivery failures per reason within the window, dead-instance reasons and `except` left out. */
@@ -47,12 +58,18 @@ export function rawInputs(scope: JobScope, deadInstanceReasons: readonly string[
       failedShare(jobRate(jobExceptions, window, where), jobRate(jobCompletions, window, where)),
     jobAttempts: (window, where) =>
       attempts(jobRate(jobExceptions, window, where), jobRate(jobCompletions, window, where)),
-    deliveryFailuresByReason: (window, except) =>
-      eventsCountedOver(deliveryFailures, window, {
+    jobsFailingAbove(window, bars) {
+      const [first, ...more] = bars.map(([where, bar]) => above(this.jobFailedShare(window, where), bar));
+      return more.reduce(either, first as Query);
+    },
+    deliveryFailuresByReason: (window, except) => {
+      const left = [...deadInstanceReasons, ...except];
+      return eventsCountedOver(deliveryFailures, window, {
         scope,
         by: ["reason"],
-        where: { reason: noneOf([...deadInstanceReasons, ...except]) },
-      }),
+        where: left.length > 0 ? { reason: noneOf(left) } : {},
+      });
+    },
     deliveryFailuresByTarget: (window, reason) =>
       eventsCountedOver(deliveryFailures, window, {
         scope,
@@ -80,6 +97,7 @@ export function recordedInputs(
   deadInstanceReasons: readonly string[],
 ): { inputs: AlertInputs; rules: () => RecordingRule[] } {
   const raw = rawInputs(scope, deadInstanceReasons);
+  const rawNoDead = rawInputs(scope, []);
   const rules = new Map<string, RecordingRule>();
   const level = (...by: string[]) => [...targetLabelsOf(scope), ...by].join("_");
   const recorded = (record: string, query: Query, where: Matchers<string> = {}): Query => {
@@ -112,20 +130,38 @@ export function recordedInputs(
         const { tried } = jobRates(window);
         return recorded(`${level("worker")}:oban_job_attempts:rate${window}`, tried, where);
       },
-      // The dead-instance reasons are left out here: their list is long, and no alert counts them.
+      // Several bars (workers with their own) make a long condition: the workers under the first bar and
+      // those over their own are recorded apart, so the alert stays short. The first bar, the one a values
+      // file tunes, stays in the alert: a recording holds only what no tuning changes.
+      jobsFailingAbove(window, bars) {
+        const [first, ...own] = bars;
+        const [where, bar] = first as (typeof bars)[number];
+        const share = this.jobFailedShare(window, where);
+        if (own.length === 0) return above(share, bar);
+        const name = `${level("worker")}:${jobs}:share_rate${window}`;
+        return either(
+          above(recorded(`${name}_under_first_bar`, share), bar),
+          recorded(`${name}_above_own_bar`, raw.jobsFailingAbove.call(this, window, own)),
+        );
+      },
+      // Every reason is counted here, the dead-instance ones too: their list is long, so the alert filters
+      // them out of this short rule's series, along with the reasons it leaves to other alerts.
       deliveryFailuresByReason: (window, except) =>
-        recorded(
-          `${level("reason")}:${failures}:increase${window}_without_dead_hosts`,
-          raw.deliveryFailuresByReason(window, []),
-          { reason: noneOf(except) },
-        ),
-      // Per host, only the reason an alert reads: the window's subquery runs every evaluation for every
-      // series it keeps, and hosts times reasons is the largest set of any rule here.
-      deliveryFailuresByTarget: (window, reason) =>
-        recorded(
-          `${level("target", "reason")}:${failures}:increase${window}_${reason.replace(/[^a-zA-Z0-9_]/g, "_")}`,
-          raw.deliveryFailuresByTarget(window, reason),
-        ),
+        recorded(`${level("reason")}:${failures}:increase${window}`, rawNoDead.deliveryFailuresByReason(window, []), {
+          reason: noneOf([...deadInstanceReasons, ...except]),
+        }),
+      // Per host, only the reason an alert reads: hosts times reasons is the largest set of any rule here.
+      // Each minute's step is recorded first, so the window's sum reads recorded steps, not a subquery.
+      deliveryFailuresByTarget: (window, reason) => {
+        const name = `${level("target", "reason")}:${failures}`;
+        const slug = reason.replace(/[^a-zA-Z0-9_]/g, "_");
+        const where = { reason: oneOf([reason]) };
+        const steps = recorded(`${name}:step1m_${slug}`, counterSteps(deliveryFailures, { scope, where }));
+        return recorded(
+          `${name}:increase${window}_${slug}`,
+          eventsSummedOver(steps, window, { scope, by: ["target", "reason"], recorded: true }),
+        );
+      },
       pollAverage: (pair, window) =>
         recorded(`${level()}:${pair.name}:poll_mean${window}`, raw.pollAverage(pair, window)),
       meanDuration: (histogram, window) =>

@@ -1,8 +1,8 @@
 // Recording rules of the federation delivery objective, named `level:metric:operations` like
-// rules/akkoma.ts's. Each signal is a failed count and a succeeded count over a window; a short chain of
-// rules turns them into the count of all events and the failed share, each rule reading only rules before
-// it in the objective's one group (evaluated in order), and none long: the dead-instance reasons, the
-// longest matcher, are filtered once, out of a per-reason count.
+// rules/akkoma.ts's. Each signal is a failed count and a succeeded count over a window (each 0 where only
+// the other exists: both series are lazy), then all events and the failed share, each rule reading only
+// rules before it in the objective's one group (evaluated in order), and none long: the dead-instance
+// reasons, the longest matcher, are filtered once, out of a per-reason count.
 import { sum } from "@grafana/promql-builder";
 import { Query, add, ratio, recordName } from "../queries/query";
 import { attempts, failedShare, orZeroLike } from "../queries/alerting";
@@ -58,14 +58,16 @@ export function recordedSignals(
     if (!rules.has(record)) rules.set(record, { record, query });
     return new Query(recordedSeries(record, scope), query.reads, query.unit);
   };
+  // Each count or 0 straight from what it reads, and the share over both: an alert reads recordings
+  // two rules deep at most, so when its inputs end it ends within an evaluation or two of its raw form.
   const signal = (metric: string, failed: Counts, succeeded: Counts): Signal => {
     const chain = (window: string) => {
       const named = (operations: string, query: Query) => recorded(nameOf(metric, operations), query);
-      const failures = named(`failed_increase${window}`, failed(window));
-      const successes = named(`succeeded_increase${window}`, succeeded(window));
-      const failedOrZero = named(`failed_or_zero_increase${window}`, orZeroLike(failures, successes));
-      const total = named(`increase${window}`, add(failedOrZero, orZeroLike(successes, failures)));
-      const share = named(`failed_share${window}`, ratio(failedOrZero, total, shareUnit));
+      const [failures, successes] = [failed(window), succeeded(window)];
+      const failedOrZero = named(`failed_increase${window}`, orZeroLike(failures, successes));
+      const succeededOrZero = named(`succeeded_increase${window}`, orZeroLike(successes, failures));
+      const total = named(`increase${window}`, add(failedOrZero, succeededOrZero));
+      const share = named(`failed_share${window}`, ratio(failedOrZero, add(failedOrZero, succeededOrZero), shareUnit));
       return { failed: failedOrZero, total, share };
     };
     return {
@@ -79,7 +81,8 @@ export function recordedSignals(
     const record = nameOf(deliveryFailures.name, `increase${window}`, ["reason"]);
     const perReason = recorded(record, failuresByReasonIn(window, scope));
     const live = recordedSeries(record, scope, { reason: noneOf(deadReasons) });
-    return new Query(sum(live).by(targetLabelsOf(scope)), perReason.reads, countUnit);
+    const summed = new Query(sum(live).by(targetLabelsOf(scope)), perReason.reads, countUnit);
+    return recorded(nameOf(sloMetrics.deliveries, `live_failures_increase${window}`), summed);
   };
   return {
     signals: {

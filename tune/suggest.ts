@@ -3,7 +3,7 @@
 // file that renders it. Only raised, never lowered: an alert that meets the target keeps its bar.
 import { stringify } from "yaml";
 import type { AlertName } from "../alerts/akkoma";
-import type { DeploymentValues } from "../deploy/values";
+import { type DeploymentValues, thresholdMaximum } from "../deploy/values";
 import type { RangeClient } from "./engine";
 import { replayedRules } from "./rules";
 import { type TuneRange, replayRule, weekMs } from "./tune";
@@ -40,12 +40,14 @@ export async function suggestThresholds(
     const firings = await firingsAt(rule.alert, rule.threshold);
     if (firings <= allowed) continue;
     // Double until the target is met (a bar of 0 first tries 1), then bisect between the last two bars.
+    // A share's bar stops at 1: past it the values file refuses the suggestion.
+    const most = thresholdMaximum(rule.alert) ?? Infinity;
     let low = rule.threshold;
-    let high = rule.threshold > 0 ? rule.threshold * 2 : 1;
+    let high = Math.min(rule.threshold > 0 ? rule.threshold * 2 : 1, most);
     let highFirings = await firingsAt(rule.alert, high);
-    for (let k = 0; highFirings > allowed && k < maxDoublings; k++) {
+    for (let k = 0; highFirings > allowed && k < maxDoublings && high < most; k++) {
       low = high;
-      high *= 2;
+      high = Math.min(high * 2, most);
       highFirings = await firingsAt(rule.alert, high);
     }
     if (highFirings > allowed) continue;

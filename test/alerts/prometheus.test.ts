@@ -32,7 +32,13 @@ it("records per remote host only the reason an alert reads per host", () => {
   const perHost = groupsOf(prometheusRulesFile())
     .flatMap((group) => group.rules)
     .filter((rule) => rule.record?.includes("_target_"));
-  expect(perHost.map((rule) => rule.expr)).toEqual([expect.stringContaining('reason=~"http_401"')]);
+  // Each minute's step of the 401s alone, then their sum over the hour, which reads only those steps.
+  expect(perHost.map((rule) => rule.expr)).toEqual([
+    expect.stringContaining('akkoma_ap_delivery_fail_final{job="akkoma",reason=~"http_401"}'),
+    expect.stringMatching(
+      /^\(sum by\(job, instance, target, reason\) \(sum_over_time\(\w+:\w+:step1m_http_401\{job="akkoma"\}\[1h\]\)\)\) > \(0\)$/,
+    ),
+  ]);
 });
 
 it("the recorded dashboard's file records nothing the alerts' file records (loading both never runs a rule twice)", () => {

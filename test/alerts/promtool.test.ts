@@ -1,7 +1,8 @@
 // Prometheus' own rule engine, through promtool: the rule files are valid, every alert fires in its
 // incident, and none fires over a calm history (a restart, dead hosts failing every hour, lazy series).
 // The alerts read recorded series, so both files are loaded; the same holds for non-default values.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { parseAllDocuments } from "yaml";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { akkomaAlertSet, akkomaAlerts } from "../../alerts/akkoma";
@@ -208,11 +209,28 @@ it("a disabled alert is left out of the rule files, and so are the recordings on
   expect(prometheusRulesFile({ tuning })).not.toContain("vm_total_run_queue_lengths_io_fsum");
 });
 
-it("every alert expression over recorded series reads in one line, the per-worker bars aside", () => {
-  const long = akkomaAlerts()
-    .map((alert) => ({ alert: alert.name, length: alert.recordedCondition.toString().length }))
-    .filter(({ alert, length }) => length > 210 && alert !== "AkkomaJobsFailing");
-  expect(long).toEqual([]);
+it("no recording or alert expression in any rule file or Kubernetes form is over 300 characters", () => {
+  // Long ones are split into recordings read later in their group: a reviewer reads each in one go.
+  const folders = [join(projectRoot, "out", "prometheus"), join(projectRoot, "out", "kubernetes")];
+  const files = folders.flatMap((folder) => readdirSync(folder).map((file) => join(folder, file)));
+  const exprs = files.flatMap((file) =>
+    parseAllDocuments(readFileSync(file, "utf8")).flatMap((document) => {
+      const found: { file: string; name: string; length: number }[] = [];
+      const visit = (node: unknown): void => {
+        if (Array.isArray(node)) node.forEach(visit);
+        else if (node !== null && typeof node === "object") {
+          const rule = node as { expr?: unknown; record?: string; alert?: string };
+          if (typeof rule.expr === "string")
+            found.push({ file, name: rule.record ?? rule.alert ?? "?", length: rule.expr.length });
+          Object.values(node).forEach(visit);
+        }
+      };
+      visit(document.toJS());
+      return found;
+    }),
+  );
+  expect(exprs.length).toBeGreaterThan(50);
+  expect(exprs.filter(({ length }) => length > 300)).toEqual([]);
   // The raw form is what the recorded one replaced: several times longer.
   const jobs = akkomaAlerts().find((alert) => alert.name === "AkkomaJobsFailing");
   expect(jobs!.recordedCondition.toString().length * 4).toBeLessThan(jobs!.condition.toString().length);
