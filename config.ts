@@ -371,7 +371,7 @@ export const federationSlo = {
     short: "6h",
     minFailures: 20,
     for: "30m",
-    /** The burn-rate panel's step for each window: a sixth of it, as the line moves slowly. */
-    panelStep: { long: "4h", short: "1h" },
+    /** The burn-rate panel's step over the long window: a sixth of it, as the line moves slowly. */
+    panelStep: "4h",
   },
 } as const;

@@ -22,7 +22,7 @@ import { type SyntheticHistory, generateHistory } from "./synthetic";
 import { yardstickDashboard } from "./yardstick";
 
 interface RuleFile {
-  groups: { name: string; interval?: string; rules: { record?: string; alert?: string }[] }[];
+  groups: { name: string; interval?: string; rules: { record?: string; alert?: string; expr?: string }[] }[];
 }
 
 /** The scrape job and instance of the cost histories; the import page's answer for the data source. */
@@ -128,15 +128,38 @@ export async function recordOver(engines: Engines, history: SyntheticHistory, re
   try {
     const hourMs = 3_600_000;
     const range = { fromMs: Math.floor(history.startMs / hourMs) * hourMs, toMs: history.endMs + 30_000 };
-    const read = (record: string) => readBy.includes(`${record}{`) || readBy.includes(`${record}[`);
-    const groups = [recordingRulesFile(), sloRulesFile()].flatMap((text) =>
-      (parse(text) as RuleFile).groups
-        .map((group) => ({ ...group, rules: group.rules.filter((rule) => rule.record && read(rule.record)) }))
-        .filter((group) => group.rules.length > 0),
-    );
-    const file = path.join(folder, "recording-rules.yml");
-    fs.writeFileSync(file, stringify({ groups }, { lineWidth: 0 }));
-    await engines.record(file, range);
+    const all = [recordingRulesFile(), sloRulesFile()].flatMap((text) => (parse(text) as RuleFile).groups);
+    // What the dashboard reads, and what those rules read in turn (a chain of short rules).
+    const reads = (text: string, record: string) => text.includes(`${record}{`) || text.includes(`${record}[`);
+    const rules = all.flatMap((group) => group.rules).filter((rule) => rule.record);
+    const needed = new Set<string>();
+    for (let texts = [readBy]; texts.length > 0;) {
+      const more = rules.filter((rule) => !needed.has(rule.record!) && texts.some((t) => reads(t, rule.record!)));
+      for (const rule of more) needed.add(rule.record!);
+      texts = more.map((rule) => rule.expr ?? "");
+    }
+    // Each rule after the ones it reads: a backfill evaluates a stage over data the stages before stored.
+    const stageOf = new Map<string, number>();
+    const stage = (record: string): number => {
+      if (!stageOf.has(record)) {
+        const expr = rules.find((rule) => rule.record === record)?.expr ?? "";
+        const inputs = [...needed].filter((other) => other !== record && reads(expr, other));
+        stageOf.set(record, Math.max(-1, ...inputs.map(stage)) + 1);
+      }
+      return stageOf.get(record)!;
+    };
+    const stages = Math.max(0, ...[...needed].map(stage)) + 1;
+    for (let k = 0; k < stages; k++) {
+      const groups = all
+        .map((group) => ({
+          ...group,
+          rules: group.rules.filter((rule) => rule.record && needed.has(rule.record) && stage(rule.record) === k),
+        }))
+        .filter((group) => group.rules.length > 0);
+      const file = path.join(folder, `recording-rules-${k}.yml`);
+      fs.writeFileSync(file, stringify({ groups }, { lineWidth: 0 }));
+      await engines.record(file, range);
+    }
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
   }
