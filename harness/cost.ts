@@ -48,7 +48,7 @@ export const costLimits: Record<
 > = {
   default: {
     "3h": { Prometheus: costGoals.default, VictoriaMetrics: 1.27 },
-    "30d": { Prometheus: 1.03, VictoriaMetrics: 1.1 },
+    "30d": { Prometheus: costGoals.default, VictoriaMetrics: 1.1 },
   },
   recorded: { "30d": { Prometheus: costGoals.recorded, VictoriaMetrics: 0.77 } },
   // The objective's row, collapsed in the default dashboard, as it costs when someone opens it.
