@@ -3,13 +3,14 @@ import { dirname, join } from "node:path";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { alerts as alertSettings, dashboard as settings, outputs } from "../config";
 import { type DashboardSettings, type SectionSettings, akkomaDashboard, sections } from "../dashboards/akkoma";
+import type { KubernetesValues } from "../deploy/values";
 import { DashboardError } from "../errors";
 import { importEnvelope } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
 import { jobScope } from "../queries/selectors";
-import { type KubernetesValues, kubernetesFiles } from "./kubernetes";
+import { kubernetesFiles } from "./kubernetes";
 import {
   type RuleRendering,
   grafanaRulesFile,
@@ -19,7 +20,7 @@ import {
   sloRulesFile,
 } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
-import { type OutputFile, writeFiles } from "./write";
+import { type OutputFile, writeFiles } from "../io/write";
 
 /** The dashboard as Grafana imports it: enveloped, checked against Grafana's schemas, formatted. */
 export async function importFileText(dashboard = akkomaDashboard(sections())): Promise<string> {

@@ -18,7 +18,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { writeAtomically, writeFiles } from "../../build/write";
+import { writeAtomically, writeFiles } from "../../io/write";
 import { readSource } from "../../io/sources";
 import { outputs } from "../../config";
 import { cliPath, useTempFolder } from "../support/build";
