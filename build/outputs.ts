@@ -11,6 +11,7 @@ import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
 import { jobScope } from "../queries/selectors";
 import { kubernetesFiles } from "./kubernetes";
+import { layoutPicture } from "./layout-picture";
 import {
   type RuleRendering,
   grafanaRulesFile,
@@ -149,6 +150,7 @@ export async function buildAllFiles(): Promise<Written[]> {
   const rendering = { sections: sectionList };
   const files = [
     { path: outputs.importFile, purpose: "for Grafana's import screen", content: await importFileText(built) },
+    { path: outputs.layoutPicture, purpose: "the dashboard's layout, for the README", content: layoutPicture(built) },
     {
       path: join(outputs.provisioningFolder, outputs.provisionedDashboard),
       purpose: "for file provisioning, the Helm chart's sidecar, the Grafana Operator",

@@ -25,6 +25,7 @@ import { cliPath, useTempFolder } from "../support/build";
 
 const committedOutputs = [
   outputs.importFile,
+  outputs.layoutPicture,
   join(outputs.provisioningFolder, outputs.provisionedDashboard),
   join(outputs.provisioningFolder, outputs.provider),
   outputs.prometheusRules,
