@@ -46,7 +46,7 @@ export function grafanaVersionFor(schemaVersion: number | undefined): string {
     throw new DashboardError(
       "dashboard",
       `schemaVersion ${schemaVersion} has no known first Grafana version for __requires`,
-      "add it to firstGrafanaWriting in build/envelope.ts, and re-check the Grafana range in the README",
+      "add it to firstGrafanaWriting in build/envelope.ts, and re-check the Grafana range in docs/grafana-versions.md",
     );
   }
   return version;
