@@ -403,6 +403,22 @@ describe("the documented commands", () => {
     for (const run of runs) expect(run).toBe(`node ${relative(projectRoot, cliPath)}`);
   });
 
+  it("every akkoma-dashboards command and flag shown is one the CLI takes", () => {
+    const lines = blocks
+      .flatMap((block) => block.split("\n"))
+      .map((line) => /akkoma-dashboards(?:\.js)? ([a-z]+)((?: [^#]*)?)/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null);
+    const commands = new Set(lines.map((match) => match[1] as string));
+    expect([...commands].sort()).toEqual(["build", "check", "setup", "tune"]);
+    const help = new Map([...commands].map((command) => [command, runCli([command, "--help"]).stdout]));
+    const unknown = lines.flatMap((match) =>
+      (match[2]!.match(/--[a-z-]+/g) ?? [])
+        .filter((flag) => !new RegExp(`(^|\\s)${flag}(\\s|,|$)`, "m").test(help.get(match[1]!) ?? ""))
+        .map((flag) => `${match[1]} ${flag}`),
+    );
+    expect(unknown).toEqual([]);
+  });
+
   it("every curl fails on an HTTP error (-f)", () => {
     const curls = blocks.flatMap((block) => block.split("\n")).filter((line) => /\bcurl\b/.test(line));
     expect(curls.length).toBeGreaterThan(0);
