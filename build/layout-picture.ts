@@ -122,20 +122,20 @@ interface Area {
 /** A few strokes that say the panel's type at a glance, as a screenshot would; nothing for the others. */
 function sketch(type: string, area: Area): string {
   if (area.w < 24 || area.h < 16) return "";
-  const stroke = `fill="none" stroke="${colours.sketch}" stroke-width="1.5" opacity="0.6"`;
+  const stroke = (width: number) => `fill="none" stroke="${colours.sketch}" stroke-width="${width}" opacity="0.6"`;
   const { x, y, w, h } = area;
   const at = (fx: number, fy: number) => `${round(x + fx * w)},${round(y + fy * h)}`;
   switch (type) {
     case "timeseries": {
       const wave = [0.7, 0.55, 0.62, 0.35, 0.48, 0.3, 0.42, 0.2, 0.38, 0.28];
       const points = wave.map((fy, index) => at(index / (wave.length - 1), fy));
-      return `<polyline points="${points.join(" ")}" ${stroke}/>`;
+      return `<polyline points="${points.join(" ")}" ${stroke(1.5)}/>`;
     }
     case "gauge": {
       const r = round(Math.min(w / 2, h) * 0.8);
       const cx = round(x + w / 2);
       const cy = round(y + h * 0.9);
-      return `<path d="M ${cx - r} ${cy} A ${r} ${r} 0 0 1 ${cx + r} ${cy}" ${stroke} stroke-width="6"/>`;
+      return `<path d="M ${cx - r} ${cy} A ${r} ${r} 0 0 1 ${cx + r} ${cy}" ${stroke(6)}/>`;
     }
     case "bargauge":
       return [0.2, 0.5, 0.8]

@@ -101,6 +101,24 @@ describe("the layout picture", () => {
     expect(drawn[2]!.y).toBeGreaterThan(openRow!.y);
   });
 
+  it("is well-formed XML, which GitHub and Forgejo need to show it: tags closed in order, no attribute twice", () => {
+    const open: string[] = [];
+    const faults: string[] = [];
+    for (const [tag, closing, name, attributes, selfClosing] of svg.matchAll(
+      /<(\/?)([a-z]+)((?:\s+[A-Za-z-]+="[^"<]*")*)\s*(\/?)>/g,
+    )) {
+      const names = [...attributes!.matchAll(/([A-Za-z-]+)="/g)].map((m) => m[1] as string);
+      if (new Set(names).size !== names.length) faults.push(`${tag}: an attribute twice`);
+      if (closing) {
+        if (open.pop() !== name) faults.push(`${tag}: closes what is not open`);
+      } else if (!selfClosing) open.push(name!);
+    }
+    expect(faults).toEqual([]);
+    expect(open).toEqual([]);
+    // nothing but tags and text: a stray "<" or "&" would end the picture there
+    expect(svg.replace(/<[^<>]*>/g, "").replace(/&(amp|lt|gt|quot);/g, "")).not.toMatch(/[<>&]/);
+  });
+
   it("is the same bytes every time, and the committed picture is the one the build draws", () => {
     expect(layoutPicture(builtJson())).toBe(svg);
     expect(readFileSync(join(projectRoot, outputs.layoutPicture), "utf8")).toBe(svg);
