@@ -39,6 +39,8 @@ export const defaultScrapeJob = "akkoma";
 export const outputs = {
   /** For Grafana's "Import dashboard" screen: asks for the data source. */
   importFile: "out/grafana_dashboard.json",
+  /** A picture of the dashboard's rows and panels, drawn from the built dashboard, for the README. */
+  layoutPicture: "out/dashboard-layout.svg",
   /** For file provisioning, the Helm chart's sidecar and the Grafana Operator: loadable as is. */
   provisioningFolder: "out/provisioning",
   provisionedDashboard: "akkoma.json",

@@ -2,14 +2,16 @@ import { mkdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import { alerts as alertSettings, dashboard as settings, outputs } from "../config";
-import { type DashboardSettings, akkomaDashboard, sections } from "../dashboards/akkoma";
+import { type DashboardSettings, type SectionSettings, akkomaDashboard, sections } from "../dashboards/akkoma";
+import type { KubernetesValues } from "../deploy/values";
 import { DashboardError } from "../errors";
-import { importEnvelope, importDefaults } from "./envelope";
+import { importEnvelope } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
 import { jobScope } from "../queries/selectors";
-import { type KubernetesValues, kubernetesFiles } from "./kubernetes";
+import { kubernetesFiles } from "./kubernetes";
+import { layoutPicture } from "./layout-picture";
 import {
   type RuleRendering,
   grafanaRulesFile,
@@ -19,10 +21,10 @@ import {
   sloRulesFile,
 } from "./rules";
 import { type SchemaViolation, validateDashboard, validatePlainDashboard } from "./validate";
-import { type OutputFile, writeFiles } from "./write";
+import { type OutputFile, writeFiles } from "../io/write";
 
 /** The dashboard as Grafana imports it: enveloped, checked against Grafana's schemas, formatted. */
-export async function importFileText(dashboard = akkomaDashboard(sections(), importDefaults)): Promise<string> {
+export async function importFileText(dashboard = akkomaDashboard(sections())): Promise<string> {
   // Validate exactly what will be written: the SDK's objects carry methods that JSON drops.
   const exported: unknown = JSON.parse(JSON.stringify(importEnvelope(dashboard)));
   refuseViolations(validateDashboard(exported));
@@ -33,9 +35,11 @@ export async function importFileText(dashboard = akkomaDashboard(sections(), imp
  * The dashboard as file provisioning, the Operator, Terraform and the HTTP API load it: no envelope,
  * no import placeholders; `settings` preset the variables, uid and title.
  */
-export async function plainDashboard(settings: DashboardSettings = {}): Promise<string> {
-  const sectionList = sections({ recordedSeriesOf: settings.recordedSeriesOf });
-  return formatJson(plainDashboardJson(akkomaDashboard(sectionList, settings)));
+export async function plainDashboard({
+  recordedSeriesOf,
+  ...settings
+}: DashboardSettings & Pick<SectionSettings, "recordedSeriesOf"> = {}): Promise<string> {
+  return formatJson(plainDashboardJson(akkomaDashboard(sections({ recordedSeriesOf }), settings)));
 }
 
 function plainDashboardJson(dashboard: Dashboard): unknown {
@@ -139,9 +143,14 @@ export async function buildDashboardFile(out: string): Promise<Written[]> {
 
 /** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
 export async function buildAllFiles(): Promise<Written[]> {
-  const plain = await plainDashboard();
+  // One declaration and one dashboard: every file below is a form of it, the rules link to its titles.
+  const sectionList = sections();
+  const built = akkomaDashboard(sectionList);
+  const plain = await formatJson(plainDashboardJson(built));
+  const rendering = { sections: sectionList };
   const files = [
-    { path: outputs.importFile, purpose: "for Grafana's import screen", content: await importFileText() },
+    { path: outputs.importFile, purpose: "for Grafana's import screen", content: await importFileText(built) },
+    { path: outputs.layoutPicture, purpose: "the dashboard's layout, for the README", content: layoutPicture(built) },
     {
       path: join(outputs.provisioningFolder, outputs.provisionedDashboard),
       purpose: "for file provisioning, the Helm chart's sidecar, the Grafana Operator",
@@ -155,15 +164,15 @@ export async function buildAllFiles(): Promise<Written[]> {
     {
       path: outputs.prometheusRules,
       purpose: "alert rules for Prometheus and vmalert",
-      content: prometheusRulesFile(),
+      content: prometheusRulesFile(rendering),
     },
     {
       path: outputs.dashboardRecordingRules,
       purpose: "the recording rules the recorded dashboard (--recorded) reads",
-      content: recordingRulesFile(),
+      content: recordingRulesFile(rendering),
     },
-    { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile() },
-    ...kubernetesResources(outputs.kubernetesFolder, plain, {}),
+    { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile(rendering) },
+    ...kubernetesResources(outputs.kubernetesFolder, plain, rendering),
   ];
   return writeAll(files, true);
 }
@@ -178,7 +187,7 @@ export interface RenderOptions {
 }
 
 /** A deployment's values: the dashboard's, and its rules' (tuning, selector, labels, runbook and Grafana addresses). */
-export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"> {
+export interface RenderValues extends DashboardSettings {
   readonly runbookBaseUrl?: string;
   /** The dashboard over the series the rendered recording rules record. */
   readonly recorded?: boolean;

@@ -8,7 +8,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { importInputs } from "../config";
-import { importDefaults } from "../build/envelope";
 import { importFileText } from "../build/outputs";
 import { recordingRulesFile, sloRulesFile } from "../build/rules";
 import { akkomaDashboard, sections } from "../dashboards/akkoma";
@@ -72,12 +71,7 @@ const recordedScope = jobScope(costTarget.job);
 export async function comparedDashboards(): Promise<ComparedDashboards> {
   return {
     default: await importFileText(),
-    recorded: await importFileText(
-      akkomaDashboard(sections({ recordedSeriesOf: recordedScope }), {
-        ...importDefaults,
-        recordedSeriesOf: recordedScope,
-      }),
-    ),
+    recorded: await importFileText(akkomaDashboard(sections({ recordedSeriesOf: recordedScope }))),
     yardstick: JSON.stringify(yardstickDashboard(costTarget.job, costTarget.instance)),
   };
 }
