@@ -154,7 +154,7 @@ const checkOptions = (yargs: Argv) =>
       requiresArg: true,
       coerce: single("dashboard"),
       describe:
-        "Check any Grafana dashboard JSON (yours, Akkoma's installation/grafana_dashboard.json) instead of ours",
+        "Check any Grafana dashboard (v1 JSON such as Akkoma's installation/grafana_dashboard.json, or a v2 resource in JSON or YAML) instead of ours",
     })
     .option("rules", {
       type: "string",
