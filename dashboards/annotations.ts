@@ -5,7 +5,7 @@ import { steps, windows } from "../config";
 import { datasource } from "../panels/common";
 import { beamPollSeconds, vmMemory } from "../queries/catalogue";
 import { restartsOf } from "../queries/promql";
-import type { Reader } from "../queries/query";
+import { type Reader, readerOf } from "../queries/query";
 
 /**
  * Akkoma's poll count restarts from 0 with the BEAM and exists from boot on (not lazily): read against
@@ -32,6 +32,4 @@ export const restartAnnotation = () =>
     .useValueForTime(false);
 
 /** For `check`: a renamed poll count silences the marks. */
-export const annotationReaders = (): Reader[] => [
-  { kind: "panel", name: "Restart annotations", reads: restartQuery().reads },
-];
+export const annotationReaders = (): Reader[] => [readerOf("annotation", restartAnnotationName, [restartQuery()])];

@@ -35,6 +35,7 @@ import {
   type Scope,
   dashboardScope,
   escapeRegex,
+  labelsNeeded,
   recordedSeries,
   series,
   targetLabelsOf,
@@ -49,7 +50,7 @@ const selector = <L extends string>(
   scope: Scope = dashboardScope,
 ) => ({
   expr: series(metric, part, where, scope),
-  read: { metric, part, labels: Object.keys(where) } as SeriesRead,
+  read: { metric, part, labels: labelsNeeded(where) } as SeriesRead,
 });
 
 /** Grafana widens this to cover at least four scrapes, so rate() always has two samples to work with. */

@@ -10,6 +10,7 @@ import {
   type JobScope,
   type Scope,
   dashboardScope,
+  labelsNeeded,
   noneOf,
   oneOf,
   recordedSeries,
@@ -35,7 +36,7 @@ export function failedDeliveriesIn(window: string, scope: Scope, deadReasons: re
   const now = series(deliveryFailures, undefined, where, scope);
   const before = series(deliveryFailures, undefined, where, scope).offset(window);
   const grown = increase(series(deliveryFailures, undefined, where, scope).range(window));
-  const read = { metric: deliveryFailures, part: undefined, labels: ["reason"] };
+  const read = { metric: deliveryFailures, part: undefined, labels: labelsNeeded(where) };
   return new Query(perTarget(or(unless(now, before), grown), scope), [read], countUnit);
 }
 
