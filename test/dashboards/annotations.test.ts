@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { restartAnnotation } from "../../dashboards/annotations";
+import { beamPollSeconds } from "../../queries/catalogue";
 import { interpolate } from "../../harness/grafana";
 import { testRules } from "../support/promtool";
 
@@ -21,12 +22,14 @@ const restartQuery = () =>
 /** The BEAM's poll count a minute at a time: `up` for a running BEAM, a boot, or a scrape missed. */
 type Minute = "up" | "boot" | "gap";
 
+const pollsPerMinute = 60 / beamPollSeconds;
+
 function pollCounts(plan: readonly Minute[], uptimeAtStart: number): string {
   let count = uptimeAtStart;
   return plan
     .map((minute) => {
       if (minute === "gap") return "_";
-      count = minute === "boot" ? 1 : count + 1;
+      count = minute === "boot" ? pollsPerMinute : count + pollsPerMinute;
       return String(count);
     })
     .join(" ");
@@ -41,7 +44,7 @@ function expectMarks(plan: readonly Minute[], marks: ReadonlyMap<number, number>
         input_series: [
           {
             series: `vm_memory_total_pcount{job="${labels.job}",instance="${labels.instance}"}`,
-            values: pollCounts(plan, 4320),
+            values: pollCounts(plan, 3 * 24 * 60 * pollsPerMinute),
           },
         ],
         promql_expr_test: plan.map((_, minute) => ({
@@ -66,12 +69,12 @@ const run = (...parts: [Minute, number][]): Minute[] => parts.flatMap(([minute, 
 describe("restart marks on Prometheus", () => {
   it("mark a boot after a ten-hour outage once, at its first scrape", () => {
     const plan = run(["up", 60], ["gap", 600], ["boot", 1], ["up", 59]);
-    expectMarks(plan, new Map([[660, 1]]));
+    expectMarks(plan, new Map([[660, pollsPerMinute]]));
   });
 
   it("mark a boot with no outage before it once", () => {
     const plan = run(["up", 60], ["boot", 1], ["up", 59]);
-    expectMarks(plan, new Map([[60, 1]]));
+    expectMarks(plan, new Map([[60, pollsPerMinute]]));
   });
 
   it("mark nothing for a scrape gap without a boot, or for a BEAM up since before the data starts", () => {
@@ -84,8 +87,8 @@ describe("restart marks on Prometheus", () => {
     expectMarks(
       plan,
       new Map([
-        [30, 1],
-        [95, 1],
+        [30, pollsPerMinute],
+        [95, pollsPerMinute],
       ]),
     );
   });
