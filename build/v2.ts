@@ -21,7 +21,7 @@ import type { V2Version } from "./schemas/validatorNames";
 /** v1 dashboard fields and where v2 keeps them; any other field is refused rather than silently lost. */
 const dashboardFields = new Set([
   ...["title", "uid", "description", "tags", "editable", "graphTooltip", "time", "timezone", "refresh"],
-  ...["timepicker", "fiscalYearStartMonth", "templating", "annotations", "links"],
+  ...["timepicker", "fiscalYearStartMonth", "templating", "annotations", "links", "liveNow"],
   // The v1 renderer's own: a v2 resource has no schema version (its apiVersion is one), its id is its
   // name, and its panels come from the sections.
   ...["schemaVersion", "id", "panels"],
@@ -45,6 +45,7 @@ export function v2DashboardSpec(settings: dashboard.Dashboard, sectionList: read
   const builder = new v2.DashboardBuilder(settings.title ?? "")
     .tags([...(settings.tags ?? [])])
     .editable(settings.editable ?? true)
+    .liveNow(settings.liveNow ?? false)
     .cursorSync(v2.DashboardCursorSync[dashboard.DashboardCursorSync[settings.graphTooltip ?? 0] as CursorSync])
     .timeSettings(timeSettings(settings))
     .annotations((settings.annotations?.list ?? []).map(annotation))
@@ -132,6 +133,8 @@ const option = (value: dashboard.VariableOption): v2.VariableOption => ({
   value: value.value,
   ...(value.selected === undefined ? {} : { selected: value.selected }),
 });
+/** The selected value: `selected` says nothing there, and Grafana keeps only text and value. */
+const currentOf = ({ text, value }: dashboard.VariableOption): v2.VariableOption => ({ text, value });
 
 /** The variable kinds the dashboard uses; another kind is refused by name. */
 function variable(model: dashboard.VariableModel): cog.Builder<v2.VariableKind> {
@@ -141,7 +144,7 @@ function variable(model: dashboard.VariableModel): cog.Builder<v2.VariableKind> 
     built.skipUrlSync(model.skipUrlSync ?? false);
     if (model.label !== undefined) built.label(model.label);
     if (model.description !== undefined) built.description(model.description);
-    if (model.current !== undefined) built.current(option(model.current));
+    if (model.current !== undefined) built.current(currentOf(model.current));
     if (model.options !== undefined) built.options(model.options.map(option));
     return built;
   };
@@ -262,7 +265,7 @@ function panelQuery(target: Target): v2.TargetBuilder {
     .expr(target.expr)
     .legendFormat(target.legend);
   if (target.instant) query.range(false).instant(true);
-  else query.range(true);
+  else query.range(true).instant(false);
   if (target.minStep) query.interval(target.minStep);
   return new v2.TargetBuilder().refId(target.refId).hidden(false).query(query);
 }
