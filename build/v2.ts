@@ -219,8 +219,6 @@ function elementsAndLayout(sectionList: readonly Section[]): {
 function panelElement(declared: DeclaredPanel, id: number): v2.PanelBuilder {
   const model = declared.builder.build();
   refuseUnplaced(`panel "${declared.title}"`, model, panelFields);
-  if (model.repeat !== undefined)
-    throw new DashboardError(`panel "${declared.title}"`, "repeat is not carried to v2 yet");
   const queryOptions = new v2.QueryOptionsSpecBuilder();
   if (model.timeFrom !== undefined) queryOptions.timeFrom(model.timeFrom);
   if (model.timeShift !== undefined) queryOptions.timeShift(model.timeShift);

@@ -30,6 +30,7 @@ const committedOutputs = [
   outputs.prometheusRules,
   outputs.dashboardRecordingRules,
   outputs.sloRules,
+  ...["v2", "v2beta1"].map((form) => join(outputs.resourcesFolder, form, outputs.provisionedDashboard)),
   ...[
     "prometheus-rule",
     "vmrule",
@@ -38,6 +39,7 @@ const committedOutputs = [
     "service-monitor",
     "vm-service-scrape",
     "grafana-dashboard",
+    "grafana-manifest",
   ].map((name) => join(outputs.kubernetesFolder, `${name}.yaml`)),
 ];
 
