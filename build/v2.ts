@@ -203,9 +203,10 @@ function elementsAndLayout(sectionList: readonly Section[]): {
       const { x, y, w, h } = positions[index] as dashboard.GridPos;
       return new v2.GridItemBuilder().name(name).x(x).y(y).width(w).height(h);
     });
-    // Over raw series the objective's 30-day budget is dear: its row starts collapsed, and Grafana queries
-    // a collapsed row's panels only once it is opened, in v2 as in v1. With the objective off (values'
-    // `rules.slo.enabled: false`) `sections` leaves the row out, as the rules that would feed it.
+    // Over raw series the objective's 30-day budget is dear: its row starts collapsed, and a collapsed v2
+    // row renders no layout, so no panel of it queries until it is opened (dashboard-scene/scene/layout-rows/
+    // RowItemRenderer.tsx), as in v1. With the objective off (values' `rules.slo.enabled: false`) `sections`
+    // leaves the row out, as the rules that would feed it: a build-time choice, not conditional rendering.
     layout.row(
       new v2.RowBuilder()
         .title(section.title)
