@@ -15,7 +15,7 @@ import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
 
 export interface DeploymentValues extends Omit<RenderValues, "rules"> {
-  /** The Grafana folder's uid; only the HTTP API body carries it. */
+  /** The Grafana folder's uid: the HTTP API body, the GrafanaDashboard and the v2 resources carry it. */
   readonly folder?: string;
   readonly grafanaBaseUrl?: string;
   readonly selector?: TargetSelector;
