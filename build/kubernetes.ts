@@ -6,6 +6,7 @@
 import type { ValidateFunction } from "ajv";
 import { stringify } from "yaml";
 import { kubernetes as settings } from "../config";
+import type { KubernetesValues } from "../deploy/values";
 import { DashboardError } from "../errors";
 import grafanaDashboardCrd from "./schemas/kubernetes/GrafanaDashboard.json";
 import grafanaManifestCrd from "./schemas/kubernetes/GrafanaManifest.json";
@@ -19,24 +20,6 @@ export interface Crd {
   readonly version: string;
   readonly kind: string;
   readonly schema: object;
-}
-
-/**
- * Where the resources go and what they point at, from the values file's `kubernetes` (each field
- * defaults to the config's). Operators pick resources by label: kube-prometheus-stack's default
- * `ruleSelector` and `serviceMonitorSelector` are `release: <its release name>`.
- */
-export interface KubernetesValues {
-  readonly namespace?: string;
-  /** Labels on every resource, over the fixed `app.kubernetes.io/*` ones. */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** The labels of the Service in front of Akkoma. */
-  readonly serviceSelector?: Readonly<Record<string, string>>;
-  /** The Service's port name, and the scheme the scrape speaks to it. */
-  readonly port?: string;
-  readonly scheme?: "http" | "https";
-  /** The Secret holding the token, in the resources' namespace. */
-  readonly tokenSecret?: { readonly name?: string; readonly key?: string };
 }
 
 export interface KubernetesInputs {

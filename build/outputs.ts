@@ -3,14 +3,22 @@ import { dirname, join } from "node:path";
 import type { Dashboard } from "@grafana/grafana-foundation-sdk/dashboard";
 import type * as resource from "@grafana/grafana-foundation-sdk/resource";
 import { alerts as alertSettings, dashboard as settings, outputs } from "../config";
-import { type DashboardSettings, type Section, akkomaDashboard, sections } from "../dashboards/akkoma";
+import {
+  type DashboardSettings,
+  type Section,
+  type SectionSettings,
+  akkomaDashboard,
+  sections,
+} from "../dashboards/akkoma";
+import type { KubernetesValues } from "../deploy/values";
 import { DashboardError } from "../errors";
-import { importEnvelope, importDefaults } from "./envelope";
+import { importEnvelope } from "./envelope";
 import { formatJson } from "./format";
 import { apiRequestBody, providerYaml } from "./provisioning";
 import { scrapeLabels } from "../config";
 import { jobScope } from "../queries/selectors";
-import { type KubernetesValues, kubernetesFiles } from "./kubernetes";
+import { kubernetesFiles } from "./kubernetes";
+import { layoutPicture } from "./layout-picture";
 import {
   type RuleRendering,
   grafanaRulesFile,
@@ -22,10 +30,10 @@ import {
 import { type SchemaViolation, validateDashboard, validatePlainDashboard, validateV2Dashboard } from "./validate";
 import { type V2Version, v2Versions } from "./schemas/validatorNames";
 import { dashboardResource, v2ApiVersions, v2DashboardSpec } from "./v2";
-import { type OutputFile, writeFiles } from "./write";
+import { type OutputFile, writeFiles } from "../io/write";
 
 /** The dashboard as Grafana imports it: enveloped, checked against Grafana's schemas, formatted. */
-export async function importFileText(dashboard = akkomaDashboard(sections(), importDefaults)): Promise<string> {
+export async function importFileText(dashboard = akkomaDashboard(sections())): Promise<string> {
   // Validate exactly what will be written: the SDK's objects carry methods that JSON drops.
   const exported: unknown = JSON.parse(JSON.stringify(importEnvelope(dashboard)));
   refuseViolations(validateDashboard(exported));
@@ -36,24 +44,27 @@ export async function importFileText(dashboard = akkomaDashboard(sections(), imp
  * The dashboard as file provisioning, the Operator, Terraform and the HTTP API load it: no envelope,
  * no import placeholders; `settings` preset the variables, uid and title.
  */
-export async function plainDashboard(settings: DashboardSettings = {}): Promise<string> {
-  return formatJson(plainDashboardJson(plainBuild(settings).built));
+export async function plainDashboard({
+  recordedSeriesOf,
+  ...settings
+}: DashboardSettings & Pick<SectionSettings, "recordedSeriesOf"> = {}): Promise<string> {
+  return formatJson(plainDashboardJson(akkomaDashboard(sections({ recordedSeriesOf }), settings)));
 }
 
-/** The one build the plain dashboard and its v2 resources are rendered from. */
-function plainBuild(settings: DashboardSettings = {}): DashboardBuild {
-  const sectionList = sections({ recordedSeriesOf: settings.recordedSeriesOf });
-  return { built: akkomaDashboard(sectionList, settings), sectionList };
+/** The dashboard's v2 resources as `build` writes them (`folderUid`: the values' folder). */
+export function plainResources(
+  { recordedSeriesOf, ...settings }: DashboardSettings & Pick<SectionSettings, "recordedSeriesOf"> = {},
+  folderUid?: string,
+): Record<V2Version, resource.Manifest> {
+  const sectionList = sections({ recordedSeriesOf });
+  return dashboardResources({ built: akkomaDashboard(sectionList, settings), sectionList }, folderUid);
 }
 
+/** One dashboard build: what the v1 forms are rendered from, and the sections the v2 renderer compiles. */
 interface DashboardBuild {
   readonly built: Dashboard;
   readonly sectionList: readonly Section[];
 }
-
-/** The dashboard's v2 resources as `build` writes them (`folderUid`: the values' folder). */
-export const plainResources = (settings: DashboardSettings = {}, folderUid?: string) =>
-  dashboardResources(plainBuild(settings), folderUid);
 
 /** The dashboard as v2 resources (build/v2.ts), each form checked against its own published schema. */
 function dashboardResources(
@@ -200,11 +211,15 @@ export async function buildDashboardFile(out: string): Promise<Written[]> {
 
 /** Every committed output, where `npm run build` writes it. Everything is rendered before anything is written. */
 export async function buildAllFiles(): Promise<Written[]> {
-  const build = plainBuild();
-  const plain = await formatJson(plainDashboardJson(build.built));
-  const resources = dashboardResources(build);
+  // One declaration and one dashboard: every file below is a form of it, the rules link to its titles.
+  const sectionList = sections();
+  const built = akkomaDashboard(sectionList);
+  const plain = await formatJson(plainDashboardJson(built));
+  const resources = dashboardResources({ built, sectionList });
+  const rendering = { sections: sectionList };
   const files = [
-    { path: outputs.importFile, purpose: "for Grafana's import screen", content: await importFileText() },
+    { path: outputs.importFile, purpose: "for Grafana's import screen", content: await importFileText(built) },
+    { path: outputs.layoutPicture, purpose: "the dashboard's layout, for the README", content: layoutPicture(built) },
     {
       path: join(outputs.provisioningFolder, outputs.provisionedDashboard),
       purpose: "for file provisioning, the Helm chart's sidecar, the Grafana Operator",
@@ -218,16 +233,16 @@ export async function buildAllFiles(): Promise<Written[]> {
     {
       path: outputs.prometheusRules,
       purpose: "alert rules for Prometheus and vmalert",
-      content: prometheusRulesFile(),
+      content: prometheusRulesFile(rendering),
     },
     {
       path: outputs.dashboardRecordingRules,
       purpose: "the recording rules the recorded dashboard (--recorded) reads",
-      content: recordingRulesFile(),
+      content: recordingRulesFile(rendering),
     },
-    { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile() },
+    { path: outputs.sloRules, purpose: "the federation delivery objective's rules", content: sloRulesFile(rendering) },
     ...(await resourceFiles(resources, { folder: outputs.resourcesFolder, file: outputs.provisionedDashboard })),
-    ...kubernetesResources(outputs.kubernetesFolder, plain, resources.dashboardv2, {}),
+    ...kubernetesResources(outputs.kubernetesFolder, plain, resources.dashboardv2, rendering),
   ];
   return writeAll(files, true);
 }
@@ -242,7 +257,7 @@ export interface RenderOptions {
 }
 
 /** A deployment's values: the dashboard's, and its rules' (tuning, selector, labels, runbook and Grafana addresses). */
-export interface RenderValues extends Omit<DashboardSettings, "recordedSeriesOf"> {
+export interface RenderValues extends DashboardSettings {
   readonly runbookBaseUrl?: string;
   /** The dashboard over the series the rendered recording rules record. */
   readonly recorded?: boolean;

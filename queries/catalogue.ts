@@ -157,6 +157,8 @@ export const knownDomains = gauge("pleroma_domains_total", {
 });
 
 // BEAM VM
+/** Akkoma's telemetry poller runs every 60 s (`period: 60_000` in telemetry.ex): one `_pcount` a poll. */
+export const beamPollSeconds = 60;
 export const vmMemory = sumCountPair("vm_memory_total", {
   unit: "bytes",
   help: "BEAM memory in use, summed over polls",

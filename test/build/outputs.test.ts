@@ -2,14 +2,15 @@
 // Operator) and renders with a deployment's values (Terraform, the HTTP API, a second instance).
 
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { outputs, variables } from "../../config";
 import { importFileText, plainDashboard } from "../../build/outputs";
 import { providerYaml } from "../../build/provisioning";
 import { validateDashboard, validatePlainDashboard } from "../../build/validate";
 import { panelsIn } from "../../dashboards/rows";
-import { projectRoot, runCli, useTempFolder } from "../support/build";
+import { cliPath, projectRoot, runCli, useTempFolder } from "../support/build";
+import { codeBlocks, documentation } from "../support/docs";
 
 type Variable = { name: string; type: string; query: string; current?: { value: string }; datasource?: unknown };
 type Panel = { title: string; type: string; datasource?: unknown; targets?: { datasource?: unknown }[] };
@@ -71,8 +72,10 @@ describe("the dashboard provider file", () => {
     expect(readFileSync(committed, "utf8")).toBe(providerYaml());
   });
 
-  it("makes Grafana read, and never write, the folder the README's recipe copies the dashboard to", () => {
-    const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+  it("makes Grafana read, and never write, the folder the documented recipe copies the dashboard to", () => {
+    const readme = documentation()
+      .map((page) => page.text)
+      .join("\n");
     const copiedTo = new RegExp(`^cp out/provisioning/${outputs.provisionedDashboard} (\\S+?)/?$`, "m").exec(
       readme,
     )?.[1];
@@ -337,10 +340,11 @@ describe("akkoma-dashboards build with deployment values", () => {
   });
 });
 
-// No Kubernetes or Grafana here: the README's manifests are checked for what they claim.
-describe("the README's recipes", () => {
-  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-  const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+// No Kubernetes or Grafana here: the manifests of the README and docs/ are checked for what they claim.
+describe("the documented recipes", () => {
+  const pages = documentation();
+  const readme = pages.map((page) => page.text).join("\n");
+  const yamlBlocks = codeBlocks(pages, ["yaml"]);
   const folder = useTempFolder("akkoma-readme-");
 
   it("the Operator's GrafanaDashboard reads the provisioning file from the sidecar's ConfigMap", () => {
@@ -384,11 +388,11 @@ describe("the README's recipes", () => {
   });
 });
 
-// The README followed to the letter, on a fresh machine: commands that work outside a published package,
-// a CI that pins a commit on a supported Node, HTTP errors that stop curl.
-describe("the README's commands", () => {
-  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-  const blocks = [...readme.matchAll(/```(?:sh|yaml)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+// The README and docs/ followed to the letter, on a fresh machine: commands that work outside a published
+// package, a CI that pins a commit on a supported Node, HTTP errors that stop curl, scripts that exist.
+describe("the documented commands", () => {
+  const pages = documentation();
+  const blocks = codeBlocks(pages, ["sh", "yaml"]);
 
   const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
 
@@ -411,6 +415,35 @@ describe("the README's commands", () => {
       for (const line of runs) expect(line).toContain("npx akkoma-dashboards check ");
       expect(block).toMatch(/check --dashboard installation\/grafana_dashboard\.json /);
     }
+  });
+
+  it("every npm run names a script of package.json, and the CLI is run by its built path", () => {
+    const { scripts } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const text = pages.map((page) => page.text).join("\n");
+    const named = [...text.matchAll(/\bnpm run ([\w-]+(?::[\w-]+)?)/g)].map((m) => m[1] as string);
+    expect(named).toContain("build");
+    expect(named.filter((name) => !(name in scripts))).toEqual([]);
+    const runs = blocks.join("\n").match(/node \S*akkoma-dashboards\S*/g) ?? [];
+    expect(runs.length).toBeGreaterThan(5);
+    for (const run of runs) expect(run).toBe(`node ${relative(projectRoot, cliPath)}`);
+  });
+
+  it("every akkoma-dashboards command and flag shown is one the CLI takes", () => {
+    const lines = blocks
+      .flatMap((block) => block.split("\n"))
+      .map((line) => /akkoma-dashboards(?:\.js)? ([a-z]+)((?: [^#]*)?)/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null);
+    const commands = new Set(lines.map((match) => match[1] as string));
+    expect([...commands].sort()).toEqual(["build", "check", "setup", "tune"]);
+    const help = new Map([...commands].map((command) => [command, runCli([command, "--help"]).stdout]));
+    const unknown = lines.flatMap((match) =>
+      (match[2]!.match(/--[a-z-]+/g) ?? [])
+        .filter((flag) => !new RegExp(`(^|\\s)${flag}(\\s|,|$)`, "m").test(help.get(match[1]!) ?? ""))
+        .map((flag) => `${match[1]} ${flag}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it("every curl fails on an HTTP error (-f)", () => {

@@ -18,13 +18,14 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { writeAtomically, writeFiles } from "../../build/write";
+import { writeAtomically, writeFiles } from "../../io/write";
 import { readSource } from "../../io/sources";
 import { outputs } from "../../config";
 import { cliPath, useTempFolder } from "../support/build";
 
 const committedOutputs = [
   outputs.importFile,
+  outputs.layoutPicture,
   join(outputs.provisioningFolder, outputs.provisionedDashboard),
   join(outputs.provisioningFolder, outputs.provider),
   outputs.prometheusRules,
