@@ -105,8 +105,9 @@ describe("a write the file system cuts short", () => {
       (canMount ? "" : " [skipped: `unshare -rm` fails here; it needs user namespaces to mount without root]"),
     () => {
       // The mount lives only in the namespace, so the script reports what it holds afterwards.
+      // Each old output takes a page (4 KiB): room for them all, not for the import file written first.
       const script = [
-        'mount -t tmpfs -o size=64k tmpfs "$PWD"',
+        `mount -t tmpfs -o size=${(committedOutputs.length + 4) * 4}k tmpfs "$PWD"`,
         'cd "$PWD"',
         `for f in ${committedOutputs.join(" ")}; do mkdir -p "$(dirname "$f")"; printf old > "$f"; done`,
         '"$0" "$@" build',
