@@ -54,8 +54,13 @@ export const outputs = {
   dashboardRecordingRules: "out/prometheus/akkoma-dashboard-recording-rules.yml",
   /** The federation delivery objective: its recording rules and burn-rate alerts, in one file. */
   sloRules: "out/prometheus/akkoma-slo-rules.yml",
-  /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape and GrafanaDashboard resources. */
+  /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape, GrafanaDashboard and GrafanaManifest resources. */
   kubernetesFolder: "out/kubernetes",
+  /**
+   * The dashboard as a `kind: Dashboard` resource, one folder an API version (`v2/`: Grafana 13, `v2beta1/`:
+   * Grafana 12.x), each holding `provisionedDashboard`: Git Sync reads one resource a file, per folder.
+   */
+  resourcesFolder: "out/grafana",
   /**
    * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
    * its rules beside it (`<uid>.alerts.yml`, with `recorded` `<uid>.dashboard-recording-rules.yml`, and

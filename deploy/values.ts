@@ -39,7 +39,7 @@ export interface DeploymentValues extends DashboardSettings {
   /** The dashboard over the series the rendered recording rules record. */
   readonly recorded?: boolean;
   readonly kubernetes?: KubernetesValues;
-  /** The Grafana folder's uid; only the HTTP API body carries it. */
+  /** The Grafana folder's uid: the HTTP API body, the GrafanaDashboard and the v2 resources carry it. */
   readonly folder?: string;
   readonly grafanaBaseUrl?: string;
   readonly selector?: TargetSelector;

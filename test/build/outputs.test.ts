@@ -99,6 +99,7 @@ const kubernetesKinds = [
   ["service-monitor.yaml", "ServiceMonitor"],
   ["vm-service-scrape.yaml", "VMServiceScrape"],
   ["grafana-dashboard.yaml", "GrafanaDashboard"],
+  ["grafana-manifest.yaml", "GrafanaManifest"],
 ] as const;
 
 describe("akkoma-dashboards build with deployment values", () => {
@@ -202,6 +203,7 @@ describe("akkoma-dashboards build with deployment values", () => {
     const uid = `test-render-${process.pid}`;
     const base = join(outputs.renderedFolder, uid);
     const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`, `${base}.slo-rules.yml`];
+    const resources = [`${base}.v2.json`, `${base}.v2beta1.json`];
     try {
       const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm", "--folder", "f-1"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
@@ -210,6 +212,8 @@ describe("akkoma-dashboards build with deployment values", () => {
         `wrote ${files[1]} (its alert rules for Prometheus)`,
         `wrote ${files[3]} (its federation delivery objective's rules)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
+        `wrote ${resources[0]} (the v2 resource, for Grafana 13: Git Sync, grafanactl, the dashboard API)`,
+        `wrote ${resources[1]} (the v2beta1 resource, for Grafana 12.x with the v2 dashboard API)`,
         ...kubernetesKinds.map(([file, kind]) => `wrote ${base}.kubernetes/${file} (${kind} for Kubernetes)`),
       ]);
       expect(read(files[3]!)).toContain('job="social"');
@@ -217,6 +221,26 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.dashboard-recording-rules.yml`))).toBe(false);
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
       expect(parse(read(`${base}.kubernetes/grafana-dashboard.yaml`)).spec.folderUID).toBe("f-1");
+      // The v2 resources carry the same values: their name is the uid, the folder their annotation.
+      for (const [file, apiVersion] of [
+        [resources[0]!, "dashboard.grafana.app/v2"],
+        [resources[1]!, "dashboard.grafana.app/v2beta1"],
+      ]) {
+        const resource = JSON.parse(read(file));
+        const datasource = resource.spec.variables.find((v: { kind: string }) => v.kind === "DatasourceVariable");
+        expect({
+          apiVersion: resource.apiVersion,
+          metadata: resource.metadata,
+          current: datasource.spec.current,
+        }).toEqual({
+          apiVersion,
+          metadata: { name: uid, annotations: { "grafana.app/folder": "f-1" } },
+          current: { text: "vm", value: "vm" },
+        });
+      }
+      expect(parse(read(`${base}.kubernetes/grafana-manifest.yaml`)).spec.template).toEqual(
+        JSON.parse(read(resources[0]!)),
+      );
       expect(read(files[1]!)).toContain('job="social"');
       expect(read(files[1]!)).not.toContain('job="akkoma"');
       const grafana = JSON.parse(read(files[2]!)) as {
@@ -229,7 +253,7 @@ describe("akkoma-dashboards build with deployment values", () => {
         });
       }
     } finally {
-      for (const file of [...files, `${base}.kubernetes`])
+      for (const file of [...files, ...resources, `${base}.kubernetes`])
         rmSync(join(projectRoot, file), { force: true, recursive: true });
     }
   });
@@ -246,7 +270,10 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.slo-rules.yml`, `${base}.kubernetes`]) {
+      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.slo-rules.yml`, `${base}.kubernetes`].concat([
+        `${base}.v2.json`,
+        `${base}.v2beta1.json`,
+      ])) {
         rmSync(join(projectRoot, file), { force: true, recursive: true });
       }
     }
