@@ -1,9 +1,10 @@
 // One judge, one verdict: our dashboard judged from what its typed queries recorded, and the same
-// dashboard read back from its built file with the PromQL grammar, say the same lines against the same
-// source, whatever is missing from it.
+// dashboard read back with the PromQL grammar from its built v1 file and from its v2 resources, say the
+// same lines against the same source, whatever is missing from it.
 import { readDashboardFile } from "../../check/dashboard-file";
 import { type Exported, type ExportedLabels, type Source, judge, judgementLines } from "../../check/judge";
-import { importFileText } from "../../build/outputs";
+import { readV2Dashboard } from "../../check/dashboard-v2";
+import { importFileText, plainResources } from "../../build/outputs";
 import { sections } from "../../dashboards/akkoma";
 import { annotationReaders } from "../../dashboards/annotations";
 import { panelReaders } from "../../dashboards/reads";
@@ -29,23 +30,31 @@ const source = (exported: Exported, scrape: boolean): Source => ({ shown: "src",
 
 let ours: readonly Reader[];
 let theirs: readonly Reader[];
+let resources: (readonly Reader[])[];
 beforeAll(async () => {
   ours = [...panelReaders(sections()), ...annotationReaders(), ...variableReaders()];
   theirs = readDashboardFile(JSON.parse(await importFileText()), "grafana_dashboard.json").readers;
+  resources = Object.entries(plainResources()).map(
+    ([version, resource]) => readV2Dashboard(JSON.parse(JSON.stringify(resource)), `${version}.json`).readers,
+  );
 });
 
+/** The lines of each reading: typed, then v1 file, then each v2 resource. */
 const verdicts = (from: Source) =>
-  [ours, theirs].map((readers) => judgementLines(judge(readers, from, { catalogue }), from.shown, "the dashboard"));
+  [ours, theirs, ...resources].map((readers) =>
+    judgementLines(judge(readers, from, { catalogue }), from.shown, "the dashboard"),
+  );
 
-test("both readings read the same panels, annotation and variables", () => {
+test("every reading reads the same panels, annotation and variables", () => {
   const names = (readers: readonly Reader[]) => readers.map((r) => `${r.kind} ${r.name}`).sort();
-  expect(names(theirs)).toEqual(names(ours));
+  expect(resources).toHaveLength(2);
+  for (const parsed of [theirs, ...resources]) expect(names(parsed)).toEqual(names(ours));
 });
 
 test("everything exported: the same ok line", () => {
-  const [typed, parsed] = verdicts(source(everything(), false));
+  const [typed, ...parsed] = verdicts(source(everything(), false));
   expect(typed).toEqual([expect.stringMatching(/^ok: src exports all \d+ series the dashboard reads/)]);
-  expect(parsed).toEqual(typed);
+  for (const lines of parsed) expect(lines).toEqual(typed);
 });
 
 describe.each([
@@ -57,8 +66,8 @@ describe.each([
     (series) => {
       const exported = everything();
       exported.delete(series);
-      const [typed, parsed] = verdicts(source(exported, scrape));
-      expect(parsed).toEqual(typed);
+      const [typed, ...parsed] = verdicts(source(exported, scrape));
+      for (const lines of parsed) expect(lines).toEqual(typed);
     },
   );
 
@@ -73,8 +82,8 @@ describe.each([
     const labels = new Set(exported.get(series)?.labels);
     labels.delete(label);
     exported.set(series, { labels });
-    const [typed, parsed] = verdicts(source(exported, scrape));
+    const [typed, ...parsed] = verdicts(source(exported, scrape));
     expect(typed?.at(-1)).toMatch(/^(FAIL|ok): /);
-    expect(parsed).toEqual(typed);
+    for (const lines of parsed) expect(lines).toEqual(typed);
   });
 });
