@@ -39,6 +39,8 @@ export const defaultScrapeJob = "akkoma";
 export const outputs = {
   /** For Grafana's "Import dashboard" screen: asks for the data source. */
   importFile: "out/grafana_dashboard.json",
+  /** A picture of the dashboard's rows and panels, drawn from the built dashboard, for the README. */
+  layoutPicture: "out/dashboard-layout.svg",
   /** For file provisioning, the Helm chart's sidecar and the Grafana Operator: loadable as is. */
   provisioningFolder: "out/provisioning",
   provisionedDashboard: "akkoma.json",
@@ -52,8 +54,13 @@ export const outputs = {
   dashboardRecordingRules: "out/prometheus/akkoma-dashboard-recording-rules.yml",
   /** The federation delivery objective: its recording rules and burn-rate alerts, in one file. */
   sloRules: "out/prometheus/akkoma-slo-rules.yml",
-  /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape and GrafanaDashboard resources. */
+  /** PrometheusRule, VMRule, ServiceMonitor, VMServiceScrape, GrafanaDashboard and GrafanaManifest resources. */
   kubernetesFolder: "out/kubernetes",
+  /**
+   * The dashboard as a `kind: Dashboard` resource, one folder an API version (`v2/`: Grafana 13, `v2beta1/`:
+   * Grafana 12.x), each holding `provisionedDashboard`: Git Sync reads one resource a file, per folder.
+   */
+  resourcesFolder: "out/grafana",
   /**
    * A dashboard rendered with deployment values, when no --out is given: `<folder>/<uid>.json`, with
    * its rules beside it (`<uid>.alerts.yml`, with `recorded` `<uid>.dashboard-recording-rules.yml`, and
@@ -93,11 +100,10 @@ export const windows = {
   day: "24h",
   twoDays: "48h",
   /**
-   * Restart marks compare a counter with its last value before each step, looking back this far: a
-   * restart after a longer outage gets no mark (the Up timeline shows the outage). Longer costs
-   * Prometheus this many samples at every step.
+   * A restart mark falls where the BEAM's uptime first reads below this: long enough that the first
+   * scrape after a slow boot still lands in it, short enough that a quiet BEAM never looks newly booted.
    */
-  restartLookback: "2h",
+  restartUptime: "10m",
 } as const;
 
 export const steps = {
@@ -114,6 +120,12 @@ export const steps = {
    * window once, and a per-minute step would read the same samples sixty times over.
    */
   trend: "1h",
+  /**
+   * At most this many trend points on any range: a trailing day's average changes little within a
+   * quarter of its window, so the month view's point every 6 hours draws the same line as one an hour
+   * for a sixth of the reads. Ranges up to 5 days keep a point an hour.
+   */
+  trendPoints: 120,
   /**
    * Restart marks, at the shortest: a mark lands within this of the restart. As the time series' step,
    * so a mark never falls between two points, and half the lookback reads of a step a minute.

@@ -12,7 +12,13 @@ import {
   alertRules as linkedAlertRules,
   recordingRules as recordingRulesFor,
 } from "./alerts/prometheus";
-import { type DashboardSettings, type Section, akkomaDashboard, sections } from "./dashboards/akkoma";
+import {
+  type DashboardSettings,
+  type Section,
+  type SectionSettings,
+  akkomaDashboard,
+  sections,
+} from "./dashboards/akkoma";
 import { panelLinks } from "./dashboards/links";
 import { dashboardRecordings } from "./dashboards/recorded";
 import type { DeclaredPanel, Target } from "./panels/panel";
@@ -22,8 +28,11 @@ export type { DashboardSettings, DeclaredPanel, Metric, PrometheusRuleFile, Rule
 export { catalogue };
 
 /** The dashboard as Grafana's JSON model (what `build` writes, before its import envelope). */
-export function dashboard(settings: DashboardSettings = {}): Dashboard {
-  return akkomaDashboard(sections({ recordedSeriesOf: settings.recordedSeriesOf }), settings);
+export function dashboard({
+  recordedSeriesOf,
+  ...settings
+}: DashboardSettings & Pick<SectionSettings, "recordedSeriesOf"> = {}): Dashboard {
+  return akkomaDashboard(sections({ recordedSeriesOf }), settings);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Reader } from "../queries/query";
+import { type Reader, readerOf } from "../queries/query";
 import { akkomaAlerts } from "./akkoma";
 import { federationSloAlerts } from "./slo";
 
@@ -7,8 +7,6 @@ import { federationSloAlerts } from "./slo";
  * missing series would silence.
  */
 export const alertReaders = (job?: string): Reader[] =>
-  [...akkomaAlerts({ job }), ...federationSloAlerts({ job })].map((alert) => ({
-    kind: "alert",
-    name: alert.name,
-    reads: alert.condition.reads,
-  }));
+  [...akkomaAlerts({ job }), ...federationSloAlerts({ job })].map((alert) =>
+    readerOf("alert", alert.name, [alert.condition]),
+  );

@@ -1,17 +1,23 @@
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { importInputs, importPlaceholder } from "../config";
-import type { DashboardSettings } from "../dashboards/akkoma";
+import { importInputs, importPlaceholder, variables } from "../config";
 import { panelsIn } from "../dashboards/rows";
 import { DashboardError } from "../errors";
 import { panelType } from "../panels/types";
 
 /**
  * The import screen's one answer becomes the Data source variable's `current`, the one place both of
- * Grafana's import flows fill (see config.ts `importInputs`). Job and Instance keep the defaults a
- * provisioned file has: job `akkoma` when Grafana finds it, else the first job found; the first instance.
+ * Grafana's import flows fill (see config.ts `importInputs`), as Grafana's own export puts its inputs into
+ * the dashboard it wraps. Job and Instance keep the defaults a provisioned file has: job `akkoma` when
+ * Grafana finds it, else the first job found; the first instance.
  */
-export const importDefaults: DashboardSettings = {
-  datasourceUid: importPlaceholder(importInputs.datasource),
+const askedForOnImport = (dashboard: Dashboard): Dashboard["templating"] => {
+  const answer = importPlaceholder(importInputs.datasource);
+  return {
+    ...dashboard.templating,
+    list: (dashboard.templating?.list ?? []).map((variable) =>
+      variable.name === variables.datasource ? { ...variable, current: { text: answer, value: answer } } : variable,
+    ),
+  };
 };
 
 /** What Grafana's "Import dashboard" asks for: a data source picker (required, with no default uid). */
@@ -40,7 +46,7 @@ export function grafanaVersionFor(schemaVersion: number | undefined): string {
     throw new DashboardError(
       "dashboard",
       `schemaVersion ${schemaVersion} has no known first Grafana version for __requires`,
-      "add it to firstGrafanaWriting in build/envelope.ts, and re-check the Grafana range in the README",
+      "add it to firstGrafanaWriting in build/envelope.ts, and re-check the Grafana range in docs/grafana-versions.md",
     );
   }
   return version;
@@ -75,6 +81,7 @@ export function importEnvelope(dashboard: Dashboard): ImportFile {
       ...[...plugins.keys()].sort().map((id) => ({ type: "panel", id, name: plugins.get(id) as string, version: "" })),
     ],
     ...dashboard,
+    templating: askedForOnImport(dashboard),
     id: null,
   } as ImportFile;
 }

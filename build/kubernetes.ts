@@ -1,12 +1,15 @@
 // The Kubernetes forms: the rules as PrometheusRule (prometheus-operator) and VMRule (VictoriaMetrics
 // operator), the scrape as ServiceMonitor and VMServiceScrape with the token from a Secret, and the
-// dashboard as a GrafanaDashboard (Grafana Operator). Each is checked against its operator's CRD schema
+// dashboard as a GrafanaDashboard (Grafana Operator, v1 JSON) and as a GrafanaManifest (its v2 resource, which
+// GrafanaDashboard cannot carry). Each is checked against its operator's CRD schema
 // (schemas/kubernetes/) and refused above what a Kubernetes object may hold.
 import type { ValidateFunction } from "ajv";
 import { stringify } from "yaml";
 import { kubernetes as settings } from "../config";
+import type { KubernetesValues } from "../deploy/values";
 import { DashboardError } from "../errors";
 import grafanaDashboardCrd from "./schemas/kubernetes/GrafanaDashboard.json";
+import grafanaManifestCrd from "./schemas/kubernetes/GrafanaManifest.json";
 import prometheusRuleCrd from "./schemas/kubernetes/PrometheusRule.json";
 import serviceMonitorCrd from "./schemas/kubernetes/ServiceMonitor.json";
 import vmRuleCrd from "./schemas/kubernetes/VMRule.json";
@@ -19,30 +22,17 @@ export interface Crd {
   readonly schema: object;
 }
 
-/**
- * Where the resources go and what they point at, from the values file's `kubernetes` (each field
- * defaults to the config's). Operators pick resources by label: kube-prometheus-stack's default
- * `ruleSelector` and `serviceMonitorSelector` are `release: <its release name>`.
- */
-export interface KubernetesValues {
-  readonly namespace?: string;
-  /** Labels on every resource, over the fixed `app.kubernetes.io/*` ones. */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** The labels of the Service in front of Akkoma. */
-  readonly serviceSelector?: Readonly<Record<string, string>>;
-  /** The Service's port name, and the scheme the scrape speaks to it. */
-  readonly port?: string;
-  readonly scheme?: "http" | "https";
-  /** The Secret holding the token, in the resources' namespace. */
-  readonly tokenSecret?: { readonly name?: string; readonly key?: string };
-}
-
 export interface KubernetesInputs {
   /** The alerts' rule file (with the recordings they read) and the recorded dashboard's, as objects. */
   readonly alertRules: { groups: readonly object[] };
   readonly dashboardRecordingRules: { groups: readonly object[] };
   /** The dashboard as provisioned (no import placeholders), as JSON text. */
   readonly dashboardJson: string;
+  /**
+   * The same dashboard as a `dashboard.grafana.app` resource (build/v2.ts), its folder uid annotated if
+   * known: given, it becomes a GrafanaManifest too (`build` always gives it).
+   */
+  readonly dashboardResource?: object;
   /** The scrape job the rules select: the scrape sets it, whatever the Service is called. */
   readonly job: string;
   /** The label the rules read the job from. */
@@ -131,6 +121,19 @@ export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind:
         json: inputs.dashboardJson,
       }),
     ],
+    ...(inputs.dashboardResource === undefined
+      ? []
+      : ([
+          [
+            "grafana-manifest.yaml",
+            grafanaManifestCrd,
+            resource(grafanaManifestCrd, name, {
+              instanceSelector: { matchLabels: { ...settings.grafanaInstanceLabels } },
+              // Grafana files it by the template's folder annotation (a folder uid); without one, in General.
+              template: inputs.dashboardResource,
+            }),
+          ],
+        ] as [string, Crd, object][])),
   ];
   return resources.map(([file, crd, object]) => {
     refuseInvalid(crd, object, file);

@@ -26,14 +26,14 @@ export interface RuleRendering extends RuleOptions {
   readonly slo?: Pick<SloOptions, "objective" | "enabled">;
 }
 
-/** The recording rules only the dashboard over recorded series (`--recorded`) reads, as an object. */
-export const dashboardRecordingRules = (options: AlertOptions = {}) =>
-  recordingRules(
-    options,
-    dashboardRecordings(
-      sections({ deadInstanceReasons: options.deadInstanceReasons }).flatMap((section) => section.panels),
-    ),
-  );
+/**
+ * The recording rules only the dashboard over recorded series (`--recorded`) reads, as an object: those of
+ * `sectionList` (the recordings a target reads are the same declared over raw or recorded series).
+ */
+export const dashboardRecordingRules = (
+  options: AlertOptions = {},
+  sectionList: readonly Section[] = sections({ deadInstanceReasons: options.deadInstanceReasons }),
+) => recordingRules(options, dashboardRecordings(sectionList.flatMap((section) => section.panels)));
 
 /** Each alert's link to its panel, from the panels' titles: no dashboard is built for it. */
 const linksOf = ({ dashboardUid = settings.uid, sections: sectionList = sections() }: RuleRendering) =>
@@ -54,12 +54,11 @@ export function prometheusRulesFile({ dashboardUid, sections, ...options }: Rule
  * The recording rules the dashboard's recorded form (`--recorded`) reads, as YAML (Prometheus, vmalert,
  * Thanos and Mimir rulers): every one it reads but the objective's (sloRulesFile()); no alert reads them.
  */
-export function recordingRulesFile({
-  dashboardUid: _uid,
-  sections: _sections,
-  ...options
-}: RuleRendering = {}): string {
-  return ruleFileText(dashboardRecordingRules(options), "Prometheus recording rules for the recorded dashboard");
+export function recordingRulesFile({ dashboardUid: _uid, sections, ...options }: RuleRendering = {}): string {
+  return ruleFileText(
+    dashboardRecordingRules(options, sections),
+    "Prometheus recording rules for the recorded dashboard",
+  );
 }
 
 /** The federation delivery objective's recording rules and burn-rate alerts, as YAML: one file, load it beside the others. */
@@ -102,7 +101,7 @@ export async function grafanaRulesFile({
 export function ruleGroups({ dashboardUid, sections, slo, ...options }: RuleRendering = {}) {
   const links = linksOf({ dashboardUid, sections });
   return {
-    dashboardRecordingRules: dashboardRecordingRules(options),
+    dashboardRecordingRules: dashboardRecordingRules(options, sections),
     // The objective's groups ride with the alerts: one resource holds every group anyway.
     alertRules: {
       groups: [...alertRules({ ...options, links }).groups, ...sloRules({ ...options, ...slo, links }).groups],

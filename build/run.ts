@@ -37,7 +37,7 @@ export async function runBuild(request: BuildRequest): Promise<string[]> {
     ...(request.flags.folder !== undefined && !request.apiBody && request.out !== undefined
       ? [
           `note: ${flagOf("folder")} goes into the HTTP API body only (add --api-body), and without --out into ` +
-            "the GrafanaDashboard; set Terraform's folder itself",
+            "the GrafanaDashboard and the v2 resources; set Terraform's folder itself",
         ]
       : []),
     ...(request.out === undefined && settings.datasourceUid === undefined

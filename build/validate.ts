@@ -9,11 +9,13 @@ import { type JsonObject, isObject } from "../io/json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
 import { panelTypes } from "../panels/types";
 import {
+  type V2Version,
   type Validator,
   type Validators,
   customFieldConfigValidatorName,
   optionsValidatorName,
   panelSchema,
+  v2ValidatorName,
 } from "./schemas/validatorNames";
 
 export interface SchemaViolation {
@@ -44,6 +46,20 @@ export function validatePlainDashboard(dashboard: unknown): SchemaViolation[] {
     ...envelope.map((key) => ({ path: `/${key}`, message: "only Grafana's import screen reads this; remove it" })),
     ...plainDashboardViolations(dashboard),
   ];
+}
+
+/**
+ * Every violation of a v2 resource's spec by the published schema of its API version (`dashboardv2`:
+ * Grafana 13's `dashboard.grafana.app/v2`); paths start at the resource, a panel's name its element's title.
+ */
+export function validateV2Dashboard(spec: unknown, version: V2Version): SchemaViolation[] {
+  const elements = isObject(spec) && isObject(spec.elements) ? spec.elements : {};
+  return violationsOf(v2ValidatorName(version), spec, "/spec").map((violation) => {
+    const name = /^\/spec\/elements\/([^/]+)/.exec(violation.path)?.[1]?.replace(/~1/g, "/").replace(/~0/g, "~");
+    const element = name === undefined ? undefined : elements[name];
+    const title = isObject(element) && isObject(element.spec) ? element.spec.title : undefined;
+    return typeof title === "string" ? { ...violation, panel: title } : violation;
+  });
 }
 
 function plainDashboardViolations(exported: JsonObject<unknown>): SchemaViolation[] {

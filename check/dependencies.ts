@@ -1,7 +1,7 @@
 // What `metrics` lists: every series the catalogue declares, with the panels and alerts that read it.
 import { type Metric, exportedSeries } from "../queries/catalogue";
 import type { Reader } from "../queries/query";
-import { type Need, namesOf, needs } from "./compare";
+import { namesOf } from "./judge";
 
 export interface Dependency {
   readonly series: string;
@@ -19,7 +19,14 @@ export interface Dependency {
 
 /** Every series the catalogue declares, with the panels and alerts that read it. */
 export function dependencies(catalogue: readonly Metric[], readers: readonly Reader[]): Dependency[] {
-  const used: readonly Need[] = needs(catalogue, readers);
+  const readersOf = new Map<string, Reader[]>();
+  for (const reader of readers) {
+    for (const { series } of reader.reads) {
+      const list = readersOf.get(series) ?? [];
+      if (!list.includes(reader)) list.push(reader);
+      readersOf.set(series, list);
+    }
+  }
   return catalogue.flatMap((metric) =>
     exportedSeries(metric).map((series) => ({
       series,
@@ -29,8 +36,8 @@ export function dependencies(catalogue: readonly Metric[], readers: readonly Rea
       unit: metric.unit,
       lazy: metric.lazy,
       source: metric.source,
-      panels: namesOf(used.find((n) => n.series === series)?.readers ?? [], "panel"),
-      alerts: namesOf(used.find((n) => n.series === series)?.readers ?? [], "alert"),
+      panels: namesOf(readersOf.get(series) ?? [], "panel"),
+      alerts: namesOf(readersOf.get(series) ?? [], "alert"),
       help: metric.help,
     })),
   );

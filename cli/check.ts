@@ -1,4 +1,4 @@
-// `check` and `metrics`: flags, and what to print. The checking itself is check/run.ts's. Exit codes:
+// `check` and `metrics`: flags, and what to print. The checking itself is check/'s. Exit codes:
 // 0 all there, 1 something the dashboard reads is missing, 2 bad input (unreadable file, unreachable URL,
 // wrong token...). Handlers print their own one-line errors and set the exit code, so the CLI's other
 // output stays intact; every line printed has its URLs redacted.
@@ -9,10 +9,12 @@ import { DashboardError } from "../errors";
 import { alertReaders } from "../alerts/reads";
 import { annotationReaders } from "../dashboards/annotations";
 import { panelReaders } from "../dashboards/reads";
+import { variableReaders } from "../dashboards/variables";
 import type { Reader } from "../queries/query";
-import { checkScrape, checkTelemetry, scrapeSource, telemetrySource } from "../check/run";
+import { type Judged, checkAgainst, ourDashboard, scrapeSource, telemetrySource } from "../check/run";
+import type { Source } from "../check/judge";
 import { dependencies, dependencyLines } from "../check/dependencies";
-import { checkForeign } from "../check/foreign";
+import { readForeign } from "../check/foreign";
 import { redactUrls } from "../io/printable";
 import { defaultMaxMiB, isUrl, maxMaxMiB } from "../io/sources";
 import { escapeControls, printableJson } from "../io/printable";
@@ -23,7 +25,7 @@ export interface CheckContext {
   out(line: string): void;
   err(line: string): void;
   setExitCode(code: number): void;
-  /** The panels and alerts whose queries read catalogue series. */
+  /** The panels, annotation, variables and alerts whose queries read catalogue series. */
   readers(): readonly Reader[];
   metrics(): readonly Metric[];
 }
@@ -35,7 +37,7 @@ export const processContext: CheckContext = {
   setExitCode: (code) => {
     process.exitCode = code;
   },
-  readers: () => [...panelReaders(sections()), ...annotationReaders(), ...alertReaders()],
+  readers: () => [...panelReaders(sections()), ...annotationReaders(), ...variableReaders(), ...alertReaders()],
   metrics: () => catalogue,
 };
 
@@ -94,42 +96,39 @@ async function runCheck(args: CheckOptions, context: CheckContext): Promise<void
     return;
   }
   const maxBytes = Math.floor(args.maxSize * 1024 * 1024);
-  const timeoutSeconds = args.timeout;
-  const limits = { maxBytes, timeoutSeconds };
-  // Both sources: check both (the source code and a live instance can disagree); the worst result wins.
-  const sources: (() => ReturnType<typeof checkTelemetry>)[] = [];
-  // --dashboard / --rules: judge those files, read by parsing their PromQL, instead of our own outputs.
-  const foreign = args.dashboard !== undefined || args.rules !== undefined;
+  const limits = { maxBytes, timeoutSeconds: args.timeout };
   const files = {
     ...(args.dashboard ? { dashboard: args.dashboard } : {}),
     ...(args.rules ? { rules: args.rules } : {}),
   };
+  // Both sources: check both (the source code and a live instance can disagree); the worst result wins.
+  const sources: (() => Promise<Source>)[] = [];
   if (args.telemetry !== undefined) {
     const path = args.telemetry;
-    sources.push(() =>
-      foreign
-        ? telemetrySource(path, limits).then((source) => checkForeign(files, source, context.metrics(), limits))
-        : checkTelemetry(path, context.metrics(), context.readers(), limits),
-    );
+    sources.push(() => telemetrySource(path, limits));
   }
   if (args.metrics !== undefined) {
     const source = args.metrics;
-    const options = {
-      timeoutSeconds,
-      maxBytes,
-      warn,
-      ...(args.tokenFile ? { tokenFile: args.tokenFile } : {}),
-    };
-    sources.push(() =>
-      foreign
-        ? scrapeSource(source, options).then((scrape) => checkForeign(files, scrape, context.metrics(), limits))
-        : checkScrape(source, context.metrics(), context.readers(), options),
-    );
+    const options = { ...limits, warn, ...(args.tokenFile ? { tokenFile: args.tokenFile } : {}) };
+    sources.push(() => scrapeSource(source, options));
+  }
+  // What is judged: the files given, else our dashboard and alerts; read once, judged against each source.
+  let judged: readonly Judged[];
+  try {
+    judged =
+      args.dashboard !== undefined || args.rules !== undefined
+        ? await readForeign(files, limits)
+        : [{ name: ourDashboard, readers: context.readers() }];
+  } catch (error) {
+    if (!(error instanceof DashboardError)) throw error;
+    warn(error.message);
+    context.setExitCode(exitCodes.badInput);
+    return;
   }
   const codes: number[] = [];
-  for (const check of sources) {
+  for (const source of sources) {
     try {
-      const verdict = await check();
+      const verdict = checkAgainst(await source(), judged, context.metrics());
       verdict.lines.forEach(say);
       codes.push(verdict.missing ? exitCodes.missing : exitCodes.ok);
     } catch (error) {
@@ -155,7 +154,7 @@ const checkOptions = (yargs: Argv) =>
       requiresArg: true,
       coerce: single("dashboard"),
       describe:
-        "Check any Grafana dashboard JSON (yours, Akkoma's installation/grafana_dashboard.json) instead of ours",
+        "Check any Grafana dashboard (v1 JSON such as Akkoma's installation/grafana_dashboard.json, or a v2 resource in JSON or YAML) instead of ours",
     })
     .option("rules", {
       type: "string",

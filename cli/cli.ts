@@ -76,7 +76,10 @@ export async function main(argv: string[]): Promise<void> {
           .option("instance", text("instance", "Default Akkoma instance, domain:port (the Instance variable)"))
           .option("uid", text("uid", "Dashboard uid: one per Akkoma instance"))
           .option("title", text("title", "Dashboard title"))
-          .option("folder", text("folder", "Grafana folder uid, for --api-body"))
+          .option(
+            "folder",
+            text("folder", "Grafana folder uid, for --api-body, the GrafanaDashboard and the v2 resources"),
+          )
           .option(
             "runbook-base-url",
             text("runbook-base-url", "Absolute address of your copy of docs/runbook.md, for the alerts' runbook_url"),

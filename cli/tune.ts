@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from "yargs";
 import { redactUrls } from "../io/printable";
 import { defaultMaxMiB, maxMaxMiB } from "../io/sources";
 import { deploymentValues } from "../deploy/values";
-import { writeFiles } from "../build/write";
+import { writeFiles } from "../io/write";
 import { DashboardError } from "../errors";
 import { escapeControls, printableJson } from "../io/printable";
 import { defaultMaxPoints, rangeClient } from "../tune/engine";

@@ -2,7 +2,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { DashboardError } from "../errors";
 import { dashboard as settings, links, variables } from "../config";
 import { activityPanels } from "../panels/activity";
-import { type DeclaredPanel, declaredOver, overRecordedSeries } from "../panels/panel";
+import { type DeclaredPanel, declaredOver } from "../panels/panel";
 import { statusPanels } from "../panels/status";
 import { sloPanels } from "../panels/slo";
 import { trendPanels } from "../panels/trends";
@@ -59,12 +59,6 @@ export interface DashboardSettings extends VariableDefaults {
   readonly title?: string;
   /** The reasons the dead-instance toggle hides (default: the config's). */
   readonly deadInstanceReasons?: readonly string[];
-  /**
-   * Read the series the recording rules for this scope record, where they can stand in, from sections
-   * declared over raw series (each such panel is declared again over them, `overRecordedSeries`). Sections
-   * from `sections({ recordedSeriesOf })` read them already: `build --recorded` renders those.
-   */
-  readonly recordedSeriesOf?: JobScope;
 }
 
 /**
@@ -132,11 +126,9 @@ export function akkomaDashboard(
     const row = new dashboard.RowBuilder(section.title)
       .id(ids.of(`row ${section.title}`))
       .gridPos({ x: 0, y: top, w: 24, h: 1 });
-    const collapsed = section.collapsed === true && !deployment.recordedSeriesOf;
-    const scope = deployment.recordedSeriesOf;
-    const panels = section.panels
-      .map((panel) => declared(panel, section.title))
-      .map((panel) => (scope ? overRecordedSeries(panel, scope) : panel));
+    // Each panel renders the targets it declares: over recorded series if `sections` declared it so.
+    const collapsed = section.collapsed === true;
+    const panels = section.panels.map((panel) => declared(panel, section.title));
     for (const { title } of panels) {
       if (!title.trim()) throw new DashboardError(`section "${section.title}"`, "a panel has no title");
       if (titles.has(title)) throw new DashboardError(`panel "${title}"`, "the title is used twice");

@@ -3,12 +3,17 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import { steps, windows } from "../config";
 import { datasource } from "../panels/common";
-import { vmMemory } from "../queries/catalogue";
+import { beamPollSeconds, vmMemory } from "../queries/catalogue";
 import { restartsOf } from "../queries/promql";
-import type { Reader } from "../queries/query";
+import { type Reader, readerOf } from "../queries/query";
 
-/** Akkoma's poll count restarts from 0 with the BEAM, and exists from boot on (not lazily). */
-const restartQuery = () => restartsOf(vmMemory, "pcount", windows.restartLookback);
+/**
+ * Akkoma's poll count restarts from 0 with the BEAM and exists from boot on (not lazily): read against
+ * the poll period, it is the BEAM's uptime.
+ */
+const restartQuery = () => restartsOf(vmMemory, "pcount", (minutes(windows.restartUptime) * 60) / beamPollSeconds);
+
+const minutes = (duration: `${number}m`) => Number(duration.slice(0, -1));
 
 export const restartAnnotationName = "Akkoma restarts";
 
@@ -27,6 +32,4 @@ export const restartAnnotation = () =>
     .useValueForTime(false);
 
 /** For `check`: a renamed poll count silences the marks. */
-export const annotationReaders = (): Reader[] => [
-  { kind: "panel", name: "Restart annotations", reads: restartQuery().reads },
-];
+export const annotationReaders = (): Reader[] => [readerOf("annotation", restartAnnotationName, [restartQuery()])];

@@ -75,3 +75,28 @@ export function placedEntries(panels: unknown): PlacedEntry[] {
   }
   return placed;
 }
+
+/** A row and the panels under it, as Grafana draws them: a collapsed row's inside it, an open row's after it. */
+export interface RowOfPanels<P> {
+  /** Left out for the panels above the first row, which Grafana draws without a header. */
+  readonly row?: P;
+  readonly panels: readonly P[];
+}
+
+/** The dashboard's top-level panel list grouped by row, in its order; a row's nested rows are not panels. */
+export function rowsOf<P extends PanelListEntry>(panels: readonly P[] | undefined): RowOfPanels<P>[] {
+  const rows: { row?: P; panels: P[] }[] = [];
+  for (const entry of panels ?? []) {
+    if (typeof entry !== "object" || entry === null) continue;
+    if (entry.type === "row") {
+      const inside = (entry.panels ?? []).filter(
+        (panel): panel is P => isObject(panel) && (panel as PanelListEntry).type !== "row",
+      );
+      rows.push({ row: entry, panels: inside });
+    } else {
+      if (rows.length === 0) rows.push({ panels: [] });
+      (rows[rows.length - 1] as { panels: P[] }).panels.push(entry);
+    }
+  }
+  return rows;
+}

@@ -5,6 +5,7 @@ import type * as cog from "@grafana/grafana-foundation-sdk/cog";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { defaultScrapeJob, scrapeLabels, variables } from "../config";
 import { localUsers } from "../queries/catalogue";
+import type { Reader } from "../queries/query";
 import { discoverySelector } from "../queries/selectors";
 import { datasource } from "../panels/common";
 
@@ -17,7 +18,7 @@ export interface VariableDefaults {
 }
 
 // A gauge Akkoma exports from boot on (not a lazy counter), and only Akkoma: the scraper's `up` would
-// list every job the data source scrapes. A panel reads it too, so `check` already requires it.
+// list every job the data source scrapes. Without it the job and instance lists are empty.
 const discoveredFrom = localUsers;
 
 /** Grafana's value for "the default data source", kept by a datasource variable as such. */
@@ -60,3 +61,14 @@ export function dashboardVariables(defaults: VariableDefaults = {}): cog.Builder
 
 const discoveryOf = (jobVariable?: string) =>
   discoverySelector(discoveredFrom, jobVariable ? { jobVariable } : undefined).toString();
+
+/** For `check`: the job and instance lists go empty without the series they are discovered from. */
+export const variableReaders = (): Reader[] =>
+  [
+    [variables.job, scrapeLabels.job],
+    [variables.instance, scrapeLabels.instance],
+  ].map(([name, label]) => ({
+    kind: "variable",
+    name: `$${name}`,
+    reads: [{ series: discoveredFrom.name, labels: [label as string], lazy: discoveredFrom.lazy }],
+  }));

@@ -6,7 +6,8 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { parseDocument, visit } from "yaml";
 import type { AlertTuning, TunableAlertName } from "../alerts/akkoma";
-import type { RenderValues } from "../build/outputs";
+import type { RuleOptions } from "../alerts/prometheus";
+import type { DashboardSettings } from "../dashboards/akkoma";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";
 import { lineBeyondNodes, nestedTooDeeply } from "../io/yaml";
@@ -15,14 +16,47 @@ import { federationSlo } from "../config";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
 
-export interface DeploymentValues extends Omit<RenderValues, "rules"> {
-  /** The Grafana folder's uid; only the HTTP API body carries it. */
+/**
+ * Where the Kubernetes resources go and what they point at, from the values file's `kubernetes` (each field
+ * defaults to the config's). Operators pick resources by label: kube-prometheus-stack's default
+ * `ruleSelector` and `serviceMonitorSelector` are `release: <its release name>`.
+ */
+export interface KubernetesValues {
+  readonly namespace?: string;
+  /** Labels on every resource, over the fixed `app.kubernetes.io/*` ones. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** The labels of the Service in front of Akkoma. */
+  readonly serviceSelector?: Readonly<Record<string, string>>;
+  /** The Service's port name, and the scheme the scrape speaks to it. */
+  readonly port?: string;
+  readonly scheme?: "http" | "https";
+  /** The Secret holding the token, in the resources' namespace. */
+  readonly tokenSecret?: { readonly name?: string; readonly key?: string };
+}
+
+/** A deployment's values as the values file (values.schema.json) and the flags name them. */
+export interface DeploymentValues extends DashboardSettings {
+  readonly runbookBaseUrl?: string;
+  /** The dashboard over the series the rendered recording rules record. */
+  readonly recorded?: boolean;
+  readonly kubernetes?: KubernetesValues;
+  /** The Grafana folder's uid: the HTTP API body, the GrafanaDashboard and the v2 resources carry it. */
   readonly folder?: string;
   readonly grafanaBaseUrl?: string;
   readonly selector?: TargetSelector;
   readonly alertLabels?: Readonly<Record<string, string>>;
   readonly alerts?: Readonly<Partial<Record<TunableAlertName, AlertTuning>>>;
   readonly federationSlo?: { readonly objective?: number; readonly enabled?: boolean };
+}
+
+/** The values grouped as a build renders them: the dashboard's, and the rules' settings under `rules`. */
+export interface DeploymentRendering extends Omit<
+  DeploymentValues,
+  "folder" | "grafanaBaseUrl" | "selector" | "alertLabels" | "alerts" | "federationSlo"
+> {
+  readonly rules?: Pick<RuleOptions, "grafanaBaseUrl" | "target" | "labels" | "tuning" | "deadInstanceReasons"> & {
+    readonly slo?: DeploymentValues["federationSlo"];
+  };
 }
 
 /** What a build renders with: the values file's names for the rules' settings, grouped as the rules take them. */
@@ -34,7 +68,7 @@ export function renderValuesOf({
   alerts,
   federationSlo,
   ...dashboard
-}: DeploymentValues): RenderValues {
+}: DeploymentValues): DeploymentRendering {
   const rules = { grafanaBaseUrl, target: selector, labels: alertLabels, tuning: alerts, slo: federationSlo };
   const given = Object.fromEntries(Object.entries(rules).filter(([, value]) => value !== undefined));
   return Object.keys(given).length > 0 || dashboard.deadInstanceReasons

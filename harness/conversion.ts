@@ -5,6 +5,7 @@
 // transformations change). It returns the v2beta1 spec, which for a dashboard without transformations is
 // also the v2 spec. A part of v1 the model does not know throws, so a new kind of field is read first.
 
+import { rowsOf } from "../dashboards/rows";
 import { type Json, type JsonObject, isObject } from "../io/json";
 
 const text = (value: Json | undefined, fallback = ""): string => (typeof value === "string" ? value : fallback);
@@ -126,24 +127,20 @@ function elementsAndLayout(panels: JsonObject[]): { elements: JsonObject; layout
   if (!panels.some((p) => p.type === "row")) {
     return { elements, layout: grid(panels.map((p) => place(p, undefined))) };
   }
-  const rows: JsonObject[] = [];
-  let rowY = -1;
-  let items: JsonObject[] | undefined;
-  for (const panel of panels) {
-    if (panel.type === "row") {
-      if (panel.repeat !== undefined) throw unmodelled(`row "${text(panel.title)}": repeat`);
-      rowY = int(isObject(panel.gridPos) ? panel.gridPos.y : undefined, 0);
-      items = ((panel.panels ?? []) as JsonObject[]).map((p) => place(p, rowY));
-      rows.push(row({ collapse: flag(panel.collapsed, false), title: text(panel.title) }, items));
-    } else if (items) {
-      items.push(place(panel, rowY));
-    } else {
-      // Panels above the first row: a row without a header.
-      items = [];
-      rows.push(row({ collapse: false, title: "", hideHeader: true }, items));
-      items.push(place(panel, rowY));
-    }
-  }
+  const rows = rowsOf(panels).map(({ row: header, panels: inRow }) => {
+    // Panels above the first row: a row without a header.
+    if (!header)
+      return row(
+        { collapse: false, title: "", hideHeader: true },
+        inRow.map((p) => place(p, -1)),
+      );
+    if (header.repeat !== undefined) throw unmodelled(`row "${text(header.title)}": repeat`);
+    const rowY = int(isObject(header.gridPos) ? header.gridPos.y : undefined, 0);
+    return row(
+      { collapse: flag(header.collapsed, false), title: text(header.title) },
+      inRow.map((p) => place(p, rowY)),
+    );
+  });
   return { elements, layout: { kind: "RowsLayout", spec: { rows } } };
 }
 

@@ -8,7 +8,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { importInputs } from "../config";
-import { importDefaults } from "../build/envelope";
 import { importFileText } from "../build/outputs";
 import { recordingRulesFile, sloRulesFile } from "../build/rules";
 import { akkomaDashboard, sections } from "../dashboards/akkoma";
@@ -48,7 +47,7 @@ export const costLimits: Record<
 > = {
   default: {
     "3h": { Prometheus: costGoals.default, VictoriaMetrics: 1.27 },
-    "30d": { Prometheus: 1.03, VictoriaMetrics: 1.1 },
+    "30d": { Prometheus: costGoals.default, VictoriaMetrics: 1.1 },
   },
   recorded: { "30d": { Prometheus: costGoals.recorded, VictoriaMetrics: 0.77 } },
   // The objective's row, collapsed in the default dashboard, as it costs when someone opens it.
@@ -72,12 +71,7 @@ const recordedScope = jobScope(costTarget.job);
 export async function comparedDashboards(): Promise<ComparedDashboards> {
   return {
     default: await importFileText(),
-    recorded: await importFileText(
-      akkomaDashboard(sections({ recordedSeriesOf: recordedScope }), {
-        ...importDefaults,
-        recordedSeriesOf: recordedScope,
-      }),
-    ),
+    recorded: await importFileText(akkomaDashboard(sections({ recordedSeriesOf: recordedScope }))),
     yardstick: JSON.stringify(yardstickDashboard(costTarget.job, costTarget.instance)),
   };
 }
@@ -184,50 +178,69 @@ export async function loadCost(
   });
 }
 
+export type Costed = keyof typeof costLimits;
+
+const goalOf: Record<Costed, number | undefined> = {
+  default: costGoals.default,
+  recorded: costGoals.recorded,
+  "objective row": undefined,
+};
+
+/** One load's samples against the yardstick's on the same engine: its ratio, goal and limit. */
 export interface CostRow {
   readonly engine: EngineName;
-  readonly dashboard: DashboardName;
+  readonly costed: Costed;
+  readonly range: CostRange;
   readonly samplesRead: number;
   readonly yardstick: number;
   readonly ratio: number;
   readonly goal: number | undefined;
+  readonly limit: number | undefined;
 }
 
-/** Each dashboard's samples read against the yardstick's on the same engine, with its goal. */
+/** The one verdict the cost test and the bench give: a load is held to its limit, and shown against its goal. */
+export function costRow(
+  costed: Costed,
+  range: CostRange,
+  engine: EngineName,
+  samplesRead: number,
+  yardstick: number,
+): CostRow {
+  const limit = costLimits[costed][range]?.[engine];
+  return { engine, costed, range, samplesRead, yardstick, ratio: samplesRead / yardstick, goal: goalOf[costed], limit };
+}
+
+export const withinLimit = (row: CostRow) => row.limit === undefined || row.ratio <= row.limit;
+
+/** Each dashboard's load against the yardstick's load on the same engine. */
 export function costRows(
+  range: CostRange,
   loads: Readonly<Record<DashboardName, readonly DashboardLoad[]>>,
-  goals: Partial<Record<DashboardName, number>>,
 ): CostRow[] {
   return (["default", "recorded"] as const).flatMap((dashboard) =>
     loads[dashboard].map((load) => {
       const yardstick = loads.yardstick.find((y) => y.engine === load.engine)?.samplesRead;
       if (load.samplesRead === undefined || yardstick === undefined)
         throw new Error(`${load.engine} gave no count of the samples read`);
-      return {
-        engine: load.engine,
-        dashboard,
-        samplesRead: load.samplesRead,
-        yardstick,
-        ratio: load.samplesRead / yardstick,
-        goal: goals[dashboard],
-      };
+      return costRow(dashboard, range, load.engine, load.samplesRead, yardstick);
     }),
   );
 }
 
 export const number = (n: number | undefined) => (n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));
 
-/** The rows as a Markdown table: the dashboards' totals and ratios, and whether each meets its goal. */
+/** The rows as a Markdown table: ratios, goals and the limits the cost test holds each load to. */
 export function costTable(rows: readonly CostRow[]): string {
   const lines = [
-    "| Dashboard | Engine | Samples read | Yardstick | Ratio | Goal |",
-    "| --- | --- | ---: | ---: | ---: | --- |",
+    "| Dashboard | Engine | Samples read | Yardstick | Ratio | Goal | Test's limit |",
+    "| --- | --- | ---: | ---: | ---: | --- | --- |",
   ];
+  const times = (n: number | undefined) => (n === undefined ? "-" : `${n}x`);
   for (const row of rows) {
-    const goal = row.goal === undefined ? "-" : `${row.ratio <= row.goal ? "within" : "OVER"} ${row.goal.toFixed(1)}x`;
+    const goal = row.goal === undefined ? "-" : `${row.ratio <= row.goal ? "within" : "OVER"} ${times(row.goal)}`;
     lines.push(
-      `| ${row.dashboard} | ${row.engine} | ${number(row.samplesRead)} | ${number(row.yardstick)} | ` +
-        `${row.ratio.toFixed(2)}x | ${goal} |`,
+      `| ${row.costed} | ${row.engine} | ${number(row.samplesRead)} | ${number(row.yardstick)} | ` +
+        `${row.ratio.toFixed(2)}x | ${goal} | ${withinLimit(row) ? "within" : "OVER"} ${times(row.limit)} |`,
     );
   }
   return lines.join("\n");

@@ -1,5 +1,6 @@
-// One dashboard load as Grafana does it: import answers, variables, each panel's range and step,
-// every query the panels send (to a real engine), and Grafana's server-side expressions on top.
+// One dashboard load as Grafana does it (a v1 file, or a v2 resource: v2-dashboard.ts): import answers,
+// variables, each panel's range and step, every query the panels send (to a real engine), and Grafana's
+// server-side expressions on top.
 
 import { loadAnnotations } from "./annotations";
 import type { Engine, QueryTotals } from "./engines";
@@ -20,6 +21,7 @@ import { markHiddenSeries } from "./frames";
 import { panelsIn, panelsShownIn } from "../dashboards/rows";
 import { selectorsIn } from "./selectors";
 import { isDatasource, resolveVariables } from "./variables";
+import { dashboardJsonOfV2, isDashboardResource } from "./v2-dashboard";
 
 export interface LoadOptions {
   /** How the import file is imported, and the answers on its form; a provisioned file has no inputs. */
@@ -125,7 +127,9 @@ const defaultTime = { from: "now-6h", to: "now" };
 
 /** A file with `__inputs` goes through one of Grafana's import flows first; any other loads as it is. */
 function loadedJson(json: string, imported: LoadOptions["imported"]): DashboardJson {
-  const dashboard = JSON.parse(json) as DashboardJson;
+  const parsed: unknown = JSON.parse(json);
+  if (isDashboardResource(parsed)) return dashboardJsonOfV2(parsed);
+  const dashboard = parsed as DashboardJson;
   if (!dashboard.__inputs?.length) return dashboard;
   if (!imported) {
     const names = dashboard.__inputs.map((input) => input.name).join(", ");

@@ -24,6 +24,7 @@ import {
   scheduledJobs,
   up,
   vmMemory,
+  beamPollSeconds,
   type Example,
   type Metric,
 } from "../queries/catalogue";
@@ -209,21 +210,29 @@ function recordInstanceStats(recorder: Recorder, timeline: Timeline, draw: Draw)
   }
 }
 
-/** Akkoma's poller adds each 60 s reading to `_psum` and 1 to `_pcount`; both restart at boot. */
+/**
+ * telemetry_poller's default poller adds a reading to `_psum` and 1 to `_pcount` every 5 s (`beamPollSeconds`):
+ * twelve a scrape, one reading standing for the minute's twelve. Both restart at boot.
+ */
 function recordBeamPolls(recorder: Recorder, timeline: Timeline, draw: Draw): Float64Array {
   const typicalMemory = onlyExampleOf(vmMemory).floor ?? 0;
+  const pollsPerScrape = scrapeIntervalMs / 1000 / beamPollSeconds;
+  // The BEAM had been up for days when the history starts: its first counts are large, not a boot's.
+  const scrapesBefore = 3 * 24 * 60;
   const memory = new Float64Array(timeline.scrapes);
-  let sinceBoot = 0;
+  let sinceBoot = scrapesBefore;
   for (let i = 0; i < memory.length; i++) {
-    sinceBoot = timeline.bootsAt(i) ? 0 : sinceBoot + 1;
+    sinceBoot = i > 0 && timeline.bootsAt(i) ? 0 : sinceBoot + 1;
     // A fresh BEAM starts small and grows back to its working set within a couple of hours.
     const warmUp = 1 - 0.4 * Math.exp(-sinceBoot / 40);
     const wave = 1 + 0.08 * Math.sin((2 * Math.PI * timeline.timeOf(i)) / (24 * hourMs));
     memory[i] = Math.round(typicalMemory * timeline.size * warmUp * wave * (1 + 0.01 * draw.normal()));
   }
-  const polls = new Float64Array(timeline.scrapes).fill(1);
+  const polls = new Float64Array(timeline.scrapes).fill(pollsPerScrape);
+  polls[0] = pollsPerScrape * scrapesBefore;
   const pair = (metric: Metric, readings: Float64Array) => {
-    recorder.counter(`${metric.name}_psum`, {}, readings, { fromBoot: true });
+    const sums = Float64Array.from(readings, (reading, i) => reading * (polls[i] as number));
+    recorder.counter(`${metric.name}_psum`, {}, sums, { fromBoot: true });
     recorder.counter(`${metric.name}_pcount`, {}, polls, { fromBoot: true });
   };
   pair(vmMemory, memory);

@@ -120,25 +120,35 @@ export async function readBody(
   } catch (error) {
     await response.body.cancel().catch(() => undefined);
     if (error instanceof DashboardError) throw error;
-    throw new DashboardError(shown, `reading the answer failed: ${whyFailed(error, limits.timeoutSeconds)}`);
+    throw readFailed(shown, error, limits.timeoutSeconds);
   }
   return Buffer.concat(parts).toString("utf8");
 }
 
 // Duck-typed: fetch's errors may come from another realm (e.g. a test VM), where instanceof Error fails.
+const isTimeout = (error: unknown) => (error as { name?: string } | undefined)?.name === "TimeoutError";
+
+/** The one way a timeout is said, before the answer's headers or within its body: load decides which. */
+const timedOut = (shown: string, timeoutSeconds: number) =>
+  new DashboardError(
+    shown,
+    `timed out after ${timeoutSeconds} s with no complete answer`,
+    "raise --timeout if it is slow",
+  );
+
 /** A request that got no answer: a slow server timed out, which is not being unreachable. */
 export function requestFailed(shown: string, error: unknown, timeoutSeconds: number): DashboardError {
-  if ((error as { name?: string } | undefined)?.name === "TimeoutError")
-    return new DashboardError(
-      shown,
-      `timed out after ${timeoutSeconds} s with no complete answer`,
-      "raise --timeout if it is slow",
-    );
-  return new DashboardError(shown, `unreachable: ${whyFailed(error, timeoutSeconds)}`);
+  if (isTimeout(error)) return timedOut(shown, timeoutSeconds);
+  return new DashboardError(shown, `unreachable: ${whyFailed(error)}`);
 }
 
-export function whyFailed(error: unknown, timeoutSeconds: number): string {
-  const failure = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (failure.name === "TimeoutError") return `no complete answer within ${timeoutSeconds} s`;
+/** An answer whose body stopped coming: timed out as a silent server does, or cut off. */
+export function readFailed(shown: string, error: unknown, timeoutSeconds: number): DashboardError {
+  if (isTimeout(error)) return timedOut(shown, timeoutSeconds);
+  return new DashboardError(shown, `reading the answer failed: ${whyFailed(error)}`);
+}
+
+function whyFailed(error: unknown): string {
+  const failure = (error ?? {}) as { message?: string; cause?: { code?: string; message?: string } };
   return failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
 }

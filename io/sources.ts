@@ -3,7 +3,7 @@
 import { closeSync, constants, createReadStream, open, openSync, readFileSync, statSync } from "node:fs";
 import { Socket } from "node:net";
 import { DashboardError } from "../errors";
-import { plainHttpWarning, send, whyFailed } from "./http";
+import { plainHttpWarning, readFailed, send } from "./http";
 import { printable, redactUrl, redactUrls } from "./printable";
 import { holdSecret, maxTokenLength } from "./secrets";
 
@@ -240,7 +240,7 @@ export async function fetchExposition(url: string, options: FetchOptions): Promi
   } catch (error) {
     await response.body?.cancel().catch(() => undefined);
     if (error instanceof DashboardError) throw error;
-    throw new DashboardError(shown, `reading the answer failed: ${whyFailed(error, options.timeoutSeconds)}`);
+    throw readFailed(shown, error, options.timeoutSeconds);
   }
 }
 

@@ -156,19 +156,6 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
   return { title: title ?? "", targets, builder, ...(scope === undefined ? {} : { recordedSeriesOf: scope }) };
 }
 
-/**
- * The panel over `scope`'s recorded series, for sections declared over raw series and rendered with
- * `DashboardSettings.recordedSeriesOf` (harness/cost.ts): a new declaration whose targets hold what its
- * builder then renders. A panel already declared so is returned as it is; `sections({ recordedSeriesOf })`
- * declares them so from the start.
- */
-export function overRecordedSeries(panel: DeclaredPanel, scope: JobScope): DeclaredPanel {
-  const targets = panel.targets.map((target) => ({ ...target, expr: exprOver(scope, target.query, target.instant) }));
-  if (targets.every((target, index) => target.expr === panel.targets[index]?.expr)) return panel;
-  panel.builder.targets(targets.map(dataquery));
-  return { ...panel, targets, recordedSeriesOf: scope };
-}
-
 /** The SDK's Prometheus query for a target. */
 function dataquery(target: Target): prometheus.DataqueryBuilder {
   const query = new prometheus.DataqueryBuilder()

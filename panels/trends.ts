@@ -1,5 +1,5 @@
 // Long-term trends: per-minute averages over a trailing day (or two), to compare weeks before and after
-// an upgrade or a VACUUM. They follow the dashboard's time range, one point an hour.
+// an upgrade or a VACUUM. They follow the dashboard's time range, one point an hour (fewer on long ranges).
 import { steps, windows } from "../config";
 import {
   dbQueryTime,
@@ -16,11 +16,13 @@ import { fixedColor, hiddenLegend, timeseries } from "./common";
 import { panel, target } from "./panel";
 
 /**
- * A trailing average moves slowly: one point an hour at least (more apart on long ranges), each
- * reading its window once. The window is in the title, so TrendWindow keeps the two in step.
+ * A trailing average moves slowly: one point an hour at least, at most `steps.trendPoints` on a range,
+ * each reading its window once. The window is in the title, so TrendWindow keeps the two in step.
  */
 const trendPanel = (title: string, window: TrendWindow, width: number, height: number) =>
-  timeseries(`${title} (${window.replace(/h$/, " h")} average)`, width, height).interval(steps.trend);
+  timeseries(`${title} (${window.replace(/h$/, " h")} average)`, width, height)
+    .interval(steps.trend)
+    .maxDataPoints(steps.trendPoints);
 
 export const jobsPerMinuteTrendPanel = () =>
   panel(

@@ -2,7 +2,7 @@
 // is built (its foundation-SDK builder), how it is checked (its vendored schema), how its queries read
 // (once, or over the range), what the import screen calls it, and how the test harness reads what it
 // shows. A panel of one of these types is one function in a section file; a new type is one entry here
-// and its schema vendored (README, "Adding a panel").
+// and its schema vendored (docs/architecture.md, "Adding a panel").
 import { PanelBuilder as BarChartBuilder } from "@grafana/grafana-foundation-sdk/barchart";
 import { PanelBuilder as BarGaugeBuilder } from "@grafana/grafana-foundation-sdk/bargauge";
 import { PanelBuilder as GaugeBuilder } from "@grafana/grafana-foundation-sdk/gauge";

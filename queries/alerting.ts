@@ -20,17 +20,13 @@ import {
 } from "@grafana/promql-builder";
 import type { Metric, SeriesPart } from "./catalogue";
 import { Query, add, combine, compose, ratio } from "./query";
-import { type JobScope as Scope, type Matchers, series, targetLabelsOf } from "./selectors";
+import { type JobScope as Scope, type Matchers, labelsNeeded, series, targetLabelsOf } from "./selectors";
 import { type Unit, noUnit, perSecondUnit, sameUnit, shareUnit, valueUnit } from "./units";
 
 type ScopedOptions<L extends string> = { by?: readonly L[]; where?: Matchers<L> };
 
 const scoped = <L extends string>(metric: Metric<L>, part: SeriesPart | undefined, scope: Scope, where?: Matchers<L>) =>
-  new Query(
-    series(metric, part, where, scope),
-    [{ metric, part, labels: Object.keys(where ?? {}) }],
-    valueUnit(metric),
-  );
+  new Query(series(metric, part, where, scope), [{ metric, part, labels: labelsNeeded(where) }], valueUnit(metric));
 
 const rangeOf = (query: Query, fn: (expr: Builder<Expr>) => Builder<Expr>, window: string, unit: Unit) =>
   combine(fn((query.expr as VectorExprBuilder).range(window)), unit, query);

@@ -157,6 +157,12 @@ export const knownDomains = gauge("pleroma_domains_total", {
 });
 
 // BEAM VM
+/**
+ * The BEAM's memory and run queues come from telemetry_poller's default poller ([vm, memory],
+ * [vm, total_run_queue_lengths]), every 5 s: Akkoma configures only its own poller (`period: 60_000`
+ * in telemetry.ex), never the default one. One `_pcount` a poll.
+ */
+export const beamPollSeconds = 5;
 export const vmMemory = sumCountPair("vm_memory_total", {
   unit: "bytes",
   help: "BEAM memory in use, summed over polls",

@@ -5,9 +5,10 @@ import {
   div,
   gt,
   histogramQuantile,
+  lt,
+  unless,
   increase,
   labelReplace,
-  resets,
   lastOverTime,
   gte,
   mul,
@@ -34,6 +35,7 @@ import {
   type Scope,
   dashboardScope,
   escapeRegex,
+  labelsNeeded,
   recordedSeries,
   series,
   targetLabelsOf,
@@ -48,7 +50,7 @@ const selector = <L extends string>(
   scope: Scope = dashboardScope,
 ) => ({
   expr: series(metric, part, where, scope),
-  read: { metric, part, labels: Object.keys(where) } as SeriesRead,
+  read: { metric, part, labels: labelsNeeded(where) } as SeriesRead,
 });
 
 /** Grafana widens this to cover at least four scrapes, so rate() always has two samples to work with. */
@@ -342,24 +344,20 @@ export const averagePerMinuteOver = <L extends string>(
 };
 
 /**
- * Steps in which a counter started again from 0 (Akkoma restarted), valued by how far it dropped: its
- * lowest value in the step below its last one before the step (looking back `lookback`, past an outage),
- * or a drop between two values inside the step. Only steps with a restart.
+ * Steps in which a count of polls since boot first reads below `belowPolls`: the step holding the
+ * first scrape after a restart, however long the outage before it, valued by that count. The step
+ * after it, whose previous step already read a small count, gets no mark, so a restart is one mark.
+ * Each step reads its own window and the previous one: every sample twice, whatever the zoom.
  */
 export const restartsOf = <L extends string>(
   metric: CountedMetric<L> | Metric<L, "sumCountPair">,
   part: SeriesPart | undefined,
-  lookback: string,
+  belowPolls: number,
 ): Query => {
-  // A mark's value is only "how far it dropped": it is drawn as a mark, never with a unit.
+  // A mark's value is a count of polls: it is drawn as a mark, never with a unit.
   const unit = valueUnit(metric);
-  const lowest = overRange(minOverTime, unit, metric, part, stepWindow);
+  const now = overRange(minOverTime, unit, metric, part, stepWindow);
   const before = selector(metric, part);
-  const dropped = new Query(
-    sub(lastOverTime(before.expr.range(lookback).offset(stepWindow)), lowest.expr),
-    [before.read, ...lowest.reads],
-    unit,
-  );
-  const inside = overRange(resets, unit, metric, part, stepWindow);
-  return combine(or(gt(dropped.expr, n(0)), gt(inside.expr, n(0))), unit, dropped, inside);
+  const previous = new Query(minOverTime(before.expr.range(stepWindow).offset(stepWindow)), [before.read], unit);
+  return combine(unless(lt(now.expr, n(belowPolls)), lt(previous.expr, n(belowPolls))), unit, now, previous);
 };

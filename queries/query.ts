@@ -1,7 +1,7 @@
 // A query as the rest of the project sees it: its PromQL, the catalogue series it reads (so `check`
 // and the tests never parse PromQL back), and the Grafana unit of what it computes.
 import { type Builder, type Expr, add as addExprs, div, or, vect } from "@grafana/promql-builder";
-import type { Metric, SeriesPart } from "./catalogue";
+import { type Metric, type SeriesPart, seriesName } from "./catalogue";
 import { type JobScope, targetLabelsOf } from "./selectors";
 import { type Unit, sameUnit } from "./units";
 
@@ -13,12 +13,59 @@ export interface SeriesRead {
   readonly labels: readonly string[];
 }
 
-/** Something that goes blank or silent when a series it reads is not exported: a panel or an alert. */
-export interface Reader {
-  readonly kind: "panel" | "alert";
-  readonly name: string;
-  readonly reads: readonly SeriesRead[];
+export type ReaderKind = "panel" | "annotation" | "variable" | "alert" | "record";
+
+/** A matcher on a label's value, where a query's PromQL was parsed. */
+export interface LabelMatcher {
+  readonly label: string;
+  readonly op: "=" | "!=" | "=~" | "!~";
+  readonly value: string;
+  /** The value holds a Grafana variable: it is known only when the dashboard is shown. */
+  readonly variable: boolean;
 }
+
+/** One series a reader's queries read, as `check` judges it. */
+export interface Read {
+  readonly series: string;
+  /** Labels it goes blank without (a typed query's matchers, groupings and legends). */
+  readonly labels: readonly string[];
+  /** Matchers as written, where the PromQL was parsed: a matcher that accepts a missing label needs none. */
+  readonly matchers?: readonly LabelMatcher[];
+  /** Appears only after its first event; undefined where the reader cannot tell (check asks the catalogue). */
+  readonly lazy?: boolean;
+}
+
+/** A label relied on finding on at least one of several series (a `by`, `on` or legend over all of them). */
+export interface SharedLabel {
+  readonly label: string;
+  readonly series: readonly string[];
+}
+
+/**
+ * Something that goes blank or silent when what its queries read is not exported: a panel, annotation,
+ * variable, alert or recording rule, read from typed queries (ours) or parsed PromQL (anyone's).
+ */
+export interface Reader {
+  readonly kind: ReaderKind;
+  readonly name: string;
+  readonly reads: readonly Read[];
+  readonly shared?: readonly SharedLabel[];
+  /** What kept a query from being read (it does not parse; a library panel is not in the file). */
+  readonly problems?: readonly string[];
+}
+
+/** What typed queries read, recorded as they were built: nothing is parsed back. */
+export const readerOf = (kind: ReaderKind, name: string, queries: readonly Query[]): Reader => ({
+  kind,
+  name,
+  reads: queries.flatMap((query) =>
+    query.reads.map((read) => ({
+      series: seriesName(read.metric.name, read.part),
+      labels: read.labels,
+      lazy: read.metric.lazy,
+    })),
+  ),
+});
 
 /**
  * A series a recording rule writes: named `level:metric:operations` after the rule file's scope (the level

@@ -15,6 +15,19 @@ export const oneOf = (values: readonly string[]): LabelMatcher => ({ op: "=~", v
 export const noneOf = (values: readonly string[]): LabelMatcher => ({ op: "!~", values });
 export const noneOfVariable = (variable: string): LabelMatcher => ({ op: "!~", variable });
 
+/** Whether only a series with the label matches: Prometheus reads a missing label as "". */
+function needsLabel(matcher: LabelMatcher): boolean {
+  if ("variable" in matcher) return false;
+  if ("value" in matcher) return (matcher.op === "=") === (matcher.value !== "");
+  return (matcher.op === "=~") === !matcher.values.includes("");
+}
+
+/** The labels a query filtering by `where` relies on: one only a negative matcher names is not needed. */
+export const labelsNeeded = (where: Matchers<string> = {}): string[] =>
+  Object.entries(where)
+    .filter(([, matcher]) => matcher && needsLabel(matcher))
+    .map(([label]) => label);
+
 /** Federation (receive, fetch, publish) jobs, shown apart from all other jobs. */
 export const federationJobs = { worker: oneOf(federationWorkers) };
 export const otherJobs = { worker: noneOf(federationWorkers) };

@@ -10,6 +10,7 @@ import {
   type JobScope,
   type Scope,
   dashboardScope,
+  labelsNeeded,
   noneOf,
   oneOf,
   recordedSeries,
@@ -34,7 +35,7 @@ function failuresIn(window: string, scope: Scope, where: { reason?: ReturnType<t
   const now = series(deliveryFailures, undefined, where, scope);
   const before = series(deliveryFailures, undefined, where, scope).offset(window);
   const grown = increase(series(deliveryFailures, undefined, where, scope).range(window));
-  const read = { metric: deliveryFailures, part: undefined, labels: ["reason", ...by] };
+  const read = { metric: deliveryFailures, part: undefined, labels: [...labelsNeeded(where), ...by] };
   return new Query(sum(or(unless(now, before), grown)).by([...byTarget(scope), ...by]), [read], countUnit);
 }
 

@@ -1,9 +1,9 @@
-// Where setup writes: all files or none (build/write.ts's temp files and renames), nothing replaced
+// Where setup writes: all files or none (io/write.ts's temp files and renames), nothing replaced
 // without --force.
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, rmdirSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { writeFiles as writeOutputs } from "../build/write";
+import { writeFiles as writeOutputs } from "../io/write";
 import { DashboardError } from "../errors";
 import { printable } from "../io/printable";
 import { holdSecret } from "../io/secrets";
@@ -47,7 +47,7 @@ export function makeFolder(folder: string): boolean {
   }
 }
 
-/** Writes every file or none (build/write.ts: each to a temp file, renamed once all are complete). */
+/** Writes every file or none (io/write.ts: each to a temp file, renamed once all are complete). */
 export function writeFiles(files: readonly PlannedFile[]): void {
   writeOutputs(files.map(({ path, content, mode }) => ({ path, content, mode, culprit: path })));
 }

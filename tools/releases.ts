@@ -8,7 +8,8 @@ import * as markdown from "prettier/plugins/markdown";
 import { format } from "prettier/standalone";
 import prettierConfig from "../.prettierrc.json";
 import { alertReaders } from "../alerts/reads";
-import { type Finding, compare, exportedByTelemetry, namesOf, needs } from "../check/compare";
+import { judge, namesOf } from "../check/judge";
+import { telemetryReportSource } from "../check/run";
 import { readTelemetry } from "../check/telemetry";
 import { annotationReaders } from "../dashboards/annotations";
 import { sections } from "../dashboards/akkoma";
@@ -54,12 +55,11 @@ export function releaseRows(clone: string): Row[] {
     if (source === undefined) continue;
     const version = /version\("(\d+\.\d+\.\d+)"\)/.exec(show(clone, ref, "mix.exs") ?? "")?.[1] ?? "?";
     const report = readTelemetry(source, `${ref}:${telemetryPath}`);
-    const { failures } = compare(needs(catalogue, readers), exportedByTelemetry(report), { lazyMayBeAbsent: false });
-    const failing = failures.flatMap((f: Finding) => (f.kind === "label" ? f.readers : f.need.readers));
+    const { findings, failing } = judge(readers, telemetryReportSource(report), { catalogue });
     const row = {
       tags: [ref === "HEAD" ? `HEAD (${git(clone, "log", "-1", "--format=%cs").trim()})` : ref],
       version,
-      missing: failures.filter((f) => f.kind === "series").length,
+      missing: findings.filter((f) => f.kind === "series").length,
       panels: namesOf(failing, "panel"),
       alerts: namesOf(failing, "alert"),
     };

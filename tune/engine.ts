@@ -3,6 +3,7 @@
 // every answer is bounded in size and time like every input of `check` (io/sources.ts).
 import { DashboardError } from "../errors";
 import { plainHttpWarning, readBody, send } from "../io/http";
+import { isObject } from "../io/json";
 import { printable, redactUrl } from "../io/printable";
 import { type ReadLimits, readToken } from "../io/sources";
 
@@ -49,10 +50,6 @@ export function chunksOf(startMs: number, endMs: number, stepMs: number, maxPoin
   }
   return chunks;
 }
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The series of a range query's answer, checked field by field: valid JSON of another shape (a proxy's

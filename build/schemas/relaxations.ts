@@ -45,7 +45,19 @@ export const anyValueRelaxations = (schema: string): Relaxation[] => [
 
 // Deliberately not relaxed: a legend without `calcs`. Grafana 12.1 exports state-timeline legends without it
 // and fills it in on load, but the SDK always writes it, so requiring it costs nothing.
-export const relaxations: readonly Relaxation[] = anyValueRelaxations("dashboard");
+export const relaxations: readonly Relaxation[] = [
+  ...anyValueRelaxations("dashboard"),
+  ...["dashboardv2", "dashboardv2beta1"].flatMap((schema) => [
+    ...anyValueRelaxations(schema),
+    {
+      schema,
+      pointer: "/definitions/AnnotationQuerySpec/properties/legacyOptions/additionalProperties",
+      from: { type: "object", additionalProperties: {} },
+      to: {},
+      reason: `${anyValue} (\`[string]: _\`); an annotation's own strings and booleans go there`,
+    },
+  ]),
+];
 
 /** Applies `patches` in place to the schemas they name. */
 export function applyRelaxations(schemas: Record<string, object>, patches: readonly Relaxation[]): void {

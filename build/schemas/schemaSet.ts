@@ -5,6 +5,8 @@ import alertRules from "./alert-rules.schema.json";
 import barchart from "./barchart.jsonschema.json";
 import bargauge from "./bargauge.jsonschema.json";
 import dashboard from "./dashboard.jsonschema.json";
+import dashboardv2 from "./dashboardv2.jsonschema.json";
+import dashboardv2beta1 from "./dashboardv2beta1.jsonschema.json";
 import envelope from "./envelope.schema.json";
 import gauge from "./gauge.jsonschema.json";
 import heatmap from "./heatmap.jsonschema.json";
@@ -17,7 +19,7 @@ import table from "./table.jsonschema.json";
 import text from "./text.jsonschema.json";
 import timeseries from "./timeseries.jsonschema.json";
 import { applyRelaxations, relaxations } from "./relaxations";
-import { customFieldConfigValidatorName, optionsValidatorName } from "./validatorNames";
+import { customFieldConfigValidatorName, optionsValidatorName, v2ValidatorName, v2Versions } from "./validatorNames";
 
 /** Every vendored Grafana schema, by its file name without `.jsonschema.json`. */
 const vendoredSchemas = {
@@ -34,6 +36,8 @@ const vendoredSchemas = {
   histogram,
   heatmap,
   piechart,
+  dashboardv2,
+  dashboardv2beta1,
 };
 
 /** Panel schemas without a `FieldConfig` definition: their plugins read no `fieldConfig.defaults.custom`. */
@@ -66,6 +70,9 @@ export function schemaSet(): SchemaSet {
       panel: "dashboard#/definitions/Panel",
       row: "dashboard#/definitions/RowPanel",
       prometheusTarget: "prometheus#/definitions/Dataquery",
+      ...Object.fromEntries(
+        v2Versions.map((version) => [v2ValidatorName(version), `${version}#/definitions/Dashboard`]),
+      ),
       ...panelTypeValidatorRefs(vendored),
     },
   };

@@ -11,5 +11,11 @@ export const customFieldConfigValidatorName = (schema: string) => `custom_${sche
 /** The vendored schema of a panel type, or undefined for a type panels/types.ts does not hold. */
 export const panelSchema = (type: string): string | undefined => panelType(type)?.schema;
 
+/** The API versions of Grafana's v2 dashboard resource, each with its vendored schema (build/schemas/<version>.jsonschema.json). */
+export const v2Versions = ["dashboardv2", "dashboardv2beta1"] as const;
+export type V2Version = (typeof v2Versions)[number];
+/** The validator of a whole v2 dashboard spec. */
+export const v2ValidatorName = (version: V2Version) => `spec_${version}`;
+
 export type Validator = ValidateFunction<unknown>;
 export type Validators = Record<string, Validator>;

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { kubernetesFiles, refuseInvalid } from "../../build/kubernetes";
-import { plainDashboard } from "../../build/outputs";
+import { plainDashboard, plainResources } from "../../build/outputs";
 import { recordingRulesFile, prometheusRulesFile, ruleGroups, sloRulesFile } from "../../build/rules";
 import serviceMonitorCrd from "../../build/schemas/kubernetes/ServiceMonitor.json";
 import vmServiceScrapeCrd from "../../build/schemas/kubernetes/VMServiceScrape.json";
@@ -15,7 +15,13 @@ import { projectRoot } from "../support/build";
 import { promtool } from "../support/promtool";
 
 const render = async (rendering = {}) =>
-  kubernetesFiles({ ...ruleGroups(rendering), dashboardJson: await plainDashboard(), job: "akkoma", jobLabel: "job" });
+  kubernetesFiles({
+    ...ruleGroups(rendering),
+    dashboardJson: await plainDashboard(),
+    dashboardResource: plainResources().dashboardv2,
+    job: "akkoma",
+    jobLabel: "job",
+  });
 const resource = (files: Awaited<ReturnType<typeof render>>, kind: string) =>
   parse(files.find((file) => file.kind === kind)!.content);
 
@@ -105,6 +111,25 @@ it("the GrafanaDashboard names its folder: by title, or the values' folder uid, 
   // The CRD's CEL rules (x-kubernetes-validations), which its JSON schema alone does not check.
   expect(spec("akkoma-folder")).not.toHaveProperty("folder");
   expect(spec()).not.toHaveProperty("folderUID");
+});
+
+it("the GrafanaManifest carries the v2 resource as build writes it, and its folder as the resource's annotation", async () => {
+  const manifest = resource(await render(), "GrafanaManifest");
+  expect(manifest.spec.instanceSelector).toEqual({ matchLabels: settings.grafanaInstanceLabels });
+  expect(manifest.spec.template).toEqual(
+    JSON.parse(readFileSync(join(projectRoot, outputs.resourcesFolder, "v2", outputs.provisionedDashboard), "utf8")),
+  );
+  const inFolder = kubernetesFiles({
+    ...ruleGroups(),
+    dashboardJson: "{}",
+    dashboardResource: plainResources({ uid: "social" }, "akkoma-folder").dashboardv2,
+    job: "akkoma",
+    jobLabel: "job",
+  });
+  expect(resource(inFolder, "GrafanaManifest").spec.template.metadata).toEqual({
+    name: "social",
+    annotations: { "grafana.app/folder": "akkoma-folder" },
+  });
 });
 
 describe("the values' namespace, labels, Service, port, scheme and Secret", () => {

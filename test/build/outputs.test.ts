@@ -2,14 +2,15 @@
 // Operator) and renders with a deployment's values (Terraform, the HTTP API, a second instance).
 
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { parse } from "yaml";
 import { outputs, variables } from "../../config";
 import { importFileText, plainDashboard } from "../../build/outputs";
 import { providerYaml } from "../../build/provisioning";
 import { validateDashboard, validatePlainDashboard } from "../../build/validate";
 import { panelsIn } from "../../dashboards/rows";
-import { projectRoot, runCli, useTempFolder } from "../support/build";
+import { cliPath, projectRoot, runCli, useTempFolder } from "../support/build";
+import { codeBlocks, documentation } from "../support/docs";
 
 type Variable = { name: string; type: string; query: string; current?: { value: string }; datasource?: unknown };
 type Panel = { title: string; type: string; datasource?: unknown; targets?: { datasource?: unknown }[] };
@@ -71,8 +72,10 @@ describe("the dashboard provider file", () => {
     expect(readFileSync(committed, "utf8")).toBe(providerYaml());
   });
 
-  it("makes Grafana read, and never write, the folder the README's recipe copies the dashboard to", () => {
-    const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
+  it("makes Grafana read, and never write, the folder the documented recipe copies the dashboard to", () => {
+    const readme = documentation()
+      .map((page) => page.text)
+      .join("\n");
     const copiedTo = new RegExp(`^cp out/provisioning/${outputs.provisionedDashboard} (\\S+?)/?$`, "m").exec(
       readme,
     )?.[1];
@@ -96,6 +99,7 @@ const kubernetesKinds = [
   ["service-monitor.yaml", "ServiceMonitor"],
   ["vm-service-scrape.yaml", "VMServiceScrape"],
   ["grafana-dashboard.yaml", "GrafanaDashboard"],
+  ["grafana-manifest.yaml", "GrafanaManifest"],
 ] as const;
 
 describe("akkoma-dashboards build with deployment values", () => {
@@ -199,6 +203,7 @@ describe("akkoma-dashboards build with deployment values", () => {
     const uid = `test-render-${process.pid}`;
     const base = join(outputs.renderedFolder, uid);
     const files = [`${base}.json`, `${base}.alerts.yml`, `${base}.alert-rules.json`, `${base}.slo-rules.yml`];
+    const resources = [`${base}.v2.json`, `${base}.v2beta1.json`];
     try {
       const result = runCli(["build", "--uid", uid, "--job", "social", "--datasource-uid", "vm", "--folder", "f-1"]);
       expect(result).toMatchObject({ status: 0, stderr: "" });
@@ -207,6 +212,8 @@ describe("akkoma-dashboards build with deployment values", () => {
         `wrote ${files[1]} (its alert rules for Prometheus)`,
         `wrote ${files[3]} (its federation delivery objective's rules)`,
         `wrote ${files[2]} (its Grafana-managed alert rules, querying the data source with uid "vm")`,
+        `wrote ${resources[0]} (the v2 resource, for Grafana 13: Git Sync, grafanactl, the dashboard API)`,
+        `wrote ${resources[1]} (the v2beta1 resource, for Grafana 12.x with the v2 dashboard API)`,
         ...kubernetesKinds.map(([file, kind]) => `wrote ${base}.kubernetes/${file} (${kind} for Kubernetes)`),
       ]);
       expect(read(files[3]!)).toContain('job="social"');
@@ -214,6 +221,26 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.dashboard-recording-rules.yml`))).toBe(false);
       expect(JSON.parse(read(files[0]!)).uid).toBe(uid);
       expect(parse(read(`${base}.kubernetes/grafana-dashboard.yaml`)).spec.folderUID).toBe("f-1");
+      // The v2 resources carry the same values: their name is the uid, the folder their annotation.
+      for (const [file, apiVersion] of [
+        [resources[0]!, "dashboard.grafana.app/v2"],
+        [resources[1]!, "dashboard.grafana.app/v2beta1"],
+      ]) {
+        const resource = JSON.parse(read(file));
+        const datasource = resource.spec.variables.find((v: { kind: string }) => v.kind === "DatasourceVariable");
+        expect({
+          apiVersion: resource.apiVersion,
+          metadata: resource.metadata,
+          current: datasource.spec.current,
+        }).toEqual({
+          apiVersion,
+          metadata: { name: uid, annotations: { "grafana.app/folder": "f-1" } },
+          current: { text: "vm", value: "vm" },
+        });
+      }
+      expect(parse(read(`${base}.kubernetes/grafana-manifest.yaml`)).spec.template).toEqual(
+        JSON.parse(read(resources[0]!)),
+      );
       expect(read(files[1]!)).toContain('job="social"');
       expect(read(files[1]!)).not.toContain('job="akkoma"');
       const grafana = JSON.parse(read(files[2]!)) as {
@@ -226,7 +253,7 @@ describe("akkoma-dashboards build with deployment values", () => {
         });
       }
     } finally {
-      for (const file of [...files, `${base}.kubernetes`])
+      for (const file of [...files, ...resources, `${base}.kubernetes`])
         rmSync(join(projectRoot, file), { force: true, recursive: true });
     }
   });
@@ -243,7 +270,10 @@ describe("akkoma-dashboards build with deployment values", () => {
       expect(existsSync(join(projectRoot, `${base}.alert-rules.json`))).toBe(false);
       expect(readFileSync(join(projectRoot, `${base}.alerts.yml`), "utf8")).toContain(`runbook_url: ${runbook}#`);
     } finally {
-      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.slo-rules.yml`, `${base}.kubernetes`]) {
+      for (const file of [`${base}.json`, `${base}.alerts.yml`, `${base}.slo-rules.yml`, `${base}.kubernetes`].concat([
+        `${base}.v2.json`,
+        `${base}.v2beta1.json`,
+      ])) {
         rmSync(join(projectRoot, file), { force: true, recursive: true });
       }
     }
@@ -310,10 +340,11 @@ describe("akkoma-dashboards build with deployment values", () => {
   });
 });
 
-// No Kubernetes or Grafana here: the README's manifests are checked for what they claim.
-describe("the README's recipes", () => {
-  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-  const yamlBlocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+// No Kubernetes or Grafana here: the manifests of the README and docs/ are checked for what they claim.
+describe("the documented recipes", () => {
+  const pages = documentation();
+  const readme = pages.map((page) => page.text).join("\n");
+  const yamlBlocks = codeBlocks(pages, ["yaml"]);
   const folder = useTempFolder("akkoma-readme-");
 
   it("the Operator's GrafanaDashboard reads the provisioning file from the sidecar's ConfigMap", () => {
@@ -357,11 +388,11 @@ describe("the README's recipes", () => {
   });
 });
 
-// The README followed to the letter, on a fresh machine: commands that work outside a published package,
-// a CI that pins a commit on a supported Node, HTTP errors that stop curl.
-describe("the README's commands", () => {
-  const readme = readFileSync(join(projectRoot, "README.md"), "utf8");
-  const blocks = [...readme.matchAll(/```(?:sh|yaml)\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+// The README and docs/ followed to the letter, on a fresh machine: commands that work outside a published
+// package, a CI that pins a commit on a supported Node, HTTP errors that stop curl, scripts that exist.
+describe("the documented commands", () => {
+  const pages = documentation();
+  const blocks = codeBlocks(pages, ["sh", "yaml"]);
 
   const { version } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as { version: string };
 
@@ -384,6 +415,35 @@ describe("the README's commands", () => {
       for (const line of runs) expect(line).toContain("npx akkoma-dashboards check ");
       expect(block).toMatch(/check --dashboard installation\/grafana_dashboard\.json /);
     }
+  });
+
+  it("every npm run names a script of package.json, and the CLI is run by its built path", () => {
+    const { scripts } = JSON.parse(readFileSync(join(projectRoot, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const text = pages.map((page) => page.text).join("\n");
+    const named = [...text.matchAll(/\bnpm run ([\w-]+(?::[\w-]+)?)/g)].map((m) => m[1] as string);
+    expect(named).toContain("build");
+    expect(named.filter((name) => !(name in scripts))).toEqual([]);
+    const runs = blocks.join("\n").match(/node \S*akkoma-dashboards\S*/g) ?? [];
+    expect(runs.length).toBeGreaterThan(5);
+    for (const run of runs) expect(run).toBe(`node ${relative(projectRoot, cliPath)}`);
+  });
+
+  it("every akkoma-dashboards command and flag shown is one the CLI takes", () => {
+    const lines = blocks
+      .flatMap((block) => block.split("\n"))
+      .map((line) => /akkoma-dashboards(?:\.js)? ([a-z]+)((?: [^#]*)?)/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null);
+    const commands = new Set(lines.map((match) => match[1] as string));
+    expect([...commands].sort()).toEqual(["build", "check", "setup", "tune"]);
+    const help = new Map([...commands].map((command) => [command, runCli([command, "--help"]).stdout]));
+    const unknown = lines.flatMap((match) =>
+      (match[2]!.match(/--[a-z-]+/g) ?? [])
+        .filter((flag) => !new RegExp(`(^|\\s)${flag}(\\s|,|$)`, "m").test(help.get(match[1]!) ?? ""))
+        .map((flag) => `${match[1]} ${flag}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it("every curl fails on an HTTP error (-f)", () => {

@@ -1,6 +1,6 @@
 // Grafana 13 converts our v1 files to its v2 schema on load. harness/conversion.ts models that converter from
 // Grafana's Go source; nothing of ours may be dropped or changed by it, and the result must be a valid v2
-// dashboard by Grafana's published schemas (harness/schemas/).
+// dashboard by Grafana's published schemas (build/schemas/).
 
 import { importInputs } from "../../config";
 import { importFileText, plainDashboard } from "../../build/outputs";

@@ -133,7 +133,7 @@ describe("validateDashboard", () => {
     const misplaced = timeseries({ gridPos: { h: 8, w: "12", x: 0, y: 1 } });
 
     expect(validateDashboard(importFileOf([misplaced]))).toEqual([
-      { path: "/panels/0/gridPos/w", message: "must be integer", panel: "Requests" },
+      { path: "/panels/0/gridPos/w", message: expect.stringMatching(/integer/), panel: "Requests" },
     ]);
   });
 
@@ -142,7 +142,11 @@ describe("validateDashboard", () => {
     panel.fieldConfig.defaults.custom.lineWidth = "thick";
 
     expect(validateDashboard(importFileOf([panel]))).toEqual([
-      { path: "/panels/0/fieldConfig/defaults/custom/lineWidth", message: "must be number", panel: "Requests" },
+      {
+        path: "/panels/0/fieldConfig/defaults/custom/lineWidth",
+        message: expect.stringMatching(/number/),
+        panel: "Requests",
+      },
     ]);
   });
 
@@ -211,7 +215,7 @@ describe("validateDashboard", () => {
     delete exported.__elements;
 
     expect(validateDashboard(exported)).toEqual([
-      { path: "", message: "must have required property '__elements'" },
+      { path: "", message: expect.stringMatching(/__elements/) },
       { path: "/__inputs/0/type", message: 'must be one of "datasource", "constant"' },
     ]);
   });
@@ -223,7 +227,7 @@ describe("validateDashboard", () => {
 
     expect(validateDashboard(exported)).toEqual([
       { path: "", message: "has properties the schema does not allow: editorMode" },
-      { path: "/refresh", message: "must be string" },
+      { path: "/refresh", message: expect.stringMatching(/string/) },
     ]);
   });
 

@@ -16,7 +16,7 @@ import {
   growthPerSecond,
   timeSpentPerSecond,
 } from "../../queries/promql";
-import type { Query, Reader } from "../../queries/query";
+import { type Query, type Reader, readerOf } from "../../queries/query";
 import { oneOf } from "../../queries/selectors";
 import { type TelemetryReport, seriesOf } from "../../check/telemetry";
 
@@ -125,11 +125,7 @@ export const fixtureCatalogue: readonly Metric[] = [
   histogram("phoenix_router_dispatch_stop_duration", { labels: ["route"], unit: "seconds", help: "requests" }),
 ];
 
-const panel = (name: string, ...queries: Query[]): Reader => ({
-  kind: "panel",
-  name,
-  reads: queries.flatMap((query) => query.reads),
-});
+const panel = (name: string, ...queries: Query[]): Reader => readerOf("panel", name, queries);
 const [up, deliveries, localUsers, portIn, pending, memory, ioQueue, jobs, requests] = fixtureCatalogue as [
   Metric<never, "gauge">,
   Metric<"target" | "reason", "counter">,

@@ -3,6 +3,8 @@
 // on ordinary and adversarial shapes alike, and on input that fails late: a long valid prefix, then one
 // bad character (the measure: test/support/linear-time.ts).
 import { readDashboardFile } from "../../check/dashboard-file";
+import { readV2Dashboard } from "../../check/dashboard-v2";
+import { DashboardError } from "../../errors";
 import { parseExposition } from "../../check/exposition";
 import { judge } from "../../check/judge";
 import { readPromql } from "../../check/promql";
@@ -191,11 +193,43 @@ describe("the dashboard file reader takes time and memory linear in its file", (
   );
 });
 
+const element = (i: number) =>
+  `"p${i}":{"kind":"Panel","spec":{"title":"p${i}","data":{"spec":{"queries":[{"spec":{"query":{"group":"prometheus","spec":{"expr":"rate(m${i}[5m])"}}}}]}}}}`;
+const v2 = (elements: string, layout = "{}") =>
+  `{"apiVersion":"dashboard.grafana.app/v2","kind":"Dashboard","spec":{"elements":{${elements}},"layout":${layout}}}`;
+const many = (n: number) => Array.from({ length: n }, (_, i) => element(i)).join(",");
+
+describe("the v2 dashboard reader takes time and memory linear in its file", () => {
+  const read = (text: string) => readV2Dashboard(JSON.parse(text), "dashboard.json");
+  const row = '{"kind":"RowsLayout","spec":{"rows":[{"kind":"RowsLayoutRow","spec":{"layout":';
+  expectLinear(
+    [
+      ["many elements", (n) => v2(many(n)), 1_000],
+      [
+        "rows nested within one another",
+        (n) => v2(element(0), `${row.repeat(n)}{"kind":"ElementReference","name":"p0"}${"}}]}}".repeat(n)}`),
+        1_000,
+      ],
+      ["many elements, then one of a wrong type", (n) => v2(`${many(n)},"bad":7`), 1_000],
+    ],
+    (text) => {
+      try {
+        return read(text);
+      } catch (error) {
+        if (error instanceof DashboardError) return undefined; // the wrong type, said at the end
+        throw error;
+      }
+    },
+    { module: "check/dashboard-v2", name: "readV2Dashboard", input: "json", file: "dashboard.json" },
+  );
+});
+
 describe("judging a dashboard takes time linear in its panels", () => {
+  const nothingExported = { shown: "scrape.txt", exported: new Map(), scrape: false, notes: [] };
   // every panel fails: each is named, and which failed is found once, not panel by panel
   const failing = (n: number) => `{"panels":[${Array.from({ length: n }, (_, i) => panel(i)).join(",")}]}`;
   const judgeAll = (text: string) =>
-    judge(readDashboardFile(JSON.parse(text), "dashboard.json").readers, new Map(), { catalogue: [], scrape: false });
+    judge(readDashboardFile(JSON.parse(text), "dashboard.json").readers, nothingExported, { catalogue: [] });
   it("many failing panels", async () => {
     expect(await growth(failing, judgeAll, 2_000)).toBeLessThan(allowedRatio);
   }, 120_000);

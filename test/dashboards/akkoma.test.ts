@@ -18,7 +18,6 @@ import { importEnvelope } from "../../build/envelope";
 import { PanelIds } from "../../dashboards/ids";
 import { timeseries } from "../../panels/common";
 import { panel as declare } from "../../panels/panel";
-import { panelReaders } from "../../dashboards/reads";
 import { panelsIn } from "../../dashboards/rows";
 import { panelType } from "../../panels/types";
 import { catalogue } from "../../queries/catalogue";
@@ -166,7 +165,8 @@ describe("panels", () => {
   });
 
   it("every series of the catalogue is read by some panel", () => {
-    const read = new Set(panelReaders(sections()).flatMap((r) => r.reads.map((x) => x.metric.name)));
+    const reads = sections().flatMap((s) => s.panels.flatMap((p) => p.targets.flatMap((t) => t.query.reads)));
+    const read = new Set(reads.map((x) => x.metric.name));
     expect(catalogue.map((m) => m.name).filter((name) => !read.has(name))).toEqual([]);
   });
 

@@ -1,11 +1,11 @@
 // The dashboard over recorded series (`build --recorded`): its panels pick each target's recorded form as
-// they are declared, so what they declare is what renders; and `build` builds each dashboard once, the
-// alert links coming from panel titles alone.
+// they are declared, so what they declare is what renders; and `build` declares and builds the dashboard
+// once, the alert links coming from panel titles alone.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dashboard, Panel } from "@grafana/grafana-foundation-sdk/dashboard";
-import { alerts as alertSettings } from "../../config";
-import { buildAllFiles, renderDashboardFile } from "../../build/outputs";
+import { alerts as alertSettings, outputs } from "../../config";
+import { runBuild } from "../../build/run";
 import * as rules from "../../build/rules";
 import * as akkoma from "../../dashboards/akkoma";
 import { dashboardRecordings } from "../../dashboards/recorded";
@@ -72,19 +72,19 @@ describe("the panels declared over recorded series", () => {
       list.find((section) => section.title === "Federation delivery objective")?.collapsed;
     expect([objective(sections()), objective(overRecorded)]).toEqual([true, false]);
   });
-
-  it("render as raw sections rendered with recordedSeriesOf do (harness/cost.ts), which are declared again", () => {
-    const again = akkomaDashboard(sections(), { recordedSeriesOf: scope });
-    expect(JSON.stringify(again)).toBe(JSON.stringify(akkomaDashboard(sections({ recordedSeriesOf: scope }))));
-  });
 });
 
 describe("dashboard builds", () => {
   let builds: jest.SpyInstance;
+  let declarations: jest.SpyInstance;
   beforeEach(() => {
     builds = jest.spyOn(akkoma, "akkomaDashboard");
+    declarations = jest.spyOn(akkoma, "sections");
   });
-  afterEach(() => builds.mockRestore());
+  afterEach(() => {
+    builds.mockRestore();
+    declarations.mockRestore();
+  });
 
   it("the rule files build none: their alert links come from panel titles", async () => {
     rules.prometheusRulesFile();
@@ -108,14 +108,30 @@ describe("dashboard builds", () => {
   };
 
   it("a deployment's dashboard over recorded series is built once, its rules with it", async () => {
-    await inFolder(() => renderDashboardFile({ recorded: true, uid: "counted", datasourceUid: "prometheus" }));
+    await inFolder(() => runBuild({ flags: { recorded: true, uid: "counted", datasourceUid: "prometheus" } }));
     expect(builds).toHaveBeenCalledTimes(1);
+    expect(declarations).toHaveBeenCalledTimes(1);
     const alerts = readFileSync(join(folder(), "out", "rendered", "counted.alerts.yml"), "utf8");
     expect(alerts).toContain("dashboard_uid: counted");
   });
 
-  it("every committed output builds two: the import form and the plain one, which preset other variables", async () => {
-    await inFolder(() => buildAllFiles());
-    expect(builds).toHaveBeenCalledTimes(2);
+  it("build --recorded renders each target as the panels declare it over the recorded series", async () => {
+    await inFolder(() => runBuild({ flags: { recorded: true, uid: "counted" } }));
+    const written: Dashboard = JSON.parse(readFileSync(join(folder(), "out", "rendered", "counted.json"), "utf8"));
+    const overRecorded = sections({ recordedSeriesOf: scope });
+    expect(rendered(written)).toEqual(declared(overRecorded));
+    // the recorded form differs from the raw one, so a raw rendering cannot pass for it
+    expect(rendered(written)).not.toEqual(declared(sections()));
+  });
+
+  it("every committed output comes from one declaration and one dashboard", async () => {
+    await inFolder(() => runBuild({ flags: {} }));
+    expect(builds).toHaveBeenCalledTimes(1);
+    expect(declarations).toHaveBeenCalledTimes(1);
+    const written = (file: string) => readFileSync(join(folder(), file), "utf8");
+    expect(written(outputs.importFile)).toBe(readFileSync(outputs.importFile, "utf8"));
+    expect(written(join(outputs.provisioningFolder, outputs.provisionedDashboard))).toBe(
+      readFileSync(join(outputs.provisioningFolder, outputs.provisionedDashboard), "utf8"),
+    );
   });
 });

@@ -1,5 +1,5 @@
 // Looking through rows: the panels of a dashboard wherever a row keeps them, and where each stands.
-import { panelsIn, panelsShownIn, placedEntries } from "../../dashboards/rows";
+import { panelsIn, panelsShownIn, placedEntries, rowsOf } from "../../dashboards/rows";
 
 const list = [
   { type: "row", title: "Open", panels: [] },
@@ -10,6 +10,24 @@ const list = [
 describe("rows", () => {
   it("give every panel, a collapsed row's in its place, and leave rows out", () => {
     expect(panelsIn(list).map((p) => p.title)).toEqual(["Users", "Load"]);
+  });
+
+  it("group the panels under their row: an open row's after it, a collapsed row's inside it, none above the first", () => {
+    const grouped = (entries: readonly unknown[]) =>
+      rowsOf(entries as typeof list).map(({ row, panels }) => [row?.title, panels.map((p) => p.title)]);
+    expect(grouped(list)).toEqual([
+      ["Open", ["Users"]],
+      ["Closed", ["Load"]],
+    ]);
+    expect(grouped([{ type: "text", title: "Note" }, ...list, null])).toEqual([
+      [undefined, ["Note"]],
+      ["Open", ["Users"]],
+      ["Closed", ["Load"]],
+    ]);
+    // a row inside a row is no panel of it
+    expect(grouped([{ type: "row", title: "Outer", panels: [{ type: "row", title: "Inner" }, null] }])).toEqual([
+      ["Outer", []],
+    ]);
   });
 
   it("leave a collapsed row's panels out of what opening the dashboard queries", () => {

@@ -18,13 +18,14 @@ const example = join(projectRoot, "docs", "values.example.yaml");
 it("the full example renders every file for its values, and promtool checks its rule files", () => {
   const values = parse(readFileSync(example, "utf8")) as { uid: string; alerts: object };
   const base = join(projectRoot, outputs.renderedFolder, values.uid);
-  const files = ["json", "alerts.yml", "dashboard-recording-rules.yml", "alert-rules.json", "slo-rules.yml"].map(
-    (ext) => `${base}.${ext}`,
-  );
+  const files = [
+    ...["json", "alerts.yml", "dashboard-recording-rules.yml", "alert-rules.json", "slo-rules.yml"],
+    ...["v2.json", "v2beta1.json"],
+  ].map((ext) => `${base}.${ext}`);
   try {
     const result = runCli(["build", "--config", example]);
     expect(result).toMatchObject({ status: 0, stderr: "" });
-    const [dashboard, alerts, recordings, grafana] = files.map((file) => readFileSync(file, "utf8")) as string[];
+    const [dashboard, alerts, recordings, grafana, , v2] = files.map((file) => readFileSync(file, "utf8")) as string[];
     const check = promtool(["check", "rules", files[2]!, files[1]!, files[4]!], projectRoot);
     // The example's 99.5 % objective and its ticket's burn rate of 3: 3 times 0.5 % failed; its page's own labels.
     const objective = parse(readFileSync(files[4]!, "utf8")) as {
@@ -89,6 +90,8 @@ it("the full example renders every file for its values, and promtool checks its 
     expect(read.size).toBeGreaterThan(20);
     for (const name of read) expect(recordings + slo).toContain(`record: ${name}\n`);
     expect([...read].every((name) => name!.startsWith("job_instance_cluster"))).toBe(true);
+    // The v2 resource reads the same recorded series.
+    expect(new Set([...v2!.matchAll(/\b(\w+:\w+:\w+)\{/g)].map((match) => match[1]))).toEqual(read);
   } finally {
     for (const file of [...files, `${base}.kubernetes`]) rmSync(file, { force: true, recursive: true });
   }

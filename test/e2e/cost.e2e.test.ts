@@ -7,9 +7,11 @@ import type { DashboardLoad } from "../../harness/evaluate";
 import {
   type ComparedDashboards,
   type CostRange,
+  type Costed,
   comparedDashboards,
   costGoals,
   costLimits,
+  costRow,
   loadCost,
   monthHistory,
   number,
@@ -17,6 +19,7 @@ import {
   recordOver,
   twoDayHistory,
   withRange,
+  withinLimit,
 } from "../../harness/cost";
 import type { SyntheticHistory } from "../../harness/synthetic";
 
@@ -70,7 +73,7 @@ function rangeUnderTest(range: CostRange, history: () => SyntheticHistory, optio
 
   /** Holds `cost(engine)` / the yardstick's to the limit on each engine; a failure names the panels. */
   const check = async (
-    what: keyof typeof costLimits,
+    what: Costed,
     cost: (engine: EngineName) => number,
     explained: { dashboard: keyof ComparedDashboards; rows: "open" | "as saved" },
   ) => {
@@ -78,12 +81,12 @@ function rangeUnderTest(range: CostRange, history: () => SyntheticHistory, optio
     if (!engines) throw new Error("the engines did not start; see the beforeAll failure");
     const lines: string[] = [];
     for (const engine of engines.all) {
-      const limit = costLimits[what][range]?.[engine.name] as number;
-      const ratio = cost(engine.name) / samples("yardstick", engine.name);
-      if (ratio <= limit) continue;
+      const row = costRow(what, range, engine.name, cost(engine.name), samples("yardstick", engine.name));
+      expect(row.limit).toBeDefined();
+      if (withinLimit(row)) continue;
       lines.push(
-        `${what} at ${range} on ${engine.name}: ${number(cost(engine.name))} samples, ` +
-          `${ratio.toFixed(3)}x the yardstick's ${number(samples("yardstick", engine.name))} (limit ${limit}x)`,
+        `${what} at ${range} on ${engine.name}: ${number(row.samplesRead)} samples, ` +
+          `${row.ratio.toFixed(3)}x the yardstick's ${number(row.yardstick)} (limit ${row.limit}x)`,
         await explain(explained.dashboard, engine, explained.rows),
       );
     }

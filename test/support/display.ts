@@ -1,9 +1,10 @@
 // A panel of the built dashboard as Grafana displays it for series the test makes up: the display code
 // of harness/display.ts (Grafana's own @grafana/data) without engines.
-import { plainDashboard } from "../../build/outputs";
+import { plainDashboard, plainResources } from "../../build/outputs";
 import { panelsIn } from "../../dashboards/rows";
 import type { PanelJson } from "../../harness/dashboard-json";
 import { type PanelDisplay, displayPanel } from "../../harness/display";
+import { dashboardJsonOfV2 } from "../../harness/v2-dashboard";
 import type { PanelResult, Point, TargetResult } from "../../harness/results";
 
 /** One made-up series of a panel's query. */
@@ -50,4 +51,9 @@ export function displayWith(panel: PanelJson, series: readonly MadeUpSeries[]): 
     targets,
   };
   return displayPanel(result);
+}
+
+/** Every panel of the v2 resource build writes, as the harness reads it (harness/v2-dashboard.ts). */
+export function builtV2Panels(): PanelJson[] {
+  return panelsIn(dashboardJsonOfV2(plainResources().dashboardv2).panels);
 }

@@ -1,3 +1,4 @@
+// All-or-none writes every command stands on: `build`'s outputs, `setup`'s files, `tune`'s values file.
 import {
   closeSync,
   fchmodSync,
@@ -15,7 +16,7 @@ import {
 } from "node:fs";
 import { constants } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { inputsRead } from "../io/sources";
+import { inputsRead } from "./sources";
 import { DashboardError } from "../errors";
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? (error as Error).message;

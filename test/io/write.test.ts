@@ -18,18 +18,20 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { writeAtomically, writeFiles } from "../../build/write";
+import { writeAtomically, writeFiles } from "../../io/write";
 import { readSource } from "../../io/sources";
 import { outputs } from "../../config";
 import { cliPath, useTempFolder } from "../support/build";
 
 const committedOutputs = [
   outputs.importFile,
+  outputs.layoutPicture,
   join(outputs.provisioningFolder, outputs.provisionedDashboard),
   join(outputs.provisioningFolder, outputs.provider),
   outputs.prometheusRules,
   outputs.dashboardRecordingRules,
   outputs.sloRules,
+  ...["v2", "v2beta1"].map((form) => join(outputs.resourcesFolder, form, outputs.provisionedDashboard)),
   ...[
     "prometheus-rule",
     "vmrule",
@@ -38,6 +40,7 @@ const committedOutputs = [
     "service-monitor",
     "vm-service-scrape",
     "grafana-dashboard",
+    "grafana-manifest",
   ].map((name) => join(outputs.kubernetesFolder, `${name}.yaml`)),
 ];
 
@@ -102,8 +105,9 @@ describe("a write the file system cuts short", () => {
       (canMount ? "" : " [skipped: `unshare -rm` fails here; it needs user namespaces to mount without root]"),
     () => {
       // The mount lives only in the namespace, so the script reports what it holds afterwards.
+      // Each old output takes a page (4 KiB): room for them all, not for the import file written first.
       const script = [
-        'mount -t tmpfs -o size=64k tmpfs "$PWD"',
+        `mount -t tmpfs -o size=${(committedOutputs.length + 4) * 4}k tmpfs "$PWD"`,
         'cd "$PWD"',
         `for f in ${committedOutputs.join(" ")}; do mkdir -p "$(dirname "$f")"; printf old > "$f"; done`,
         '"$0" "$@" build',
