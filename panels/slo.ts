@@ -4,12 +4,16 @@
 import * as common from "@grafana/grafana-foundation-sdk/common";
 import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import { deadInstanceReasons, federationSlo } from "../config";
+import { up } from "../queries/catalogue";
+import { daysHeld } from "../queries/promql";
 import { budgetLeft, burnRate, deliveryShareOfAlertWindow, deliveryShareOverPeriod } from "../queries/slo";
 import { fixedColor, shareGauge, thresholdSteps, timeseries } from "./common";
 import { panel, target } from "./panel";
 import { titles } from "./titles";
 
 const { period, budgetBurn } = federationSlo;
+const periodDays = Number(period.replace(/d$/, ""));
+const daysCounted = "days";
 
 /** The objective a rendering's rules use, and the reasons they count on neither side. */
 export interface SloSection {
@@ -35,11 +39,22 @@ export const deliveryBudgetPanel = ({
       .description(
         `Of the failures a ${objective * 100} % delivery objective allows over ${period.replace(/d$/, " days")}, ` +
           "the share not yet spent. Deliveries to live servers: PublisherWorker jobs that completed against final " +
-          "delivery failures, dead-instance reasons left out.",
+          "delivery failures, dead-instance reasons left out. Counted over the days the engine holds, shown " +
+          `beside it: a Prometheus keeping its default 15 days counts 15 of the ${periodDays}.`,
       )
       .timeFrom(period)
-      .mappings([noDeliveries]),
-    [target(budgetLeft(deliveryShareOverPeriod(period, dead), objective), "Budget left")],
+      .mappings([noDeliveries])
+      // The days counted: a plain number of days on a scale to the period, never coloured as the budget is.
+      .overrideByQuery(daysCounted, [
+        { id: "min", value: 0 },
+        { id: "max", value: periodDays },
+        { id: "decimals", value: 0 },
+        fixedColor("text"),
+      ]),
+    [
+      target(budgetLeft(deliveryShareOverPeriod(period, dead), objective), "Budget left"),
+      target(daysCounted, daysHeld(up, period), "Days counted"),
+    ],
   );
 
 export const deliveryBurnRatePanel = ({

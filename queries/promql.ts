@@ -19,6 +19,8 @@ import {
   sub,
   subquery,
   sum,
+  time,
+  timestamp,
   sumOverTime,
   topk,
   vect,
@@ -40,7 +42,16 @@ import {
   series,
   targetLabelsOf,
 } from "./selectors";
-import { type Unit, countUnit, eventsPerMinuteUnit, perMinuteUnit, perSecondUnit, shareUnit, valueUnit } from "./units";
+import {
+  type Unit,
+  countUnit,
+  daysUnit,
+  eventsPerMinuteUnit,
+  perMinuteUnit,
+  perSecondUnit,
+  shareUnit,
+  valueUnit,
+} from "./units";
 
 /** A selector of one catalogue series: the only way a metric enters a query. */
 const selector = <L extends string>(
@@ -360,4 +371,14 @@ export const restartsOf = <L extends string>(
   const before = selector(metric, part);
   const previous = new Query(minOverTime(before.expr.range(stepWindow).offset(stepWindow)), [before.read], unit);
   return combine(unless(lt(now.expr, n(belowPolls)), lt(previous.expr, n(belowPolls))), unit, now, previous);
+};
+
+/**
+ * The days of `metric` the engine holds within the last `window`: from its first hourly sighting to now.
+ * A Prometheus keeping its default 15 days says about 15 where the window is 30.
+ */
+export const daysHeld = (metric: Metric, window: string): Query => {
+  const { expr, read } = selector(metric);
+  const firstSeen = minOverTime(subquery(timestamp(expr)).range(window).resolution("1h"));
+  return new Query(div(sub(time(), firstSeen), n(86_400)), [read], daysUnit);
 };

@@ -54,6 +54,9 @@ export const shareUnit: Unit = units.PercentUnit;
 /** A flag with no unit (1 when a series is absent). */
 export const noUnit: Unit = units.NoUnit;
 
+/** A count of days as "15 days": Grafana's own `d` unit turns 15 into "2 weeks". */
+export const daysUnit: Unit = "suffix:days";
+
 /** The one unit of queries combined by `+` or `or`: adding milliseconds to seconds is a bug. */
 export function sameUnit(operation: string, ...parts: readonly { readonly unit: Unit; toString(): string }[]): Unit {
   const [first, ...others] = parts.map((part) => part.unit);

@@ -688,6 +688,17 @@ describe.each(valueChecks)("%s, on %s: known values", (scenario, engine) => {
     expect(shown).toBeLessThanOrEqual(expected + 0.001);
   });
 
+  // The history holds 50 hours of the budget's 30 days: the gauge says it counts two days, to the hour.
+  it("Delivery Error Budget Left says how many days the engine holds, not the period's", () => {
+    const panel = panelTitled(loadOf(scenario, engine), titles.deliveryBudget);
+    const days = panel.targets.find((t) => t.legend === "Days counted");
+    const [frame, ...more] = days?.frames ?? [];
+    expect(more).toEqual([]);
+    const held = (panel.range.toMs - Math.max(history.startMs, panel.range.fromMs)) / 86_400_000;
+    expect(held).toBeLessThan(3);
+    expect(Math.abs((shownValue(panel, frame as Frame) ?? Number.NaN) - held)).toBeLessThanOrEqual(1 / 24 + 0.01);
+  });
+
   // Each point averages the polls of one rate window; an engine may leave out the window's first
   // poll (Prometheus' range starts at the first sample inside it). One poll of four moves the mean by
   // well under 2% (1% noise, slow drift), while a wrong formula is off by orders of magnitude.

@@ -20,6 +20,20 @@ describe("Delivery Error Budget Left", () => {
     }
   });
 
+  it("says beside the budget how many of the period's days the engine holds, in days on a scale to the period", async () => {
+    const panel = await builtPanel(titles.deliveryBudget);
+    const days = panel.targets?.find((t) => t.legendFormat === "Days counted");
+    expect(panel.timeFrom).toBe(federationSlo.period);
+    const shown = displayWith(panel, [
+      { points: [[hour, 0.8]] },
+      { refId: days?.refId, points: [[hour, 14.6]] },
+    ]).values;
+    const counted = shown.find((v) => v.name === "Days counted");
+    expect([counted?.text, counted?.suffix, counted?.range]).toEqual(["15 days", " days", { min: 0, max: 30 }]);
+    expect(counted?.colour).not.toMatch(/red|orange|green/);
+    expect(shown.find((v) => v.name === "Budget left")?.text).toBe("80.0%");
+  });
+
   it("shows a budget as a share, red below its orange bar", async () => {
     const low = federationSlo.budgetLeftBars.orange / 2;
     const [shown] = displayWith(await builtPanel(titles.deliveryBudget), [{ points: [[hour, low]] }]).values;

@@ -49,7 +49,10 @@ const eventRatios: Record<string, string> = {
   [titles.deliveryBudget]: "percentunit",
   [titles.deliveryBurnRate]: "none",
 };
+// Beside the budget: how many days of the scraper's own series the engine holds, read from timestamps.
+const daysHeldIn = new Set<string>([titles.deliveryBudget]);
 function unitFromReads(panel: Panel, reads: readonly SeriesRead[]): string {
+  if (daysHeldIn.has(panel.title ?? "") && reads.every((r) => r.metric.source === "scraper")) return "suffix:days";
   const ratio = eventRatios[panel.title ?? ""];
   if (ratio) return ratio;
   const durations = reads.filter((r) => r.metric.kind === "histogram" && (r.part === "sum" || r.part === "bucket"));
