@@ -71,7 +71,16 @@ function throughRecordings(series: Map<string, Set<string>>, records: Reads): Ma
     const rule = records.get(name);
     const inputs = rule ? throughRecordings(rule, records) : new Map([[name, labels]]);
     if (rule) {
-      const kept = new Set([...inputs.values()].flatMap((l) => [...l]));
+      // What the rule reads, and what its level (`job_instance_target_reason:`) says it keeps of its inputs'
+      // declared labels: a rule that aggregates nothing away keeps labels its expression never names.
+      const level = `_${name.split(":")[0]}_`;
+      const passed = [...inputs.keys()].flatMap((input) =>
+        (declared.get(input) ?? []).filter((label) => level.includes(`_${label}_`)),
+      );
+      const kept = new Set([...[...inputs.values()].flatMap((l) => [...l]), ...passed]);
+      // A label read on the recording that its level passes through is read on the inputs that hold it.
+      for (const [input, used] of inputs)
+        for (const label of labels) if (passed.includes(label) && declared.get(input)?.includes(label)) used.add(label);
       expect({ name, lost: [...labels].filter((l) => !scraperLabels.has(l) && !kept.has(l)) }).toEqual({
         name,
         lost: [],
