@@ -2,7 +2,7 @@
 // Each condition returns one series per target that should alert (labelled with job and instance). Every
 // alert is built twice from the same inputs: over raw series (Grafana-managed rules) and over recorded
 // series (the Prometheus rule files, beside rules/' recording rules).
-import { alerts as settings, deadInstanceReasons as defaultDeadReasons } from "../config";
+import { alerts as settings, deadInstanceReasons as defaultDeadReasons, type federationSlo } from "../config";
 import { cpuRunQueue, dbQueueTime, ioRunQueue, jobCompletions, pendingJobs, up } from "../queries/catalogue";
 import {
   above,
@@ -31,7 +31,6 @@ import { titles } from "../panels/titles";
 import { type AlertInputs, type RecordingRule, rawInputs, recordedInputs } from "../rules/akkoma";
 import { federationWorkers } from "../queries/catalogue";
 import { templateLiteral } from "./templates";
-import type { SloAlertName } from "./slo";
 
 export type Severity = "critical" | "warning" | "info";
 
@@ -135,7 +134,9 @@ export const alertNames = [
   "AkkomaRecordingRulesMissing",
 ] as const;
 export type AlertName = (typeof alertNames)[number];
-/** Every alert the values file tunes by name: these and the objective's (alerts/slo.ts). */
+/** The objective's alerts (alerts/slo.ts), named in config.ts. */
+export type SloAlertName = (typeof federationSlo)["attemptsFailing" | "budgetBurn"]["name"];
+/** Every alert the values file tunes by name: these and the objective's. */
 export type TunableAlertName = AlertName | SloAlertName;
 
 export interface AlertOptions {

@@ -15,7 +15,14 @@ import { allowedShare } from "../queries/slo";
 import { titles } from "../panels/titles";
 import type { RecordingRule } from "../rules/akkoma";
 import { type SloSignals, rawSignals, recordedSignals } from "../rules/slo";
-import { type AlertDefaults, type AlertDefinition, type AlertOptions, type ValueText, tuneAlert } from "./akkoma";
+import {
+  type AlertDefaults,
+  type AlertDefinition,
+  type AlertOptions,
+  type SloAlertName,
+  type ValueText,
+  tuneAlert,
+} from "./akkoma";
 import { type PrometheusRule, type PrometheusRuleFile, type RecordingRuleEntry, prometheusRule } from "./prometheus";
 import type { PanelLinks } from "./links";
 
@@ -26,10 +33,6 @@ export interface SloOptions extends AlertOptions {
 }
 
 const { attemptsFailing: page, budgetBurn: ticket } = settings;
-
-/** The objective's alerts, by name: the values file tunes them under `alerts` like the others. */
-export const sloAlertNames = [page.name, ticket.name] as const;
-export type SloAlertName = (typeof sloAlertNames)[number];
 
 const instance = "{{ $labels.instance }}";
 const percent = (share: number) => Number((share * 100).toPrecision(10));

@@ -3,14 +3,7 @@
 import { printable } from "../io/printable";
 import type { Suggestion } from "./suggest";
 import type { AlertHistory, TuneReport } from "./tune";
-
-export const iso = (ms: number) => new Date(ms).toISOString().replace(/:00\.000Z$/, "Z");
-
-export function duration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  const [d, h, m] = [Math.floor(minutes / 1440), Math.floor((minutes % 1440) / 60), minutes % 60];
-  return [d ? `${d}d` : "", h ? `${h}h` : "", m || (!d && !h) ? `${m}m` : ""].join("");
-}
+import { duration, iso } from "./times";
 
 // Instances and label values are the engine's text: escaped and bounded in the text report.
 const where = (alert: AlertHistory) => (alert.instance === undefined ? "" : ` on ${printable(alert.instance)}`);

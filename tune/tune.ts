@@ -5,7 +5,7 @@ import type { DeploymentValues } from "../deploy/values";
 import { DashboardError } from "../errors";
 import { type RangeClient, defaultMaxPoints, labelKey } from "./engine";
 import { type FiringPeriod, firingPeriodsOnGrid } from "./replay";
-import { duration, iso } from "./report";
+import { duration, iso } from "./times";
 import { type ReplayedRule, replayedRules, targetUp } from "./rules";
 
 const hourMs = 3_600_000;
