@@ -180,11 +180,9 @@ export async function loadCost(
 
 export type Costed = keyof typeof costLimits;
 
-const goalOf: Record<Costed, number | undefined> = {
-  default: costGoals.default,
-  recorded: costGoals.recorded,
-  "objective row": undefined,
-};
+/** The goals: the default dashboard at every range, the recorded one at 30 days. */
+const goalOf = (costed: Costed, range: CostRange): number | undefined =>
+  costed === "default" ? costGoals.default : costed === "recorded" && range === "30d" ? costGoals.recorded : undefined;
 
 /** One load's samples against the yardstick's on the same engine: its ratio, goal and limit. */
 export interface CostRow {
@@ -207,7 +205,16 @@ export function costRow(
   yardstick: number,
 ): CostRow {
   const limit = costLimits[costed][range]?.[engine];
-  return { engine, costed, range, samplesRead, yardstick, ratio: samplesRead / yardstick, goal: goalOf[costed], limit };
+  return {
+    engine,
+    costed,
+    range,
+    samplesRead,
+    yardstick,
+    ratio: samplesRead / yardstick,
+    goal: goalOf(costed, range),
+    limit,
+  };
 }
 
 export const withinLimit = (row: CostRow) => row.limit === undefined || row.ratio <= row.limit;
