@@ -374,11 +374,13 @@ export const restartsOf = <L extends string>(
 };
 
 /**
- * The days of `metric` the engine holds within the last `window`: from its first hourly sighting to now.
+ * The days of `metric` the engine holds within the last `window`: from its first hourly sighting to now
+ * (from its latest sample while it has none at an hourly step).
  * A Prometheus keeping its default 15 days says about 15 where the window is 30.
  */
 export const daysHeld = (metric: Metric, window: string): Query => {
   const { expr, read } = selector(metric);
-  const firstSeen = minOverTime(subquery(timestamp(expr)).range(window).resolution("1h"));
+  // Within its first hour a scraper has no sample at an hourly step yet: then its first is its latest.
+  const firstSeen = or(minOverTime(subquery(timestamp(expr)).range(window).resolution("1h")), timestamp(expr));
   return new Query(div(sub(time(), firstSeen), n(86_400)), [read], daysUnit);
 };

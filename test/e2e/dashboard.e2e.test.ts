@@ -145,6 +145,8 @@ const suffixes: Record<string, RegExp> = {
   short: /^( K| Mil| Bil)?$/,
   // A multiple (the burn rate): a bare number.
   none: /^$/,
+  // The days of data the engine holds, beside the budget: always days, never "2 weeks".
+  "suffix:days": /^ days$/,
 };
 
 type FieldConfigJson = PanelResult["fieldConfig"];
