@@ -143,11 +143,34 @@ function parseLabels(text: string): { names: string[]; values: string[]; length:
     const start = pos + 1;
     pos = endOfQuoted(text, start, name);
     names.push(name);
-    values.push(text.slice(start, pos - 1).replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c)));
+    values.push(unescaped(text.slice(start, pos - 1)));
     skipSpaces();
     if (text[pos] === ",") pos++;
     else if (text[pos] !== "}") throw new LineError(`expected , or } after label ${name}`);
   }
+}
+
+const backslash = 92;
+const letterN = 110;
+const utf16 = new TextDecoder("utf-16le");
+
+/**
+ * A label value with its `\\`, `\"` and `\n` escapes (checked by endOfQuoted) undone into one flat
+ * buffer: a replace() callback per escape made a string per escape, 80 times the value's size at peak.
+ */
+function unescaped(raw: string): string {
+  if (!raw.includes("\\")) return raw;
+  const out = new Uint16Array(raw.length);
+  let length = 0;
+  for (let i = 0; i < raw.length; i++) {
+    let unit = raw.charCodeAt(i);
+    if (unit === backslash) {
+      const next = raw.charCodeAt(++i);
+      unit = next === letterN ? 10 : next;
+    }
+    out[length++] = unit;
+  }
+  return utf16.decode(out.subarray(0, length));
 }
 
 /** Index just past the closing quote of a label value starting at `pos`. */
