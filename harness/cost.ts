@@ -245,9 +245,10 @@ export function costTable(rows: readonly CostRow[]): string {
   const times = (n: number | undefined) => (n === undefined ? "-" : `${n}x`);
   for (const row of rows) {
     const goal = row.goal === undefined ? "-" : `${row.ratio <= row.goal ? "within" : "OVER"} ${times(row.goal)}`;
+    const limit = row.limit === undefined ? "-" : `${withinLimit(row) ? "within" : "OVER"} ${times(row.limit)}`;
     lines.push(
       `| ${row.costed} | ${row.engine} | ${number(row.samplesRead)} | ${number(row.yardstick)} | ` +
-        `${row.ratio.toFixed(2)}x | ${goal} | ${withinLimit(row) ? "within" : "OVER"} ${times(row.limit)} |`,
+        `${row.ratio.toFixed(2)}x | ${goal} | ${limit} |`,
     );
   }
   return lines.join("\n");

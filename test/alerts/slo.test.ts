@@ -42,6 +42,23 @@ function expectations(incidents: readonly SloIncident[], times: readonly number[
   );
 }
 
+/** promtool replays the incidents' series and finds each incident's alerts, and only those, at each minute. */
+function expectScenario(name: string, incidents: readonly SloIncident[], checkedAt: readonly number[]) {
+  const result = testRules(
+    folder,
+    [writeSloFile()],
+    [
+      {
+        name,
+        input_series: inputSeries(incidents.flatMap((incident) => incident.series)),
+        alert_rule_test: expectations(incidents, checkedAt),
+      },
+    ],
+  );
+  expect(result.output).toContain("SUCCESS");
+  expect(result.status).toBe(0);
+}
+
 it("promtool check rules accepts the file: its recordings and two alerts, each expression short", () => {
   const text = sloRulesFile();
   writeFileSync(join(folder, "check.yml"), text);
@@ -56,47 +73,17 @@ it("within two hours: an outage of our own network pages, nothing else fires any
   const minutes = 120;
   const incidents = sloIncidents(settings.job, minutes, names);
   const paged = incidents.find((incident) => incident.alerts.includes(names.page))!;
-  const result = testRules(
-    folder,
-    [writeSloFile()],
-    [
-      {
-        name: "the first two hours",
-        input_series: inputSeries(incidents.flatMap((incident) => incident.series)),
-        // Just before the stated time it may be firing or not: checked from the stated time on.
-        alert_rule_test: expectations(
-          incidents,
-          [outageStartsAt + 15, paged.firingAfterMinutes, 90, 119].filter((at) => at < minutes),
-        ),
-      },
-    ],
-  );
-  expect(result.output).toContain("SUCCESS");
-  expect(result.status).toBe(0);
+  // Just before the stated time it may be firing or not: checked from the stated time on.
+  const checkedAt = [outageStartsAt + 15, paged.firingAfterMinutes, 90, 119].filter((at) => at < minutes);
+  expectScenario("the first two hours", incidents, checkedAt);
 });
 
 it("a day and more: a live server's outage opens a ticket once its final failures count; the network outage never does", () => {
   const minutes = finalFailureLagMinutes + 4 * 60;
   const incidents = sloIncidents(settings.job, minutes, names);
   const ticketed = incidents.find((incident) => incident.alerts.includes(names.ticket))!;
-  const result = testRules(
-    folder,
-    [writeSloFile()],
-    [
-      {
-        name: "a day and four hours",
-        input_series: inputSeries(incidents.flatMap((incident) => incident.series)),
-        alert_rule_test: expectations(incidents, [
-          // A day in, the live server's deliveries have failed at every attempt for a day: no ticket yet.
-          finalFailureLagMinutes,
-          ticketed.firingAfterMinutes,
-          minutes - 1,
-        ]),
-      },
-    ],
-  );
-  expect(result.output).toContain("SUCCESS");
-  expect(result.status).toBe(0);
+  // A day in, the live server's deliveries have failed at every attempt for a day: no ticket yet.
+  expectScenario("a day and four hours", incidents, [finalFailureLagMinutes, ticketed.firingAfterMinutes, minutes - 1]);
 }, 120_000);
 
 it("its bars follow the objective and the values' tuning; its alerts are off when the values say so", () => {
