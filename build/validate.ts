@@ -5,7 +5,7 @@
 import type { ErrorObject } from "ajv";
 import { join } from "node:path";
 import { type PlacedEntry, placedEntries } from "../dashboards/rows";
-import { type JsonObject, isObject } from "../io/json";
+import { type JsonObject, boundBroken, isObject } from "../io/json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
 import { panelTypes } from "../panels/types";
 import {
@@ -179,7 +179,7 @@ function messageOf(error: ErrorObject, allErrors: ErrorObject[]): string {
   if (error.keyword === "const") return `must be ${JSON.stringify(params.allowedValue)}`;
   // Only a panel type without custom field config (its schema has no FieldConfig) allows no properties.
   if (error.keyword === "maxProperties" && params.limit === 0) return "must be empty: the panel type reads none";
-  return error.message ?? `fails the schema's "${error.keyword}"`;
+  return boundBroken(error) ?? error.message ?? `fails the schema's "${error.keyword}"`;
 }
 
 function alternativesMessage(alternative: ErrorObject, allErrors: ErrorObject[]): string {

@@ -13,3 +13,16 @@ export function isObject(value: unknown): value is JsonObject<unknown>;
 export function isObject(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+const boundWords: Partial<Record<string, string>> = {
+  minimum: "at least",
+  maximum: "at most",
+  exclusiveMinimum: "above",
+  exclusiveMaximum: "below",
+};
+
+/** A JSON Schema bound a number broke, in words ("must be at most 1"), or undefined for any other rule. */
+export function boundBroken(rule: { keyword: string; params: { limit?: unknown } }): string | undefined {
+  const words = boundWords[rule.keyword];
+  return words === undefined ? undefined : `must be ${words} ${String(rule.params.limit)}`;
+}

@@ -191,7 +191,7 @@ describe("validateDashboard", () => {
     const untitled = timeseries({ title: undefined, gridPos: { h: 0, w: 12, x: 0, y: 0 } });
 
     expect(validateDashboard(asWritten(importFileOf([untitled])))).toEqual([
-      { path: "/panels/0/gridPos/h", message: "must be > 0", panel: "untitled timeseries (id 2)" },
+      { path: "/panels/0/gridPos/h", message: "must be above 0", panel: "untitled timeseries (id 2)" },
     ]);
   });
 

@@ -53,16 +53,20 @@ describe("deployment values that would break what they reach", () => {
       "AkkomaDown: { keep_firing_for: 5m5m }",
       "alerts.AkkomaDown.keep_firing_for: is not a Prometheus duration (A Prometheus duration, e.g. 15m or 1h30m: each unit (y, w, d, h, m, s, ms) once, largest first, at most about 292 years)",
     ],
-    ["a share above 1", "AkkomaJobsFailing: { threshold: 5 }", "alerts.AkkomaJobsFailing.threshold: must be <= 1"],
+    [
+      "a share above 1",
+      "AkkomaJobsFailing: { threshold: 5 }",
+      "alerts.AkkomaJobsFailing.threshold: must be at most 1 (The alert's bar: a share between 0 and 1 (0.5 is half))",
+    ],
     [
       "the objective's page at a share above 1",
       "AkkomaFederationAttemptsFailing: { threshold: 1.5 }",
-      "alerts.AkkomaFederationAttemptsFailing.threshold: must be <= 1",
+      "alerts.AkkomaFederationAttemptsFailing.threshold: must be at most 1 (The alert's bar: a share between 0 and 1 (0.5 is half))",
     ],
     [
       "the objective's ticket at a burn rate of 0",
       "AkkomaFederationBudgetBurn: { threshold: 0 }",
-      "alerts.AkkomaFederationBudgetBurn.threshold: must be > 0",
+      "alerts.AkkomaFederationBudgetBurn.threshold: must be above 0 (The burn rate that opens a ticket: how many times faster than the objective allows deliveries fail for good (1 spends the budget in exactly its period))",
     ],
     [
       "the objective's ticket at a burn rate asking more than every delivery failing (100 times 1 %)",
