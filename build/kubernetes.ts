@@ -59,11 +59,11 @@ const resourceIn = (values: KubernetesValues) => (crd: Crd, name: string, spec: 
 
 /** One file a resource: its name under out/kubernetes/, and its YAML. */
 export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind: string; content: string }[] {
-  const name = inputs.name ?? settings.name;
+  const name = kubernetesName(inputs.name ?? settings.name);
   // Apart, as the rule files are: a cluster that does not use the recorded dashboard leaves them out.
   const recordings = { groups: inputs.dashboardRecordingRules.groups };
   const alerting = { groups: inputs.alertRules.groups };
-  const recordingsName = `${name}-dashboard-recordings`;
+  const recordingsName = `${name}${recordingsSuffix}`;
   const values = inputs.values ?? {};
   const resource = resourceIn(values);
   const token = { ...settings.tokenSecret, ...values.tokenSecret };
@@ -149,10 +149,38 @@ export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind:
   });
 }
 
+/**
+ * An object's name as Kubernetes allows it (a DNS-1123 subdomain: lower case, digits, "-" and "."), from a
+ * Grafana uid, which may hold capitals and "_" (never "." in a values file): `Akkoma_EU1` names its resources `akkoma-eu1`. The dashboard
+ * keeps its uid inside them. Two uids differing only so share their resources' names.
+ */
+export function kubernetesName(uid: string): string {
+  const name = uid
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, "")
+    .slice(0, kubernetesNameLimit - recordingsSuffix.length);
+  return name.replace(/[^a-z0-9]+$/, "") || settings.name;
+}
+
+/** Kubernetes' longest object name, and the recordings' suffix, the longest a resource adds to it. */
+const kubernetesNameLimit = 253;
+const recordingsSuffix = "-dashboard-recordings";
+const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 const validators = new Map<string, ValidateFunction>();
 
 /** Throws naming the file and the first field its operator's CRD schema rejects. */
 export function refuseInvalid(crd: Crd, object: object, file: string): void {
+  // The API server's own rule, which no CRD schema states.
+  const name = (object as { metadata?: { name?: unknown } }).metadata?.name;
+  if (typeof name !== "string" || name.length > kubernetesNameLimit || !dns1123Subdomain.test(name)) {
+    throw new DashboardError(
+      `${file} (${crd.kind})`,
+      `/metadata/name: ${JSON.stringify(name)} is not a Kubernetes object name`,
+      "lower-case letters, digits, '-' and '.', at most 253 characters, a letter or digit at each end",
+    );
+  }
   let validate = validators.get(crd.kind);
   if (!validate) {
     // Loaded on first use: a plain dashboard build needs no ajv compiler.

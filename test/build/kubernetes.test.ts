@@ -8,6 +8,7 @@ import { parse, stringify } from "yaml";
 import { kubernetesFiles, refuseInvalid } from "../../build/kubernetes";
 import { plainDashboard, plainResources } from "../../build/outputs";
 import { recordingRulesFile, prometheusRulesFile, ruleGroups, sloRulesFile } from "../../build/rules";
+import prometheusRuleCrd from "../../build/schemas/kubernetes/PrometheusRule.json";
 import serviceMonitorCrd from "../../build/schemas/kubernetes/ServiceMonitor.json";
 import vmServiceScrapeCrd from "../../build/schemas/kubernetes/VMServiceScrape.json";
 import { kubernetes as settings, outputs } from "../../config";
@@ -194,5 +195,50 @@ describe("the values' namespace, labels, Service, port, scheme and Secret", () =
       scheme: "https",
       bearerTokenSecret: values.tokenSecret,
     });
+  });
+});
+
+describe("a dashboard uid Kubernetes would not take as a name", () => {
+  const dns1123Subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const named = async (uid: string) =>
+    kubernetesFiles({
+      ...ruleGroups({}),
+      dashboardJson: await plainDashboard({ uid }),
+      dashboardResource: plainResources({ uid }).dashboardv2,
+      job: "akkoma",
+      jobLabel: "job",
+      name: uid,
+    }).map(({ kind, content }) => ({ kind, resource: parse(content) }));
+
+  it.each(["Akkoma_EU1", "_akkoma_", "A-".repeat(20), "__"])(
+    "%s names every resource as the API server allows",
+    async (uid) => {
+      for (const { resource } of await named(uid)) {
+        expect(resource.metadata.name).toMatch(dns1123Subdomain);
+        expect(resource.metadata.name.length).toBeLessThanOrEqual(253);
+      }
+    },
+  );
+
+  it("keeps the uid itself inside: the dashboard is still found by it", async () => {
+    const files = await named("Akkoma_EU1");
+    const manifest = files.find((file) => file.kind === "GrafanaManifest")!.resource;
+    expect(manifest.metadata.name).toBe("akkoma-eu1");
+    expect(manifest.spec.template.metadata.name).toBe("Akkoma_EU1");
+    const dashboard = files.find((file) => file.kind === "GrafanaDashboard")!.resource;
+    expect(dashboard.metadata.name).toBe("akkoma-eu1");
+    expect(JSON.parse(dashboard.spec.json).uid).toBe("Akkoma_EU1");
+  });
+
+  it("a name the API server refuses is refused at build, naming the file", () => {
+    const rule = {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "Akkoma_EU1" },
+      spec: {},
+    };
+    expect(() => refuseInvalid(prometheusRuleCrd, rule, "prometheus-rule.yaml")).toThrow(
+      /prometheus-rule\.yaml \(PrometheusRule\): \/metadata\/name: "Akkoma_EU1" is not a Kubernetes object name/,
+    );
   });
 });
