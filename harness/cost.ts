@@ -16,6 +16,7 @@ import type { DashboardJson } from "./dashboard-json";
 import type { Engine, EngineName, Engines } from "./engines";
 import { type DashboardLoad, type LoadOptions, loadDashboard } from "./evaluate";
 import { selectorsIn } from "./selectors";
+import { isDashboardResource } from "./v2-dashboard";
 import { panelsIn } from "../dashboards/rows";
 import { type SyntheticHistory, generateHistory } from "./synthetic";
 import { yardstickDashboard } from "./yardstick";
@@ -105,10 +106,11 @@ function seriesRead(...dashboards: readonly DashboardJson[]): Set<string> {
   );
 }
 
-/** The dashboard with its time picker set to `from` (panels with their own range keep it). */
+/** The dashboard (v1, or a v2 resource) with its time picker set to `from` (panels with their own range keep it). */
 export function withRange(dashboardJson: string, from: string): string {
-  const dashboard = JSON.parse(dashboardJson) as { time?: { from: string; to: string } };
-  dashboard.time = { from, to: "now" };
+  const dashboard = JSON.parse(dashboardJson);
+  if (isDashboardResource(dashboard)) dashboard.spec.timeSettings = { ...dashboard.spec.timeSettings, from, to: "now" };
+  else dashboard.time = { from, to: "now" };
   return JSON.stringify(dashboard);
 }
 

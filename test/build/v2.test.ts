@@ -16,6 +16,7 @@ import { panelOf } from "../../panels/common";
 import { panel, target } from "../../panels/panel";
 import { localUsers } from "../../queries/catalogue";
 import { currentValue } from "../../queries/promql";
+import { jobScope } from "../../queries/selectors";
 import { titles } from "../../panels/titles";
 import type { JsonObject } from "../../io/json";
 import { convertToV2 } from "../../harness/conversion";
@@ -54,6 +55,7 @@ const listedDifferences: Record<string, string> = {
 const renderings: [string, Parameters<typeof plainResources>[0]][] = [
   ["the committed files", {}],
   ["a deployment's values", { uid: "akkoma-social", title: "Social", datasourceUid: "P18", job: "fedi" }],
+  ["the recorded dashboard", { recordedSeriesOf: jobScope("akkoma") }],
 ];
 
 describe.each(renderings)("%s: the v2 resource", (_, values) => {

@@ -1,10 +1,12 @@
 // The cost gate holds for the v2 resource as for the v1 file: the harness loads either, and on real
 // Prometheus and VictoriaMetrics both send the same queries with the same steps and ranges, read the same
-// samples and get the same answers, with the rows as saved (the objective's collapsed) and all opened.
+// samples and get the same answers, with the rows as saved (the objective's collapsed) and all opened, at
+// the gate's ranges (3 hours and 30 days), over raw series and over recorded ones.
 import { plainDashboard, plainResources } from "../../build/outputs";
-import { costTarget, loadCost } from "../../harness/cost";
+import { costTarget, loadCost, withRange } from "../../harness/cost";
 import { type Engines, startEngines } from "../../harness/engines";
 import type { DashboardLoad } from "../../harness/evaluate";
+import { jobScope } from "../../queries/selectors";
 import { type SyntheticHistory, generateHistory } from "../../harness/synthetic";
 
 /** What a load asks and gets, without its wall-clock times. */
@@ -33,24 +35,38 @@ const near = (a: number, b: number) =>
 
 let history: SyntheticHistory;
 let engines: Engines | undefined;
-const files: Record<"v1" | "v2", string> = { v1: "", v2: "" };
+type Files = Record<"v1" | "v2", string>;
+const files: Record<"raw" | "recorded", Files> = { raw: { v1: "", v2: "" }, recorded: { v1: "", v2: "" } };
 
 beforeAll(async () => {
   history = generateHistory({ seed: 4, hours: 4, ...costTarget });
   engines = await startEngines(history);
-  files.v1 = await plainDashboard();
-  files.v2 = JSON.stringify(plainResources().dashboardv2);
+  const recordedSeriesOf = jobScope(costTarget.job);
+  files.raw = { v1: await plainDashboard(), v2: JSON.stringify(plainResources().dashboardv2) };
+  files.recorded = {
+    v1: await plainDashboard({ recordedSeriesOf }),
+    v2: JSON.stringify(plainResources({ recordedSeriesOf }).dashboardv2),
+  };
 }, 300_000);
 afterAll(async () => {
   await engines?.stop();
 }, 60_000);
 
-describe.each(["as saved", "open"] as const)("rows %s", (rows) => {
+// Per panel at the default range, rows as saved and opened (VictoriaMetrics counts each panel apart, a
+// slow load); at 30 days and over recorded series, the whole load, every row open: the queries asked,
+// their steps and ranges, and the samples read, whatever the range the picker asks for.
+describe.each([
+  { dashboard: "raw", range: "now-3h", rows: "as saved", costPerPanel: true },
+  { dashboard: "raw", range: "now-3h", rows: "open", costPerPanel: true },
+  { dashboard: "raw", range: "now-30d", rows: "open", costPerPanel: false },
+  { dashboard: "recorded", range: "now-30d", rows: "open", costPerPanel: false },
+] as const)("the $dashboard dashboard from $range, rows $rows", ({ dashboard, range, rows, costPerPanel }) => {
   it("the v2 resource's load asks each engine what the v1 file's asks, and reads as much", async () => {
     if (!engines) throw new Error("the engines did not start; see the beforeAll failure");
+    const [v1File, v2File] = [files[dashboard].v1, files[dashboard].v2].map((json) => withRange(json, range));
     for (const engine of engines.all) {
-      const v1 = await loadCost(engine, files.v1, history, { rows, costPerPanel: true });
-      const v2 = await loadCost(engine, files.v2, history, { rows, costPerPanel: true });
+      const v1 = await loadCost(engine, v1File!, history, { rows, costPerPanel });
+      const v2 = await loadCost(engine, v2File!, history, { rows, costPerPanel });
       expect(v1.panels.length).toBeGreaterThanOrEqual(rows === "open" ? 26 : 24);
       expect(v1.samplesRead).toBeGreaterThan(0);
       expect({ engine: engine.name, ...asked(v2) }).toEqual({ engine: engine.name, ...asked(v1) });
