@@ -358,10 +358,9 @@ function valueMappings(value: Json | undefined): JsonObject[] {
 /** `buildThresholdsConfig`: the mode and each step's value (null, -Infinity, unless a number) and color. */
 const thresholdsConfig = (thresholds: JsonObject): JsonObject => ({
   mode: text(thresholds.mode),
-  steps: (Array.isArray(thresholds.steps) ? thresholds.steps : []).filter(isObject).map((step) => ({
-    value: typeof step.value === "number" ? step.value : null,
-    color: text(step.color),
-  })),
+  steps: (Array.isArray(thresholds.steps) ? thresholds.steps : []).flatMap((step) =>
+    isObject(step) ? [{ value: typeof step.value === "number" ? step.value : null, color: text(step.color) }] : [],
+  ),
 });
 
 const override = (o: JsonObject): JsonObject => {
