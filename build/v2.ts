@@ -205,7 +205,7 @@ function elementsAndLayout(sectionList: readonly Section[]): {
     });
     // Over raw series the objective's 30-day budget is dear: its row starts collapsed, and a collapsed v2
     // row renders no layout, so no panel of it queries until it is opened (dashboard-scene/scene/layout-rows/
-    // RowItemRenderer.tsx), as in v1. With the objective off (values' `rules.slo.enabled: false`) `sections`
+    // RowItemRenderer.tsx), as in v1. With the objective off (values' `federationSlo.enabled: false`) `sections`
     // leaves the row out, as the rules that would feed it: a build-time choice, not conditional rendering.
     layout.row(
       new v2.RowBuilder()

@@ -6,6 +6,7 @@ import { panelsIn } from "../dashboards/rows";
 import { DashboardError } from "../errors";
 import { type JsonObject, isObject } from "../io/json";
 import type { Reader } from "../queries/query";
+import { type DatasourceVariables, readsPromql } from "./datasources";
 import { type QueryText, type ReadQueries, queryReader } from "./readers";
 
 export interface DashboardFile {
@@ -32,22 +33,59 @@ export function readDashboardFile(json: unknown, file: string): DashboardFile {
   // only the dashboard's variable names (and Grafana's `$__...`) are substituted in its queries
   const names = new Set(variables.map((v) => text(v.name)).filter((n): n is string => n !== undefined));
   const read = queryReader(names);
+  const sources = datasourceVariables(dashboard, variables);
+  const promql = (datasource: unknown) => {
+    const { type, uid } = reference(datasource);
+    return readsPromql(type, uid, sources);
+  };
   const readers: Reader[] = [];
   const panels = [...list(dashboard.panels), ...list(dashboard.rows).flatMap((row) => list(row.panels))];
-  for (const panel of panelsIn(panels)) readers.push(panelReader(panel, elements, read));
+  for (const panel of panelsIn(panels)) readers.push(panelReader(panel, elements, read, promql));
   for (const variable of variables) {
+    if (variable.type !== "query" || !promql(variable.datasource)) continue;
     const query = isObject(variable.query) ? text(variable.query.query) : text(variable.query);
-    const promql = variable.type === "query" && query ? variableQuery(query) : undefined;
-    if (promql) readers.push(read("variable", `$${text(variable.name) ?? "?"}`, [{ expr: promql }]));
+    const expr = query ? variableQuery(query) : undefined;
+    if (expr) readers.push(read("variable", `$${text(variable.name) ?? "?"}`, [{ expr }]));
   }
   for (const annotation of list(isObject(dashboard.annotations) ? dashboard.annotations.list : [])) {
+    if (!promql(annotation.datasource)) continue;
     const expr = text(annotation.expr) ?? (isObject(annotation.target) ? text(annotation.target.expr) : undefined);
     if (expr) readers.push(read("annotation", text(annotation.name) ?? "annotation", [{ expr }]));
   }
   return { title: text(dashboard.title) ?? file, readers };
 }
 
-function panelReader(panel: JsonObject<unknown>, elements: JsonObject<unknown>, read: ReadQueries): Reader {
+/** A data source reference, `{ type, uid }` or the older plain name (`"${DS_PROMETHEUS}"`); none if empty. */
+function reference(datasource: unknown): { type?: string; uid?: string } {
+  if (typeof datasource === "string") return datasource === "" ? {} : { uid: datasource };
+  if (!isObject(datasource)) return {};
+  return { type: text(datasource.type) || undefined, uid: text(datasource.uid) || undefined };
+}
+
+const mixed = "-- Mixed --";
+
+/** The dashboard's data source variables and, in an export, its data source inputs: name -> plugin id. */
+function datasourceVariables(dashboard: JsonObject<unknown>, variables: JsonObject<unknown>[]): DatasourceVariables {
+  const plugins = new Map<string, string>();
+  for (const input of list(dashboard.__inputs)) {
+    const name = text(input.name);
+    const plugin = text(input.pluginId);
+    if (input.type === "datasource" && name && plugin) plugins.set(name, plugin);
+  }
+  for (const variable of variables) {
+    const name = text(variable.name);
+    const plugin = text(variable.query);
+    if (variable.type === "datasource" && name && plugin) plugins.set(name, plugin);
+  }
+  return plugins;
+}
+
+function panelReader(
+  panel: JsonObject<unknown>,
+  elements: JsonObject<unknown>,
+  read: ReadQueries,
+  promql: (datasource: unknown) => boolean,
+): Reader {
   const name = text(panel.title) || `untitled ${text(panel.type) ?? ""} panel #${String(panel.id ?? "?")}`.trim();
   const library = isObject(panel.libraryPanel) ? panel.libraryPanel : undefined;
   let source = panel;
@@ -58,8 +96,14 @@ function panelReader(panel: JsonObject<unknown>, elements: JsonObject<unknown>, 
     if (!model) return read("panel", name, [], `library panel "${uid}" is not in the file`);
     source = model;
   }
+  // A target without a data source of its own runs on its panel's, unless that is the mixed one.
+  const panelSource = reference(source.datasource);
+  const inherited = panelSource.uid === mixed || panelSource.type === mixed ? undefined : source.datasource;
   const queries = list(source.targets)
-    .filter((target) => !isObject(target.datasource) || prometheusLike(target.datasource.type))
+    .filter((target) => {
+      const own = reference(target.datasource);
+      return promql(own.type === undefined && own.uid === undefined ? inherited : target.datasource);
+    })
     .map((target): QueryText | undefined => {
       const expr = text(target.expr);
       const legend = text(target.legendFormat);
@@ -68,10 +112,6 @@ function panelReader(panel: JsonObject<unknown>, elements: JsonObject<unknown>, 
     .filter((query): query is QueryText => query !== undefined);
   return read("panel", name, queries);
 }
-
-/** Prometheus, or what speaks its API (VictoriaMetrics, Thanos, Mimir, Cortex add Prometheus data sources). */
-export const prometheusLike = (type: unknown) =>
-  type === undefined || (typeof type === "string" && /prometheus|victoria|^\$\{|^-- Mixed --$/.test(type));
 
 /** The PromQL inside a Prometheus query variable: `label_values(expr, label)`, `query_result(expr)`. */
 export function variableQuery(query: string): string | undefined {

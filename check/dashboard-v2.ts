@@ -7,7 +7,8 @@ import { DashboardError } from "../errors";
 import { type JsonObject, isObject } from "../io/json";
 import { printable } from "../io/printable";
 import type { Reader } from "../queries/query";
-import { type DashboardFile, prometheusLike, variableQuery } from "./dashboard-file";
+import { type DashboardFile, variableQuery } from "./dashboard-file";
+import { readsPromql } from "./datasources";
 import { type QueryText, queryReader } from "./readers";
 
 const group = "dashboard.grafana.app";
@@ -69,16 +70,40 @@ export function readV2Dashboard(json: unknown, file: string): DashboardFile {
     if (name !== undefined) names.add(name);
   }
   const read = queryReader(names);
+  // data source variables: what a query naming one (`${datasource}`) runs on
+  const sources = new Map<string, string>();
+  for (const { v } of allVariables) {
+    if (!isObject(v) || v.kind !== "DatasourceVariable" || !isObject(v.spec)) continue;
+    const { name, pluginId } = v.spec;
+    if (typeof name === "string" && typeof pluginId === "string" && pluginId !== "") sources.set(name, pluginId);
+  }
+  /** A spec-level data source reference (v2alpha1 keeps it beside the query): its type and uid. */
+  const reference = (value: unknown) => (isObject(value) ? { type: value.type, uid: value.uid } : {});
+  /** Whether a DataQueryKind is a Prometheus-like data source's: v2 and v2beta1 name the type in `group`
+   * and the uid in `datasource.name`; v2alpha1 the type in `kind`, or both in the spec's reference. */
+  const isPromql = (dataQuery: JsonObject<unknown>, beside: { type?: unknown; uid?: unknown }) => {
+    const group = dataQuery.group || (dataQuery.kind !== "DataQuery" ? dataQuery.kind : undefined) || beside.type;
+    const name = (isObject(dataQuery.datasource) ? dataQuery.datasource.name : undefined) || beside.uid;
+    return readsPromql(group, name, sources);
+  };
 
-  /** The PromQL of one DataQueryKind, if it is a Prometheus-like data source's. */
-  const promql = (query: unknown, field: string, datasourceType?: unknown): QueryText | undefined => {
+  /**
+   * The PromQL of one DataQueryKind, if it is a Prometheus-like data source's. `legacy`: the annotation's
+   * `legacyOptions`, where Grafana's conversion puts a v1 annotation's top-level `expr`.
+   */
+  const promql = (
+    query: unknown,
+    field: string,
+    beside: { type?: unknown; uid?: unknown } = {},
+    legacy?: { value: JsonObject<unknown>; field: string },
+  ): QueryText | undefined => {
     if (query === undefined) return undefined;
     const dataQuery = object(query, field);
-    // v2 and v2beta1 name the data source type in `group`; v2alpha1 in `kind`, or the query's datasource
-    const type = dataQuery.group ?? (dataQuery.kind !== "DataQuery" ? dataQuery.kind : undefined) ?? datasourceType;
-    if (!prometheusLike(type)) return undefined;
+    if (!isPromql(dataQuery, beside)) return undefined;
     const querySpec = object(dataQuery.spec ?? {}, `${field}.spec`);
-    const expr = optionalText(querySpec.expr, `${field}.spec.expr`);
+    const expr =
+      optionalText(querySpec.expr, `${field}.spec.expr`) ??
+      (legacy ? optionalText(legacy.value.expr, `${legacy.field}.expr`) : undefined);
     const legend = optionalText(querySpec.legendFormat, `${field}.spec.legendFormat`);
     return expr === undefined || expr.trim() === "" ? undefined : { expr, ...(legend ? { legend } : {}) };
   };
@@ -103,8 +128,7 @@ export function readV2Dashboard(json: unknown, file: string): DashboardFile {
     const queries = optionalList(dataSpec.queries, `${field}.spec.data.spec.queries`).flatMap((query, index) => {
       const queryField = `${field}.spec.data.spec.queries[${index}]`;
       const panelQuery = object(object(query, queryField).spec, `${queryField}.spec`);
-      const datasource = isObject(panelQuery.datasource) ? panelQuery.datasource.type : undefined;
-      return promql(panelQuery.query, `${queryField}.spec.query`, datasource) ?? [];
+      return promql(panelQuery.query, `${queryField}.spec.query`, reference(panelQuery.datasource)) ?? [];
     });
     readers.push(read("panel", name, queries));
   }
@@ -113,12 +137,14 @@ export function readV2Dashboard(json: unknown, file: string): DashboardFile {
     if (variable.kind !== "QueryVariable") continue;
     const variableSpec = object(variable.spec, `${field}.spec`);
     const query = object(variableSpec.query, `${field}.spec.query`);
-    if (!prometheusLike(query.group ?? (query.kind !== "DataQuery" ? query.kind : undefined))) continue;
+    if (!isPromql(query, reference(variableSpec.datasource))) continue;
     const querySpec = query.spec === undefined ? {} : object(query.spec, `${field}.spec.query.spec`);
-    // Prometheus' variable query: a string, or `{ query: ... }`; `definition` repeats it as shown
+    // Prometheus' variable query: a string, or `{ query: ... }`; a v1 string query converted keeps its
+    // text under `__legacyStringValue`; `definition` repeats it as shown
     const inner = isObject(querySpec.query) ? querySpec.query.query : querySpec.query;
     const text =
       optionalText(inner, `${field}.spec.query.spec.query`) ??
+      optionalText(querySpec.__legacyStringValue, `${field}.spec.query.spec.__legacyStringValue`) ??
       optionalText(variableSpec.definition, `${field}.spec.definition`);
     const expr = text ? variableQuery(text) : undefined;
     if (expr) readers.push(read("variable", `$${String(variableSpec.name ?? "?")}`, [{ expr }]));
@@ -126,8 +152,15 @@ export function readV2Dashboard(json: unknown, file: string): DashboardFile {
   optionalList(spec.annotations, `${path}.annotations`).forEach((annotation, index) => {
     const field = `${path}.annotations[${index}]`;
     const annotationSpec = object(object(annotation, field).spec, `${field}.spec`);
-    const datasource = isObject(annotationSpec.datasource) ? annotationSpec.datasource.type : undefined;
-    const query = promql(annotationSpec.query, `${field}.spec.query`, datasource);
+    const legacy = annotationSpec.legacyOptions;
+    const query = promql(
+      annotationSpec.query,
+      `${field}.spec.query`,
+      reference(annotationSpec.datasource),
+      legacy === undefined
+        ? undefined
+        : { value: object(legacy, `${field}.spec.legacyOptions`), field: `${field}.spec.legacyOptions` },
+    );
     const name = optionalText(annotationSpec.name, `${field}.spec.name`) ?? "annotation";
     if (query) readers.push(read("annotation", name, [{ expr: query.expr }]));
   });

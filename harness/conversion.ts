@@ -2,7 +2,9 @@
 // models that conversion for the parts of a dashboard ours uses, from Grafana's Go source:
 // apps/dashboard/pkg/migration/conversion/v1beta1_to_v2alpha1.go (v1 -> v2alpha1), then
 // v2alpha1_to_v2beta1.go (data source references move into each query) and v2beta1_to_v2.go (only
-// transformations change). It returns the v2beta1 spec, which for a dashboard without transformations is
+// transformations change). A query's data source, the legend default and the typed value mappings and
+// thresholds were checked against grafana/grafana v1beta1_to_v2alpha1.go at 0575d5725fc9 and
+// v2alpha1_to_v2beta1.go at 0ad2d6d16e86. It returns the v2beta1 spec, which for a dashboard without transformations is
 // also the v2 spec. A part of v1 the model does not know throws, so a new kind of field is read first.
 
 import { rowsOf } from "../dashboards/rows";
@@ -154,6 +156,9 @@ function panelElement(panel: JsonObject): JsonObject {
   if (panel.libraryPanel !== undefined) throw unmodelled(`panel "${text(panel.title)}": libraryPanel`);
   const unknown = Object.keys(panel).filter((key) => !knownPanelProperties.has(key));
   const options: JsonObject = { ...(isObject(panel.options) ? panel.options : {}) };
+  // `buildVizConfig`: a legend without a boolean `showLegend` is shown, as the frontend defaults it
+  if (isObject(options.legend))
+    options.legend = { ...options.legend, showLegend: flag(options.legend.showLegend, true) };
   if (unknown.length > 0) {
     options.__angularMigration = {
       autoMigrateFrom: text(panel.type, "timeseries"),
@@ -217,23 +222,48 @@ function queryOptions(panel: JsonObject): JsonObject {
   };
 }
 
-/** `transformPanelQueries` + `transformSingleQuery`: refId, hide and datasource apart, the rest is the query. */
+/** Go's `isTemplateVariable`: a data source named by a variable (`$ds`, `${ds}`), whose type is not looked up. */
+const isTemplateVariable = (uid: string) => uid.startsWith("$");
+
+/**
+ * A v1 data source reference as the converter reads it: a uid without a type has its type looked up in
+ * Grafana's data source index (`getDatasourceTypeByUID`), which the model has not; `{ type: "datasource" }`
+ * without a uid is the Grafana data source (`resolveGrafanaDatasourceUID`). Anything but an object is none.
+ */
+function datasourceRef(value: Json | undefined, where: string): { uid: string; type: string } | undefined {
+  if (!isObject(value)) return undefined;
+  let uid = text(value.uid);
+  const type = text(value.type);
+  if (!uid && !type) return undefined;
+  if (uid && !type && !isTemplateVariable(uid)) throw unmodelled(`${where}: data source "${uid}" without a type`);
+  if (type === "datasource" && !uid) uid = "grafana";
+  return { uid, type };
+}
+
+/**
+ * `transformPanelQueries` + `transformSingleQuery`: refId, hide and datasource apart, the rest is the query.
+ * A target keeps its own data source; only a target without one (or with an empty `{}`) takes its panel's,
+ * unless the panel's is the mixed one, which is never copied onto a query. (Go then gives such a target of a
+ * mixed panel `{ type: "datasource" }` the Grafana data source: its second branch tests the type alone.)
+ */
 function panelQueries(panel: JsonObject): JsonObject[] {
-  const panelDs = isObject(panel.datasource) ? panel.datasource : undefined;
-  const panelUid = text(panelDs?.uid);
+  const where = `panel "${text(panel.title)}"`;
+  const panelDs = datasourceRef(panel.datasource, where);
   return ((panel.targets ?? []) as JsonObject[]).map((target, index) => {
     const { refId, hide, datasource, ...spec } = target;
-    if (!refId) throw unmodelled(`panel "${text(panel.title)}": target ${index} without refId`);
-    let uid = isObject(datasource) ? text(datasource.uid) : "";
-    let type = isObject(datasource) ? text(datasource.type) : "";
-    // The panel's concrete data source wins over a target's different one (expressions excepted).
-    if (panelUid && panelUid !== "-- Mixed --" && ((!uid && !type) || (uid !== "__expr__" && uid !== panelUid))) {
-      uid = panelUid;
-      type = text(panelDs?.type);
+    if (!refId) throw unmodelled(`${where}: target ${index} without refId`);
+    let ds = datasourceRef(datasource, `${where}, target ${text(refId)}`);
+    if (!ds && panelDs) {
+      if (panelDs.uid !== "-- Mixed --") ds = panelDs;
+      else if (panelDs.type === "datasource") ds = { uid: "grafana", type: "datasource" };
     }
     return {
       kind: "PanelQuery",
-      spec: { refId: text(refId), hidden: flag(hide, false), query: dataQuery(spec, type, uid) },
+      spec: {
+        refId: text(refId),
+        hidden: flag(hide, false),
+        query: dataQuery(spec, ds?.type ?? "", ds?.uid ?? ""),
+      },
     };
   });
 }
@@ -247,14 +277,91 @@ const dataQuery = (spec: JsonObject, type: string, uid: string): JsonObject => (
   spec,
 });
 
+/**
+ * `extractFieldConfigDefaults`. The converter rebuilds mappings and thresholds into Go structs: what they
+ * have no field for is dropped, an empty mapping list is left out (`omitempty`), and v2alpha1 -> v2beta1
+ * then copies them field by field.
+ */
 function fieldDefaults(defaults: JsonObject): JsonObject {
-  const kept = Object.fromEntries(Object.entries(defaults).filter(([key]) => convertedFieldDefaults.has(key)));
+  const present = Object.keys(defaults).filter((key) => convertedFieldDefaults.has(key));
+  const kept: JsonObject = Object.fromEntries(present.map((key) => [key, defaults[key] as Json]));
   if (isObject(kept.color)) {
     const { mode, fixedColor, seriesBy } = kept.color;
     kept.color = { mode: text(mode), ...optional("fixedColor", fixedColor), ...optional("seriesBy", seriesBy) };
   }
-  return Object.keys(kept).length > 0 ? kept : { custom: {} };
+  if (present.includes("mappings")) {
+    const mappings = valueMappings(kept.mappings);
+    if (mappings.length > 0) kept.mappings = mappings;
+    else delete kept.mappings;
+  }
+  if (present.includes("thresholds")) {
+    if (isObject(kept.thresholds)) kept.thresholds = thresholdsConfig(kept.thresholds);
+    else delete kept.thresholds;
+  }
+  return present.length > 0 ? kept : { custom: {} };
 }
+
+/** `buildValueMappingResult`: text, color, icon and a whole index, each only if of its type. */
+function mappingResult(value: Json | undefined): JsonObject {
+  const result = isObject(value) ? value : {};
+  return {
+    ...(typeof result.text === "string" ? { text: result.text } : {}),
+    ...(typeof result.color === "string" ? { color: result.color } : {}),
+    ...(typeof result.icon === "string" ? { icon: result.icon } : {}),
+    ...(typeof result.index === "number" ? { index: Math.trunc(result.index) } : {}),
+  };
+}
+
+/**
+ * `buildValueMappings`: value, range, regex and special mappings, each rebuilt from the options its type
+ * has; a mapping of another type or without a string type is dropped, as are a range without `from` and
+ * `to` and a special or range mapping without options.
+ */
+function valueMappings(value: Json | undefined): JsonObject[] {
+  const number = (n: Json | undefined) => (typeof n === "number" ? n : null);
+  return (Array.isArray(value) ? value : []).flatMap((mapping): JsonObject[] => {
+    if (!isObject(mapping)) return [];
+    const options = isObject(mapping.options) ? mapping.options : undefined;
+    switch (mapping.type) {
+      case "value":
+        return [
+          {
+            type: "value",
+            options: Object.fromEntries(
+              Object.entries(options ?? {})
+                .filter(([, result]) => isObject(result))
+                .map(([key, result]) => [key, mappingResult(result)]),
+            ),
+          },
+        ];
+      case "range":
+        if (!options || Object.keys(options).length === 0) return [];
+        if ((options.from ?? null) === null && (options.to ?? null) === null) return [];
+        return [
+          {
+            type: "range",
+            options: { from: number(options.from), to: number(options.to), result: mappingResult(options.result) },
+          },
+        ];
+      case "regex":
+        if (!options) return [];
+        return [{ type: "regex", options: { pattern: text(options.pattern), result: mappingResult(options.result) } }];
+      case "special":
+        if (!options || Object.keys(options).length === 0) return [];
+        return [{ type: "special", options: { match: text(options.match), result: mappingResult(options.result) } }];
+      default:
+        return [];
+    }
+  });
+}
+
+/** `buildThresholdsConfig`: the mode and each step's value (null, -Infinity, unless a number) and color. */
+const thresholdsConfig = (thresholds: JsonObject): JsonObject => ({
+  mode: text(thresholds.mode),
+  steps: (Array.isArray(thresholds.steps) ? thresholds.steps : []).flatMap((step) =>
+    isObject(step) ? [{ value: typeof step.value === "number" ? step.value : null, color: text(step.color) }] : [],
+  ),
+});
 
 const override = (o: JsonObject): JsonObject => {
   const matcher = isObject(o.matcher) ? o.matcher : {};

@@ -250,16 +250,106 @@ describe("the v2 conversion model", () => {
     });
   });
 
-  it("keeps one element for two panels with one id, and moves a target to its panel's data source", () => {
-    const v2 = convert(
-      panel({}),
-      panel({ title: "b", targets: [{ refId: "A", expr: "up", datasource: { uid: "x" } }] }),
-    );
+  const queryOf = (v2: Obj, index = 0) => v2.elements["panel-1"].spec.data.spec.queries[index].spec.query as Obj;
+
+  it("keeps one element for two panels with one id", () => {
+    const v2 = convert(panel({}), panel({ title: "b" }));
     expect(Object.keys(v2.elements)).toEqual(["panel-1"]);
-    expect(v2.elements["panel-1"].spec.data.spec.queries[0].spec.query).toMatchObject({
-      group: "prometheus",
-      datasource: { name: "${datasource}" },
+    expect(v2.elements["panel-1"].spec.title).toBe("b");
+  });
+
+  it("keeps a target's own data source, and gives its panel's only to a target without one", () => {
+    const loki = { type: "loki", uid: "logs" };
+    const v2 = convert(
+      panel({
+        targets: [
+          { refId: "A", expr: '{app="akkoma"}', datasource: loki },
+          { refId: "B", expr: "up" },
+          { refId: "C", expr: "up", datasource: {} },
+        ],
+      }),
+    );
+    expect([0, 1, 2].map((i) => [queryOf(v2, i).group, queryOf(v2, i).datasource])).toEqual([
+      ["loki", { name: "logs" }],
+      ["prometheus", { name: "${datasource}" }],
+      ["prometheus", { name: "${datasource}" }],
+    ]);
+  });
+
+  it("copies no mixed data source onto a query", () => {
+    const mixed = { type: "mixed", uid: "-- Mixed --" };
+    const v2 = convert(
+      panel({
+        datasource: mixed,
+        targets: [
+          { refId: "A", expr: "up" },
+          { refId: "B", expr: "up", datasource: ds },
+        ],
+      }),
+    );
+    expect([queryOf(v2, 0), queryOf(v2, 1)].map((q) => [q.group, q.datasource])).toEqual([
+      ["", undefined],
+      ["prometheus", { name: "${datasource}" }],
+    ]);
+  });
+
+  it("refuses a data source named by uid alone: Grafana looks its type up, the model cannot", () => {
+    expect(() => convert(panel({ targets: [{ refId: "A", expr: "up", datasource: { uid: "x" } }] }))).toThrow(
+      /data source "x" without a type/,
+    );
+  });
+
+  it("shows a legend that does not say whether it shows", () => {
+    const legendOf = (legend: Obj) =>
+      convert(panel({ options: { legend } })).elements["panel-1"].spec.vizConfig.spec.options.legend;
+    expect(legendOf({ placement: "bottom" })).toEqual({ placement: "bottom", showLegend: true });
+    expect(legendOf({ placement: "bottom", showLegend: false })).toEqual({ placement: "bottom", showLegend: false });
+    expect(convert(panel({ options: {} })).elements["panel-1"].spec.vizConfig.spec.options).toEqual({});
+  });
+
+  it("rebuilds value mappings and thresholds into Grafana's types: fields outside them dropped", () => {
+    const defaults = (fieldDefaults: Obj) =>
+      convert(panel({ fieldConfig: { defaults: fieldDefaults, overrides: [] } })).elements["panel-1"].spec.vizConfig
+        .spec.fieldConfig.defaults;
+    const result = { text: "up", color: "green", index: 1.7, note: "dropped" };
+    expect(
+      defaults({
+        mappings: [
+          { type: "value", options: { "1": result, "2": "not an object" }, id: 3 },
+          { type: "range", options: { from: 0, result } },
+          { type: "range", options: { result } },
+          { type: "regex", options: { pattern: "^a", result } },
+          { type: "special", options: { match: "null" } },
+          { type: "special", options: {} },
+          { type: "other", options: {} },
+          { options: {} },
+        ],
+        thresholds: {
+          mode: "absolute",
+          steps: [
+            { value: null, color: "red" },
+            { value: "5", color: "green", x: 1 },
+          ],
+          y: 2,
+        },
+      }),
+    ).toEqual({
+      mappings: [
+        { type: "value", options: { "1": { text: "up", color: "green", index: 1 } } },
+        { type: "range", options: { from: 0, to: null, result: { text: "up", color: "green", index: 1 } } },
+        { type: "regex", options: { pattern: "^a", result: { text: "up", color: "green", index: 1 } } },
+        { type: "special", options: { match: "null", result: {} } },
+      ],
+      thresholds: {
+        mode: "absolute",
+        steps: [
+          { value: null, color: "red" },
+          { value: null, color: "green" },
+        ],
+      },
     });
+    expect(defaults({ unit: "s", mappings: [] })).toEqual({ unit: "s" });
+    expect(defaults({ mappings: [] })).toEqual({});
   });
 
   it("refuses what it does not model rather than guess", () => {

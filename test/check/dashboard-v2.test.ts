@@ -94,7 +94,10 @@ const row = (title: string, collapse: boolean, ...names: string[]) => ({
   spec: { title, collapse, layout: grid(...names) },
 });
 
-/** The same dashboard as a v2 spec: elements keyed apart from the layout's order, rows as a rows layout. */
+/**
+ * The same dashboard as a v2 spec: elements keyed apart from the layout's order, rows as a rows layout, the
+ * annotation as Grafana's conversion writes it.
+ */
 const v2Spec = {
   title: "Small",
   cursorSync: "Off",
@@ -159,7 +162,9 @@ const v2Spec = {
         enable: true,
         hide: false,
         iconColor: "orange",
-        query: dataQuery({ expr: queries.restarts }),
+        // as Grafana converts the v1 annotation: its top-level `expr` is no key of v2's, so a legacy option
+        query: dataQuery({}),
+        legacyOptions: { expr: queries.restarts },
       },
     },
   ],
