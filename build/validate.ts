@@ -5,7 +5,7 @@
 import type { ErrorObject } from "ajv";
 import { join } from "node:path";
 import { type PlacedEntry, placedEntries } from "../dashboards/rows";
-import { type JsonObject, boundBroken, isObject } from "../io/json";
+import { type JsonObject, boundBroken, isObject, typeBroken } from "../io/json";
 import { loadPrecompiledValidators } from "./schemas/precompiled";
 import { panelTypes } from "../panels/types";
 import {
@@ -135,7 +135,7 @@ function panelName(panel: JsonObject<unknown>): string {
 function violationsOf(validatorName: string, data: unknown, basePath: string, panel?: string): SchemaViolation[] {
   const validate = validator(validatorName);
   if (validate(data)) return [];
-  return describe(validate.errors ?? []).map(({ path, message }) => ({
+  return describe(validate.errors ?? [], data).map(({ path, message }) => ({
     path: basePath + path,
     message,
     ...(panel === undefined ? {} : { panel }),
@@ -143,7 +143,7 @@ function violationsOf(validatorName: string, data: unknown, basePath: string, pa
 }
 
 /** One violation per problem: a target with four editor-only fields is one problem, not four. */
-function describe(errors: ErrorObject[]): Array<{ path: string; message: string }> {
+function describe(errors: ErrorObject[], data: unknown): Array<{ path: string; message: string }> {
   const readable = withoutBranchErrors(errors);
   const unexpectedByPath = new Map<string, string[]>();
   for (const error of readable.filter((e) => e.keyword === "additionalProperties")) {
@@ -157,7 +157,7 @@ function describe(errors: ErrorObject[]): Array<{ path: string; message: string 
     })),
     ...readable
       .filter((e) => e.keyword !== "additionalProperties")
-      .map((e) => ({ path: e.instancePath, message: messageOf(e, errors) })),
+      .map((e) => ({ path: e.instancePath, message: messageOf(e, errors, data) })),
   ];
 }
 
@@ -171,22 +171,34 @@ function withoutBranchErrors(errors: ErrorObject[]): ErrorObject[] {
 
 const isAlternatives = (e: ErrorObject) => e.keyword === "anyOf" || e.keyword === "oneOf";
 
-function messageOf(error: ErrorObject, allErrors: ErrorObject[]): string {
+function messageOf(error: ErrorObject, allErrors: ErrorObject[], data: unknown): string {
   const { params } = error;
-  if (isAlternatives(error)) return alternativesMessage(error, allErrors);
+  if (isAlternatives(error)) return alternativesMessage(error, allErrors, data);
   if (error.keyword === "enum")
     return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   if (error.keyword === "const") return `must be ${JSON.stringify(params.allowedValue)}`;
   // Only a panel type without custom field config (its schema has no FieldConfig) allows no properties.
   if (error.keyword === "maxProperties" && params.limit === 0) return "must be empty: the panel type reads none";
+  if (error.keyword === "type") return typeBroken(error, ...found(data, error.instancePath)) as string;
   return boundBroken(error) ?? error.message ?? `fails the schema's "${error.keyword}"`;
 }
 
-function alternativesMessage(alternative: ErrorObject, allErrors: ErrorObject[]): string {
+/** The value at a JSON pointer of the checked data, as a one-element list; empty where nothing is. */
+function found(data: unknown, pointer: string): [unknown?] {
+  let value = data;
+  for (const step of pointer.split("/").slice(1)) {
+    const key = step.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) return [];
+    value = (value as Record<string, unknown>)[key];
+  }
+  return [value];
+}
+
+function alternativesMessage(alternative: ErrorObject, allErrors: ErrorObject[], data: unknown): string {
   const branchErrors = allErrors.filter(
     (e) => e.schemaPath.startsWith(`${alternative.schemaPath}/`) && e.instancePath === alternative.instancePath,
   );
-  const reasons = [...new Set(branchErrors.map((e) => messageOf(e, allErrors)))];
+  const reasons = [...new Set(branchErrors.map((e) => messageOf(e, allErrors, data)))];
   return reasons.length === 0 ? (alternative.message ?? "matches none of the allowed schemas") : reasons.join(", or ");
 }
 

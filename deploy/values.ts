@@ -8,7 +8,7 @@ import { parseDocument, visit } from "yaml";
 import type { AlertTuning, TunableAlertName } from "../alerts/akkoma";
 import type { RuleOptions } from "../alerts/prometheus";
 import type { DashboardSettings } from "../dashboards/akkoma";
-import { boundBroken } from "../io/json";
+import { boundBroken, typeBroken } from "../io/json";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";
 import { lineBeyondNodes, nestedTooDeeply } from "../io/yaml";
@@ -228,7 +228,7 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
   if (error.instancePath === "") {
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
-  const bound = boundBroken(error);
+  const bound = boundBroken(error) ?? typeBroken(error, error.data);
   if (bound !== undefined) throw new DashboardError(culpritOf(path), bound, description);
   throw new DashboardError(culpritOf(path), error.message ?? `fails "${error.keyword}"`);
 }

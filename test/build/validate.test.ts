@@ -133,7 +133,20 @@ describe("validateDashboard", () => {
     const misplaced = timeseries({ gridPos: { h: 8, w: "12", x: 0, y: 1 } });
 
     expect(validateDashboard(importFileOf([misplaced]))).toEqual([
-      { path: "/panels/0/gridPos/w", message: expect.stringMatching(/integer/), panel: "Requests" },
+      { path: "/panels/0/gridPos/w", message: "must be a whole number, not a string", panel: "Requests" },
+    ]);
+  });
+
+  // ajv's own words ("must be integer") name JSON Schema's types; ours say what was wanted and what stood there.
+  it("says in words which type a value must have and which it has", () => {
+    const fraction = timeseries({ gridPos: { h: 8, w: 12.5, x: 0, y: 1 } });
+    const listed = timeseries({ gridPos: { h: 8, w: 12, x: 0, y: 1 }, title: ["Requests"] });
+
+    expect(validateDashboard(importFileOf([fraction])).map((v) => v.message)).toEqual([
+      "must be a whole number, not 12.5",
+    ]);
+    expect(validateDashboard(importFileOf([listed])).map((v) => [v.path, v.message])).toEqual([
+      ["/panels/0/title", "must be a string, not a list"],
     ]);
   });
 
@@ -178,7 +191,7 @@ describe("validateDashboard", () => {
     });
 
     expect(validateDashboard(importFileOf([collapsed]))).toEqual([
-      { path: "/panels/0/collapsed", message: "must be boolean", panel: "Activity" },
+      { path: "/panels/0/collapsed", message: "must be a boolean, not a string", panel: "Activity" },
       {
         path: "/panels/0/panels/0/targets/0",
         message: "has properties the schema does not allow: includeNullMetadata",

@@ -59,6 +59,11 @@ describe("deployment values that would break what they reach", () => {
       "alerts.AkkomaJobsFailing.threshold: must be at most 1 (The alert's bar: a share between 0 and 1 (0.5 is half))",
     ],
     [
+      "a share written as a word",
+      'AkkomaJobsFailing: { threshold: "half" }',
+      "alerts.AkkomaJobsFailing.threshold: must be a number, not a string (The alert's bar: a share between 0 and 1 (0.5 is half))",
+    ],
+    [
       "the objective's page at a share above 1",
       "AkkomaFederationAttemptsFailing: { threshold: 1.5 }",
       "alerts.AkkomaFederationAttemptsFailing.threshold: must be at most 1 (The alert's bar: a share between 0 and 1 (0.5 is half))",
