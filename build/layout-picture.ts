@@ -38,13 +38,13 @@ export function layoutPicture(dashboard: Dashboard): string {
   // A collapsed row holds its panels: drawn folded open under its header, they push what follows down.
   let shift = 0;
   let bottom = 0;
-  for (const { row, panels } of rowsOf((dashboard.panels ?? []) as Entry[])) {
+  for (const { row, panels, folded: held } of rowsOf((dashboard.panels ?? []) as Entry[])) {
     if (row) {
       const y = placeOf(row).y + shift;
       shapes.push(rowHeader(row, y));
       bottom = Math.max(bottom, y + 1);
     }
-    const folded = row?.collapsed === true ? new Set((row.panels ?? []) as Entry[]) : new Set<Entry>();
+    const folded = new Set(held);
     const foldedTop = Math.min(...[...folded].map((panel) => placeOf(panel).y));
     const foldedOffset = row ? placeOf(row).y + 1 + shift - foldedTop : 0;
     let foldedBottom = 0;

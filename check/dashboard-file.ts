@@ -2,7 +2,7 @@
 // `__elements`), the plain or provisioning form, the HTTP API's `{ dashboard: ... }` body; rows with their
 // nested panels, the old `rows: [...]` layout, library panels whose model the file carries inline
 // (Grafana's export puts them in `__elements`), query variables and annotations.
-import { panelsIn } from "../dashboards/rows";
+import { panelsOfDashboard } from "../dashboards/rows";
 import { DashboardError } from "../errors";
 import { type JsonObject, isObject } from "../io/json";
 import type { Reader } from "../queries/query";
@@ -39,8 +39,7 @@ export function readDashboardFile(json: unknown, file: string): DashboardFile {
     return readsPromql(type, uid, sources);
   };
   const readers: Reader[] = [];
-  const panels = [...list(dashboard.panels), ...list(dashboard.rows).flatMap((row) => list(row.panels))];
-  for (const panel of panelsIn(panels)) readers.push(panelReader(panel, elements, read, promql));
+  for (const panel of panelsOfDashboard(dashboard)) readers.push(panelReader(panel, elements, read, promql));
   for (const variable of variables) {
     if (variable.type !== "query" || !promql(variable.datasource)) continue;
     const query = isObject(variable.query) ? text(variable.query.query) : text(variable.query);

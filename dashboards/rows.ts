@@ -1,6 +1,6 @@
 // Rows are layout: a collapsed row holds its panels inside itself, an open one lies beside them. The one
 // place that looks through rows, for the SDK's dashboard and any dashboard JSON alike.
-import { isObject } from "../io/json";
+import { type JsonObject, isObject } from "../io/json";
 
 /** The shape of a panel list entry that flattening needs: its type, and a row's panels. */
 export interface PanelListEntry {
@@ -33,6 +33,60 @@ export function panelsIn<P extends PanelListEntry>(panels: readonly P[] | undefi
     }
   }
   return found;
+}
+
+/**
+ * Every panel of a dashboard's JSON: its panel list's, rows' panels in their place, and those of the
+ * layout before Grafana 5 (`rows: [{ panels }]`), which older files still carry. Only objects are panels.
+ */
+export function panelsOfDashboard(dashboard: {
+  readonly panels?: unknown;
+  readonly rows?: unknown;
+}): JsonObject<unknown>[] {
+  const objects = (value: unknown) => (Array.isArray(value) ? value.filter(isObject) : []);
+  const lists = [dashboard.panels, ...objects(dashboard.rows).map((row) => row.panels)];
+  return lists.flatMap((list) => panelsIn(objects(list)));
+}
+
+/**
+ * The panel list with `change` made to every entry, rows and the panels inside them alike, each where it
+ * stands; a row's `panels` are its own entries changed. A stack of lists, not recursion.
+ */
+export function mapPanels<P extends PanelListEntry>(panels: readonly P[], change: (entry: P) => P): P[] {
+  const changed: P[] = [];
+  interface Pending {
+    readonly list: readonly P[];
+    next: number;
+    readonly into: P[];
+    readonly finish: (into: P[]) => void;
+  }
+  const pending: Pending[] = [{ list: panels, next: 0, into: changed, finish: () => undefined }];
+  while (pending.length > 0) {
+    const top = pending[pending.length - 1] as Pending;
+    if (top.next >= top.list.length) {
+      pending.pop();
+      top.finish(top.into);
+      continue;
+    }
+    const entry = top.list[top.next++] as P;
+    // a file's row may hold anything: only objects are changed
+    if (!isObject(entry)) {
+      top.into.push(entry);
+      continue;
+    }
+    const made = change(entry);
+    const at = top.into.push(made) - 1;
+    if (Array.isArray(entry.panels)) {
+      const into = top.into;
+      pending.push({
+        list: entry.panels as P[],
+        next: 0,
+        into: [],
+        finish: (inside) => (into[at] = { ...made, panels: inside }),
+      });
+    }
+  }
+  return changed;
 }
 
 /** The panels Grafana queries when the dashboard opens: a collapsed row's panels wait until it is opened. */
@@ -81,20 +135,26 @@ export interface RowOfPanels<P> {
   /** Left out for the panels above the first row, which Grafana draws without a header. */
   readonly row?: P;
   readonly panels: readonly P[];
+  /**
+   * Those of `panels` a collapsed row folds inside itself, hidden until it is opened (the first of them);
+   * none for an open row, whose panels lie after it.
+   */
+  readonly folded: readonly P[];
 }
 
 /** The dashboard's top-level panel list grouped by row, in its order; a row's nested rows are not panels. */
 export function rowsOf<P extends PanelListEntry>(panels: readonly P[] | undefined): RowOfPanels<P>[] {
-  const rows: { row?: P; panels: P[] }[] = [];
+  const rows: { row?: P; panels: P[]; folded: P[] }[] = [];
   for (const entry of panels ?? []) {
     if (typeof entry !== "object" || entry === null) continue;
     if (entry.type === "row") {
       const inside = (entry.panels ?? []).filter(
         (panel): panel is P => isObject(panel) && (panel as PanelListEntry).type !== "row",
       );
-      rows.push({ row: entry, panels: inside });
+      const collapsed = (entry as { collapsed?: unknown }).collapsed === true;
+      rows.push({ row: entry, panels: inside, folded: collapsed ? [...inside] : [] });
     } else {
-      if (rows.length === 0) rows.push({ panels: [] });
+      if (rows.length === 0) rows.push({ panels: [], folded: [] });
       (rows[rows.length - 1] as { panels: P[] }).panels.push(entry);
     }
   }

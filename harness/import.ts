@@ -4,6 +4,7 @@
 // fills a few known places in the browser; the legacy page posts to /api/dashboards/import, which replaces
 // `${NAME}` in every string. A file meant for both must only put placeholders where both fill them.
 import { type Json, type JsonObject, isObject } from "../io/json";
+import { mapPanels } from "../dashboards/rows";
 
 /** One `__inputs` entry of an exported dashboard, as Grafana reads it. */
 export interface ImportInput {
@@ -90,7 +91,6 @@ function applyOnPage(
   };
   const panel = (p: JsonObject): JsonObject => ({
     ...withDatasource(p),
-    ...(Array.isArray(p.panels) ? { panels: p.panels.map((nested) => panel(nested as JsonObject)) } : {}),
     ...(Array.isArray(p.targets) ? { targets: p.targets.map((t) => withDatasource(t as JsonObject)) } : {}),
   });
   const variable = (v: JsonObject): JsonObject => {
@@ -113,7 +113,7 @@ function applyOnPage(
   return {
     ...dashboard,
     ...(annotations ? { annotations: { ...annotations, list: (annotations.list ?? []).map(withDatasource) } } : {}),
-    ...(Array.isArray(dashboard.panels) ? { panels: dashboard.panels.map((p) => panel(p as JsonObject)) } : {}),
+    ...(Array.isArray(dashboard.panels) ? { panels: mapPanels(dashboard.panels as JsonObject[], panel) } : {}),
     templating: { ...templating, list: (templating?.list ?? []).map(variable) },
   };
 }

@@ -1,5 +1,5 @@
 // Looking through rows: the panels of a dashboard wherever a row keeps them, and where each stands.
-import { panelsIn, panelsShownIn, placedEntries, rowsOf } from "../../dashboards/rows";
+import { mapPanels, panelsIn, panelsOfDashboard, panelsShownIn, placedEntries, rowsOf } from "../../dashboards/rows";
 
 const list = [
   { type: "row", title: "Open", panels: [] },
@@ -27,6 +27,39 @@ describe("rows", () => {
     // a row inside a row is no panel of it
     expect(grouped([{ type: "row", title: "Outer", panels: [{ type: "row", title: "Inner" }, null] }])).toEqual([
       ["Outer", []],
+    ]);
+  });
+
+  it("say which panels a collapsed row folds inside itself, and that an open row folds none", () => {
+    const folded = [...list, { type: "text", title: "After" }];
+    expect(rowsOf(folded).map(({ row, folded: held }) => [row?.title, held.map((p) => p.title)])).toEqual([
+      ["Open", []],
+      ["Closed", ["Load"]],
+    ]);
+    expect(rowsOf(folded)[1]?.panels.map((p) => p.title)).toEqual(["Load", "After"]);
+  });
+
+  it("give the panels of a file's old `rows` layout with those of its panel list", () => {
+    const old = { rows: [{ panels: [{ type: "stat", title: "Old" }, 3] }, null, { panels: "none" }] };
+    expect(panelsOfDashboard(old).map((p) => p.title)).toEqual(["Old"]);
+    expect(panelsOfDashboard({ panels: list, ...old }).map((p) => p.title)).toEqual(["Users", "Load", "Old"]);
+    expect(panelsOfDashboard({})).toEqual([]);
+  });
+
+  it("change every entry in its place, rows and the panels inside them, leaving what is no object", () => {
+    const odd = [...list, null] as (typeof list)[number][];
+    const renamed = mapPanels(odd, (entry) => ({ ...entry, title: `${entry.title ?? ""}!` }));
+    expect(renamed).toEqual([
+      { type: "row", title: "Open!", panels: [] },
+      { type: "stat", title: "Users!" },
+      { type: "row", title: "Closed!", collapsed: true, panels: [{ type: "gauge", title: "Load!" }] },
+      null,
+    ]);
+    expect(list[2]?.panels?.[0]?.title).toBe("Load");
+    let nested: { type: string; panels: unknown[] } = { type: "row", panels: [{ type: "stat" }] };
+    for (let depth = 1; depth < 20_000; depth++) nested = { type: "row", panels: [nested] };
+    expect(panelsIn(mapPanels([nested], (entry) => ({ ...entry, seen: true })))).toEqual([
+      { type: "stat", seen: true },
     ]);
   });
 
