@@ -60,8 +60,16 @@ const colourNames = new Map<string, string>(
 const colourName = (colour: string | undefined) =>
   colour === undefined ? "none" : (colourNames.get(colour.toLowerCase()) ?? colour.toLowerCase());
 
-/** Every panel of a load, as Grafana displays it. */
-export const displayDashboard = (load: DashboardLoad): PanelDisplay[] => load.panels.map(displayPanel);
+/**
+ * Whether the harness can compute what a panel shows: its type has a display model (panels/types.ts).
+ * A histogram or heatmap buckets the values itself and a text panel shows none; tests read their
+ * queries' answers instead.
+ */
+export const displayable = (panel: { readonly type: string }): boolean => panelType(panel.type)?.display !== undefined;
+
+/** Every panel of a load the harness can read (`displayable`), as Grafana displays it; the others are left out. */
+export const displayDashboard = (load: DashboardLoad): PanelDisplay[] =>
+  load.panels.filter(displayable).map(displayPanel);
 
 /** What a panel shows, by its type's display model (panels/types.ts); a type without one cannot be read. */
 export function displayPanel(panel: PanelResult): PanelDisplay {

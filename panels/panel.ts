@@ -126,6 +126,13 @@ export function panel(builder: PanelBuilder, declared: readonly TargetDeclaratio
       "declare them as panel(builder, [target(query, legend), ...]) with queries from queries/",
     );
   }
+  if (!known.queries && declared.length > 0) {
+    throw new DashboardError(
+      name,
+      `a ${known.name.toLowerCase()} panel shows no queries`,
+      "declare it with none: panel(builder, [])",
+    );
+  }
   const named = declared.flatMap((t) => (t.refId === undefined ? [] : [t.refId]));
   const twice = named.find((refId, index) => named.indexOf(refId) !== index);
   if (twice !== undefined) throw new DashboardError(name, `two queries have the refId "${twice}"`);

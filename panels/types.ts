@@ -30,7 +30,15 @@ export interface PanelType<B> {
   readonly schema: string;
   /** Shows one value per series: its queries are evaluated once, at the end of the range. */
   readonly instant: boolean;
-  /** Left out where the harness does not model the type: a test cannot read what it shows. */
+  /**
+   * Shows what queries return. False for a panel of words (text): it has no queries, so no unit, no
+   * selectors and no values for the tests to check, and `panel()` refuses queries given to it.
+   */
+  readonly queries: boolean;
+  /**
+   * Left out where the harness does not model the type (histogram and heatmap bucket the values
+   * themselves; text shows none): the tests read its queries' answers, not what it draws.
+   */
   readonly display?: DisplayModel;
 }
 
@@ -65,6 +73,7 @@ export const panelTypes = {
     builder: () => new TimeseriesBuilder(),
     schema: "timeseries",
     instant: false,
+    queries: true,
     display: "every point",
   }),
   gauge: type<GaugeBuilder>({
@@ -72,6 +81,7 @@ export const panelTypes = {
     builder: () => new VersionedGaugeBuilder(),
     schema: "gauge",
     instant: true,
+    queries: true,
     display: "one value per series",
   }),
   bargauge: type<BarGaugeBuilder>({
@@ -79,6 +89,7 @@ export const panelTypes = {
     builder: () => new VersionedBarGaugeBuilder(),
     schema: "bargauge",
     instant: true,
+    queries: true,
     display: "one value per series",
   }),
   stat: type({
@@ -86,6 +97,7 @@ export const panelTypes = {
     builder: () => new StatBuilder(),
     schema: "stat",
     instant: true,
+    queries: true,
     display: "one value per series",
   }),
   "state-timeline": type({
@@ -93,6 +105,7 @@ export const panelTypes = {
     builder: () => new StateTimelineBuilder(),
     schema: "statetimeline",
     instant: false,
+    queries: true,
     display: "every point",
   }),
   piechart: type({
@@ -100,14 +113,43 @@ export const panelTypes = {
     builder: () => new PieChartBuilder(),
     schema: "piechart",
     instant: true,
+    queries: true,
     display: "one value per series",
   }),
-  // One row a series, its latest value: what a table of Prometheus series is read for.
-  table: type({ name: "Table", builder: () => new TableBuilder(), schema: "table", instant: true }),
-  barchart: type({ name: "Bar chart", builder: () => new BarChartBuilder(), schema: "barchart", instant: false }),
-  histogram: type({ name: "Histogram", builder: () => new HistogramBuilder(), schema: "histogram", instant: false }),
-  heatmap: type({ name: "Heatmap", builder: () => new HeatmapBuilder(), schema: "heatmap", instant: false }),
-  text: type({ name: "Text", builder: () => new TextBuilder(), schema: "text", instant: false }),
+  // One row a series, its latest value: what a table of Prometheus series is read for. Each cell is
+  // formatted as a stat formats its one value.
+  table: type({
+    name: "Table",
+    builder: () => new TableBuilder(),
+    schema: "table",
+    instant: true,
+    queries: true,
+    display: "one value per series",
+  }),
+  // A bar a point over the range, each formatted as a time series' point.
+  barchart: type({
+    name: "Bar chart",
+    builder: () => new BarChartBuilder(),
+    schema: "barchart",
+    instant: false,
+    queries: true,
+    display: "every point",
+  }),
+  histogram: type({
+    name: "Histogram",
+    builder: () => new HistogramBuilder(),
+    schema: "histogram",
+    instant: false,
+    queries: true,
+  }),
+  heatmap: type({
+    name: "Heatmap",
+    builder: () => new HeatmapBuilder(),
+    schema: "heatmap",
+    instant: false,
+    queries: true,
+  }),
+  text: type({ name: "Text", builder: () => new TextBuilder(), schema: "text", instant: false, queries: false }),
 } as const;
 
 export type PanelTypeId = keyof typeof panelTypes;

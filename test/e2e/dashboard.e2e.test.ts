@@ -41,7 +41,8 @@ import { chooseVariable, type DashboardJson, type E2eContext, keepPanels, rangeW
 import { describeValues } from "./values";
 import { noHost } from "../../panels/status";
 import { titles } from "../../panels/titles";
-import { displayDashboard, type PanelDisplay, type ShownValue } from "../../harness/display";
+import { displayDashboard, displayable, type PanelDisplay, type ShownValue } from "../../harness/display";
+import { panelType } from "../../panels/types";
 import { restartAnnotationName } from "../../dashboards/annotations";
 
 // Failed AP deliveries: every final failure counts, on both engines, whatever the series' life.
@@ -127,6 +128,14 @@ const displayOf = (load: DashboardLoad): PanelDisplay[] => {
   displays.set(load, found);
   return found;
 };
+/**
+ * The panels whose values the checks of every panel read: those showing queries. A panel of words (text)
+ * has none, which the table of panel types says of its type.
+ */
+const showingQueries = (load: DashboardLoad): PanelResult[] =>
+  load.panels.filter((panel) => panelType(panel.type)?.queries !== false);
+/** The panels the checks of what a person sees read: those the harness can display (`displayable`). */
+const displayedPanels = (load: DashboardLoad): PanelResult[] => load.panels.filter(displayable);
 const panelOf = (load: DashboardLoad, title: string): PanelDisplay => {
   const panel = displayOf(load).find((p) => p.title === title);
   if (!panel) throw new Error(`no panel titled "${title}" is displayed`);
@@ -187,7 +196,7 @@ function describeDisplay(engines: readonly EngineName[], context: E2eContext): v
 
     it("every value carries the unit its query's values are in", () => {
       for (const { load } of eachShown()) {
-        const wrong = load.panels
+        const wrong = displayedPanels(load)
           .filter((panel) => panel.type !== "state-timeline") // its states are words (value mappings)
           .flatMap((panel) => {
             const display = panelOf(load, panel.title);
@@ -209,7 +218,7 @@ function describeDisplay(engines: readonly EngineName[], context: E2eContext): v
     // exponent is floating-point noise drawn as if it meant something (e.g. "-3.47e-9 ns").
     it("no value is shown below zero or as rounding noise", () => {
       for (const { load } of eachShown()) {
-        const noise = load.panels.flatMap((panel) =>
+        const noise = displayedPanels(load).flatMap((panel) =>
           panelOf(load, panel.title)
             .values.filter((value) => value.numeric < 0 || /e-\d/.test(value.text))
             .map((value) => `${panel.title} / ${value.name}: "${value.text}"`),
@@ -625,8 +634,8 @@ describe.each(engineNames.flatMap((engine) => scenarioNames.map((scenario) => [s
     });
 
     it("every panel shows at least one finite value", () => {
-      const blank = loadOf(scenario, engine)
-        .panels.filter((panel) => !shownFrames(panel).some((frame) => finitePoints(frame).length > 0))
+      const blank = showingQueries(loadOf(scenario, engine))
+        .filter((panel) => !shownFrames(panel).some((frame) => finitePoints(frame).length > 0))
         .map((panel) => panel.title || `(untitled ${panel.type} panel ${panel.id})`);
       expect(blank).toEqual([]);
     });
@@ -653,7 +662,7 @@ describe.each(engineNames)("switching to the second instance, on %s", (engine) =
   it("changes every panel's numbers", () => {
     const numbers = (load: DashboardLoad) =>
       new Map(
-        load.panels.map((panel) => [
+        showingQueries(load).map((panel) => [
           panel.title,
           shownFrames(panel)
             .flatMap(finitePoints)

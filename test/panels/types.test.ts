@@ -79,7 +79,7 @@ describe("the table of panel types", () => {
     const hour = [0, 1800_000, 3600_000];
     const modelled = built.filter((p) => panelTypes[p.type as PanelTypeId].display !== undefined);
     expect(modelled.map((p) => p.type).sort()).toEqual(
-      ["bargauge", "gauge", "piechart", "stat", "state-timeline", "timeseries"].sort(),
+      ["barchart", "bargauge", "gauge", "piechart", "stat", "state-timeline", "table", "timeseries"].sort(),
     );
     for (const shown of modelled) {
       const display = displayWith(shown, [{ points: hour.map((t, i) => [t, 100 + i] as const) }]);
@@ -87,6 +87,14 @@ describe("the table of panel types", () => {
         panelTypes[shown.type as PanelTypeId].display === "every point" ? ["100", "101", "102"] : ["102"];
       expect([shown.type, display.values.map((v) => v.text)]).toEqual([shown.type, expected]);
     }
+  });
+
+  it("says which types show queries: only text does not, and a query given to it is refused", () => {
+    const withoutQueries = Object.entries(panelTypes).filter(([, type]) => !type.queries);
+    expect(withoutQueries.map(([id]) => id)).toEqual(["text"]);
+    expect(() => panel(text("A note", 8, 3, "words"), users())).toThrow(
+      new DashboardError('panel "A note"', "a text panel shows no queries", "declare it with none: panel(builder, [])"),
+    );
   });
 
   it("refuses a panel of a type it does not hold, naming the panel and where types are added", () => {
