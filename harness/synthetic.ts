@@ -25,6 +25,8 @@ import {
   up,
   vmMemory,
   beamPollSeconds,
+  catalogue,
+  exportedSeries,
   type Example,
   type Metric,
 } from "../queries/catalogue";
@@ -143,13 +145,13 @@ export function generateHistory(options: SyntheticOptions = {}): SyntheticHistor
   const first = recordInstance(
     new Timeline(startMs, scrapes, scrapes - 1 - outageStartsBeforeEnd, outageMinutes),
     { job, instance: options.instance ?? "akkoma.test:443" },
-    new Draw(seed),
+    seed,
   );
   const instances = [first];
   if (options.secondInstance !== undefined) {
     // Down for longer, inside the dashboard's last 3 hours: uptime and the up/down timeline differ too.
     const timeline = new Timeline(startMs, scrapes, scrapes - 1 - 120, 3 * outageMinutes, 3);
-    instances.push(recordInstance(timeline, { job, instance: options.secondInstance }, new Draw(seed + 1)));
+    instances.push(recordInstance(timeline, { job, instance: options.secondInstance }, seed + 1));
   }
   return {
     job,
@@ -165,7 +167,8 @@ export function generateHistory(options: SyntheticOptions = {}): SyntheticHistor
   };
 }
 
-function recordInstance(timeline: Timeline, labels: { job: string; instance: string }, draw: Draw) {
+function recordInstance(timeline: Timeline, labels: { job: string; instance: string }, seed: number) {
+  const draw = new Draw(seed);
   const recorder = new Recorder(timeline, labels);
   recorder.gauge(up, {}, (i) => (timeline.alive(i) ? 1 : 0), { scraper: true });
   const failures = recordDeliveryFailures(recorder, timeline, draw);
@@ -176,6 +179,7 @@ function recordInstance(timeline: Timeline, labels: { job: string; instance: str
   const queueValues = recordQueues(recorder, timeline, draw);
   recordHttp(recorder, timeline, draw);
   recordDatabase(recorder, timeline, draw);
+  recordTheRest(recorder, timeline, seed);
   return {
     instance: labels.instance,
     series: recorder.series,
@@ -326,6 +330,74 @@ function recordDatabase(recorder: Recorder, timeline: Timeline, draw: Draw): voi
   for (const part of [dbQueueTime, dbQueryTime, dbDecodeTime]) {
     const median = onlyExampleOf(part).median ?? 0;
     recorder.histogram(part, {}, bucketsOf(part), withDurations(events.counts, draw, median));
+  }
+}
+
+/**
+ * A plausible series for every catalogue metric not modelled above (a new one): one a label set of its
+ * examples, its values shaped by its kind. A gauge wanders around its `floor` by `noise` (or, given
+ * `perMinute`, counts up from `floor`); a counter counts `perMinute` events; a histogram's events spread
+ * over its buckets around `median`, its `_sum` and `_count` agreeing; a sum/count pair polls once a scrape.
+ * Each metric draws from its own seeded noise, so the hand-modelled series stay as they are, byte for byte.
+ */
+function recordTheRest(recorder: Recorder, timeline: Timeline, seed: number): void {
+  const recorded = new Set(recorder.series.map((series) => series.name));
+  for (const metric of catalogue) {
+    if (exportedSeries(metric).some((name) => recorded.has(name))) continue;
+    const draw = new Draw(seed ^ nameHash(metric.name));
+    const examples = metric.labels.length === 0 && !metric.examples ? [{ labels: {} }] : examplesOf(metric);
+    for (const example of examples) recordGeneric(recorder, timeline, draw, metric, example);
+  }
+}
+
+/** FNV-1a of a name: each metric's own seed, whatever the catalogue's order. */
+function nameHash(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+function recordGeneric(recorder: Recorder, timeline: Timeline, draw: Draw, metric: Metric, example: Example): void {
+  const { labels } = example;
+  // a series with neither level nor noise would be 0 on every instance: it wanders a little
+  const wandering = example.floor === undefined && example.noise === undefined && example.perMinute === undefined;
+  const noise = wandering ? 1 : (example.noise ?? 0);
+  const reading = (i: number) =>
+    begun(example, timeline.elapsedMs(i)) ? queueLength({ ...example, noise }, draw, timeline.elapsedMs(i)) : 0;
+  switch (metric.kind) {
+    case "gauge": {
+      if (example.perMinute === undefined) {
+        const values = Float64Array.from({ length: timeline.scrapes }, (_, i) => reading(i) * timeline.size);
+        recorder.gauge(metric, labels, (i) => values[i] as number);
+        return;
+      }
+      const values = new Float64Array(timeline.scrapes);
+      let value = (example.floor ?? 0) * timeline.size;
+      for (let i = 0; i < values.length; i++) values[i] = value += draw.poisson(example.perMinute * timeline.size);
+      recorder.gauge(metric, labels, (i) => values[i] as number);
+      return;
+    }
+    case "counter": {
+      const perMinute = example.perMinute ?? 1;
+      const increments = Float64Array.from({ length: timeline.scrapes }, (_, i) =>
+        begun(example, timeline.elapsedMs(i)) && timeline.alive(i) ? draw.poisson(perMinute * timeline.daily(i)) : 0,
+      );
+      recorder.counter(metric.name, labels, increments);
+      return;
+    }
+    case "histogram": {
+      const buckets = bucketsOf(metric);
+      const median = example.median ?? (buckets[Math.floor(buckets.length / 2)] as number);
+      const perMinute = example.perMinute ?? 1;
+      recorder.histogram(metric, labels, buckets, eventsOf(timeline, draw, { ...example, perMinute, median }));
+      return;
+    }
+    case "sumCountPair": {
+      const readings = Float64Array.from({ length: timeline.scrapes }, (_, i) => reading(i) * timeline.size);
+      recorder.counter(`${metric.name}_psum`, labels, readings, { fromBoot: true });
+      recorder.counter(`${metric.name}_pcount`, labels, new Float64Array(timeline.scrapes).fill(1), { fromBoot: true });
+      return;
+    }
   }
 }
 
