@@ -16,12 +16,19 @@ import { akkomaDashboard, sections } from "../../dashboards/akkoma";
 import { DashboardError } from "../../errors";
 import { importEnvelope } from "../../build/envelope";
 import { PanelIds } from "../../dashboards/ids";
-import { timeseries } from "../../panels/common";
+import { text, timeseries } from "../../panels/common";
 import { panel as declare } from "../../panels/panel";
 import { panelsIn } from "../../dashboards/rows";
-import { panelType } from "../../panels/types";
 import { catalogue } from "../../queries/catalogue";
 import { overrideMatches, referencePanels } from "../support/panels";
+import {
+  idProblems,
+  instantProblems,
+  labellingProblems,
+  layoutProblems,
+  selectorProblems,
+  unreadMetrics,
+} from "../support/dashboard-rules";
 import { projectRoot } from "../support/build";
 import { selectorsIn } from "../../harness/selectors";
 import { restartAnnotationName } from "../../dashboards/annotations";
@@ -154,21 +161,22 @@ describe("panels", () => {
 
   // A panel of words (text: no queries, panels/types.ts) has no values to give a unit to.
   it("every panel has a title, a description and, where it shows queries, a unit", () => {
-    for (const panel of panels) {
-      const { title, description } = panel;
-      const unit = panel.fieldConfig?.defaults?.unit;
-      expect({ title, description: Boolean(description?.trim()), unit: Boolean(unit) }).toEqual({
-        title,
-        description: true,
-        unit: panelType(panel.type)?.queries ?? true,
-      });
-    }
+    expect(labellingProblems(dashboard)).toEqual([]);
+  });
+
+  it("the check above catches a panel without a description or a unit, and asks none of a text panel", () => {
+    const bare = [
+      declare(timeseries("Bare", 6, 4), []),
+      declare(text("A note", 6, 2, "words").description("What the row shows"), []),
+    ];
+    expect(labellingProblems(akkomaDashboard([{ title: "Bare", panels: bare }]))).toEqual([
+      "Bare: no description",
+      "Bare: no unit",
+    ]);
   });
 
   it("every series of the catalogue is read by some panel", () => {
-    const reads = sections().flatMap((s) => s.panels.flatMap((p) => p.targets.flatMap((t) => t.query.reads)));
-    const read = new Set(reads.map((x) => x.metric.name));
-    expect(catalogue.map((m) => m.name).filter((name) => !read.has(name))).toEqual([]);
+    expect(unreadMetrics(catalogue, sections())).toEqual([]);
   });
 
   // A colour for "200" on a panel whose legend is the route is dead weight that misleads the reader.
@@ -228,14 +236,7 @@ describe("panels", () => {
   });
 
   it("panels of a type that shows one value per series read one instant value; the others read ranges", () => {
-    for (const panel of panels) {
-      for (const target of targetsOf(panel)) {
-        expect({ panel: panel.title, instant: Boolean(target.instant) }).toEqual({
-          panel: panel.title,
-          instant: panelType(panel.type)?.instant,
-        });
-      }
-    }
+    expect(instantProblems(dashboard)).toEqual([]);
   });
 
   it("the uptime gauge can turn red on its 0..1 scale", () => {
@@ -249,17 +250,11 @@ describe("panels", () => {
   });
 
   it("no two panels overlap and all fit the 24-column grid", () => {
-    const cells = new Map<string, string>();
-    for (const panel of topLevelPanels(dashboard)) {
-      const { x = 0, y = 0, w = 0, h = 0 } = panel.gridPos ?? {};
-      expect(x + w).toBeLessThanOrEqual(24);
-      for (let row = y; row < y + h; row++)
-        for (let col = x; col < x + w; col++) {
-          const cell = `${col},${row}`;
-          expect({ cell, taken: cells.get(cell) }).toEqual({ cell, taken: undefined });
-          cells.set(cell, panel.title ?? "");
-        }
-    }
+    expect(layoutProblems(dashboard)).toEqual([]);
+  });
+
+  it("panel ids come from titles alone, each its own", () => {
+    expect(idProblems(dashboard)).toEqual([]);
   });
 
   it("panel ids are unique and the same on every build", () => {
@@ -309,20 +304,7 @@ describe("selectors", () => {
   );
 
   it("every selector in every query reads one scrape job and one instance", () => {
-    for (const { panel, expr } of targets) {
-      const selectors = selectorsIn(expr);
-      expect({ panel, expr, selectors: selectors.length > 0 }).toEqual({ panel, expr, selectors: true });
-      for (const { series, matchers } of selectors) {
-        expect({ panel, series, matchers: matchers.split(",") }).toEqual({
-          panel,
-          series,
-          matchers: expect.arrayContaining([
-            `job="\${${variableNames.job}}"`,
-            `instance="\${${variableNames.instance}}"`,
-          ]),
-        });
-      }
-    }
+    expect(selectorProblems(akkomaDashboard())).toEqual([]);
   });
 
   it("the check above catches a selector without the matchers", () => {

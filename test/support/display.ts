@@ -23,7 +23,11 @@ export async function builtPanel(title: string): Promise<PanelJson> {
 }
 
 /** What the panel shows for these series, each under its query's legend. */
-export function displayWith(panel: PanelJson, series: readonly MadeUpSeries[]): PanelDisplay {
+export const displayWith = (panel: PanelJson, series: readonly MadeUpSeries[]): PanelDisplay =>
+  displayPanel(resultWith(panel, series));
+
+/** The panel as the harness has it after a load whose queries answered these series. */
+export function resultWith(panel: PanelJson, series: readonly MadeUpSeries[]): PanelResult {
   const targets: TargetResult[] = (panel.targets ?? []).map((target) => ({
     refId: target.refId,
     kind: target.instant ? "instant" : "range",
@@ -50,7 +54,7 @@ export function displayWith(panel: PanelJson, series: readonly MadeUpSeries[]): 
     calculation: panel.options?.reduceOptions?.calcs?.[0],
     targets,
   };
-  return displayPanel(result);
+  return result;
 }
 
 /** Every panel of the v2 resource build writes, as the harness reads it (harness/v2-dashboard.ts). */
