@@ -347,6 +347,17 @@ export const catalogue: readonly Metric[] = [
   dbDecodeTime,
 ];
 
+/** The label a histogram's `_bucket` series carries its bound in. */
+export const bucketLabel = "le";
+
+/**
+ * Every label Akkoma's own series carry (the scraper's job and instance aside), `le` too: the queries
+ * match and aggregate by them themselves, so a deployment's selector must not name them again.
+ */
+export const seriesLabels: readonly string[] = [
+  ...new Set([...catalogue.flatMap((metric): readonly string[] => metric.labels), bucketLabel]),
+];
+
 /** Akkoma's federation ("RFP": receive, fetch, publish) workers, shown apart from the other jobs. */
 export const federationWorkers = [
   "Pleroma.Workers.ReceiverWorker",
