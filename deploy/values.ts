@@ -227,6 +227,9 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
   if (error.keyword === "pattern" && description === schema.definitions.duration.description) {
     throw new DashboardError(culpritOf(path), `is not a Prometheus duration`, description);
   }
+  if (error.keyword === "pattern" && path === "kubernetes.port") {
+    throw new DashboardError(culpritOf(path), "is not a Kubernetes port name", description);
+  }
   if (error.instancePath === "") {
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }

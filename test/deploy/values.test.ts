@@ -132,6 +132,11 @@ describe("deployment values that would break what they reach", () => {
       "selector: { jobLabel: le }",
       `selector.jobLabel: le is a label of Akkoma's own series, which the rules match and aggregate by themselves (the label your scraper names the job with (default job), ${ownLabels})`,
     ],
+    [
+      "a port number where the scrapes take the Service's port name",
+      'kubernetes: { port: "8080" }',
+      `kubernetes.port: is not a Kubernetes port name (${schema.properties.kubernetes.properties.port.description})`,
+    ],
   ])("an impossible value is refused at the values file, named by its path: %s", (_, values, error) => {
     const path = config("values.yaml", `${values}\n`);
     refused(["build", "--config", path], `--config ${path}: ${error}`);
@@ -153,6 +158,29 @@ describe("deployment values that would break what they reach", () => {
       }
     },
   );
+
+  it.each([
+    ["http", true],
+    ["metrics", true],
+    ["https-metrics", true],
+    ["h2c", true],
+    ["web-9100", true],
+    ["abcdefghijklmno", true],
+    ["8080", false],
+    ["9-1", false],
+    ["abcdefghijklmnop", false],
+    ["-http", false],
+    ["http-", false],
+    ["http--alt", false],
+    ["Http", false],
+    ["http_alt", false],
+    ["", false],
+  ])("kubernetes.port takes an IANA service name, as Kubernetes names a port: %j (%s)", async (port, taken) => {
+    const path = config("port.yaml", `kubernetes: { port: "${port}" }\n`);
+    const read = deploymentValues({}, path);
+    if (taken) await expect(read).resolves.toEqual({ kubernetes: { port } });
+    else await expect(read).rejects.toThrow(`--config ${path}: kubernetes.port: is not a Kubernetes port name (`);
+  });
 
   it("docs/values.md names every label of Akkoma's own series a selector may not name", () => {
     const docs = readFileSync(join(projectRoot, "docs", "values.md"), "utf8");
