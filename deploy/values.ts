@@ -8,6 +8,7 @@ import { parseDocument, visit } from "yaml";
 import type { AlertTuning, TunableAlertName } from "../alerts/akkoma";
 import type { RuleOptions } from "../alerts/prometheus";
 import type { DashboardSettings } from "../dashboards/akkoma";
+import { templateProblem } from "../build/templates";
 import { boundBroken } from "../io/json";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";
@@ -192,6 +193,13 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
         (isDurationField(field) ? durationProblem(value) : undefined) ??
         (/^selector\.matchers\.[^.]+\.regex$/.test(field) ? regexProblem(value) : undefined);
       if (problem) throw new DashboardError(culpritOf(field), problem);
+      const template = isAlertLabel(field) ? templateProblem(value) : undefined;
+      if (template)
+        throw new DashboardError(
+          culpritOf(field),
+          `is not a valid template: ${template}`,
+          'Prometheus and vmalert expand an alert\'s label values as Go templates; write {{ "{{" }} for literal braces',
+        );
     }
     burnRateProblem(values as DeploymentValues, culpritOf);
     selectorProblem((values as DeploymentValues).selector, culpritOf);
@@ -322,6 +330,9 @@ function regexProblem(regex: string): string | undefined {
     return "is not a regex";
   }
 }
+
+/** Alert labels, which Prometheus and vmalert expand as templates: every alert's, and one alert's own. */
+const isAlertLabel = (field: string) => /^(alertLabels|alerts\.[^.]+\.labels)\.[^.]+$/.test(field);
 
 /** Fields holding a Prometheus duration: an alert's `for` and `keep_firing_for`. */
 const isDurationField = (field: string) => /^alerts\.[^.]+\.(for|keep_firing_for)$/.test(field);

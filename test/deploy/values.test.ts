@@ -8,6 +8,7 @@ import { deploymentValues } from "../../deploy/values";
 import { seriesLabels } from "../../queries/catalogue";
 import { cliPath, projectRoot, runCli, useTempFolder } from "../support/build";
 
+const templateHint = `Prometheus and vmalert expand an alert's label values as Go templates; write {{ "{{" }} for literal braces`;
 const ownLabels = `not instance, __name__ or Akkoma's own labels: ${seriesLabels.join(", ")}`;
 
 describe("deployment values that would break what they reach", () => {
@@ -136,6 +137,16 @@ describe("deployment values that would break what they reach", () => {
       "a port number where the scrapes take the Service's port name",
       'kubernetes: { port: "8080" }',
       `kubernetes.port: is not a Kubernetes port name (${schema.properties.kubernetes.properties.port.description})`,
+    ],
+    [
+      "an alert's label that is no Go template (Prometheus expands label values)",
+      'alerts: { AkkomaDown: { labels: { team: "{{ .Foo" } } }',
+      `alerts.AkkomaDown.labels.team: is not a valid template: the action opened at character 0 is never closed (${templateHint})`,
+    ],
+    [
+      "a label on every alert that is no Go template",
+      'alertLabels: { summary: "ops {{ }}" }',
+      `alertLabels.summary: is not a valid template: empty action at character 4 (${templateHint})`,
     ],
   ])("an impossible value is refused at the values file, named by its path: %s", (_, values, error) => {
     const path = config("values.yaml", `${values}\n`);
