@@ -66,6 +66,8 @@ export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind:
   const recordingsName = `${name}${recordingsSuffix}`;
   const values = inputs.values ?? {};
   const resource = resourceIn(values);
+  // The Grafana Operator matches a dashboard only with the Grafana instances in its own namespace.
+  const grafanaResource = resourceIn({ ...values, namespace: values.grafanaNamespace ?? values.namespace });
   const token = { ...settings.tokenSecret, ...values.tokenSecret };
   const endpoint = {
     port: values.port ?? settings.service.port,
@@ -114,7 +116,7 @@ export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind:
     [
       "grafana-dashboard.yaml",
       grafanaDashboardCrd,
-      resource(grafanaDashboardCrd, name, {
+      grafanaResource(grafanaDashboardCrd, name, {
         instanceSelector: { matchLabels: { ...settings.grafanaInstanceLabels } },
         // The CRD's rules allow `folder` or `folderUID`, never both.
         ...(inputs.folderUid === undefined ? { folder: settings.grafanaFolder } : { folderUID: inputs.folderUid }),
@@ -127,7 +129,7 @@ export function kubernetesFiles(inputs: KubernetesInputs): { file: string; kind:
           [
             "grafana-manifest.yaml",
             grafanaManifestCrd,
-            resource(grafanaManifestCrd, name, {
+            grafanaResource(grafanaManifestCrd, name, {
               instanceSelector: { matchLabels: { ...settings.grafanaInstanceLabels } },
               // Grafana files it by the template's folder annotation (a folder uid); without one, in General.
               template: inputs.dashboardResource,

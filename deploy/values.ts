@@ -26,6 +26,11 @@ import schema from "./values.schema.json";
  */
 export interface KubernetesValues {
   readonly namespace?: string;
+  /**
+   * The GrafanaDashboard's and GrafanaManifest's namespace, the Grafana instance's (default: namespace):
+   * the Grafana Operator matches a dashboard only with the Grafana instances in its own namespace.
+   */
+  readonly grafanaNamespace?: string;
   /** Labels on every resource, over the fixed `app.kubernetes.io/*` ones. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The labels of the Service in front of Akkoma. */
