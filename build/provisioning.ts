@@ -1,7 +1,7 @@
 // What Grafana loads without its import screen: a dashboard provider for file provisioning, and the
 // HTTP API's request body. Neither fills in `__inputs`, so both carry a plain dashboard.
 
-import { stringify } from "yaml";
+import { yamlText } from "../io/yaml";
 import { outputs, provider } from "../config";
 
 /** Grafana's dashboard provider file (provisioning/dashboards/*.yaml) for the folder holding akkoma.json. */
@@ -26,7 +26,7 @@ export function providerYaml(): string {
     "# Grafana dashboard provider: put this file in Grafana's provisioning/dashboards/ folder",
     `# and ${outputs.provisionedDashboard} in ${provider.path}/. Made by akkoma-dashboards build.`,
   ];
-  return `${header.join("\n")}\n${stringify(file)}`;
+  return `${header.join("\n")}\n${yamlText(file)}`;
 }
 
 /** POST /api/dashboards/db: creates the dashboard, or replaces the one with its uid. */

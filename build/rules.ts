@@ -1,6 +1,6 @@
 // Renders the alert rules: the Prometheus rule file (YAML) and Grafana's provisioning file (JSON),
 // each alert linked to its panel on the dashboard the rules go with.
-import { stringify } from "yaml";
+import { yamlText } from "../io/yaml";
 import type { AlertOptions } from "../alerts/akkoma";
 import { grafanaAlertRules } from "../alerts/grafana";
 import { type RuleOptions, alertRules, recordingRules } from "../alerts/prometheus";
@@ -68,7 +68,7 @@ export function sloRulesFile({ dashboardUid, sections, slo, ...options }: RuleRe
 }
 
 function ruleFileText(rules: object, file: string): string {
-  const body = stringify(rules, { lineWidth: 0 });
+  const body = yamlText(rules);
   checkRuleFile(JSON.parse(JSON.stringify(rules)), body, file, "yaml");
   return `# ${generatedBy}\n${body}`;
 }

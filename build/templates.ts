@@ -69,4 +69,7 @@ export function checkRuleFile(rules: unknown, text: string, file: string, format
   }
   const back: unknown = format === "yaml" ? parse(text) : JSON.parse(text);
   if (!isDeepStrictEqual(back, rules)) throw new DashboardError(file, "does not read back as what was rendered");
+  // Readers of YAML 1.1 (vmalert, Kubernetes) take an unquoted `yes` or `0755` for a boolean or a number.
+  if (format === "yaml" && !isDeepStrictEqual(parse(text, { version: "1.1" }), rules))
+    throw new DashboardError(file, "does not read back as what was rendered by a YAML 1.1 reader");
 }

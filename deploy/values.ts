@@ -8,12 +8,14 @@ import { parseDocument, visit } from "yaml";
 import type { AlertTuning, TunableAlertName } from "../alerts/akkoma";
 import type { RuleOptions } from "../alerts/prometheus";
 import type { DashboardSettings } from "../dashboards/akkoma";
+import { templateProblem } from "../build/templates";
 import { boundBroken, typeBroken } from "../io/json";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";
 import { lineBeyondNodes, nestedTooDeeply } from "../io/yaml";
+import { seriesLabels } from "../queries/catalogue";
 import type { TargetSelector } from "../queries/selectors";
-import { federationSlo } from "../config";
+import { federationSlo, scrapeLabels } from "../config";
 import { DashboardError } from "../errors";
 import schema from "./values.schema.json";
 
@@ -24,6 +26,11 @@ import schema from "./values.schema.json";
  */
 export interface KubernetesValues {
   readonly namespace?: string;
+  /**
+   * The GrafanaDashboard's and GrafanaManifest's namespace, the Grafana instance's (default: namespace):
+   * the Grafana Operator matches a dashboard only with the Grafana instances in its own namespace.
+   */
+  readonly grafanaNamespace?: string;
   /** Labels on every resource, over the fixed `app.kubernetes.io/*` ones. */
   readonly labels?: Readonly<Record<string, string>>;
   /** The labels of the Service in front of Akkoma. */
@@ -191,8 +198,16 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
         (isDurationField(field) ? durationProblem(value) : undefined) ??
         (/^selector\.matchers\.[^.]+\.regex$/.test(field) ? regexProblem(value) : undefined);
       if (problem) throw new DashboardError(culpritOf(field), problem);
+      const template = isAlertLabel(field) ? templateProblem(value) : undefined;
+      if (template)
+        throw new DashboardError(
+          culpritOf(field),
+          `is not a valid template: ${template}`,
+          'Prometheus and vmalert expand an alert\'s label values as Go templates; write {{ "{{" }} for literal braces',
+        );
     }
     burnRateProblem(values as DeploymentValues, culpritOf);
+    selectorProblem((values as DeploymentValues).selector, culpritOf);
     return;
   }
   const error = validate.errors?.[0] as ErrorObject;
@@ -225,6 +240,9 @@ function checkValues(values: unknown, culpritOf: (field: string) => string, whol
   if (error.keyword === "pattern" && description === schema.definitions.duration.description) {
     throw new DashboardError(culpritOf(path), `is not a Prometheus duration`, description);
   }
+  if (error.keyword === "pattern" && path === "kubernetes.port") {
+    throw new DashboardError(culpritOf(path), "is not a Kubernetes port name", description);
+  }
   if (error.instancePath === "") {
     throw new DashboardError(whole, "must be a mapping of field: value", `fields: ${deploymentFields.join(", ")}`);
   }
@@ -250,6 +268,61 @@ function burnRateProblem(values: DeploymentValues, culpritOf: (field: string) =>
 }
 
 /**
+ * A selector naming a label the rules already use. The job label and `instance` tell targets apart in
+ * every aggregation already, and Akkoma's own labels (target, reason, worker, ..., le) the rules match and
+ * aggregate by themselves: kept again, `by(job, instance, reason, reason)` names one twice, or the
+ * objective's failed and succeeded sides (one per target, one not) stop matching and its share reads 100 %.
+ * A matcher on one puts it on every selector, `up`'s too, which has no such label: nothing matches.
+ */
+function selectorProblem(selector: TargetSelector | undefined, culpritOf: (field: string) => string): void {
+  if (selector === undefined) return;
+  const jobLabel = selector.jobLabel ?? scrapeLabels.job;
+  const own = (label: string) =>
+    label === "__name__"
+      ? "__name__ is the metric's name, not a label of a target"
+      : seriesLabels.includes(label)
+        ? `${label} is a label of Akkoma's own series, which the rules match and aggregate by themselves`
+        : undefined;
+  const ownHint = `not ${scrapeLabels.instance}, __name__ or Akkoma's own labels: ${seriesLabels.join(", ")}`;
+  if (selector.jobLabel !== undefined) {
+    const problem =
+      jobLabel === scrapeLabels.instance
+        ? `${scrapeLabels.instance} tells one target from another: every aggregation would keep it alone`
+        : own(jobLabel);
+    if (problem)
+      throw new DashboardError(
+        culpritOf("selector.jobLabel"),
+        problem,
+        `the label your scraper names the job with (default ${scrapeLabels.job}), ${ownHint}`,
+      );
+  }
+  for (const label of Object.keys(selector.matchers ?? {})) {
+    const problem =
+      label === jobLabel
+        ? `${label} is the job label, which the rules match to the job already: a second matcher on it matches nothing`
+        : own(label);
+    if (problem)
+      throw new DashboardError(
+        culpritOf(`selector.matchers.${label}`),
+        problem,
+        label === jobLabel ? "set the job itself (job, --job)" : `a label your scrape adds, e.g. cluster; ${ownHint}`,
+      );
+  }
+  for (const [index, label] of (selector.groupBy ?? []).entries()) {
+    const problem =
+      label === jobLabel || label === scrapeLabels.instance
+        ? `${label} is kept by every aggregation already: by() would name it twice`
+        : own(label);
+    if (problem)
+      throw new DashboardError(
+        culpritOf(`selector.groupBy[${index}]`),
+        problem,
+        `a label your scrape adds, e.g. namespace, pod; not the job label, ${ownHint}`,
+      );
+  }
+}
+
+/**
  * A regex no engine compiles: RE2 has no lookaround or backreferences, and what JavaScript refuses
  * (an unbalanced bracket) RE2 refuses too.
  */
@@ -262,6 +335,9 @@ function regexProblem(regex: string): string | undefined {
     return "is not a regex";
   }
 }
+
+/** Alert labels, which Prometheus and vmalert expand as templates: every alert's, and one alert's own. */
+const isAlertLabel = (field: string) => /^(alertLabels|alerts\.[^.]+\.labels)\.[^.]+$/.test(field);
 
 /** Fields holding a Prometheus duration: an alert's `for` and `keep_firing_for`. */
 const isDurationField = (field: string) => /^alerts\.[^.]+\.(for|keep_firing_for)$/.test(field);

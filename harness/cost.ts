@@ -6,7 +6,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
+import { yamlText } from "../io/yaml";
 import { importInputs } from "../config";
 import { importFileText } from "../build/outputs";
 import { recordingRulesFile, sloRulesFile } from "../build/rules";
@@ -153,7 +154,7 @@ export async function recordOver(engines: Engines, history: SyntheticHistory, re
         }))
         .filter((group) => group.rules.length > 0);
       const file = path.join(folder, `recording-rules-${k}.yml`);
-      fs.writeFileSync(file, stringify({ groups }, { lineWidth: 0 }));
+      fs.writeFileSync(file, yamlText({ groups }));
       await engines.record(file, range);
     }
   } finally {

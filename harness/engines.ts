@@ -9,7 +9,8 @@ import { durationMs } from "./grafana";
 import { type ProcessGroup, freePort, processGroup, run, terminate, waitUntilReady } from "./processes";
 import type { SyntheticHistory } from "./synthetic";
 import { replayRules } from "./vmalert";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
+import { yamlText } from "../io/yaml";
 
 export type EngineName = "Prometheus" | "VictoriaMetrics";
 
@@ -71,7 +72,7 @@ export async function startEngines(history: SyntheticHistory): Promise<Engines> 
     const { groups } = parse(fs.readFileSync(ruleFile, "utf8")) as { groups: { interval: string }[] };
     for (const interval of new Set(groups.map((group) => group.interval))) {
       const file = path.join(root, `recording-rules-${interval}.yml`);
-      fs.writeFileSync(file, stringify({ groups: groups.filter((group) => group.interval === interval) }));
+      fs.writeFileSync(file, yamlText({ groups: groups.filter((group) => group.interval === interval) }));
       await replayRules([file], victoriaMetrics.value.url, { ...range, interval });
     }
     await expectOk(await fetch(`${victoriaMetrics.value.url}/internal/force_flush`), "VictoriaMetrics force_flush");

@@ -4,7 +4,8 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { parse } from "yaml";
+import { yamlText } from "../io/yaml";
 
 export interface FiredAlert {
   readonly labels: Readonly<Record<string, string>>;
@@ -50,7 +51,7 @@ export async function replayRules(
         .map((group) => ({ ...group, rules: group.rules.filter((rule) => depthOf(rule) === stage) }))
         .filter((group) => group.rules.length > 0);
       const file = join(folder, `stage-${stage}.yml`);
-      writeFileSync(file, stringify({ groups: selected }, { lineWidth: 0 }));
+      writeFileSync(file, yamlText({ groups: selected }));
       await replayOnce([file], url, range);
       await fetch(`${url}/internal/force_flush`);
     }

@@ -1,9 +1,19 @@
 // What a YAML input's parse error says, in one line naming the file and line: yaml's messages run over
 // several lines, and a stack overflow inside its recursive parser is a nesting too deep, not a bug. And
-// how many nodes a YAML text holds, counted before yaml builds them (about a kilobyte each).
+// how many nodes a YAML text holds, counted before yaml builds them (about a kilobyte each). And the one
+// YAML writer every output uses.
 import { printable } from "./printable";
-import { Lexer, type YAMLError } from "yaml";
+import { Lexer, type YAMLError, stringify } from "yaml";
 import { DashboardError } from "../errors";
+
+/**
+ * `value` as YAML, for any reader: a string that YAML 1.1 or 1.2 would read as something else (`yes`, `on`,
+ * `n`, `~`, `0755`, `1e3`, `2001-12-14`) is quoted. yaml writes YAML 1.2, where `yes` is a string, but
+ * Kubernetes (sigs.k8s.io/yaml) reads YAML 1.1 into JSON first: an unquoted `page: yes` reaches the API
+ * server as `true`, and a label of type string refuses it. No line folding: a PromQL expression or an
+ * address stays on one line.
+ */
+export const yamlText = (value: unknown): string => stringify(value, { compat: "yaml-1.1", lineWidth: 0 });
 
 export const nestedTooDeeply = "nested too deeply (brackets or indentation within one another)";
 

@@ -347,3 +347,14 @@ export const federationWorkers = [
  */
 export const catalogue: readonly Metric[] = Object.freeze([up, ...declaredHere]);
 declaring = false;
+
+/** The label a histogram's `_bucket` series carries its bound in. */
+export const bucketLabel = "le";
+
+/**
+ * Every label Akkoma's own series carry (the scraper's job and instance aside), `le` too: the queries
+ * match and aggregate by them themselves, so a deployment's selector must not name them again.
+ */
+export const seriesLabels: readonly string[] = [
+  ...new Set([...catalogue.flatMap((metric): readonly string[] => metric.labels), bucketLabel]),
+];

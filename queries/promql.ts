@@ -29,7 +29,7 @@ import {
   type VectorExprBuilder,
 } from "@grafana/promql-builder";
 import { recording as recorded, windows } from "../config";
-import { type Metric, type SeriesPart, seriesName } from "./catalogue";
+import { type Metric, type SeriesPart, bucketLabel, seriesName } from "./catalogue";
 import { Query, type Recording, type SeriesRead, combine, compose, ratio, recordName } from "./query";
 import {
   type JobScope,
@@ -282,7 +282,7 @@ export const timeSpentPerSecond = <L extends string>(metric: Metric<L, "histogra
  * target are as many series as the raw ones, so a recording would save nothing.
  */
 export const durationQuantile = (phi: number, metric: Metric<string, "histogram">): Query => {
-  const buckets = sumBy(rateOf(metric, "bucket"), ["le"]);
+  const buckets = sumBy(rateOf(metric, "bucket"), [bucketLabel]);
   return combine(histogramQuantile(phi, buckets.expr), valueUnit(metric), buckets);
 };
 

@@ -1,7 +1,7 @@
 // A query as the rest of the project sees it: its PromQL, the catalogue series it reads (so `check`
 // and the tests never parse PromQL back), and the Grafana unit of what it computes.
 import { type Builder, type Expr, add as addExprs, div, or, vect } from "@grafana/promql-builder";
-import { type Metric, type SeriesPart, seriesName } from "./catalogue";
+import { type Metric, type SeriesPart, bucketLabel, seriesName } from "./catalogue";
 import { type JobScope, targetLabelsOf } from "./selectors";
 import { type Unit, sameUnit } from "./units";
 
@@ -128,7 +128,7 @@ export class Query {
 }
 
 const hasLabel = (read: SeriesRead, label: string) =>
-  (read.metric.labels as readonly string[]).includes(label) || (label === "le" && read.part === "bucket");
+  (read.metric.labels as readonly string[]).includes(label) || (label === bucketLabel && read.part === "bucket");
 
 const withLabels = (read: SeriesRead, labels: readonly string[]): SeriesRead => ({
   ...read,

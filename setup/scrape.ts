@@ -1,7 +1,7 @@
 // The scraper's and Grafana's side of the set-up: a scrape job that reads the token from a file (never
 // inline), for Prometheus' scrape_configs or VictoriaMetrics' -promscrape.config (same format), and the
 // Grafana data source whose scrape interval matches, so $__rate_interval spans four real scrapes.
-import { stringify } from "yaml";
+import { yamlText } from "../io/yaml";
 import { setup } from "../config";
 import { DashboardError } from "../errors";
 
@@ -64,7 +64,7 @@ export function scrapeConfigYaml(scrape: ScrapeJob): string {
     `# ${engineNames[scrape.engine]} scrape job for Akkoma. Made by akkoma-dashboards setup.`,
     `# The token is read from ${scrape.tokenPath} (mode 0600, owned by the scraper's user), never written here.`,
   ];
-  return `${header.join("\n")}\n${stringify({ scrape_configs: [job] })}`;
+  return `${header.join("\n")}\n${yamlText({ scrape_configs: [job] })}`;
 }
 
 /** Grafana's data source provisioning file (provisioning/datasources/*.yaml). */
@@ -89,5 +89,5 @@ export function datasourcesYaml(engine: EngineKind, url: string): string {
     `# Grafana data source for ${engineNames[engine]} at ${url}: put this file in Grafana's`,
     "# provisioning/datasources/ folder. Made by akkoma-dashboards setup.",
   ];
-  return `${header.join("\n")}\n${stringify(file)}`;
+  return `${header.join("\n")}\n${yamlText(file)}`;
 }

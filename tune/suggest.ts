@@ -1,7 +1,7 @@
 // Thresholds fitted to a target: for each alert with a bar that fired more often than "at most N a week"
 // allows over the replayed range, the lowest bar found that keeps it within the target, and the values
 // file that renders it. Only raised, never lowered: an alert that meets the target keeps its bar.
-import { stringify } from "yaml";
+import { yamlText } from "../io/yaml";
 import type { AlertName } from "../alerts/akkoma";
 import { type DeploymentValues, thresholdMaximum } from "../deploy/values";
 import type { RangeClient } from "./engine";
@@ -83,7 +83,7 @@ export function suggestedValuesText(
   return (
     `# Thresholds suggested by \`akkoma-dashboards tune\` for at most ${maxPerWeek} firing(s) a week` +
     `${alerts ? `: ${alerts}` : " (every alert already met it)"}.\n` +
-    stringify(tuned, { lineWidth: 0 })
+    yamlText(tuned)
   );
 }
 

@@ -1,16 +1,20 @@
 // The same rule files on VictoriaMetrics: vmalert replays the recording rules, then the alerts over what
 // they recorded, over a calm synthetic history with the incidents appended (each on an instance of its
 // own); every incident raises its alert, nothing else fires.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { prometheusRulesFile, recordingRulesFile } from "../../build/rules";
+import { prometheusRulesFile, recordingRulesFile, ruleGroups, sloRulesFile } from "../../build/rules";
 import { alerts as settings } from "../../config";
 import { type Engines, startEngines } from "../../harness/engines";
 import { type Incident, incidents } from "../../harness/incidents";
 import { type SyntheticHistory, generateHistory, scrapeIntervalMs } from "../../harness/synthetic";
 import { type FiredAlert, firedAlerts, replayRules } from "../../harness/vmalert";
-import { requireCommand } from "../support/build";
+import { type DeploymentValues, deploymentValues, renderValuesOf } from "../../deploy/values";
+import schema from "../../deploy/values.schema.json";
+import { yamlText } from "../../io/yaml";
+import { projectRoot, requireCommand } from "../support/build";
 import { relabelled } from "../support/promtool";
 import type { RuleRendering } from "../../build/rules";
 
@@ -107,5 +111,69 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
       .map((alert) => `${alert.labels.alertname} ${alert.labels.instance}`)
       .filter((key) => !expected.has(key));
     expect(unexpected).toEqual([]);
+  });
+});
+
+// vmalert reads keep_firing_for from VictoriaMetrics v1.92.0 on; an older one (Debian's 1.79) refuses
+// the whole file. Without it, every rule file a values file renders loads in any vmalert.
+describe("vmalert -dryRun on the files a values file renders", () => {
+  const example = join(projectRoot, "docs", "values.example.yaml");
+  let folder = "";
+  beforeAll(() => {
+    requireCommand("vmalert", "victoria-metrics");
+    folder = mkdtempSync(join(tmpdir(), "akkoma-vmalert-dry-"));
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** The example's rule files, and the groups its VMRule holds, rendered for `values`. */
+  const renderedFiles = (name: string, values: DeploymentValues): string[] => {
+    const { rules, job, runbookBaseUrl } = renderValuesOf(values);
+    const rendering: RuleRendering = { ...rules, job, runbookBaseUrl };
+    const texts = {
+      alerts: prometheusRulesFile(rendering),
+      slo: sloRulesFile(rendering),
+      recordings: recordingRulesFile(rendering),
+      vmrule: yamlText(ruleGroups(rendering).alertRules),
+    };
+    return Object.entries(texts).map(([kind, text]) => {
+      const file = join(folder, `${name}.${kind}.yml`);
+      writeFileSync(file, text);
+      return file;
+    });
+  };
+  const dryRun = (files: readonly string[]) => {
+    const result = spawnSync("vmalert", ["-dryRun", "-loggerLevel=ERROR", ...files.map((file) => `-rule=${file}`)], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    return { status: result.status, output: result.stdout + result.stderr };
+  };
+  const withoutKeepFiringFor = (values: DeploymentValues): DeploymentValues => ({
+    ...values,
+    alerts: Object.fromEntries(
+      Object.entries(values.alerts ?? {}).map(([alert, { keep_firing_for: _, ...tuning }]) => [alert, tuning]),
+    ),
+  });
+
+  it("the full example without keep_firing_for renders rule files the installed vmalert loads", async () => {
+    const values = withoutKeepFiringFor((await deploymentValues({}, example))!);
+    expect(JSON.stringify(values)).not.toContain("keep_firing_for");
+    for (const file of renderedFiles("without", values)) {
+      const result = dryRun([file]);
+      expect({ file, ...result }).toEqual({ file, status: 0, output: "" });
+    }
+  });
+
+  it("with keep_firing_for (the example's), a vmalert older than 1.92 refuses the file naming that field alone", async () => {
+    const values = (await deploymentValues({}, example))!;
+    expect(values.alerts?.AkkomaDown?.keep_firing_for).toBe("5m");
+    const [alerts] = renderedFiles("with", values);
+    const result = dryRun([alerts!]);
+    // Either this vmalert is 1.92 or later and loads it, or it names keep_firing_for as the one field it does not know.
+    if (result.status === 0) expect(result.output).toBe("");
+    else
+      expect(result.output).toMatch(/invalid rule "[^"]+"\."AkkomaDown": unknown fields in rule: keep_firing_for\n?$/);
+    // The version is stated where the field is.
+    expect(schema.definitions.tuning.properties.keep_firing_for.description).toContain("vmalert 1.92+");
   });
 });

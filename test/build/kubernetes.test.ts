@@ -180,6 +180,35 @@ describe("the values' namespace, labels, Service, port, scheme and Secret", () =
     }
   });
 
+  it("put the GrafanaDashboard and GrafanaManifest where the Grafana Operator matches them: the Grafana instance's namespace", () => {
+    const namespaces = (given: typeof values & { grafanaNamespace?: string }) =>
+      Object.fromEntries(
+        kubernetesFiles({
+          ...ruleGroups(),
+          dashboardJson: "{}",
+          dashboardResource: plainResources().dashboardv2,
+          job: "akkoma",
+          jobLabel: "job",
+          values: given,
+        }).map(({ kind, file, content }) => [file, [kind, parse(content).metadata.namespace]]),
+      );
+    // The operator matches a dashboard only with Grafanas in its own namespace (allowCrossNamespaceImport off).
+    const apart = namespaces({ ...values, grafanaNamespace: "monitoring" });
+    expect(Object.values(apart).filter(([kind]) => kind.startsWith("Grafana"))).toEqual([
+      ["GrafanaDashboard", "monitoring"],
+      ["GrafanaManifest", "monitoring"],
+    ]);
+    expect(
+      Object.values(apart)
+        .filter(([kind]) => !kind.startsWith("Grafana"))
+        .map(([, ns]) => ns),
+    ).toEqual(Array(6).fill("fediverse"));
+    // Left out, every resource shares the values' namespace.
+    expect(new Set(Object.values(namespaces(values)).map(([, ns]) => ns))).toEqual(new Set(["fediverse"]));
+    for (const { content } of kubernetesFiles({ ...ruleGroups(), dashboardJson: "{}", job: "akkoma", jobLabel: "job" }))
+      expect(parse(content).metadata.namespace).toBeUndefined();
+  });
+
   it("point both scrapes at the values' Service, port, scheme and Secret", () => {
     const monitor = resource(files(), "ServiceMonitor").spec;
     expect(monitor.selector).toEqual({ matchLabels: values.serviceSelector });

@@ -69,6 +69,10 @@ it("the full example renders every file for its values, and promtool checks its 
     expect(monitor.metadata).toMatchObject({ namespace: "akkoma", labels: { release: "kube-prometheus-stack" } });
     expect(monitor.spec.endpoints[0].relabelings).toEqual([{ targetLabel: "job", replacement: "akkoma" }]);
     expect(readFileSync(`${base}.kubernetes/prometheus-rule.yaml`, "utf8")).toContain("team: fediverse-ops");
+    // The dashboard goes where the Grafana Operator matches it: the Grafana instance's namespace.
+    expect(parse(readFileSync(`${base}.kubernetes/grafana-dashboard.yaml`, "utf8")).metadata.namespace).toBe(
+      "monitoring",
+    );
     expect(dashboard).toContain("http_410|http_502|http_520|http_521|http_522|http_523|http_524|econnrefused");
     // The objective's row follows the values: their 99.5 % and their dead-instance reasons, not the defaults.
     const budget = panelsIn((JSON.parse(dashboard!) as { panels: Panel[] }).panels).find(

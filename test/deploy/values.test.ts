@@ -1,10 +1,15 @@
 // Deployment values that would break what they reach are refused, naming the field or the file:
 // oversized, not UTF-8, import placeholders, YAML alias bombs, endless config files.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import schema from "../../deploy/values.schema.json";
-import { cliPath, runCli, useTempFolder } from "../support/build";
+import { deploymentValues } from "../../deploy/values";
+import { seriesLabels } from "../../queries/catalogue";
+import { cliPath, projectRoot, runCli, useTempFolder } from "../support/build";
+
+const templateHint = `Prometheus and vmalert expand an alert's label values as Go templates; write {{ "{{" }} for literal braces`;
+const ownLabels = `not instance, __name__ or Akkoma's own labels: ${seriesLabels.join(", ")}`;
 
 describe("deployment values that would break what they reach", () => {
   const folder = useTempFolder("deploy-values-");
@@ -41,21 +46,21 @@ describe("deployment values that would break what they reach", () => {
     );
   });
 
-  // Each would build and then be refused by promtool, by the PrometheusRule check, or never fire.
+  // Each would build and then be refused by promtool, by the PrometheusRule check, or never fire or match.
   it.each([
     [
       "a duration longer than Prometheus holds",
-      "AkkomaDown: { for: 99999999999999999999y }",
+      "alerts: { AkkomaDown: { for: 99999999999999999999y } }",
       "alerts.AkkomaDown.for: is longer than Prometheus' longest duration (about 292 years)",
     ],
     [
       "a duration repeating a unit",
-      "AkkomaDown: { keep_firing_for: 5m5m }",
+      "alerts: { AkkomaDown: { keep_firing_for: 5m5m } }",
       "alerts.AkkomaDown.keep_firing_for: is not a Prometheus duration (A Prometheus duration, e.g. 15m or 1h30m: each unit (y, w, d, h, m, s, ms) once, largest first, at most about 292 years)",
     ],
     [
       "a share above 1",
-      "AkkomaJobsFailing: { threshold: 5 }",
+      "alerts: { AkkomaJobsFailing: { threshold: 5 } }",
       "alerts.AkkomaJobsFailing.threshold: must be at most 1 (The alert's bar: a share between 0 and 1 (0.5 is half))",
     ],
     [
@@ -65,32 +70,137 @@ describe("deployment values that would break what they reach", () => {
     ],
     [
       "the objective's page at a share above 1",
-      "AkkomaFederationAttemptsFailing: { threshold: 1.5 }",
+      "alerts: { AkkomaFederationAttemptsFailing: { threshold: 1.5 } }",
       "alerts.AkkomaFederationAttemptsFailing.threshold: must be at most 1 (The alert's bar: a share between 0 and 1 (0.5 is half))",
     ],
     [
       "the objective's ticket at a burn rate of 0",
-      "AkkomaFederationBudgetBurn: { threshold: 0 }",
+      "alerts: { AkkomaFederationBudgetBurn: { threshold: 0 } }",
       "alerts.AkkomaFederationBudgetBurn.threshold: must be above 0 (The burn rate that opens a ticket: how many times faster than the objective allows deliveries fail for good (1 spends the budget in exactly its period))",
     ],
     [
       "the objective's ticket at a burn rate asking more than every delivery failing (100 times 1 %)",
-      "AkkomaFederationBudgetBurn: { threshold: 100 }",
+      "alerts: { AkkomaFederationBudgetBurn: { threshold: 100 } }",
       "alerts.AkkomaFederationBudgetBurn.threshold: a burn rate of 100 at a 99 % objective asks for more than every delivery failing: it can never fire (below 100)",
     ],
     [
       "an objective's alert by a name it no longer has",
-      "AkkomaFederationBudgetFastBurn: { for: 5m }",
+      "alerts: { AkkomaFederationBudgetFastBurn: { for: 5m } }",
       `alerts.AkkomaFederationBudgetFastBurn: unknown field (known: ${Object.keys(schema.properties.alerts.properties).join(", ")})`,
     ],
     [
       "an alert label the rules set themselves",
-      "AkkomaDown: { labels: { alertname: x } }",
+      "alerts: { AkkomaDown: { labels: { alertname: x } } }",
       "alerts.AkkomaDown.labels.alertname: is not a label you may set here (a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves)",
     ],
-  ])("an alert's impossible value is refused at the values file, named by its path: %s", (_, alert, error) => {
-    const path = config("alerts.yaml", `alerts:\n  ${alert}\n`);
+    [
+      "grouping by a label of Akkoma's own series (the objective's two sides stop matching)",
+      "selector: { groupBy: [pod, target] }",
+      `selector.groupBy[1]: target is a label of Akkoma's own series, which the rules match and aggregate by themselves (a label your scrape adds, e.g. namespace, pod; not the job label, ${ownLabels})`,
+    ],
+    [
+      "grouping by the instance again",
+      "selector: { groupBy: [instance] }",
+      `selector.groupBy[0]: instance is kept by every aggregation already: by() would name it twice (a label your scrape adds, e.g. namespace, pod; not the job label, ${ownLabels})`,
+    ],
+    [
+      "grouping by the relabelled job label again",
+      "selector: { jobLabel: service, groupBy: [service] }",
+      `selector.groupBy[0]: service is kept by every aggregation already: by() would name it twice (a label your scrape adds, e.g. namespace, pod; not the job label, ${ownLabels})`,
+    ],
+    [
+      "grouping by the metric name",
+      "selector: { groupBy: [__name__] }",
+      `selector.groupBy[0]: __name__ is the metric's name, not a label of a target (a label your scrape adds, e.g. namespace, pod; not the job label, ${ownLabels})`,
+    ],
+    [
+      "a matcher on the job label, beside the job's own",
+      "selector: { jobLabel: cluster, matchers: { cluster: eu1 } }",
+      "selector.matchers.cluster: cluster is the job label, which the rules match to the job already: a second matcher on it matches nothing (set the job itself (job, --job))",
+    ],
+    [
+      "a matcher on a label of Akkoma's own series (up has none: AkkomaDown never fires)",
+      "selector: { matchers: { worker: x } }",
+      `selector.matchers.worker: worker is a label of Akkoma's own series, which the rules match and aggregate by themselves (a label your scrape adds, e.g. cluster; ${ownLabels})`,
+    ],
+    [
+      "a matcher on the instance",
+      "selector: { matchers: { instance: x } }",
+      "selector.matchers.instance: is not a label you may set here (a label name ([a-zA-Z_][a-zA-Z0-9_]*), not one the rules set themselves)",
+    ],
+    [
+      "the instance as the job label (every aggregation would keep it alone)",
+      "selector: { jobLabel: instance }",
+      `selector.jobLabel: instance tells one target from another: every aggregation would keep it alone (the label your scraper names the job with (default job), ${ownLabels})`,
+    ],
+    [
+      "a histogram's bucket label as the job label",
+      "selector: { jobLabel: le }",
+      `selector.jobLabel: le is a label of Akkoma's own series, which the rules match and aggregate by themselves (the label your scraper names the job with (default job), ${ownLabels})`,
+    ],
+    [
+      "a port number where the scrapes take the Service's port name",
+      'kubernetes: { port: "8080" }',
+      `kubernetes.port: is not a Kubernetes port name (${schema.properties.kubernetes.properties.port.description})`,
+    ],
+    [
+      "an alert's label that is no Go template (Prometheus expands label values)",
+      'alerts: { AkkomaDown: { labels: { team: "{{ .Foo" } } }',
+      `alerts.AkkomaDown.labels.team: is not a valid template: the action opened at character 0 is never closed (${templateHint})`,
+    ],
+    [
+      "a label on every alert that is no Go template",
+      'alertLabels: { summary: "ops {{ }}" }',
+      `alertLabels.summary: is not a valid template: empty action at character 4 (${templateHint})`,
+    ],
+  ])("an impossible value is refused at the values file, named by its path: %s", (_, values, error) => {
+    const path = config("values.yaml", `${values}\n`);
     refused(["build", "--config", path], `--config ${path}: ${error}`);
+  });
+
+  // The rules aggregate by every label the catalogue's metrics carry: each is refused, however many it grows to.
+  it.each(seriesLabels.map((label) => [label]))(
+    "every label of Akkoma's own series is refused in selector.groupBy, selector.matchers and selector.jobLabel: %s",
+    async (label) => {
+      for (const [selector, field] of [
+        [`groupBy: [${label}]`, "selector.groupBy[0]"],
+        [`matchers: { ${label}: x }`, `selector.matchers.${label}`],
+        [`jobLabel: ${label}`, "selector.jobLabel"],
+      ]) {
+        const path = config("selector.yaml", `selector: { ${selector} }\n`);
+        await expect(deploymentValues({}, path)).rejects.toThrow(
+          `--config ${path}: ${field}: ${label} is a label of Akkoma's own series, which the rules match and aggregate by themselves (`,
+        );
+      }
+    },
+  );
+
+  it.each([
+    ["http", true],
+    ["metrics", true],
+    ["https-metrics", true],
+    ["h2c", true],
+    ["web-9100", true],
+    ["abcdefghijklmno", true],
+    ["8080", false],
+    ["9-1", false],
+    ["abcdefghijklmnop", false],
+    ["-http", false],
+    ["http-", false],
+    ["http--alt", false],
+    ["Http", false],
+    ["http_alt", false],
+    ["", false],
+  ])("kubernetes.port takes an IANA service name, as Kubernetes names a port: %j (%s)", async (port, taken) => {
+    const path = config("port.yaml", `kubernetes: { port: "${port}" }\n`);
+    const read = deploymentValues({}, path);
+    if (taken) await expect(read).resolves.toEqual({ kubernetes: { port } });
+    else await expect(read).rejects.toThrow(`--config ${path}: kubernetes.port: is not a Kubernetes port name (`);
+  });
+
+  it("docs/values.md names every label of Akkoma's own series a selector may not name", () => {
+    const docs = readFileSync(join(projectRoot, "docs", "values.md"), "utf8");
+    expect(seriesLabels.filter((label) => !docs.includes(`\`${label}\``))).toEqual([]);
   });
 
   it("a selector regex Prometheus' RE2 cannot compile is refused, named by its path", () => {
