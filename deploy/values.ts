@@ -8,7 +8,7 @@ import { parseDocument, visit } from "yaml";
 import type { AlertTuning, TunableAlertName } from "../alerts/akkoma";
 import type { RuleOptions } from "../alerts/prometheus";
 import type { DashboardSettings } from "../dashboards/akkoma";
-import { templateProblem } from "../build/templates";
+import { templateProblem } from "../alerts/templates";
 import { boundBroken, typeBroken } from "../io/json";
 import { printable } from "../io/printable";
 import { defaultLimits, readSource } from "../io/sources";

@@ -6,7 +6,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { grafanaRulesFile, prometheusRulesFile } from "../../build/rules";
-import { checkRuleFile, templateProblem } from "../../build/templates";
+import { templateProblem } from "../../alerts/templates";
+import { checkRuleFile } from "../../build/templates";
 import { DashboardError } from "../../errors";
 import { requireCommand, useTempFolder } from "../support/build";
 

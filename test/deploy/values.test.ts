@@ -65,7 +65,7 @@ describe("deployment values that would break what they reach", () => {
     ],
     [
       "a share written as a word",
-      'AkkomaJobsFailing: { threshold: "half" }',
+      'alerts: { AkkomaJobsFailing: { threshold: "half" } }',
       "alerts.AkkomaJobsFailing.threshold: must be a number, not a string (The alert's bar: a share between 0 and 1 (0.5 is half))",
     ],
     [
