@@ -1,11 +1,14 @@
 // The docs and the code's comments send a reader to a key of the values file ("the values' `uid`", "the
 // values file's `alerts.<name>`"): each such key must be one values.schema.json declares, or the reader
-// sets a key the renderer refuses as unknown.
-import { readFileSync, readdirSync } from "node:fs";
+// sets a key the renderer refuses as unknown; and every values file they show must be one build accepts.
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
+import { deploymentFields, deploymentValues } from "../../deploy/values";
 import schema from "../../deploy/values.schema.json";
 import { projectRoot } from "../support/build";
-import { documentation } from "../support/docs";
+import { codeBlocks, documentation } from "../support/docs";
 
 type Schema = { properties?: Record<string, Schema>; additionalProperties?: boolean | Schema };
 
@@ -50,4 +53,23 @@ it("tells a key the schema lacks", () => {
   expect(declared("rules.slo.enabled")).toBe(false);
   expect(declared("groupBy")).toBe(false);
   expect(declared("selector.groupBy")).toBe(true);
+});
+
+it("every values file the README and docs/ show is one the build accepts", async () => {
+  const folder = mkdtempSync(join(tmpdir(), "docs-values-"));
+  try {
+    const valuesBlocks = codeBlocks(documentation(), ["yaml"]).filter((block) => {
+      const parsed = parse(block) as unknown;
+      const keys = typeof parsed === "object" && parsed !== null ? Object.keys(parsed) : [];
+      return keys.length > 0 && keys.every((key) => (deploymentFields as string[]).includes(key));
+    });
+    expect(valuesBlocks.length).toBeGreaterThanOrEqual(2);
+    for (const [i, block] of valuesBlocks.entries()) {
+      const file = join(folder, `block-${i}.yaml`);
+      writeFileSync(file, block);
+      await expect(deploymentValues({}, file)).resolves.toBeDefined();
+    }
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
