@@ -6,7 +6,14 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { akkomaAlerts, alertNames } from "../../alerts/akkoma";
 import { kubernetesFiles } from "../../build/kubernetes";
-import { type RuleRendering, grafanaRulesFile, prometheusRulesFile, ruleGroups, sloRulesFile } from "../../build/rules";
+import {
+  type RuleRendering,
+  grafanaRulesFile,
+  prometheusRulesFile,
+  recordingRulesFile,
+  ruleGroups,
+  sloRulesFile,
+} from "../../build/rules";
 import { federationSlo, outputs } from "../../config";
 import { projectRoot } from "../support/build";
 
@@ -87,4 +94,50 @@ it("an alert's own labels and keep_firing_for reach every form", async () => {
       labels: { team: "db", page: "yes", severity: "critical" },
     });
   }
+});
+
+describe("a deployment's matchers and grouping labels", () => {
+  const matchers = { namespace: { regex: "akkoma-(eu|us)-[0-9]+" }, cluster: "production-eu-west-1" };
+  const groupBy = ["namespace", "pod", "cluster"];
+  const rendering: RuleRendering = { target: { matchers, groupBy } };
+  // The text the values add: each matcher in a selector, each label in a `by`/`on` list and in a recording's
+  // level (job_instance_namespace_cluster_pod_worker:...).
+  const valuesText = [
+    /_(namespace|pod|cluster)(?=[_:])/g,
+    /,\s*namespace=~"akkoma-\(eu\|us\)-\[0-9\]\+"/g,
+    /,\s*cluster="production-eu-west-1"/g,
+    /,\s*(namespace|pod|cluster)\b(?!=)/g,
+  ];
+  const rules = () =>
+    [prometheusRulesFile(rendering), sloRulesFile(rendering), recordingRulesFile(rendering)].flatMap((text) =>
+      (parse(text) as { groups: { rules: { expr: string; alert?: string; record?: string }[] }[] }).groups.flatMap(
+        (group) => group.rules,
+      ),
+    );
+
+  it("reach every selector of every rule", () => {
+    for (const rule of rules()) {
+      for (const [selector] of rule.expr.matchAll(/\{[^}]*\}/g)) {
+        expect({
+          rule: rule.alert ?? rule.record,
+          selector,
+          matched: selector.includes('cluster="production-eu-west-1"'),
+        }).toEqual({
+          rule: rule.alert ?? rule.record,
+          selector,
+          matched: true,
+        });
+      }
+    }
+  });
+
+  it("leave every expression at most 300 characters of its own: only the values' text is added", () => {
+    const own = (expr: string) => valuesText.reduce((text, pattern) => text.replace(pattern, ""), expr);
+    const found = rules().map((rule) => ({ rule: rule.alert ?? rule.record, length: own(rule.expr).length }));
+    expect(found.length).toBeGreaterThan(50);
+    expect(found.filter(({ length }) => length > 300)).toEqual([]);
+    // The values' text really is there, and what is taken away is only it.
+    expect(rules().some((rule) => rule.expr.length > 300)).toBe(true);
+    expect(rules().every((rule) => !/production|akkoma-\(eu/.test(own(rule.expr)))).toBe(true);
+  });
 });
