@@ -14,7 +14,7 @@ import { type JobScope, jobScope } from "../queries/selectors";
 import { allowedShare } from "../queries/slo";
 import { titles } from "../panels/titles";
 import type { RecordingRule } from "../rules/akkoma";
-import { type Pace, type SloSignals, rawSignals, recordedSignals } from "../rules/slo";
+import { type Pace, type SloSignals, objectiveSentinel, rawSignals, recordedSignals } from "../rules/slo";
 import { durationMs } from "../tune/replay";
 import {
   type AlertDefaults,
@@ -129,7 +129,10 @@ export function federationSloSet(options: SloOptions = {}): {
         panel: spec.panel,
       };
     });
-  return { alerts, recordings: alerts.length === 0 ? [] : recorded.rules() };
+  if (alerts.length === 0) return { alerts, recordings: [] };
+  // The sentinel first: AkkomaRecordingRulesMissing (akkoma-alerts.yml) reads it to tell this group runs.
+  const sentinel = objectiveSentinel(scope);
+  return { alerts, recordings: [{ record: sentinel.record, query: sentinel.query }, ...recorded.rules()] };
 }
 
 export const federationSloAlerts = (options: SloOptions = {}) => federationSloSet(options).alerts;

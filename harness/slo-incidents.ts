@@ -10,6 +10,7 @@ import {
   jobExceptions,
   seriesName,
   up,
+  vmMemory,
 } from "../queries/catalogue";
 import type { SyntheticSeries } from "./synthetic";
 
@@ -263,5 +264,37 @@ export function sloIncidents(job: string, minutes: number, names: { page: string
     // every ten minutes, and 20 minutes later one live server refuses five: over half an hour most of the
     // attempts raise and hardly anything completes, yet attempts are far below the usual scale. No page.
     make("quiet-night", none, [ordinary((m) => (m < outageStartsAt ? 30 : 0.1)), refusing(5, outageStartsAt + 20)]),
+  ];
+}
+
+/**
+ * An instance whose objective rules were evaluated until `stopsAt` and then not (a ruler whose group fails,
+ * a vmalert whose remote write is lost; from 0, a file never loaded), as the store sees it: its scraped
+ * series (`up`, Akkoma's polls, calm PublisherWorker traffic) and the objective's sentinel, recorded until
+ * then, under `sentinel` (its name). The other rules, evaluated, find the sentinel missing.
+ */
+export function stoppedObjectiveRules(
+  job: string,
+  minutes: number,
+  sentinel: string,
+  stopsAt: number,
+  instance = "objective-stopped.slo.test:443",
+): SyntheticSeries[] {
+  const labels = { job, instance };
+  return [
+    ...instanceSeries(job, instance, minutes, [ordinary(always(30))]),
+    // Akkoma polls its values once a minute: the other file's own recordings stay.
+    {
+      name: seriesName(vmMemory.name, "pcount"),
+      kind: "counter",
+      labels,
+      values: Float64Array.from({ length: minutes }, (_, m) => m + 1),
+    },
+    {
+      name: sentinel,
+      kind: "gauge",
+      labels,
+      values: Float64Array.from({ length: minutes }, (_, m) => (m < stopsAt ? 1 : Number.NaN)),
+    },
   ];
 }

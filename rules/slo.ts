@@ -5,11 +5,11 @@
 // reasons, the longest matcher, are filtered once, out of a per-reason count.
 import { div, n, sum } from "@grafana/promql-builder";
 import { Query, add, compose, ratio, recordName } from "../queries/query";
-import { atLeast, attempts, failedShare, notAbove, orZeroLike, scaledBy } from "../queries/alerting";
+import { atLeast, attempts, failedShare, notAbove, orZeroLike, scaledBy, seriesIn } from "../queries/alerting";
 import { type JobScope, noneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
 import { deliveredIn, failedAttemptsIn, failedDeliveriesIn, failuresByReasonIn, sloMetrics } from "../queries/slo";
-import { deliveryFailures } from "../queries/catalogue";
-import { countUnit, shareUnit } from "../queries/units";
+import { deliveryFailures, up } from "../queries/catalogue";
+import { countUnit, noUnit, shareUnit } from "../queries/units";
 import { durationMs } from "../tune/replay";
 import type { RecordingRule } from "./akkoma";
 
@@ -56,6 +56,21 @@ const usualDeliveries = (scope: JobScope, pace: Pace): Query =>
 function stillAttempting(usual: Query, attemptsOverAgo: Query, pace: Pace): Query {
   const factor = durationMs(pace.window) / (durationMs(pace.ago) * pace.minAttemptsOfUsual);
   return notAbove(usual, factor === 1 ? attemptsOverAgo : scaledBy(attemptsOverAgo, factor, countUnit));
+}
+
+/**
+ * The sentinel of the objective's rule file: recorded at each evaluation for every target scraped, whatever
+ * its traffic (from `up`), so a missing series says the objective's group is not evaluated (a file not
+ * loaded, a group failing, a remote write lost), never that a quiet instance delivered nothing.
+ */
+export function objectiveSentinel(scope: JobScope): { record: string; query: Query; recorded: Query } {
+  const record = recordName(
+    { metric: sloMetrics.sentinel, operations: "evaluated", by: [], interval: "1m", rule: () => undefined as never },
+    scope,
+  );
+  const scraped = seriesIn(up, scope);
+  const query = new Query(sum(scraped.expr).by(targetLabelsOf(scope)), scraped.reads, noUnit);
+  return { record, query, recorded: new Query(recordedSeries(record, scope), query.reads, noUnit) };
 }
 
 type Counts = (window: string) => Query;

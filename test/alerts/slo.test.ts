@@ -3,13 +3,13 @@
 // page and the ticket fire where and when the runbook says, and nowhere else: calm traffic, dead hosts, a
 // small instance's refusals and a quiet night are never paged; an outage of our own network pages within
 // the runbook's minutes and never tickets; a live server's outage opens a ticket once its deliveries fail
-// for good, a day in.
+// for good, a day in. And when the objective's group stops, the alert file says so.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { federationSloAlerts } from "../../alerts/slo";
-import { sloRulesFile } from "../../build/rules";
+import { federationSloAlerts, federationSloSet } from "../../alerts/slo";
+import { prometheusRulesFile, sloRulesFile } from "../../build/rules";
 import { alerts as settings, federationSlo } from "../../config";
 import {
   type SloIncident,
@@ -17,9 +17,12 @@ import {
   networkOutageMinutes,
   outageStartsAt,
   sloIncidents,
+  stoppedObjectiveRules,
 } from "../../harness/slo-incidents";
+import { objectiveSentinel } from "../../rules/slo";
+import { jobScope } from "../../queries/selectors";
 import { projectRoot } from "../support/build";
-import { inputSeries, promtool, testRules } from "../support/promtool";
+import { inputSeries, promtool, testRules, writeRuleFiles } from "../support/promtool";
 
 const names = { page: federationSlo.attemptsFailing.name, ticket: federationSlo.budgetBurn.name };
 const severities = { [names.page]: "critical", [names.ticket]: "warning" };
@@ -170,6 +173,80 @@ it("a day and more: a live server's outage and a small instance's twenty refusal
   // A day in, the live server's deliveries have been refused for a day, none of them yet for good: no ticket.
   expectScenario("a day and four hours", incidents, [outageStartsAt + finalFailureLagMinutes, latest, minutes - 1]);
 }, 240_000);
+
+describe("the objective's group stopped, its alert file evaluated", () => {
+  const sentinel = objectiveSentinel(jobScope(settings.job)).record;
+  const missing = "AkkomaRecordingRulesMissing";
+  const instance = "objective-stopped.slo.test:443";
+  const alertsOnly = () => {
+    // The alert file with its own recordings, the objective's file not loaded: its group is not evaluated.
+    const file = parse(prometheusRulesFile()) as { groups: { rules: { annotations?: unknown }[] }[] };
+    for (const rule of file.groups.flatMap((group) => group.rules)) delete rule.annotations;
+    writeFileSync(join(folder, "alerts-only.yml"), stringify(file, { lineWidth: 0 }));
+    return ["alerts-only.yml"];
+  };
+  const stateAt = (at: number, firing: boolean) => ({
+    eval_time: `${at}m`,
+    alertname: missing,
+    exp_alerts: firing ? [{ exp_labels: { job: settings.job, instance, severity: "warning" } }] : [],
+  });
+
+  it.each([
+    { how: "stops at minute 20 (a group failing, a remote write lost)", stopsAt: 20 },
+    { how: "is never loaded", stopsAt: 0 },
+  ])("when its group $how, AkkomaRecordingRulesMissing fires by the runbook's minute", ({ stopsAt }) => {
+    const [, by] = /objective's: by (\d+)/.exec(runbookRow(missing)[4] as string) ?? [];
+    // Stale 5 minutes after the last write, then pending for the alert's `for` (10 m).
+    const firesBy = stopsAt === 0 ? 12 : Number(by);
+    expect(firesBy).toBeGreaterThan(stopsAt === 0 ? 0 : 20);
+    const result = testRules(folder, alertsOnly(), [
+      {
+        name: `objective group ${stopsAt}`,
+        input_series: inputSeries(stoppedObjectiveRules(settings.job, 60, sentinel, stopsAt, instance)),
+        alert_rule_test: [
+          ...(stopsAt > 0 ? [stateAt(stopsAt - 1, false), stateAt(firesBy - 5, false)] : []),
+          stateAt(firesBy, true),
+          stateAt(59, true),
+        ],
+      },
+    ]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+
+  it("a quiet instance, scraped but without a single PublisherWorker series, raises nothing with both files loaded", () => {
+    const labels = { job: settings.job, instance };
+    const series = stoppedObjectiveRules(settings.job, 60, sentinel, 0, instance).filter(
+      (one) => one.name === "up" || one.name.endsWith("_pcount"),
+    );
+    expect(series.map((one) => one.name).sort()).toEqual(["up", "vm_memory_total_pcount"]);
+    const result = testRules(folder, writeRuleFiles(folder), [
+      {
+        name: "quiet",
+        input_series: inputSeries(series),
+        alert_rule_test: [15, 40, 59].map((at) => ({ ...stateAt(at, false), alertname: missing })),
+        promql_expr_test: [
+          {
+            expr: sentinel,
+            eval_time: "40m",
+            exp_samples: [{ labels: `${sentinel}{instance="${labels.instance}", job="${labels.job}"}`, value: 1 }],
+          },
+        ],
+      },
+    ]);
+    expect(result.output).toContain("SUCCESS");
+    expect(result.status).toBe(0);
+  });
+
+  it("with the objective off (or both its alerts), the alert file reads nothing of it", () => {
+    expect(prometheusRulesFile()).toContain(sentinel);
+    expect(federationSloSet().recordings[0]?.record).toBe(sentinel);
+    expect(prometheusRulesFile({ slo: { enabled: false } })).not.toContain(sentinel);
+    const bothOff = { tuning: { [names.page]: { enabled: false }, [names.ticket]: { enabled: false } } };
+    expect(prometheusRulesFile(bothOff)).not.toContain(sentinel);
+    expect(sloRulesFile(bothOff)).toContain("groups: []");
+  });
+});
 
 it("its bars follow the objective and the values' tuning; its alerts are off when the values say so", () => {
   const conditions = (options: Parameters<typeof federationSloAlerts>[0]) =>

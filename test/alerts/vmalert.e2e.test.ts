@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { prometheusRulesFile, recordingRulesFile } from "../../build/rules";
+import { prometheusRulesFile, recordingRulesFile, sloRulesFile } from "../../build/rules";
 import { alerts as settings } from "../../config";
 import { type Engines, startEngines } from "../../harness/engines";
 import { type Incident, incidents } from "../../harness/incidents";
@@ -59,10 +59,13 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
     engines = await startEngines(history);
     const recordings = join(folder, "akkoma-dashboard-recording-rules.yml");
     const alertFile = join(folder, "akkoma-alerts.yml");
+    // The objective's file too, as a ruler loads all three: the alert file watches its group.
+    const sloFile = join(folder, "akkoma-slo-rules.yml");
     writeFileSync(recordings, recordingRulesFile(rules));
     writeFileSync(alertFile, prometheusRulesFile(rules));
+    writeFileSync(sloFile, sloRulesFile(rules));
     const range = { fromMs: history.startMs, toMs: history.endMs + afterEndMs, interval: settings.interval };
-    await replayRules([recordings, alertFile], engines.victoriaMetrics.url, range);
+    await replayRules([recordings, alertFile, sloFile], engines.victoriaMetrics.url, range);
     fired = await firedAlerts(engines.victoriaMetrics.url);
   }, 180_000);
 
