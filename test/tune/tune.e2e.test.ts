@@ -10,7 +10,7 @@ import { alerts as settings, federationSlo } from "../../config";
 import { deploymentValues, renderValuesOf } from "../../deploy/values";
 import { type Engine, type Engines, startEngines } from "../../harness/engines";
 import { incidents } from "../../harness/incidents";
-import { sloIncidents } from "../../harness/slo-incidents";
+import { type SloIncident, sloIncidents } from "../../harness/slo-incidents";
 import {
   type SyntheticHistory,
   type SyntheticSeries,
@@ -72,13 +72,9 @@ const historyHours = 8;
 // The objective's scenarios over the whole history, as promtool replays them (test/alerts/slo.test.ts): the
 // page's outage comes after seven hours of calm; final failures come a day late, past this history's end,
 // so the ticket fires in vmalert's replay of a day (vmalert-slo.e2e.test.ts), not here.
-const budgetIncidents = sloIncidents(job, historyHours * 60, {
-  page: federationSlo.attemptsFailing.name,
-  ticket: federationSlo.budgetBurn.name,
-});
+let budgetIncidents: SloIncident[] = [];
 /** The objective's alerts each scenario raises within this history. */
-const raisedHere = (incident: (typeof budgetIncidents)[number]) =>
-  incident.firingAfterMinutes < historyHours * 60 ? incident.alerts : [];
+const raisedHere = (incident: SloIncident) => (incident.firingAfterMinutes < history.scrapes ? incident.alerts : []);
 const reports = new Map<string, JsonReport>();
 let vmalertFired: FiredAlert[] = [];
 
@@ -129,7 +125,10 @@ beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), "akkoma-tune-"));
   const endMs = Date.now() - 60 * minuteMs;
   const calm = generateHistory({ seed: 7, hours: historyHours, endMs, job, outageStartsBeforeEndMs: 4 * 3_600_000 });
-  expect(calm.scrapes).toBe(historyHours * 60);
+  budgetIncidents = sloIncidents(job, calm.scrapes, {
+    page: federationSlo.attemptsFailing.name,
+    ticket: federationSlo.budgetBurn.name,
+  });
   const offset = calm.scrapes - incidentMinutes;
   incidentStartMs = calm.startMs + offset * scrapeIntervalMs;
   const appended = delivering(
