@@ -346,8 +346,9 @@ export const kubernetes = {
  * a delivery exhausts its retries, about a day after the first attempt, while completions count at once:
  * a short window over them sees an outage a day late, as a burst. So (docs/objective.md) the page reads
  * a leading signal, PublisherWorker attempts that raise, and only the ticket reads the budget, over windows
- * of hours to a day. Each has a minimum of events in its long window: a small instance with a few refused
- * deliveries is never paged and never ticketed for them.
+ * of hours to a day. Each has a minimum of events: the page's on this target's usual deliveries (retries
+ * inflate attempts), the ticket's on final failures: a small instance with a few refused deliveries is never
+ * paged for them, and ticketed only once they spend the budget.
  */
 export const federationSlo = {
   objective: 0.99,
@@ -357,9 +358,14 @@ export const federationSlo = {
   budgetLeftBars: { orange: 0.25, green: 0.5 },
   group: "akkoma-federation-slo",
   /**
-   * Pages: nearly every delivery attempt raises, over the long window and still over the short one, with
-   * at least `minAttempts` attempts in the long one. Our network or proxy is down, or our keys are refused
-   * everywhere; attempts to dead hosts alone stay far below the bar (they are a small share of attempts).
+   * Pages: our federation has stopped. Nearly every delivery attempt raises, over the long window and still
+   * over the short one, and deliveries stopped completing: PublisherWorker's completions over `delivered.window`
+   * are under `delivered.share` of what this target usually completes in as long (its completions over
+   * `delivered.usual`, ending `long` ago, scaled). Two guards keep low traffic out, on deliveries, not on
+   * attempts (each refused delivery raises four times within a quarter of an hour): the target usually
+   * completes at least `delivered.minPerHour` deliveries an hour (a smaller instance is not paged: it gets the
+   * ticket and the dashboard), and its attempts over `long` are at least `delivered.minAttemptsOfUsual` of the
+   * deliveries it usually makes in as long (a quiet night's few refusals are not an outage).
    */
   attemptsFailing: {
     name: "AkkomaFederationAttemptsFailing",
@@ -367,8 +373,8 @@ export const federationSlo = {
     share: 0.8,
     long: "30m",
     short: "5m",
-    minAttempts: 30,
     for: "2m",
+    delivered: { window: "15m", share: 0.2, usual: "6h", minPerHour: 60, minAttemptsOfUsual: 0.5 },
   },
   /**
    * Tickets: final failures to live servers spend the budget `burnRate` times faster than it lasts, over

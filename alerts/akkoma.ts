@@ -2,7 +2,7 @@
 // Each condition returns one series per target that should alert (labelled with job and instance). Every
 // alert is built twice from the same inputs: over raw series (Grafana-managed rules) and over recorded
 // series (the Prometheus rule files, beside rules/' recording rules).
-import { alerts as settings, deadInstanceReasons as defaultDeadReasons, type federationSlo } from "../config";
+import { alerts as settings, deadInstanceReasons as defaultDeadReasons, federationSlo } from "../config";
 import { cpuRunQueue, dbQueueTime, ioRunQueue, jobCompletions, pendingJobs, up } from "../queries/catalogue";
 import {
   above,
@@ -11,6 +11,7 @@ import {
   both,
   equalTo,
   lacking,
+  alongside,
   lowestIn,
   scaledBy,
   seriesIn,
@@ -147,7 +148,16 @@ export interface AlertOptions {
   /** Labels added to every alert. */
   readonly labels?: Readonly<Record<string, string>>;
   readonly deadInstanceReasons?: readonly string[];
+  /** The federation objective: enabled (the default), its own rule file is loaded too, and watched. */
+  readonly slo?: { readonly enabled?: boolean; readonly objective?: number };
 }
+
+/** Whether the objective's rule file has a group: enabled, and one of its alerts at least. */
+export const objectiveRendered = (options: AlertOptions): boolean =>
+  options.slo?.enabled !== false &&
+  [federationSlo.attemptsFailing.name, federationSlo.budgetBurn.name].some(
+    (name) => options.tuning?.[name]?.enabled !== false,
+  );
 
 type WorkerMatchers = Matchers<"worker">;
 
@@ -178,7 +188,7 @@ function jobFailure(
   return both(failing, atLeast(jobsPerMinute, minPerMinute));
 }
 
-function specs(scope: JobScope): AlertSpec[] {
+function specs(scope: JobScope, objective = true): AlertSpec[] {
   const { stale, outboundFederation: outbound, deliveryFailures: failures, queueBacklog, jobExceptions } = settings;
   const unauthorized = settings.unauthorizedDeliveries;
   const jobText = templateLiteral(scope.job);
@@ -315,12 +325,17 @@ function specs(scope: JobScope): AlertSpec[] {
     beamRunQueue("AkkomaBeamIoRunQueueHigh", ioRunQueue, "IO"),
     {
       // Every alert above goes quiet when the series it reads are missing: a ruler that stopped, a vmalert
-      // whose remoteWrite fails, a rule file not loaded. The poll rate stands for them all: its recording
-      // is in the same group, and Akkoma exports the polls whenever it answers.
+      // whose remoteWrite fails, a group failing. The poll rate stands for this file's group: its recording
+      // is in it, and Akkoma exports the polls whenever it answers. The objective's file is loaded apart (or
+      // not): its own sentinel, recorded from `up` whatever the traffic, stands for its group.
       name: "AkkomaRecordingRulesMissing",
       defaults: { severity: "warning", for: settings.recordingsMissing.for },
-      condition: (inputs) =>
-        lacking(equalTo(seriesIn(up, scope), 1), inputs.pollRate(stale.window), targetLabelsOf(scope)),
+      condition: (inputs) => {
+        const on = targetLabelsOf(scope);
+        const polled = inputs.pollRate(stale.window);
+        const recorded = objective ? alongside(polled, inputs.objectiveEvaluated(), on) : polled;
+        return lacking(equalTo(seriesIn(up, scope), 1), recorded, on);
+      },
       summary: `The alerts' recorded series for ${instance} are missing`,
       description: (_value, tuned) =>
         `${instance} is scraped, but the recording rules' series have been missing for ${tuned.for}: the ` +
@@ -341,7 +356,7 @@ export function akkomaAlertSet(options: AlertOptions = {}): {
   const deadReasons = options.deadInstanceReasons ?? defaultDeadReasons;
   const raw = rawInputs(scope, deadReasons);
   const recorded = recordedInputs(scope, deadReasons);
-  const alerts = specs(scope)
+  const alerts = specs(scope, objectiveRendered(options))
     .map((spec) => ({ spec, tuned: tuneAlert(spec.defaults, options.tuning?.[spec.name], options.labels) }))
     .filter(({ tuned }) => tuned.enabled)
     .map(({ spec: { defaults: _defaults, condition, description, ...spec }, tuned }) => {

@@ -8,13 +8,14 @@ import {
   deadInstanceReasons as defaultDeadReasons,
   federationSlo as settings,
 } from "../config";
-import { above, atLeast, both } from "../queries/alerting";
+import { above, atLeast, below, both } from "../queries/alerting";
 import type { Query } from "../queries/query";
 import { type JobScope, jobScope } from "../queries/selectors";
 import { allowedShare } from "../queries/slo";
 import { titles } from "../panels/titles";
 import type { RecordingRule } from "../rules/akkoma";
-import { type SloSignals, rawSignals, recordedSignals } from "../rules/slo";
+import { type Pace, type SloSignals, objectiveSentinel, rawSignals, recordedSignals } from "../rules/slo";
+import { durationMs } from "../tune/replay";
 import {
   type AlertDefaults,
   type AlertDefinition,
@@ -33,6 +34,15 @@ export interface SloOptions extends AlertOptions {
 }
 
 const { attemptsFailing: page, budgetBurn: ticket } = settings;
+
+/** The page's pace of deliveries: completions over its window against the usual, ending the long window ago. */
+export const pagePace: Pace = {
+  window: page.delivered.window,
+  usual: page.delivered.usual,
+  ago: page.long,
+  minUsual: (page.delivered.minPerHour * durationMs(page.delivered.window)) / durationMs("1h"),
+  minAttemptsOfUsual: page.delivered.minAttemptsOfUsual,
+};
 
 const instance = "{{ $labels.instance }}";
 const percent = (share: number) => Number((share * 100).toPrecision(10));
@@ -58,13 +68,14 @@ function specs(objective: number): SloSpec[] {
     {
       name: page.name,
       defaults: { severity: page.severity, for: page.for, threshold: page.share },
-      condition: ({ attempts }, bar) =>
-        both(sustained(attempts.share, bar, page), atLeast(attempts.total(page.long), page.minAttempts)),
-      summary: `Nearly every federation delivery attempt from ${instance} fails`,
+      condition: ({ attempts, delivered }, bar) =>
+        both(sustained(attempts.share, bar, page), below(delivered(pagePace), page.delivered.share)),
+      summary: `Federation from ${instance} has stopped: nearly every delivery attempt fails`,
       description: (value, bar) =>
         `${value("humanizePercentage")} of PublisherWorker's attempts raised over the last ${page.long} (and ` +
-        `still over ${page.short}; bar ${percent(bar)} %, at least ${page.minAttempts} attempts): our network, ` +
-        `proxy or keys fail every delivery. The objective counts these failures only when their retries end, hours later.`,
+        `still over ${page.short}; bar ${percent(bar)} %), and deliveries completed over the last ` +
+        `${page.delivered.window} are under ${percent(page.delivered.share)} % of the usual: our network, proxy ` +
+        `or keys fail every delivery. The objective counts these failures only when their retries end, a day later.`,
       panel: titles.federationJobs,
       barNotOnPanel: "a share of PublisherWorker's attempts, on a panel of its jobs and exceptions per minute",
     },
@@ -118,7 +129,10 @@ export function federationSloSet(options: SloOptions = {}): {
         panel: spec.panel,
       };
     });
-  return { alerts, recordings: alerts.length === 0 ? [] : recorded.rules() };
+  if (alerts.length === 0) return { alerts, recordings: [] };
+  // The sentinel first: AkkomaRecordingRulesMissing (akkoma-alerts.yml) reads it to tell this group runs.
+  const sentinel = objectiveSentinel(scope);
+  return { alerts, recordings: [{ record: sentinel.record, query: sentinel.query }, ...recorded.rules()] };
 }
 
 export const federationSloAlerts = (options: SloOptions = {}) => federationSloSet(options).alerts;

@@ -263,7 +263,26 @@ async function createBlocks(history: SyntheticHistory, inputDir: string, dataDir
   await Promise.all(Array.from({ length: workers }, backfill));
 }
 
-async function startVictoriaMetrics(history: SyntheticHistory, { root, launch }: ProcessGroup): Promise<Engine> {
+/**
+ * VictoriaMetrics alone, loaded with `history`'s series from its start, for vmalert to replay rules over
+ * (histories of a day and more, which Prometheus need not hold for that); `stop` ends it.
+ */
+export async function startVictoriaMetricsAlone(
+  history: Pick<SyntheticHistory, "startMs" | "series">,
+): Promise<{ engine: Engine; stop: () => Promise<void> }> {
+  const group = processGroup("akkoma-vm-");
+  try {
+    return { engine: await startVictoriaMetrics(history, group), stop: group.stop };
+  } catch (error) {
+    await group.stop();
+    throw error;
+  }
+}
+
+async function startVictoriaMetrics(
+  history: Pick<SyntheticHistory, "startMs" | "series">,
+  { root, launch }: ProcessGroup,
+): Promise<Engine> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = launch("victoria-metrics", [

@@ -57,7 +57,7 @@ export function recordedOpenMetrics(series: readonly RecordedSeries[], fromMs: n
 const escapeLabelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
 /** One JSON line a series, as VictoriaMetrics' /api/v1/import takes it (timestamps in ms). */
-export function toVictoriaMetricsJsonLines(history: SyntheticHistory): string[] {
+export function toVictoriaMetricsJsonLines(history: Pick<SyntheticHistory, "startMs" | "series">): string[] {
   return history.series.map(({ name, labels, values }) => {
     const timestamps: number[] = [];
     const present: number[] = [];

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { yamlText } from "../io/yaml";
+import { durationMs } from "../tune/replay";
 
 export interface FiredAlert {
   readonly labels: Readonly<Record<string, string>>;
@@ -69,6 +70,10 @@ function replayOnce(
     // vmalert 1.79 queries with a 5m step by default; with a step longer than the group's interval, replay
     // sees gaps between points and never lets a pending alert (one with `for`) reach firing.
     `-datasource.queryStep=${range.interval}`,
+    // Replay queries the range in parts of this many steps (1,000 by default), and an alert's pending state
+    // does not carry from one part to the next: a ticket with `for: 30m` firing across the 1,000th minute
+    // of a day-long replay went pending again for half an hour. One part for the whole range.
+    `-replay.maxDatapointsPerQuery=${Math.max(1000, Math.ceil((range.toMs - range.fromMs) / durationMs(range.interval)) + 1)}`,
     ...ruleFiles.map((file) => `-rule=${file}`),
     `-datasource.url=${url}`,
     `-remoteWrite.url=${url}`,

@@ -10,6 +10,8 @@ import {
   eq,
   gt,
   gte,
+  lt,
+  lte,
   minOverTime,
   mul,
   n,
@@ -89,6 +91,14 @@ export const scaledBy = (query: Query, factor: number, unit: Unit): Query =>
   combine(mul(query.expr, n(factor)), unit, query);
 export const above = (query: Query, threshold: number): Query =>
   combine(gt(query.expr, n(threshold)), query.unit, query);
+export const below = (query: Query, threshold: number): Query =>
+  combine(lt(query.expr, n(threshold)), query.unit, query);
+/** `left <= right`: series of `left` (its values) no greater than the same labels' series of `right`. */
+export const notAbove = (left: Query, right: Query): Query =>
+  combine(lte(left.expr, right.expr), left.unit, left, right);
+/** `left and on(labels) right`: series of `left` whose `labels` some series of `right` has. */
+export const alongside = (left: Query, right: Query, on: readonly string[]): Query =>
+  combine(and(left.expr, right.expr).on([...on]), left.unit, left, right);
 export const atLeast = (query: Query, threshold: number): Query =>
   combine(gte(query.expr, n(threshold)), query.unit, query);
 export const equalTo = (query: Query, value: number): Query => combine(eq(query.expr, n(value)), query.unit, query);

@@ -53,9 +53,10 @@ export function failedAttemptsIn(window: string, scope: Scope): Query {
   return new Query(perTarget(increase(raised), scope), [read], countUnit);
 }
 
-/** PublisherWorker jobs that completed within the window, per target. */
-export function deliveredIn(window: string, scope: Scope): Query {
-  const completions = series(jobCompletions, "count", { worker: oneOf([publisher]) }, scope).range(window);
+/** PublisherWorker jobs that completed within the window (ending `ago` before now), per target. */
+export function deliveredIn(window: string, scope: Scope, ago?: string): Query {
+  const selected = series(jobCompletions, "count", { worker: oneOf([publisher]) }, scope).range(window);
+  const completions = ago === undefined ? selected : selected.offset(ago);
   const read = { metric: jobCompletions, part: "count" as const, labels: ["worker"] };
   return new Query(perTarget(increase(completions), scope), [read], countUnit);
 }
@@ -74,7 +75,12 @@ export const budgetLeft = (share: Query, objective: number): Query =>
 
 const indicator = "akkoma_ap_deliveries_to_live_servers";
 /** The objective's rule file's own names: short, so every expression over them stays short. */
-export const sloMetrics = { deliveries: "akkoma_live_deliveries", attempts: "akkoma_publisher_attempts" } as const;
+export const sloMetrics = {
+  deliveries: "akkoma_live_deliveries",
+  attempts: "akkoma_publisher_attempts",
+  completions: "akkoma_publisher_completions",
+  sentinel: "akkoma_federation_slo_rules",
+} as const;
 
 /**
  * The failed share over one of the burn-rate alerts' windows, on the dashboard; over recorded series it

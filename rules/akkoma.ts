@@ -24,6 +24,7 @@ import {
 import { counterSteps, eventsCountedOver, eventsSummedOver } from "../queries/promql";
 import { Query, type Recording, add, ratio, recordName } from "../queries/query";
 import { shareUnit } from "../queries/units";
+import { objectiveSentinel } from "./slo";
 import { type JobScope, type Matchers, noneOf, oneOf, recordedSeries, targetLabelsOf } from "../queries/selectors";
 
 type WorkerMatchers = Matchers<"worker">;
@@ -46,6 +47,8 @@ export interface AlertInputs {
   pollAverage(pair: Metric<string, "sumCountPair">, window: string): Query;
   /** Mean duration of one event over the window. */
   meanDuration(histogram: Metric<string, "histogram">, window: string): Query;
+  /** The objective's sentinel, for every target scraped while the objective's group is evaluated (rules/slo.ts). */
+  objectiveEvaluated(): Query;
 }
 
 /** The inputs as raw PromQL over Akkoma's series. */
@@ -78,6 +81,7 @@ export function rawInputs(scope: JobScope, deadInstanceReasons: readonly string[
       }),
     pollAverage: (pair, window) => pollAverageIn(pair, window, scope),
     meanDuration: (histogram, window) => meanDurationIn(histogram, window, scope),
+    objectiveEvaluated: () => objectiveSentinel(scope).query,
   };
 }
 
@@ -166,6 +170,8 @@ export function recordedInputs(
         recorded(`${level()}:${pair.name}:poll_mean${window}`, raw.pollAverage(pair, window)),
       meanDuration: (histogram, window) =>
         recorded(`${level()}:${histogram.name}:mean${window}`, raw.meanDuration(histogram, window)),
+      // Recorded by the objective's own group, not this one: read, never registered here.
+      objectiveEvaluated: () => objectiveSentinel(scope).recorded,
     },
     rules: () => [...rules.values()],
   };

@@ -57,8 +57,9 @@ export async function suggestThresholds(
       if (middleFirings <= allowed) [high, highFirings] = [middle, middleFirings];
       else low = middle;
     }
-    // A bar a person can read, kept only if it still meets the target.
-    const rounded = roundUp(high);
+    // A bar a person can read, kept only if it still meets the target, and never past the most the values
+    // file takes: rounding a share's bar of 1 up made 1.1, which the file refuses.
+    const rounded = Math.min(roundUp(high), most);
     const roundedFirings = rounded === high ? highFirings : await firingsAt(rule.alert, rounded);
     const [suggested, firingsThen] = roundedFirings <= allowed ? [rounded, roundedFirings] : [high, highFirings];
     suggestions.push({ alert: rule.alert, threshold: rule.threshold, suggested, firings, firingsThen, allowed });

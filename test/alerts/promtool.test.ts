@@ -6,6 +6,7 @@ import { parseAllDocuments } from "yaml";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { akkomaAlertSet, akkomaAlerts } from "../../alerts/akkoma";
+import { federationSloSet } from "../../alerts/slo";
 import { type RuleRendering, prometheusRulesFile, recordingRulesFile } from "../../build/rules";
 import { alerts as settings } from "../../config";
 import { incidents } from "../../harness/incidents";
@@ -141,7 +142,8 @@ describe.each(renderings)("with $name", ({ rules, jobLabel, targetLabels }) => {
     };
     // What a ruler (or vmalert's remoteWrite) wrote for every recording until minute 20, then nothing: small
     // values, none past an alert's bar.
-    const recorded: SyntheticSeries[] = akkomaAlertSet(rules).recordingRules.map(({ record }) => ({
+    const recordings = [...akkomaAlertSet(rules).recordingRules, ...federationSloSet(rules).recordings];
+    const recorded: SyntheticSeries[] = recordings.map(({ record }) => ({
       name: record,
       kind: "gauge",
       labels: { [jobLabel]: job, instance, ...targetLabels, ...(record.includes("_worker:") ? { worker: "W" } : {}) },

@@ -43,8 +43,9 @@ export const relabelled = (
 
 /**
  * Writes the recorded dashboard's recording rules and the alert rules (with the recordings they read) for
- * `rendering` into `folder`, with `slo` the objective's file too; returns their names, recordings first.
- * `withoutRecordings`: the alerts' group without its recording rules, as a ruler sees it when they stopped.
+ * `rendering` into `folder`, and the objective's file where the rendering has one (as a ruler loads all
+ * three: the alert file then watches it), unless `slo` is false; returns their names, recordings first.
+ * `withoutRecordings`: the groups without their recording rules, as a ruler sees them when they stopped.
  */
 export function writeRuleFiles(
   folder: string,
@@ -61,8 +62,10 @@ export function writeRuleFiles(
   };
   writeFileSync(join(folder, "recording-rules.yml"), recordingRulesFile(rendering));
   writeFileSync(join(folder, "alerts.yml"), withoutAnnotations(prometheusRulesFile(rendering)));
-  if (!options.slo) return ["recording-rules.yml", "alerts.yml"];
-  writeFileSync(join(folder, "slo-rules.yml"), withoutAnnotations(sloRulesFile(rendering)));
+  const slo = sloRulesFile(rendering);
+  if (options.slo === false || (parse(slo) as { groups: unknown[] }).groups.length === 0)
+    return ["recording-rules.yml", "alerts.yml"];
+  writeFileSync(join(folder, "slo-rules.yml"), withoutAnnotations(slo));
   return ["recording-rules.yml", "alerts.yml", "slo-rules.yml"];
 }
 
