@@ -15,7 +15,7 @@ import { allowedShare } from "../queries/slo";
 import { titles } from "../panels/titles";
 import type { RecordingRule } from "../rules/akkoma";
 import { type Pace, type SloSignals, objectiveSentinel, rawSignals, recordedSignals } from "../rules/slo";
-import { durationMs } from "../tune/replay";
+import { durationMs } from "../queries/durations";
 import {
   type AlertDefaults,
   type AlertDefinition,

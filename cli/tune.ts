@@ -8,7 +8,7 @@ import { writeFiles } from "../io/write";
 import { DashboardError } from "../errors";
 import { escapeControls, printableJson } from "../io/printable";
 import { defaultMaxPoints, rangeClient } from "../tune/engine";
-import { durationMs } from "../tune/replay";
+import { durationMs } from "../queries/durations";
 import { reportJson, reportLines } from "../tune/report";
 import { suggestThresholds, suggestedValuesText } from "../tune/suggest";
 import { tune } from "../tune/tune";

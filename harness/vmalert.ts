@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { yamlText } from "../io/yaml";
-import { durationMs } from "../tune/replay";
+import { durationMs } from "../queries/durations";
 
 export interface FiredAlert {
   readonly labels: Readonly<Record<string, string>>;

@@ -10,7 +10,7 @@ import { type JobScope, noneOf, recordedSeries, targetLabelsOf } from "../querie
 import { deliveredIn, failedAttemptsIn, failedDeliveriesIn, failuresByReasonIn, sloMetrics } from "../queries/slo";
 import { deliveryFailures, up } from "../queries/catalogue";
 import { countUnit, noUnit, shareUnit } from "../queries/units";
-import { durationMs } from "../tune/replay";
+import { durationMs } from "../queries/durations";
 import type { RecordingRule } from "./akkoma";
 
 /** One of the objective's signals over a window: failed events (0 where only successes exist), all events, the failed share. */

@@ -10,7 +10,7 @@ import { type DeploymentValues, renderValuesOf } from "../deploy/values";
 import { seriesIn } from "../queries/alerting";
 import { up } from "../queries/catalogue";
 import { jobScope } from "../queries/selectors";
-import { durationMs } from "./replay";
+import { durationMs } from "../queries/durations";
 
 export interface ReplayedRule {
   readonly alert: string;

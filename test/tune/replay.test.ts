@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DashboardError } from "../../errors";
 import { chunksOf, rangeClient } from "../../tune/engine";
-import { durationMs, firingPeriods, firingPeriodsOnGrid } from "../../tune/replay";
+import { firingPeriods, firingPeriodsOnGrid } from "../../tune/replay";
 import { replayedRules } from "../../tune/rules";
 import { reportLines } from "../../tune/report";
 import { summarise, tune } from "../../tune/tune";
@@ -104,16 +104,6 @@ describe("a replay takes time linear in what the engine returned", () => {
   it("one instance firing at every other evaluation", async () => {
     expect(await growth((n) => "x".repeat(n), replay, 2_000)).toBeLessThan(allowedRatio);
   }, 60_000);
-});
-
-it("reads Prometheus durations", () => {
-  expect([durationMs("0"), durationMs("90s"), durationMs("1h30m"), durationMs("30d")]).toEqual([
-    0,
-    90_000,
-    5_400_000,
-    30 * 86_400_000,
-  ]);
-  expect(() => durationMs("1hour")).toThrow();
 });
 
 it("cuts a range into chunks of at most the points allowed, covering every step once", () => {
