@@ -60,7 +60,8 @@ export function releaseRows(clone: string): Row[] {
       tags: [ref === "HEAD" ? `HEAD (${git(clone, "log", "-1", "--format=%cs").trim()})` : ref],
       version,
       missing: findings.filter((f) => f.kind === "series").length,
-      panels: namesOf(failing, "panel"),
+      // An annotation that goes blank draws no marks on any panel: listed with the panels, named as one.
+      panels: [...namesOf(failing, "panel"), ...namesOf(failing, "annotation").map((name) => `annotation "${name}"`)],
       alerts: namesOf(failing, "alert"),
     };
     const last = rows[rows.length - 1];
@@ -83,7 +84,7 @@ export function releaseTable(rows: readonly Row[], origin: string): string {
     `each release tag's \`${telemetryPath}\` (${origin}). Tags with the same result are one row;`,
     "the version is the one `mix.exs` names at the tag. Regenerate: `npm run releases -- PATH_TO_AKKOMA_CLONE`.",
     "",
-    "| Tags | Akkoma (mix.exs) | Series missing | Panels that go blank | Alerts that stay silent |",
+    "| Tags | Akkoma (mix.exs) | Series missing | Panels and annotations that go blank | Alerts that stay silent |",
     "| --- | --- | --- | --- | --- |",
     ...rows.map((r) => `| ${tags(r)} | ${r.version} | ${r.missing} | ${list(r.panels)} | ${list(r.alerts)} |`),
     "",
