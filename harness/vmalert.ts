@@ -61,19 +61,33 @@ export async function replayRules(
   }
 }
 
+/**
+ * The most steps one replay query asks for: well under VictoriaMetrics' default -search.maxPointsPerTimeseries
+ * (30,000 points, which a part of 30,000 steps already exceeds by its closing point). A week at one a minute.
+ */
+const maxPointsPerSeries = 10_000;
+
 function replayOnce(
   ruleFiles: readonly string[],
   url: string,
   range: { fromMs: number; toMs: number; interval: string },
 ): Promise<string> {
+  // Replay queries the range in parts of this many steps (1,000 by default), and an alert's pending state
+  // does not carry from one part to the next: a ticket with `for: 30m` firing across the 1,000th minute
+  // of a day-long replay went pending again for half an hour. So one part for the whole range, up to a week;
+  // recordings alone, which keep no state, may take a month in parts.
+  const points = Math.ceil((range.toMs - range.fromMs) / durationMs(range.interval)) + 1;
+  const alerting = ruleFiles.some((file) => /^\s*-?\s*alert:/m.test(readFileSync(file, "utf8")));
+  if (alerting && points > maxPointsPerSeries) {
+    throw new Error(
+      `an alert replay of ${points} steps would be split, losing pending states: at most ${maxPointsPerSeries}`,
+    );
+  }
   const args = [
     // vmalert 1.79 queries with a 5m step by default; with a step longer than the group's interval, replay
     // sees gaps between points and never lets a pending alert (one with `for`) reach firing.
     `-datasource.queryStep=${range.interval}`,
-    // Replay queries the range in parts of this many steps (1,000 by default), and an alert's pending state
-    // does not carry from one part to the next: a ticket with `for: 30m` firing across the 1,000th minute
-    // of a day-long replay went pending again for half an hour. One part for the whole range.
-    `-replay.maxDatapointsPerQuery=${Math.max(1000, Math.ceil((range.toMs - range.fromMs) / durationMs(range.interval)) + 1)}`,
+    `-replay.maxDatapointsPerQuery=${Math.min(maxPointsPerSeries, Math.max(1000, points))}`,
     ...ruleFiles.map((file) => `-rule=${file}`),
     `-datasource.url=${url}`,
     `-remoteWrite.url=${url}`,
