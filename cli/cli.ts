@@ -5,7 +5,7 @@ import { setupCommand } from "./setup";
 import { tuneCommand } from "./tune";
 import { outputs } from "../config";
 import { runBuild } from "../build/run";
-import { exitCodes, program, refuseBooleanValues, single } from "./flags";
+import { exitCodes, program, refuseBooleanValues, single, withOpaqueValues } from "./flags";
 import { version } from "../package.json";
 import { escapeControls } from "../io/printable";
 
@@ -38,7 +38,8 @@ function internalError(error: unknown, debug: boolean): never {
 /** yargs' own complaints (unknown flag, missing value) and our flag checks are bad input; anything else a bug. */
 const isBadInput = (error: Error) => error instanceof DashboardError || error.name === "YError";
 
-export async function main(argv: string[]): Promise<void> {
+export async function main(given: string[]): Promise<void> {
+  const argv = withOpaqueValues(given, ["code"]);
   const debug = argv.includes("--debug");
   refuseBooleanValues(argv, [
     "api-body",

@@ -47,3 +47,23 @@ export function refuseBooleanValues(argv: readonly string[], flags: readonly str
       throw new DashboardError(`--${given[1]}`, `takes no value, or true or false; got ${JSON.stringify(given[2])}`);
   }
 }
+
+/**
+ * yargs takes an argument that starts with "-" for a flag, never a value: `--code -Xk3…` failed with "Not
+ * enough arguments following: code". Akkoma's authorization codes are base64url, so one in 64 starts with
+ * "-". A flag whose value is opaque takes the next argument, as `--flag=value`, unless it reads as a flag
+ * of ours (`--engine`, `--force=true`): a value left out is still said to be missing.
+ */
+export function withOpaqueValues(argv: readonly string[], flags: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") return [...joined, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (flags.some((flag) => arg === `--${flag}`) && next !== undefined && !/^--[a-z][a-z-]*(=.*)?$/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
+  return joined;
+}

@@ -1,4 +1,5 @@
 // Flags every command shares are checked the same way, wherever they are given.
+import { withOpaqueValues } from "../../cli/flags";
 import { runCli } from "../support/build";
 
 describe("--timeout", () => {
@@ -14,5 +15,29 @@ describe("--timeout", () => {
       expect([result.status, result.stdout]).toEqual([2, ""]);
       expect(result.stderr).toMatch(/^akkoma-dashboards: --timeout: .*2147483\n$/);
     }
+  });
+});
+
+describe("a flag whose value is opaque (--code)", () => {
+  it("takes the next argument as its value, even one that starts with a dash", () => {
+    expect(withOpaqueValues(["setup", "--code", "-Xk3", "--force"], ["code"])).toEqual([
+      "setup",
+      "--code=-Xk3",
+      "--force",
+    ]);
+  });
+
+  it("leaves a missing value missing, so it is still said to be missing", () => {
+    expect(withOpaqueValues(["setup", "--code"], ["code"])).toEqual(["setup", "--code"]);
+    expect(withOpaqueValues(["setup", "--code", "--engine", "prometheus"], ["code"])).toEqual([
+      "setup",
+      "--code",
+      "--engine",
+      "prometheus",
+    ]);
+  });
+
+  it("reads nothing after --", () => {
+    expect(withOpaqueValues(["--", "--code", "x"], ["code"])).toEqual(["--", "--code", "x"]);
   });
 });

@@ -53,6 +53,15 @@ function expectNoToken(run: Run): void {
 const address = (akkoma: FakeAkkoma) => new URL(akkoma.url).host;
 
 describe("setup, scripted with --register-only and --code", () => {
+  // Akkoma's codes are base64url: one in 64 starts with "-", which a flag parser takes for a flag.
+  test.each(["-", "--"])("takes a code that starts with %s as the code", async (start) => {
+    const run = await runCliAsync(["setup", "--instance", fake.url, "--out", out(), "--register-only"]);
+    const code = fake.authorize(clientIdOf(run.stdout), undefined, `${start}${"Xk3_".repeat(10)}Q`.slice(0, 43));
+    const done = await setupWith(fake, "--code", code, "--force");
+    expect(done.stderr).toBe("");
+    expect(done.status).toBe(0);
+  });
+
   test("writes the token alone in a 0600 file, the scrape job reading it, the data source and the dashboard", async () => {
     const code = await registerAndAuthorize(fake);
     const run = await setupWith(fake, "--code", code, "--job", "social");

@@ -24,8 +24,11 @@ export interface MetricsRequest {
 
 export interface FakeAkkoma {
   readonly url: string;
-  /** What the admin does in the browser: authorize the app, Akkoma shows the code. `scopes` defaults to the app's. */
-  authorize(clientId: string, scopes?: string[]): string;
+  /**
+   * What the admin does in the browser: authorize the app, Akkoma shows the code (a random one, or `code`).
+   * `scopes` defaults to the app's.
+   */
+  authorize(clientId: string, scopes?: string[], code?: string): string;
   /** Every access token issued: tests look for them where they must not be. */
   readonly issuedTokens: readonly string[];
   readonly apps: readonly App[];
@@ -193,10 +196,9 @@ export async function startFakeAkkoma(options: FakeAkkomaOptions): Promise<FakeA
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const fake: FakeAkkoma = {
     url: `${options.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    authorize(clientId, scopes) {
+    authorize(clientId, scopes, code = newToken()) {
       const app = apps.find((a) => a.clientId === clientId);
       if (!app) throw new Error(`no app with client_id ${clientId}`);
-      const code = newToken();
       codes.set(code, { app, scopes: scopes ?? app.scopes, used: false });
       return code;
     },
